@@ -1,0 +1,1 @@
+"""HTTP transport: Chalice blueprints that parse, call the domain, render."""

@@ -1,0 +1,62 @@
+"""Lazily built collaborators shared by the blueprints.
+
+app.py installs a factory; nothing is built (no env read, no file opened)
+until the first request needs it. Tests install their own.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Optional
+
+from ..catalog import Catalog
+from ..catalog import bundle
+from ..config import Settings
+from ..schedule import EventRepository
+from ..store import Store, open_store
+
+
+class Services:
+    def __init__(self, settings: Settings, catalog: Optional[Catalog] = None,
+                 store: Optional[Store] = None) -> None:
+        self.settings = settings
+        self._catalog = catalog
+        self._store = store
+
+    @classmethod
+    def from_env(cls) -> "Services":
+        return cls(Settings.from_env(os.environ))
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return self._catalog or bundle.load()
+
+    @cached_property
+    def store(self) -> Store:
+        return self._store or open_store(self.settings.store, sqlite_path=self.settings.sqlite_path)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.store, self.catalog)
+
+
+_factory: Callable[[], Services] = Services.from_env
+_instance: Optional[Services] = None
+_lock = threading.Lock()
+
+
+def configure(factory: Callable[[], Services]) -> None:
+    global _factory, _instance
+    with _lock:
+        _factory, _instance = factory, None
+
+
+def get() -> Services:
+    global _instance
+    if _instance is None:
+        with _lock:
+            if _instance is None:
+                _instance = _factory()
+    return _instance

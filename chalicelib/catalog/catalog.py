@@ -1,0 +1,80 @@
+"""The catalog: every POI, event, route and district, cross-checked."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from ..errors import not_found
+from ..i18n import Text
+from .model import District, Event, Poi, Route
+
+
+@dataclass(frozen=True)
+class Catalog:
+    districts: Mapping[str, District]
+    pois: Mapping[str, Poi]
+    events: Mapping[str, Event]
+    routes: Mapping[str, Route]
+
+    def __post_init__(self) -> None:
+        problems = list(self._problems())
+        if problems:
+            raise ValueError("catalog is inconsistent:\n  " + "\n  ".join(problems))
+
+    def _problems(self) -> Iterable[str]:
+        for poi in self.pois.values():
+            if poi.district not in self.districts:
+                yield f"POI {poi.id}: unknown district {poi.district!r}"
+        for event in self.events.values():
+            venue = self.pois.get(event.venue_id)
+            if venue is None:
+                yield f"event {event.id}: unknown venue {event.venue_id!r}"
+            elif venue.venue is None or event.sport not in venue.venue.sports:
+                yield f"event {event.id}: {event.venue_id} is not a {event.sport} venue"
+        for route in self.routes.values():
+            for stop in route.stop_ids:
+                if stop not in self.pois:
+                    yield f"route {route.id}: unknown stop {stop!r}"
+            for lodge in route.lodging:
+                if lodge not in self.pois or self.pois[lodge].category != "lodging":
+                    yield f"route {route.id}: {lodge!r} is not a lodging POI"
+            if len(set(route.stop_ids)) != len(route.stop_ids):
+                yield f"route {route.id}: a stop is listed twice"
+
+    def poi(self, poi_id: str, field: str = "id") -> Poi:
+        try:
+            return self.pois[poi_id]
+        except KeyError:
+            raise not_found("poi", poi_id, field) from None
+
+    def event(self, event_id: str, field: str = "id") -> Event:
+        try:
+            return self.events[event_id]
+        except KeyError:
+            raise not_found("event", event_id, field) from None
+
+    def route(self, route_id: str, field: str = "id") -> Route:
+        try:
+            return self.routes[route_id]
+        except KeyError:
+            raise not_found("route", route_id, field) from None
+
+    def venues(self) -> list[Poi]:
+        return [p for p in self.pois.values() if p.category == "venue"]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Catalog":
+        def index(items: Iterable[Any], kind: str) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for item in items:
+                if item.id in out:
+                    raise ValueError(f"duplicate {kind} id {item.id!r}")
+                out[item.id] = item
+            return out
+
+        return cls(
+            districts=index((District(d["id"], Text.from_json(d["name"])) for d in data["districts"]), "district"),
+            pois=index((Poi.from_json(p) for p in data["pois"]), "POI"),
+            events=index((Event.from_json(e) for e in data["events"]), "event"),
+            routes=index((Route.from_json(r) for r in data["routes"]), "route"),
+        )

@@ -1,0 +1,251 @@
+"""Catalog value objects: POIs, events, routes, districts.
+
+Each validates itself at construction, so a loaded catalog is a valid one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping, Optional
+
+from ..i18n import Text
+from ..timeutil import parse_datetime
+from . import hours
+
+CATEGORIES = ("history", "culture", "nature", "religion", "shopping",
+              "food", "venue", "lodging")
+SIGHT_CATEGORIES = ("history", "culture", "nature", "religion", "shopping")
+SPORTS = ("baseball", "softball", "basketball", "volleyball", "sport-climbing")
+FOOD_KINDS = ("restaurant", "street", "tasting", "market")
+EVENT_CONFIDENCE = ("exact", "start_sourced", "date_only", "estimated")
+EVENT_STATUS = ("scheduled", "cancelled")
+ROUTE_KINDS = ("poetry-road", "sports", "city-line")
+COORD_CONFIDENCE = ("sourced", "approx")
+
+# Shaoxing's extent with a margin (the prefecture spans about 119.9-121.3 E,
+# 29.2-30.4 N); anything outside is a typo or a swapped lon/lat.
+BBOX = (119.9, 29.2, 121.3, 30.4)
+
+
+def in_shaoxing(lon: float, lat: float) -> bool:
+    return BBOX[0] <= lon <= BBOX[2] and BBOX[1] <= lat <= BBOX[3]
+
+
+def _check(cond: bool, what: str) -> None:
+    if not cond:
+        raise ValueError(what)
+
+
+def _range(value: Any, what: str) -> Optional[tuple[float, float]]:
+    if value is None:
+        return None
+    _check(isinstance(value, (list, tuple)) and len(value) == 2
+           and all(isinstance(v, (int, float)) for v in value) and 0 <= value[0] <= value[1],
+           f"{what} must be [low, high] or null")
+    return (float(value[0]), float(value[1]))
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    sports: tuple[str, ...]
+    capacity: Optional[int]
+    entry_buffer_minutes: int = 45
+    egress_surge_factor: float = 1.5
+    egress_surge_minutes: int = 45
+
+    def __post_init__(self) -> None:
+        _check(bool(self.sports) and all(s in SPORTS for s in self.sports), f"unknown sport in {self.sports}")
+        _check(0 <= self.entry_buffer_minutes <= 240, "entry_buffer_minutes out of range")
+        _check(1.0 <= self.egress_surge_factor <= 4.0, "egress_surge_factor out of range")
+        _check(0 <= self.egress_surge_minutes <= 240, "egress_surge_minutes out of range")
+
+
+@dataclass(frozen=True)
+class FoodInfo:
+    kind: str
+    price_per_person_cny: Optional[tuple[float, float]]
+
+    def __post_init__(self) -> None:
+        _check(self.kind in FOOD_KINDS, f"unknown food kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class LodgingInfo:
+    type: str
+    price_band_cny: Optional[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Poi:
+    id: str
+    name: Text
+    description: Text
+    category: str
+    district: str
+    lon: float
+    lat: float
+    coord_confidence: str
+    visit_minutes: int
+    opening_hours: str
+    ticket_cny: Optional[float]
+    weight: float
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    venue: Optional[VenueInfo] = None
+    food: Optional[FoodInfo] = None
+    lodging: Optional[LodgingInfo] = None
+
+    def __post_init__(self) -> None:
+        _check(_is_slug(self.id), f"POI id {self.id!r} is not a slug")
+        _check(self.category in CATEGORIES, f"{self.id}: unknown category {self.category!r}")
+        _check(in_shaoxing(self.lon, self.lat), f"{self.id}: [{self.lon}, {self.lat}] is outside Shaoxing")
+        _check(self.coord_confidence in COORD_CONFIDENCE, f"{self.id}: bad coord_confidence")
+        _check(isinstance(self.visit_minutes, int) and 0 <= self.visit_minutes <= 600,
+               f"{self.id}: visit_minutes out of range")
+        _check(self.ticket_cny is None or self.ticket_cny >= 0, f"{self.id}: negative ticket")
+        _check(0.0 <= self.weight <= 1.0, f"{self.id}: weight must be within 0..1")
+        _check((self.category == "venue") == (self.venue is not None), f"{self.id}: venue block iff category venue")
+        _check((self.category == "food") == (self.food is not None), f"{self.id}: food block iff category food")
+        _check((self.category == "lodging") == (self.lodging is not None),
+               f"{self.id}: lodging block iff category lodging")
+        try:
+            hours.validate(self.opening_hours)
+        except ValueError as exc:
+            raise ValueError(f"{self.id}: {exc}") from None
+
+    @property
+    def coordinates(self) -> tuple[float, float]:
+        """GeoJSON order: [lon, lat]."""
+        return (self.lon, self.lat)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "Poi":
+        venue = d.get("venue")
+        food = d.get("food")
+        lodging = d.get("lodging")
+        try:
+            return cls(
+                id=d["id"], name=Text.from_json(d["name"]),
+                description=Text.from_json(d["description"]),
+                category=d["category"], district=d["district"],
+                lon=float(d["lon"]), lat=float(d["lat"]),
+                coord_confidence=d["coord_confidence"],
+                visit_minutes=d["visit_minutes"], opening_hours=d["opening_hours"],
+                ticket_cny=None if d.get("ticket_cny") is None else float(d["ticket_cny"]),
+                weight=float(d["weight"]), tags=tuple(d.get("tags", ())),
+                sources=tuple(d.get("sources", ())),
+                venue=None if venue is None else VenueInfo(
+                    sports=tuple(venue["sports"]), capacity=venue.get("capacity"),
+                    entry_buffer_minutes=int(venue.get("entry_buffer_minutes", 45)),
+                    egress_surge_factor=float(venue.get("egress_surge_factor", 1.5)),
+                    egress_surge_minutes=int(venue.get("egress_surge_minutes", 45))),
+                food=None if food is None else FoodInfo(
+                    kind=food["kind"],
+                    price_per_person_cny=_range(food.get("price_per_person_cny"), "price_per_person_cny")),
+                lodging=None if lodging is None else LodgingInfo(
+                    type=lodging.get("type", ""),
+                    price_band_cny=_range(lodging.get("price_band_cny"), "price_band_cny")),
+            )
+        except KeyError as exc:
+            raise ValueError(f"POI {d.get('id', '?')}: missing field {exc}") from None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    sport: str
+    title: Text
+    venue_id: str
+    start: datetime
+    end: datetime
+    confidence: str
+    ticket_cny: Optional[float] = None
+    status: str = "scheduled"
+    note: Optional[Text] = None
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check(_is_slug(self.id), f"event id {self.id!r} is not a slug")
+        _check(self.sport in SPORTS, f"{self.id}: unknown sport {self.sport!r}")
+        _check(self.end > self.start, f"{self.id}: end must be after start")
+        _check(self.confidence in EVENT_CONFIDENCE, f"{self.id}: bad confidence {self.confidence!r}")
+        _check(self.status in EVENT_STATUS, f"{self.id}: bad status {self.status!r}")
+        _check(self.ticket_cny is None or self.ticket_cny >= 0, f"{self.id}: negative ticket")
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "Event":
+        try:
+            return cls(
+                id=d["id"], sport=d["sport"], title=Text.from_json(d["title"]),
+                venue_id=d["venue_id"],
+                start=parse_datetime(d["start"], "start"), end=parse_datetime(d["end"], "end"),
+                confidence=d["confidence"],
+                ticket_cny=None if d.get("ticket_cny") is None else float(d["ticket_cny"]),
+                status=d.get("status", "scheduled"),
+                note=None if d.get("note") is None else Text.from_json(d["note"]),
+                sources=tuple(d.get("sources", ())))
+        except KeyError as exc:
+            raise ValueError(f"event {d.get('id', '?')}: missing field {exc}") from None
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    poi_id: str
+    note: Optional[Text] = None
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    name: Text
+    description: Text
+    kind: str
+    ordered: bool
+    suggested_days: int
+    stops: tuple[RouteStop, ...]
+    lodging: tuple[str, ...]
+    coordinates: tuple[tuple[float, float], ...]
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check(_is_slug(self.id), f"route id {self.id!r} is not a slug")
+        _check(self.kind in ROUTE_KINDS, f"{self.id}: unknown kind {self.kind!r}")
+        _check(len(self.stops) >= 2, f"{self.id}: a route needs at least two stops")
+        _check(len(self.coordinates) >= 2, f"{self.id}: LineString needs at least two positions")
+        _check(1 <= self.suggested_days <= 14, f"{self.id}: suggested_days out of range")
+        for lon, lat in self.coordinates:
+            _check(in_shaoxing(lon, lat), f"{self.id}: vertex [{lon}, {lat}] outside Shaoxing")
+
+    @property
+    def stop_ids(self) -> tuple[str, ...]:
+        return tuple(s.poi_id for s in self.stops)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "Route":
+        try:
+            geometry = d["geometry"]
+            _check(geometry.get("type") == "LineString", f"route {d.get('id')}: geometry must be a LineString")
+            return cls(
+                id=d["id"], name=Text.from_json(d["name"]),
+                description=Text.from_json(d["description"]), kind=d["kind"],
+                ordered=bool(d.get("ordered", True)),
+                suggested_days=int(d.get("suggested_days", 1)),
+                stops=tuple(RouteStop(s["poi_id"], None if s.get("note") is None else Text.from_json(s["note"]))
+                            for s in d["stops"]),
+                lodging=tuple(d.get("lodging", ())),
+                coordinates=tuple((float(c[0]), float(c[1])) for c in geometry["coordinates"]),
+                sources=tuple(d.get("sources", ())))
+        except KeyError as exc:
+            raise ValueError(f"route {d.get('id', '?')}: missing field {exc}") from None
+
+
+@dataclass(frozen=True)
+class District:
+    id: str
+    name: Text
+
+
+def _is_slug(value: Any) -> bool:
+    return (isinstance(value, str) and 0 < len(value) <= 80
+            and all(c.islower() or c.isdigit() or c == "-" for c in value)
+            and value.isascii() and not value.startswith("-") and not value.endswith("-"))

@@ -1,0 +1,30 @@
+"""Settings of one stage, read once from the environment Chalice sets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "dev"
+    store: str = "sqlite"
+    sqlite_path: str = ".data/yueyou.db"
+    table_name: Optional[str] = None
+    solve_time_limit_cap_s: float = 5.0
+    default_lodging: str = "xianheng-hotel"
+    osrm_url: Optional[str] = None
+    public_base_url: Optional[str] = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        return cls(
+            stage=env.get("YUEYOU_STAGE", "dev"),
+            store=env.get("YUEYOU_STORE", "sqlite"),
+            sqlite_path=env.get("YUEYOU_SQLITE_PATH", ".data/yueyou.db"),
+            table_name=env.get("YUEYOU_TABLE") or None,
+            solve_time_limit_cap_s=float(env.get("YUEYOU_SOLVE_TIME_LIMIT_CAP_S", "5")),
+            default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "xianheng-hotel"),
+            osrm_url=env.get("YUEYOU_OSRM_URL") or None,
+            public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
+        )

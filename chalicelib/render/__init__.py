@@ -1,0 +1,1 @@
+"""Output formats: JSON/GeoJSON documents built from domain objects."""

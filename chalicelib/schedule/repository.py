@@ -1,0 +1,80 @@
+"""Events live in the store: the catalog seeds them, feeds (later) update them.
+
+Seeding is idempotent: an event already in the store is left alone unless
+the catalog's copy differs and the stored copy came from the catalog, so a
+feed's newer data is never overwritten by a redeploy.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable, Optional
+
+from ..catalog import Catalog, Event
+from ..store import ANY_VERSION, MUST_NOT_EXIST, Store
+from ..errors import Conflict, not_found
+
+COLLECTION = "event"
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id, "sport": event.sport, "title": event.title.to_json(),
+        "venue_id": event.venue_id, "start": event.start.isoformat(),
+        "end": event.end.isoformat(), "confidence": event.confidence,
+        "ticket_cny": event.ticket_cny, "status": event.status,
+        "note": None if event.note is None else event.note.to_json(),
+        "sources": list(event.sources),
+    }
+
+
+class EventRepository:
+    def __init__(self, store: Store, catalog: Catalog) -> None:
+        self.store = store
+        self.catalog = catalog
+
+    def seed(self) -> dict[str, int]:
+        """Copy catalog events into the store; returns counts."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+        for event in self.catalog.events.values():
+            data = dict(event_to_json(event), origin="catalog")
+            item = self.store.get(COLLECTION, event.id)
+            try:
+                if item is None:
+                    self.store.put(COLLECTION, event.id, data, MUST_NOT_EXIST)
+                    counts["created"] += 1
+                elif item.data == data:
+                    counts["unchanged"] += 1
+                elif item.data.get("origin") == "catalog":
+                    self.store.put(COLLECTION, event.id, data, item.version)
+                    counts["updated"] += 1
+                else:
+                    counts["kept"] += 1
+            except Conflict:
+                # Another seeder got there first; its copy is the same data.
+                counts["unchanged"] += 1
+        return counts
+
+    def ensure_seeded(self) -> None:
+        if not self.store.list(COLLECTION, limit=1).items:
+            self.seed()
+
+    def all(self) -> list[Event]:
+        self.ensure_seeded()
+        events: list[Event] = []
+        cursor: Optional[str] = None
+        while True:
+            page = self.store.list(COLLECTION, limit=500, cursor=cursor)
+            events.extend(Event.from_json(item.data) for item in page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        events.sort(key=lambda e: (e.start, e.id))
+        return events
+
+    def get(self, event_id: str) -> Event:
+        self.ensure_seeded()
+        item = self.store.get(COLLECTION, event_id)
+        if item is None:
+            raise not_found("event", event_id)
+        return Event.from_json(item.data)

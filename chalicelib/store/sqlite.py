@@ -1,0 +1,109 @@
+"""Embedded store on SQLite: the default on one machine (and in tests).
+
+Conditional writes run inside ``BEGIN IMMEDIATE`` so two writers racing on
+the same item serialize, and the loser gets a Conflict instead of silently
+overwriting.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Optional
+
+from .base import (ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store, decode_cursor,
+                   encode_cursor, version_conflict)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    collection TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    data       TEXT NOT NULL,
+    PRIMARY KEY (collection, key)
+) WITHOUT ROWID
+"""
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # One connection guarded by a lock: chalice local serves requests on
+        # threads, and sqlite3 connections are not shareable without it.
+        self._conn = sqlite3.connect(self.path, check_same_thread=False,
+                                     isolation_level=None, timeout=30)
+        self._lock = threading.RLock()
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
+            self._conn.execute(_SCHEMA)
+
+    def get(self, collection: str, key: str) -> Optional[Item]:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT version, data FROM items WHERE collection=? AND key=?",
+                (collection, key)).fetchone()
+        return None if row is None else Item(collection, key, row[0], json.loads(row[1]))
+
+    def put(self, collection: str, key: str, data: dict[str, Any],
+            expected_version: int = ANY_VERSION) -> Item:
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute(
+                    "SELECT version FROM items WHERE collection=? AND key=?",
+                    (collection, key)).fetchone()
+                current = None if row is None else row[0]
+                if expected_version == MUST_NOT_EXIST and current is not None or \
+                        expected_version > 0 and current != expected_version:
+                    raise version_conflict(collection, key, expected_version, current)
+                version = (current or 0) + 1
+                self._conn.execute(
+                    "INSERT INTO items(collection, key, version, data) VALUES (?,?,?,?) "
+                    "ON CONFLICT(collection, key) DO UPDATE SET version=excluded.version, data=excluded.data",
+                    (collection, key, version, payload))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return Item(collection, key, version, json.loads(payload))
+
+    def delete(self, collection: str, key: str, expected_version: int = ANY_VERSION) -> bool:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute(
+                    "SELECT version FROM items WHERE collection=? AND key=?",
+                    (collection, key)).fetchone()
+                current = None if row is None else row[0]
+                if expected_version > 0 and current != expected_version:
+                    raise version_conflict(collection, key, expected_version, current)
+                self._conn.execute("DELETE FROM items WHERE collection=? AND key=?", (collection, key))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return current is not None
+
+    def list(self, collection: str, *, prefix: str = "", limit: int = 100,
+             cursor: Optional[str] = None) -> Page:
+        after = decode_cursor(cursor) if cursor else ""
+        # Upper bound for the prefix range: keys are text, so appending the
+        # highest code point bounds everything that starts with the prefix.
+        upper = prefix + "\U0010ffff"
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, version, data FROM items WHERE collection=? AND key>=? AND key<? "
+                "AND key>? ORDER BY key LIMIT ?",
+                (collection, prefix, upper, after, limit + 1)).fetchall()
+        items = [Item(collection, k, v, json.loads(d)) for k, v, d in rows[:limit]]
+        next_cursor = encode_cursor(items[-1].key) if len(rows) > limit else None
+        return Page(items, next_cursor)
+
+    def health(self) -> dict[str, Any]:
+        with self._lock:
+            self._conn.execute("SELECT 1").fetchone()
+        return {"store": "sqlite", "path": self.path}
