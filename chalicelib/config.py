@@ -12,7 +12,7 @@ class Settings:
     sqlite_path: str = ".data/yueyou.db"
     table_name: Optional[str] = None
     solve_time_limit_cap_s: float = 5.0
-    default_lodging: str = "xianheng-hotel"
+    default_lodging: str = "shaoxing-xianheng-hotel"
     osrm_url: Optional[str] = None
     public_base_url: Optional[str] = None
 
@@ -24,7 +24,7 @@ class Settings:
             sqlite_path=env.get("YUEYOU_SQLITE_PATH", ".data/yueyou.db"),
             table_name=env.get("YUEYOU_TABLE") or None,
             solve_time_limit_cap_s=float(env.get("YUEYOU_SOLVE_TIME_LIMIT_CAP_S", "5")),
-            default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "xianheng-hotel"),
+            default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "shaoxing-xianheng-hotel"),
             osrm_url=env.get("YUEYOU_OSRM_URL") or None,
             public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
         )

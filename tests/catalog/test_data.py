@@ -1,0 +1,68 @@
+"""The shipped catalog is complete enough to plan Shaoxing trips."""
+from __future__ import annotations
+
+from collections import Counter
+
+from chalicelib.catalog import hours
+from chalicelib.catalog.model import in_shaoxing
+
+DISTRICTS = {"yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang"}
+
+
+def test_size_and_spread(catalog):
+    assert len(catalog.pois) >= 60
+    by_category = Counter(p.category for p in catalog.pois.values())
+    assert by_category["lodging"] >= 8
+    assert by_category["food"] >= 10
+    assert by_category["venue"] >= 4
+    assert {p.district for p in catalog.pois.values()} == DISTRICTS
+    lodging_districts = {p.district for p in catalog.pois.values() if p.category == "lodging"}
+    assert {"yuecheng", "keqiao", "shengzhou", "xinchang"} <= lodging_districts
+
+
+def test_every_asian_games_sport_has_a_venue_and_sessions(catalog):
+    sports = {"baseball", "softball", "basketball", "volleyball", "sport-climbing"}
+    venue_sports = {s for v in catalog.venues() for s in v.venue.sports}
+    assert venue_sports == sports
+    assert {e.sport for e in catalog.events.values()} == sports
+    for event in catalog.events.values():
+        assert event.start.utcoffset().total_seconds() == 8 * 3600
+        assert event.start.date().isoformat() >= "2023-09-19"
+        assert event.end.date().isoformat() <= "2023-10-08"
+
+
+def test_uncertain_sessions_say_so(catalog):
+    basketball = [e for e in catalog.events.values() if e.sport == "basketball"]
+    assert basketball and all(e.confidence in ("date_only", "estimated") for e in basketball)
+    softball_finals = [e for e in catalog.events.values()
+                       if e.sport == "softball" and e.start.date().isoformat() == "2023-10-02"]
+    assert sorted(e.start.strftime("%H:%M") for e in softball_finals) == ["15:00", "18:00"]
+
+
+def test_coordinates_and_hours(catalog):
+    for poi in catalog.pois.values():
+        assert in_shaoxing(poi.lon, poi.lat), poi.id
+        hours.validate(poi.opening_hours)
+        assert poi.name.zh != poi.name.en or poi.name.zh.isascii() is False
+
+
+def test_tang_poetry_road_geometry_passes_through_its_stops(catalog):
+    route = catalog.routes["tang-poetry-road"]
+    assert route.ordered and len(route.stops) >= 8
+    positions = [tuple(c) for c in route.coordinates]
+    indexes = []
+    for poi_id in route.stop_ids:
+        poi = catalog.pois[poi_id]
+        matches = [i for i, (lon, lat) in enumerate(positions)
+                   if abs(lon - poi.lon) < 1e-6 and abs(lat - poi.lat) < 1e-6]
+        assert matches, f"LineString misses stop {poi_id}"
+        indexes.append(matches[0])
+    assert indexes == sorted(indexes), "LineString visits the stops out of order"
+    # The road runs north-west (Keqiao canal) to south-east (Xinchang).
+    first, last = catalog.pois[route.stop_ids[0]], catalog.pois[route.stop_ids[-1]]
+    assert first.lat > last.lat
+
+
+def test_city_lines_exist(catalog):
+    kinds = Counter(r.kind for r in catalog.routes.values())
+    assert kinds["sports"] >= 1 and kinds["city-line"] >= 1

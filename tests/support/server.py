@@ -1,0 +1,58 @@
+"""Start the real service (`chalice local`) on a free 127.0.0.1 port."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator, Mapping, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0) -> Iterator[str]:
+    port = free_port()
+    chalice = Path(sys.executable).parent / "chalice"
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    log = open(ROOT / ".data" / f"chalice-local-{port}.log", "w") if (ROOT / ".data").is_dir() \
+        else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [str(chalice), "local", "--host", "127.0.0.1", "--port", str(port),
+         "--stage", "dev", "--no-autoreload"],
+        cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"chalice local exited with {proc.returncode}")
+            try:
+                if requests.get(base + "/v1/health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("chalice local did not start in time")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log is not subprocess.DEVNULL:
+            log.close()
