@@ -22,7 +22,7 @@ def poi_properties(poi: Poi, catalog: Catalog, lang: str) -> dict[str, Any]:
         "district_name": catalog.districts[poi.district].name.get(lang),
         "visit_minutes": poi.visit_minutes,
         "opening_hours": poi.opening_hours,
-        "ticket_cny": poi.ticket_cny,
+        "ticket_cny": money(poi.ticket_cny),
         "tags": list(poi.tags),
         "coord_confidence": poi.coord_confidence,
         "sources": list(poi.sources),
@@ -73,7 +73,7 @@ def event_json(event: Event, catalog: Catalog, lang: str) -> dict[str, Any]:
         "confidence": event.confidence,
         "confidence_note": CONFIDENCE_NAMES[event.confidence].get(lang),
         "status": event.status,
-        "ticket_cny": event.ticket_cny,
+        "ticket_cny": money(event.ticket_cny),
         "note": event.note.get(lang) if event.note else None,
         "sources": list(event.sources),
     }
@@ -112,5 +112,12 @@ def route_collection(route: Route, catalog: Catalog, lang: str) -> dict[str, Any
     return feature_collection([line] + stops, route=route.id)
 
 
-def _pair(value: Optional[tuple[float, float]]) -> Optional[list[float]]:
-    return None if value is None else [value[0], value[1]]
+def money(value: Optional[float]) -> Optional[float | int]:
+    """CNY amounts as integers when whole (40, not 40.0)."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _pair(value: Optional[tuple[float, float]]) -> Optional[list[float | int]]:
+    return None if value is None else [money(value[0]), money(value[1])]

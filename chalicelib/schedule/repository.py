@@ -6,12 +6,10 @@ feed's newer data is never overwritten by a redeploy.
 """
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from ..catalog import Catalog, Event
-from ..store import ANY_VERSION, MUST_NOT_EXIST, Store
+from ..store import MUST_NOT_EXIST, Store
 from ..errors import Conflict, not_found
 
 COLLECTION = "event"
