@@ -11,6 +11,12 @@ class Settings:
     store: str = "sqlite"
     sqlite_path: str = ".data/yueyou.db"
     table_name: Optional[str] = None
+    # DynamoDB store only. endpoint_url points boto3 at DynamoDB Local or a
+    # moto server (YUEYOU_DYNAMODB_ENDPOINT); unset means real AWS. The region
+    # is the one Lambda sets (AWS_REGION), else AWS_DEFAULT_REGION, else
+    # ap-southeast-1 (Singapore) so local runs never depend on ~/.aws/config.
+    dynamodb_endpoint_url: Optional[str] = None
+    aws_region: str = "ap-southeast-1"
     solve_time_limit_cap_s: float = 5.0
     default_lodging: str = "shaoxing-xianheng-hotel"
     osrm_url: Optional[str] = None
@@ -23,6 +29,8 @@ class Settings:
             store=env.get("YUEYOU_STORE", "sqlite"),
             sqlite_path=env.get("YUEYOU_SQLITE_PATH", ".data/yueyou.db"),
             table_name=env.get("YUEYOU_TABLE") or None,
+            dynamodb_endpoint_url=env.get("YUEYOU_DYNAMODB_ENDPOINT") or None,
+            aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
             solve_time_limit_cap_s=float(env.get("YUEYOU_SOLVE_TIME_LIMIT_CAP_S", "5")),
             default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "shaoxing-xianheng-hotel"),
             osrm_url=env.get("YUEYOU_OSRM_URL") or None,

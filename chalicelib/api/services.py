@@ -35,7 +35,11 @@ class Services:
 
     @cached_property
     def store(self) -> Store:
-        return self._store or open_store(self.settings.store, sqlite_path=self.settings.sqlite_path)
+        if self._store is not None:
+            return self._store
+        s = self.settings
+        return open_store(s.store, sqlite_path=s.sqlite_path, table_name=s.table_name,
+                          endpoint_url=s.dynamodb_endpoint_url, region_name=s.aws_region)
 
     @cached_property
     def events(self) -> EventRepository:

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
+from ..errors import invalid
 from .base import (ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store, decode_cursor,
                    encode_cursor, version_conflict)
 
@@ -90,6 +91,8 @@ class SqliteStore(Store):
 
     def list(self, collection: str, *, prefix: str = "", limit: int = 100,
              cursor: Optional[str] = None) -> Page:
+        if limit < 1:
+            raise invalid("limit", "limit must be at least 1", "limit 至少为 1")
         after = decode_cursor(cursor) if cursor else ""
         # Upper bound for the prefix range: keys are text, so appending the
         # highest code point bounds everything that starts with the prefix.

@@ -1,0 +1,240 @@
+"""DynamoDB store: the same interface as :mod:`.sqlite`, on one table.
+
+Single-table design:
+
+* ``pk`` (S, partition key) = collection
+* ``sk`` (S, sort key)      = key
+* ``version`` (N)           = optimistic-concurrency version, starts at 1
+* ``data`` (S)              = the document as JSON text. Stored as text rather
+  than a DynamoDB map so arbitrary nested JSON survives unchanged (floats
+  would otherwise need ``Decimal``, empty strings/sets and mixed lists have
+  quirks) and the document round-trips exactly as in the SQLite store.
+
+Every write is one conditional request, so two writers racing on the same
+item are serialized by DynamoDB itself: the version is always incremented
+server-side (``SET version = ... + 1``), and a failed condition is reported
+as :class:`~chalicelib.errors.Conflict` carrying the current version, read
+from the same failed request (``ReturnValuesOnConditionCheckFailure``).
+
+Reads are strongly consistent, so a read-modify-write loop sees the latest
+version it could conflict with.
+
+Limits DynamoDB imposes that SQLite does not: an item is at most 400 KB
+(attribute names + values, UTF-8), a sort key at most 1024 bytes, a
+partition key at most 2048 bytes, and key attributes cannot be empty
+strings. Writes that break them raise :class:`InvalidInput` before any
+request is sent.
+
+Nothing here touches AWS or the environment at import time: boto3 is
+imported when a store is constructed without an injected client.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from ..errors import InvalidInput, invalid
+from ..i18n import Text
+from .base import (ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store, decode_cursor,
+                   encode_cursor, version_conflict)
+
+# DynamoDB's hard item-size limit: 400 KB, counted as UTF-8 bytes of the
+# attribute names plus their values (numbers: up to 21 bytes).
+MAX_ITEM_BYTES = 400 * 1024
+_MAX_SORT_KEY_BYTES = 1024
+_MAX_PARTITION_KEY_BYTES = 2048
+_NUMBER_BYTES = 21
+
+
+class DynamoStore(Store):
+    def __init__(self, table_name: str, client: Any = None, *,
+                 endpoint_url: Optional[str] = None, region_name: Optional[str] = None) -> None:
+        if not table_name:
+            raise ValueError("DynamoStore needs a table name (YUEYOU_TABLE)")
+        self.table_name = table_name
+        if client is None:
+            import boto3  # lazily: importing this module must not need boto3 or AWS
+            from botocore.config import Config
+            client = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region_name,
+                                  config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        self._client = client
+
+    # -- reads -------------------------------------------------------------
+
+    def get(self, collection: str, key: str) -> Optional[Item]:
+        if not collection or not key:
+            return None  # cannot exist: DynamoDB keys are never empty
+        resp = self._client.get_item(TableName=self.table_name, Key=_key(collection, key),
+                                     ConsistentRead=True)
+        raw = resp.get("Item")
+        return None if raw is None else _item(raw)
+
+    def list(self, collection: str, *, prefix: str = "", limit: int = 100,
+             cursor: Optional[str] = None) -> Page:
+        if limit < 1:
+            raise invalid("limit", "limit must be at least 1", "limit 至少为 1")
+        after = decode_cursor(cursor) if cursor else ""
+        if not collection:
+            return Page([])
+        start: Optional[dict[str, Any]] = None
+        if after:
+            if after.startswith(prefix):
+                start = _key(collection, after)
+            elif after > prefix:
+                # The cursor lies past every key with this prefix (e.g. it
+                # came from another listing); DynamoDB would reject it as
+                # "outside query boundaries", and the answer is empty anyway.
+                return Page([])
+            # else: the cursor sorts before the prefix range: start at its top.
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "ConsistentRead": True,
+            "ScanIndexForward": True,
+            "ExpressionAttributeNames": {"#pk": "pk"},
+            "ExpressionAttributeValues": {":pk": {"S": collection}},
+        }
+        if prefix:
+            params["KeyConditionExpression"] = "#pk = :pk AND begins_with(#sk, :prefix)"
+            params["ExpressionAttributeNames"]["#sk"] = "sk"
+            params["ExpressionAttributeValues"][":prefix"] = {"S": prefix}
+        else:
+            params["KeyConditionExpression"] = "#pk = :pk"
+        # Fetch one item more than asked for: whether it exists decides the
+        # cursor (LastEvaluatedKey may be present even when nothing follows).
+        # A page can come back short (1 MB response cap), so keep querying
+        # from LastEvaluatedKey until we have limit + 1 or the range ends.
+        wanted = limit + 1
+        raws: list[dict[str, Any]] = []
+        while len(raws) < wanted:
+            if start is not None:
+                params["ExclusiveStartKey"] = start
+            resp = self._client.query(Limit=wanted - len(raws), **params)
+            raws.extend(resp.get("Items", []))
+            start = resp.get("LastEvaluatedKey")
+            if not start:
+                break
+        items = [_item(raw) for raw in raws[:limit]]
+        next_cursor = encode_cursor(items[-1].key) if len(raws) > limit else None
+        return Page(items, next_cursor)
+
+    # -- writes ------------------------------------------------------------
+
+    def put(self, collection: str, key: str, data: dict[str, Any],
+            expected_version: int = ANY_VERSION) -> Item:
+        _check_key(collection, key)
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        _check_size(collection, key, payload)
+        names = {"#v": "version", "#d": "data"}
+        values: dict[str, Any] = {":one": {"N": "1"}, ":d": {"S": payload}}
+        params: dict[str, Any] = {}
+        if expected_version == MUST_NOT_EXIST:
+            update = "SET #v = :one, #d = :d"
+            params["ConditionExpression"] = "attribute_not_exists(#pk)"
+            names["#pk"] = "pk"
+        elif expected_version > 0:
+            update = "SET #v = #v + :one, #d = :d"
+            params["ConditionExpression"] = "#v = :expected"
+            values[":expected"] = {"N": str(expected_version)}
+        else:  # ANY_VERSION: blind upsert, but the version still goes up atomically
+            update = "SET #v = if_not_exists(#v, :zero) + :one, #d = :d"
+            values[":zero"] = {"N": "0"}
+        try:
+            resp = self._client.update_item(
+                TableName=self.table_name, Key=_key(collection, key),
+                UpdateExpression=update, ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values, ReturnValues="UPDATED_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+        except self._client.exceptions.ConditionalCheckFailedException as exc:
+            raise version_conflict(collection, key, expected_version, _old_version(exc)) from None
+        except self._client.exceptions.ClientError as exc:
+            # Backstop for _check_size: DynamoDB's own accounting has the last word.
+            error = getattr(exc, "response", {}).get("Error", {})
+            if error.get("Code") == "ValidationException" and "size" in error.get("Message", ""):
+                raise _too_large(collection, key, None) from None
+            raise
+        version = int(resp["Attributes"]["version"]["N"])
+        return Item(collection, key, version, json.loads(payload))
+
+    def delete(self, collection: str, key: str, expected_version: int = ANY_VERSION) -> bool:
+        if not collection or not key:
+            if expected_version > 0:
+                raise version_conflict(collection, key, expected_version, None)
+            return False
+        params: dict[str, Any] = {}
+        if expected_version > 0:
+            params["ConditionExpression"] = "#v = :expected"
+            params["ExpressionAttributeNames"] = {"#v": "version"}
+            params["ExpressionAttributeValues"] = {":expected": {"N": str(expected_version)}}
+        try:
+            resp = self._client.delete_item(
+                TableName=self.table_name, Key=_key(collection, key), ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+        except self._client.exceptions.ConditionalCheckFailedException as exc:
+            raise version_conflict(collection, key, expected_version, _old_version(exc)) from None
+        return bool(resp.get("Attributes"))
+
+    def health(self) -> dict[str, Any]:
+        table = self._client.describe_table(TableName=self.table_name)["Table"]
+        return {"store": "dynamodb", "table": self.table_name, "status": table["TableStatus"]}
+
+
+def create_table(client: Any, table_name: str, *, wait: bool = True) -> None:
+    """Create the store's table (on-demand billing); for tests and the admin command."""
+    client.create_table(
+        TableName=table_name,
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    if wait:
+        client.get_waiter("table_exists").wait(TableName=table_name,
+                                               WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _key(collection: str, key: str) -> dict[str, Any]:
+    return {"pk": {"S": collection}, "sk": {"S": key}}
+
+
+def _item(raw: dict[str, Any]) -> Item:
+    return Item(raw["pk"]["S"], raw["sk"]["S"], int(raw["version"]["N"]),
+                json.loads(raw["data"]["S"]))
+
+
+def _old_version(exc: Exception) -> Optional[int]:
+    old = getattr(exc, "response", {}).get("Item") or {}
+    return int(old["version"]["N"]) if "version" in old else None
+
+
+def _check_key(collection: str, key: str) -> None:
+    if not collection:
+        raise invalid("collection", "collection must not be empty", "collection 不能为空")
+    if not key:
+        raise invalid("key", "key must not be empty", "key 不能为空")
+    if len(collection.encode()) > _MAX_PARTITION_KEY_BYTES:
+        raise invalid("collection", f"collection is longer than {_MAX_PARTITION_KEY_BYTES} bytes",
+                      f"collection 超过 {_MAX_PARTITION_KEY_BYTES} 字节")
+    if len(key.encode()) > _MAX_SORT_KEY_BYTES:
+        raise invalid("key", f"key is longer than {_MAX_SORT_KEY_BYTES} bytes",
+                      f"key 超过 {_MAX_SORT_KEY_BYTES} 字节")
+
+
+def _check_size(collection: str, key: str, payload: str) -> None:
+    size = (len("pk") + len(collection.encode()) + len("sk") + len(key.encode())
+            + len("version") + _NUMBER_BYTES + len("data") + len(payload.encode()))
+    if size > MAX_ITEM_BYTES:
+        raise _too_large(collection, key, size)
+
+
+def _too_large(collection: str, key: str, size: Optional[int]) -> InvalidInput:
+    got_en = f"{size} bytes" if size is not None else "too large"
+    got_zh = f"{size} 字节" if size is not None else "超出上限"
+    return InvalidInput(
+        "item_too_large",
+        Text(zh=f"{key} 太大（{got_zh}），DynamoDB 单条上限 {MAX_ITEM_BYTES} 字节",
+             en=f"{collection}/{key} is {got_en}; DynamoDB items are limited to "
+                f"{MAX_ITEM_BYTES} bytes"),
+        field="data", status=413, details={"size_bytes": size, "limit_bytes": MAX_ITEM_BYTES})
