@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from ..catalog import Catalog
 from ..catalog import bundle
 from ..config import Settings
+from ..planning import PlanSettings
 from ..schedule import EventRepository
 from ..store import Store, open_store
 
@@ -40,6 +41,13 @@ class Services:
         s = self.settings
         return open_store(s.store, sqlite_path=s.sqlite_path, table_name=s.table_name,
                           endpoint_url=s.dynamodb_endpoint_url, region_name=s.aws_region)
+
+    @cached_property
+    def plan_settings(self) -> PlanSettings:
+        s = self.settings
+        return PlanSettings(time_limit_cap_s=s.solve_time_limit_cap_s,
+                            default_time_limit_s=min(2.0, s.solve_time_limit_cap_s),
+                            default_lodging_id=s.default_lodging, osrm_url=s.osrm_url)
 
     @cached_property
     def events(self) -> EventRepository:

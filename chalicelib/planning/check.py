@@ -1,0 +1,201 @@
+"""The plan checker: re-derives every time of a finished plan and proves it.
+
+It reads the *response* (ISO strings, ids), not solver output, and checks it
+against first principles: the base travel matrix with the travel rule
+(``Problem.leg``), opening hours straight from the catalog, event times,
+the request's day windows, meal windows, budget, route order, must-visits
+and pace. The engine runs it on every plan before returning it; tests run
+it on every plan they make.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from ..catalog.model import Event
+from ..timeutil import parse_datetime
+from .problem import DAY, PACE, Problem, end_place, start_place
+
+
+class PlanCheckError(AssertionError):
+    def __init__(self, violations: list[str]) -> None:
+        super().__init__("plan check failed:\n  " + "\n  ".join(violations))
+        self.violations = violations
+
+
+def assert_valid(problem: Problem, plan: dict[str, Any]) -> None:
+    violations = check(problem, plan)
+    if violations:
+        raise PlanCheckError(violations)
+
+
+def check(problem: Problem, plan: dict[str, Any]) -> list[str]:
+    """All violations found in ``plan`` (empty list: the plan is proven)."""
+    req, catalog = problem.request, problem.catalog
+    bad: list[str] = []
+    days = plan.get("days", [])
+    if len(days) != req.days:
+        return [f"plan has {len(days)} days, request asks for {req.days}"]
+    seen_pois: dict[str, str] = {}
+    seen_events: set[str] = set()
+    route_starts: dict[str, int] = {}
+    tickets = 0.0
+    travel_total = 0
+    visits_total = 0
+
+    def minute(value: Optional[str], where: str) -> int:
+        if not isinstance(value, str):
+            bad.append(f"{where}: missing time")
+            return 0
+        moment: datetime = parse_datetime(value, where)
+        if moment.utcoffset() is None or value[-6:] != "+08:00":
+            bad.append(f"{where}: time {value} is not in +08:00")
+        if moment.second:
+            bad.append(f"{where}: time {value} is not on a whole minute")
+        return problem.abs_time(moment)
+
+    for d, day in enumerate(days):
+        if day.get("date") != problem.dates[d].isoformat():
+            bad.append(f"day {d}: date {day.get('date')} != {problem.dates[d]}")
+        stops = day.get("stops", [])
+        where_day = f"day {d}"
+        if len(stops) < 2 or stops[0].get("type") != "start" or stops[-1].get("type") != "end":
+            bad.append(f"{where_day}: must begin with a start and end with an end stop")
+            continue
+        day_lo, day_hi = problem.day_windows[d]
+        prev_place: Optional[int] = None
+        prev_depart = 0
+        last_event: Optional[Event] = None
+        meals: dict[str, int] = {}
+        visits_today = 0
+        for k, stop in enumerate(stops):
+            where = f"{where_day} stop {k} ({stop.get('type')} {stop.get('poi_id') or stop.get('event_id') or ''})"
+            arrive, start = minute(stop.get("arrive"), where), minute(stop.get("start"), where)
+            end, depart = minute(stop.get("end"), where), minute(stop.get("depart"), where)
+            if not arrive <= start <= end <= depart:
+                bad.append(f"{where}: times out of order arrive<=start<=end<=depart")
+            place = _place_of(problem, d, k, stop, prev_place, bad, where)
+            if place is None:
+                continue
+            p = problem.places[place]
+            if abs(stop.get("lon", 0) - p.lon) > 1e-6 or abs(stop.get("lat", 0) - p.lat) > 1e-6:
+                bad.append(f"{where}: coordinates do not match the place")
+            if k == 0:
+                if depart < day_lo:
+                    bad.append(f"{where}: leaves before the day window opens")
+            else:
+                travel = problem.leg(prev_place, place, prev_depart, last_event)
+                if arrive < prev_depart + travel:
+                    bad.append(f"{where}: arrives {arrive - prev_depart} min after leaving the previous stop, "
+                               f"travel needs {travel}")
+                reported = (stop.get("travel") or {}).get("minutes")
+                if reported != travel:
+                    bad.append(f"{where}: reports {reported} travel minutes, the matrix gives {travel}")
+                travel_total += travel
+            kind = stop.get("type")
+            if kind == "end" and arrive > day_hi:
+                bad.append(f"{where}: back at the lodging after the day window closes")
+            if kind == "visit":
+                visits_today += 1
+                poi = catalog.pois.get(stop.get("poi_id", ""))
+                if poi is None:
+                    continue
+                if poi.id in seen_pois:
+                    bad.append(f"{where}: {poi.id} visited twice")
+                seen_pois[poi.id] = where
+                if poi.id in req.avoid:
+                    bad.append(f"{where}: {poi.id} is in avoid")
+                length, _ = problem.visit_length(poi)
+                if end - start < length:
+                    bad.append(f"{where}: visit of {end - start} min is shorter than {length}")
+                if not _inside(problem.open_intervals(poi, d), start, end):
+                    bad.append(f"{where}: visit {start}-{end} is not inside the opening hours")
+                tickets += _ticket(stop, poi.ticket_cny, bad, where)
+                route_starts[poi.id] = start
+            elif kind == "event":
+                event = catalog.events.get(stop.get("event_id", ""))
+                if event is None:
+                    bad.append(f"{where}: unknown event")
+                    continue
+                venue = catalog.pois[event.venue_id]
+                buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+                if start != problem.abs_time(event.start) or end != problem.abs_time(event.end):
+                    bad.append(f"{where}: event times do not match the schedule")
+                if arrive > start - buffer:
+                    bad.append(f"{where}: arrives {start - arrive} min before the start, needs {buffer}")
+                if event.id in seen_events:
+                    bad.append(f"{where}: event attended twice")
+                seen_events.add(event.id)
+                tickets += _ticket(stop, event.ticket_cny, bad, where)
+                last_event = event
+            elif kind == "meal":
+                meal = stop.get("meal")
+                window = {"lunch": req.lunch, "dinner": req.dinner}.get(meal)
+                if window is None:
+                    bad.append(f"{where}: unknown meal {meal!r}")
+                    continue
+                meals[meal] = meals.get(meal, 0) + 1
+                if start < d * DAY + window.start or end > d * DAY + window.end or end - start < window.minutes:
+                    bad.append(f"{where}: {meal} {start}-{end} outside its window or too short")
+                if stop.get("poi_id"):
+                    poi = catalog.pois[stop["poi_id"]]
+                    if not _inside(problem.open_intervals(poi, d), start, end):
+                        bad.append(f"{where}: meal at {poi.id} outside its opening hours")
+            prev_place, prev_depart = place, depart
+        if any(n > 1 for n in meals.values()):
+            bad.append(f"{where_day}: a meal appears twice")
+        if visits_today > PACE[req.pace][2]:
+            bad.append(f"{where_day}: {visits_today} visits exceed the {req.pace} pace")
+        visits_total += visits_today
+
+    for poi_id in req.must_visit:
+        if poi_id not in seen_pois:
+            bad.append(f"must-visit {poi_id} is missing")
+    for event_id in req.events:
+        if event_id not in seen_events:
+            bad.append(f"event {event_id} is missing")
+    if req.budget_cny is not None and tickets > req.budget_cny + 1e-6:
+        bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
+    if req.route and catalog.routes[req.route].ordered:
+        times = [route_starts[p] for p in catalog.routes[req.route].stop_ids if p in route_starts]
+        if times != sorted(times):
+            bad.append("route stops are not visited in route order")
+    totals = plan.get("totals", {})
+    if totals.get("visits") != visits_total:
+        bad.append(f"totals.visits {totals.get('visits')} != {visits_total}")
+    if totals.get("travel_minutes") != travel_total:
+        bad.append(f"totals.travel_minutes {totals.get('travel_minutes')} != {travel_total}")
+    if abs((totals.get("ticket_cny") or 0) - tickets) > 1e-6:
+        bad.append(f"totals.ticket_cny {totals.get('ticket_cny')} != {tickets}")
+    return bad
+
+
+def _place_of(problem: Problem, d: int, k: int, stop: dict[str, Any], prev_place: Optional[int],
+              bad: list[str], where: str) -> Optional[int]:
+    kind = stop.get("type")
+    if kind == "start":
+        return start_place(problem, d)
+    if kind == "end":
+        return end_place(problem, d)
+    if kind == "event":
+        event = problem.catalog.events.get(stop.get("event_id", ""))
+        if event is None:
+            bad.append(f"{where}: unknown event")
+            return None
+        return problem.place_index.get(event.venue_id)
+    if kind == "meal" and not stop.get("poi_id"):
+        return prev_place  # a break where the traveller already is
+    place = problem.place_index.get(stop.get("poi_id") or "")
+    if place is None:
+        bad.append(f"{where}: unknown place")
+    return place
+
+
+def _inside(intervals: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(lo <= start and end <= hi for lo, hi in intervals)
+
+
+def _ticket(stop: dict[str, Any], expected: Optional[float], bad: list[str], where: str) -> float:
+    if stop.get("ticket_cny") != expected:
+        bad.append(f"{where}: ticket {stop.get('ticket_cny')} != catalog {expected}")
+    return expected or 0.0

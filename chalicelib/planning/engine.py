@@ -1,0 +1,204 @@
+"""The itinerary engine: request -> problem -> solve -> re-time -> check -> JSON.
+
+``plan`` is the single entry point shared by the API, the CLI and the
+benchmarks. It never returns a plan the checker has not proven.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time as _time
+from datetime import datetime, time, timedelta
+from typing import Any, Mapping, Optional, Union
+
+from ..catalog.catalog import Catalog
+from ..errors import Unprocessable, YueyouError
+from ..i18n import Text
+from ..timeutil import SHANGHAI, iso
+from . import check, problem as problem_mod, solver
+from .explain import MEAL_NAMES, explain
+from .problem import DAY, Problem
+from .request import PlanRequest, parse_request
+from .settings import PlanSettings
+from .timing import Break, Item, Timed, time_day
+from .travel import GeodesicTravel, TravelTimes, provider_from_settings
+
+ENGINE_VERSION = 1
+
+
+def plan(request: Union[PlanRequest, Mapping[str, Any]], catalog: Catalog,
+         travel: Optional[TravelTimes] = None, settings: Optional[PlanSettings] = None,
+         lang: Optional[str] = None) -> dict[str, Any]:
+    """Plan a trip; raises InvalidInput/NotFound (bad request) or Unprocessable (infeasible)."""
+    started = _time.perf_counter()
+    settings = settings or PlanSettings()
+    req = request if isinstance(request, PlanRequest) else parse_request(request, catalog, settings)
+    travel = travel or provider_from_settings(settings.osrm_url)
+    lang = lang or req.lang
+    prob = problem_mod.build(req, catalog, travel)
+    _raise_if_named_excluded(prob)
+    sol = solver.solve(prob.model, req.time_limit_s, req.seed, settings.solution_limit)
+    if not sol.feasible:
+        raise Unprocessable("infeasible", Text(zh="找不到满足全部必选项的行程", en="No plan satisfies all required items"),
+                            details={"conflicts": list(req.must_visit) + list(req.events)})
+    _raise_if_mandatory_dropped(prob, sol)
+
+    day_stops: list[list[Timed]] = []
+    missing_meals: list[tuple[int, str]] = []
+    for d, route in enumerate(sol.routes):
+        items: list[Item] = [v.node for v in route.visits]
+        timed = _retime(prob, d, items)
+        if req.meals:
+            timed, items, missing = _add_meal_breaks(prob, d, items, timed)
+            missing_meals += [(d, m) for m in missing]
+        day_stops.append(timed)
+
+    response = _render(prob, day_stops, sol, lang, settings, missing_meals, travel)
+    check.assert_valid(prob, response)  # refuse to return an unproven plan
+    response["solver"]["engine_ms"] = int((_time.perf_counter() - started) * 1000)
+    return response
+
+
+def request_id(req: PlanRequest) -> str:
+    canonical = json.dumps({"v": ENGINE_VERSION, "request": req.to_json()}, sort_keys=True, ensure_ascii=True)
+    return "it-" + hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def _raise_if_named_excluded(prob: Problem) -> None:
+    for i, poi_id in enumerate(prob.request.must_visit):
+        if poi_id in prob.excluded:
+            poi = prob.catalog.pois[poi_id]
+            code = prob.excluded[poi_id]
+            why = Text(zh="每天都不开放或时间不够", en="is not open long enough on any trip day") if code == "closed" else \
+                Text(zh="离住处太远，无法当天往返", en="is too far from the lodging to visit within a day")
+            raise Unprocessable("infeasible", Text(zh=f"必去地点 {poi.name.zh} {why.zh}", en=f"Must-visit {poi.name.en} {why.en}"),
+                                field=f"must_visit[{i}]", details={"conflicts": [poi_id]})
+
+
+def _raise_if_mandatory_dropped(prob: Problem, sol: solver.Solution) -> None:
+    dropped = [prob.tasks[i] for i in sol.dropped if prob.tasks[i].mandatory]
+    if not dropped:
+        return
+    ids = [t.event.id if t.event else t.poi.id for t in dropped]  # type: ignore[union-attr]
+    others = [e for e in prob.request.events if e not in ids] + [p for p in prob.request.must_visit if p not in ids]
+    names_zh = "、".join(t.event.title.zh if t.event else t.poi.name.zh for t in dropped)  # type: ignore[union-attr]
+    names_en = ", ".join(t.event.title.en if t.event else t.poi.name.en for t in dropped)  # type: ignore[union-attr]
+    raise Unprocessable("infeasible", Text(
+        zh=f"无法在行程中安排：{names_zh}（与其他必选项、开放时间或每日时间段冲突）",
+        en=f"Cannot fit {names_en} into the trip (it clashes with other required items, "
+           f"opening hours or the day windows)"), field="must_visit" if not dropped[0].event else "events",
+        details={"conflicts": ids + others})
+
+
+def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
+    """Exact times for the solver's order; drop optional stops only if ever needed."""
+    timed = time_day(prob, d, items)
+    while timed is None:  # cannot happen with the conservative matrix; kept as a safety net
+        optional = [k for k, i in enumerate(items) if isinstance(i, int) and not prob.tasks[i].mandatory]
+        if not optional:
+            raise YueyouError("plan_timing_failed", Text(zh="行程时间计算失败", en="Could not time the plan"), status=500)
+        worst = min(optional, key=lambda k: prob.tasks[items[k]].prize_units)
+        items = items[:worst] + items[worst + 1:]
+        timed = time_day(prob, d, items)
+    return timed
+
+
+def _add_meal_breaks(prob: Problem, d: int, items: list[Item], timed: list[Timed]
+                     ) -> tuple[list[Timed], list[Item], list[str]]:
+    """A meal the solver could not put at a restaurant becomes a break where the traveller is."""
+    req, missing = prob.request, []
+    for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
+        if any(isinstance(i, int) and prob.tasks[i].meal == meal for i in items):
+            continue
+        brk = Break(meal, d * DAY + window.start, d * DAY + window.end, window.minutes)
+        best: Optional[tuple[int, list[Timed], list[Item]]] = None
+        for pos in range(len(items) + 1):
+            trial = items[:pos] + [brk] + items[pos:]
+            result = time_day(prob, d, trial)
+            if result is not None and (best is None or result[-1].arrive < best[0]):
+                best = (result[-1].arrive, result, trial)
+        if best is None:
+            missing.append(meal)
+        else:
+            _, timed, items = best
+    return timed, items, missing
+
+
+def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, lang: str,
+            settings: PlanSettings, missing_meals: list[tuple[int, str]], travel: TravelTimes) -> dict[str, Any]:
+    req = prob.request
+    midnight = datetime.combine(prob.dates[0], time(0, 0), SHANGHAI)
+
+    def at(minute: int) -> str:
+        return iso(midnight + timedelta(minutes=minute))
+
+    days, visited_pois, visited_events, starts = [], set(), set(), {}
+    score, tickets, travel_total, visits = 0.0, 0.0, 0, 0
+    for d, stops in enumerate(day_stops):
+        out_stops = []
+        prev_place = None
+        for stop in stops:
+            task = prob.tasks[stop.item] if isinstance(stop.item, int) else None
+            place = prob.places[stop.place]
+            entry: dict[str, Any] = {
+                "type": stop.kind, "poi_id": place.poi_id if stop.kind != "meal" or task else None,
+                "event_id": None, "name": place.name.get(lang), "lon": place.lon, "lat": place.lat,
+                "arrive": at(stop.arrive), "start": at(stop.start), "end": at(stop.end), "depart": at(stop.depart),
+                "travel": None if prev_place is None else {
+                    "mode": req.mode if stop.travel_minutes else "none",
+                    "minutes": stop.travel_minutes, "km": round(stop.travel_km, 2)},
+                "ticket_cny": None,
+            }
+            if task is not None and task.kind == "visit":
+                entry["ticket_cny"] = task.ticket
+                entry["category"] = task.poi.category  # type: ignore[union-attr]
+                visited_pois.add(task.poi.id)  # type: ignore[union-attr]
+                starts[task.poi.id] = stop.start  # type: ignore[union-attr]
+                score += task.prize_units
+                tickets += task.ticket or 0.0
+                visits += 1
+            elif task is not None and task.kind == "event":
+                ev = task.event
+                entry.update(event_id=ev.id, name=ev.title.get(lang), ticket_cny=ev.ticket_cny,  # type: ignore[union-attr]
+                             venue=place.name.get(lang), sport=ev.sport)  # type: ignore[union-attr]
+                visited_events.add(ev.id)  # type: ignore[union-attr]
+                score += task.prize_units
+                tickets += ev.ticket_cny or 0.0  # type: ignore[union-attr]
+            elif stop.kind == "meal":
+                meal = task.meal if task else stop.item.meal  # type: ignore[union-attr]
+                entry["meal"] = meal
+                if task is None:
+                    entry["name"] = Text(zh=f"{MEAL_NAMES[meal].zh}（就地休息）",
+                                         en=f"{MEAL_NAMES[meal].en.capitalize()} break").get(lang)
+            if prev_place is not None:
+                travel_total += stop.travel_minutes
+            out_stops.append(entry)
+            prev_place = stop.place
+        night = prob.places[prob.lodging_places[d]]
+        days.append({"date": prob.dates[d].isoformat(), "window": {"start": at(prob.day_windows[d][0]),
+                                                                   "end": at(prob.day_windows[d][1])},
+                     "lodging": {"poi_id": night.poi_id, "name": night.name.get(lang), "lon": night.lon,
+                                 "lat": night.lat},
+                     "stops": out_stops})
+    unscheduled = explain(prob, visited_pois, visited_events, starts, tickets, missing_meals, settings.explain_top_n)
+    partial = any(u.named for u in unscheduled)
+    notes = []
+    for d, (lo, hi) in enumerate(prob.day_windows):
+        if lo != d * DAY + req.day_start or hi != d * DAY + req.day_end:
+            notes.append(Text(zh=f"{prob.dates[d]} 的时间段已按赛事延长", en=f"The day window of {prob.dates[d]} was "
+                              f"stretched to fit the match").get(lang))
+    for warning in getattr(travel, "warnings", []):
+        notes.append(warning)
+    return {
+        "id": request_id(req), "status": "partial" if partial else "ok", "lang": lang,
+        "request": req.to_json(),
+        "days": days,
+        "unscheduled": [u.to_json(lang) for u in unscheduled],
+        "totals": {"score": round(score, 3), "travel_minutes": travel_total, "ticket_cny": tickets, "visits": visits},
+        "solver": {"status": sol.status, "wall_ms": sol.wall_ms, "objective": sol.objective,
+                   "seed": req.seed, "time_limit_s": req.time_limit_s},
+        "notes": notes,
+    }
+
+
+__all__ = ["plan", "request_id", "GeodesicTravel"]

@@ -1,0 +1,162 @@
+"""Why a candidate is not in the plan: reason codes and bilingual reasons.
+
+Only the candidates the traveller cares about are explained: everything they
+named (route stops, wanted matches, missing meals) plus the top-N left-out
+candidates by prize. Listing all 80 catalog entries would hide the signal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..i18n import Text
+from .problem import Problem
+
+REASONS: dict[str, Text] = {
+    "closed": Text(zh="{name}在行程期间每天都不开放（或开放时间不够游览）",
+                   en="{name} is closed, or open too briefly for a visit, on every day of the trip"),
+    "too_far": Text(zh="{name}离住处太远，一天之内无法往返游览",
+                    en="{name} is too far from your lodging to visit and return within a day"),
+    "no_time": Text(zh="按当前节奏，行程中已没有时间安排{name}",
+                    en="There is no time left for {name} at this pace"),
+    "budget": Text(zh="{name}的门票（{ticket} 元）超出剩余预算",
+                   en="The {name} ticket ({ticket} CNY) does not fit the remaining budget"),
+    "route_order": Text(zh="{name}在开放的日子里无法按线路顺序安排",
+                        en="{name} cannot be fitted in route order on the days it is open"),
+    "conflict": Text(zh="{name}与已安排的赛事时间冲突",
+                     en="{name} clashes with a match already in the plan"),
+    "meal_conflict": Text(zh="{date} 的{meal}时间与赛事“{name}”冲突，可在场馆内用餐",
+                          en="{meal} on {date} clashes with {name}; plan to eat at the venue"),
+    "meal_no_time": Text(zh="{date} 的{meal}没有合适的时间或餐馆",
+                         en="No restaurant or free time for {meal} on {date}"),
+}
+MEAL_NAMES = {"lunch": Text(zh="午餐", en="lunch"), "dinner": Text(zh="晚餐", en="dinner")}
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    poi_id: Optional[str]
+    event_id: Optional[str]
+    code: str
+    reason: Text
+    named: bool          # the traveller asked for it (route, want_sports, meals)
+    meal: Optional[str] = None
+    date: Optional[str] = None
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"poi_id": self.poi_id, "reason_code": self.code, "reason": self.reason.get(lang)}
+        if self.event_id:
+            out["event_id"] = self.event_id
+        if self.meal:
+            out["meal"], out["date"] = self.meal, self.date
+        return out
+
+
+def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
+            starts: dict[str, int], tickets_used: float, missing_meals: list[tuple[int, str]],
+            top_n: int) -> list[Unscheduled]:
+    req, catalog = problem.request, problem.catalog
+    route = catalog.routes[req.route] if req.route else None
+    route_ids = list(route.stop_ids) if route else []
+    out: list[Unscheduled] = []
+
+    def reason_for(poi_id: str) -> str:
+        if poi_id in problem.excluded:
+            return problem.excluded[poi_id]
+        poi = catalog.pois[poi_id]
+        if req.budget_cny is not None and (poi.ticket_cny or 0) > 0 \
+                and tickets_used + (poi.ticket_cny or 0) > req.budget_cny + 1e-9:
+            return "budget"
+        if poi_id in route_ids and route is not None and route.ordered:
+            if _outside_route_order(problem, poi_id, route_ids, starts):
+                return "route_order"
+        return "no_time"
+
+    def add(poi_id: str, named: bool) -> None:
+        code = reason_for(poi_id)
+        poi = catalog.pois[poi_id]
+        text = REASONS[code]
+        out.append(Unscheduled(poi_id, None, code, Text(
+            zh=text.zh.format(name=poi.name.zh, ticket=_num(poi.ticket_cny)),
+            en=text.en.format(name=poi.name.en, ticket=_num(poi.ticket_cny))), named))
+
+    listed = set()
+    for poi_id in route_ids:
+        if poi_id not in visited_pois and poi_id not in req.avoid:
+            add(poi_id, True)
+            listed.add(poi_id)
+    for task in problem.tasks:
+        if task.kind == "event" and task.event and task.event.id not in visited_events and not task.mandatory:
+            if req.want_sports and len(req.want_sports) < 5:  # the traveller named sports: explain matches
+                clash = any(_overlaps(task, other) for other in problem.tasks
+                            if other.kind == "event" and other.event and other.event.id in visited_events)
+                code = "conflict" if clash else "no_time"
+                title = task.event.title
+                out.append(Unscheduled(task.event.venue_id, task.event.id, code, Text(
+                    zh=REASONS[code].zh.format(name=title.zh, ticket=""),
+                    en=REASONS[code].en.format(name=title.en, ticket="")), True))
+    for d, meal in missing_meals:
+        date = problem.dates[d].isoformat()
+        name = MEAL_NAMES[meal]
+        clash = _meal_clash(problem, d, meal, visited_events)
+        if clash is not None:  # a consequence of the chosen match, not a gap in the plan
+            out.append(Unscheduled(None, clash.id, "conflict", Text(
+                zh=REASONS["meal_conflict"].zh.format(date=date, meal=name.zh, name=clash.title.zh),
+                en=REASONS["meal_conflict"].en.format(date=date, meal=name.en.capitalize(), name=clash.title.en)),
+                False, meal=meal, date=date))
+            continue
+        out.append(Unscheduled(None, None, "no_time", Text(
+            zh=REASONS["meal_no_time"].zh.format(date=date, meal=name.zh),
+            en=REASONS["meal_no_time"].en.format(date=date, meal=name.en)), True, meal=meal, date=date))
+    # Top-N by prize among the interesting candidates left out.
+    scored = []
+    for poi in catalog.pois.values():
+        if poi.id in visited_pois or poi.id in listed or poi.id in req.avoid or poi.category in ("lodging", "food"):
+            continue
+        units = req.interest(poi.category) * poi.weight
+        if units > 0 and (poi.category != "venue"):
+            scored.append((-units, poi.id))
+    for _, poi_id in sorted(scored)[:top_n]:
+        add(poi_id, False)
+    return out
+
+
+def _meal_clash(problem: Problem, d: int, meal: str, visited_events: set[str]) -> Any:
+    """The attended match that leaves no room for this meal, if any."""
+    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    lo, hi = d * 1440 + window.start, d * 1440 + window.end
+    for task in problem.tasks:
+        if task.kind == "event" and task.event and task.event.id in visited_events:
+            busy_lo, busy_hi = task.windows[0][0], task.windows[0][0] + task.service
+            # the free part of the meal window on either side is shorter than the meal
+            if max(0, min(hi, busy_lo) - lo) < window.minutes + 30 and max(0, hi - max(lo, busy_hi)) < window.minutes:
+                if busy_lo < hi and busy_hi > lo:
+                    return task.event
+    return None
+
+
+def _outside_route_order(problem: Problem, poi_id: str, route_ids: list[str], starts: dict[str, int]) -> bool:
+    """True when every open day of the stop lies outside the slot its neighbours leave."""
+    k = route_ids.index(poi_id)
+    before = [starts[p] for p in route_ids[:k] if p in starts]
+    after = [starts[p] for p in route_ids[k + 1:] if p in starts]
+    lo = max(before) if before else -1
+    hi = min(after) if after else 10**9
+    poi = problem.catalog.pois[poi_id]
+    for d in range(problem.request.days):
+        for o, c in problem.open_intervals(poi, d):
+            if c > lo and o < hi:
+                return False
+    return True
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    a0, a1 = a.windows[0][0], a.windows[0][0] + a.service
+    b0, b1 = b.windows[0][0], b.windows[0][0] + b.service
+    return a0 < b1 and b0 < a1
+
+
+def _num(value: Optional[float]) -> str:
+    if value is None:
+        return "?"
+    return f"{value:g}"

@@ -1,0 +1,402 @@
+"""PlanRequest + Catalog + TravelTimes -> Problem (tasks, places, solver model).
+
+The time axis is absolute: integer minutes from the trip's first local
+midnight (day d spans d*1440 .. (d+1)*1440). Each day is a vehicle that
+starts at the previous night's lodging and ends at that night's lodging.
+
+A sight is ONE solver node whose start windows are the union of its open
+intervals over all trip days (shrunk by the visit length, so a visit starts
+*and finishes* while open); ``allowed_vehicles`` keeps it to the days it is
+open. One node per POI also means "visited at most once" for free and lets
+route order be a plain precedence on the absolute axis.
+
+Travel: ``base`` holds free-flow minutes between places. The one travel
+rule, ``Problem.leg``, multiplies by the time-of-day factor at departure
+and by a venue's post-match surge factor. The solver gets a *conservative*
+matrix (largest factor of the day, surge on every arc out of a match), so
+re-timing the solver's sequence with the exact rule can only make arrivals
+earlier: the re-timed plan stays feasible.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Optional
+
+from ..catalog import hours
+from ..catalog.catalog import Catalog
+from ..catalog.model import SIGHT_CATEGORIES, Event, Poi
+from ..errors import Unprocessable
+from ..i18n import Text
+from . import solver
+from .request import PlanRequest
+from .travel import Point, TravelTimes, ceil_minutes, max_time_factor, time_factor
+
+DAY = 1440
+PRIZE_SCALE = 240           # solver units (travel minutes) per unit of interest x weight: a
+                            # perfect sight is worth up to four hours of extra travel
+MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
+MEAL_UNITS = 1.5              # a meal outranks any single sight (max 1.0)
+ROUTE_UNITS = 2.0             # a route stop outranks any ordinary sight
+SPORT_UNITS = 0.8             # an optional match from want_sports
+
+PACE = {  # visit length factor, slack after each visit, max visits per day
+    "relaxed": (1.2, 20, 4),
+    "normal": (1.0, 10, 6),
+    "packed": (0.85, 5, 8),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    poi_id: Optional[str]
+    name: Text
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Task:
+    """One solver node. ``windows``: allowed start times (absolute)."""
+
+    kind: str                  # lodging | visit | event | meal
+    place: int
+    duration: int              # start -> end
+    after: int                 # end -> depart (pace slack)
+    windows: tuple[tuple[int, int], ...]
+    prize_units: float = 0.0
+    ticket: Optional[float] = None
+    mandatory: bool = False
+    poi: Optional[Poi] = None
+    event: Optional[Event] = None
+    meal: Optional[str] = None   # lunch | dinner
+    day: Optional[int] = None    # for lodging and meal nodes
+    entry_buffer: int = 0        # events: arrive this long before the start
+
+    @property
+    def service(self) -> int:
+        """Node occupancy in the solver: events start at arrival-by time."""
+        return self.entry_buffer + self.duration + self.after
+
+
+@dataclass
+class Problem:
+    request: PlanRequest
+    catalog: Catalog
+    dates: list[date]
+    day_windows: list[tuple[int, int]]
+    places: list[Place]
+    base: list[list[float]]
+    km: list[list[float]]
+    tasks: list[Task] = field(default_factory=list)
+    model: Optional[solver.Model] = None
+    excluded: dict[str, str] = field(default_factory=dict)   # poi_id -> reason code
+    place_index: dict[str, int] = field(default_factory=dict)
+    lodging_places: list[int] = field(default_factory=list)   # per night
+    day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
+
+    # --- the one travel rule -------------------------------------------
+    def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
+        """Minutes from place a to b leaving at absolute minute ``depart``."""
+        if a == b:
+            return 0
+        factor = time_factor(self.request.mode, depart % DAY)
+        if last_event is not None and self.places[a].poi_id == last_event.venue_id:
+            venue = self.catalog.pois[last_event.venue_id].venue
+            if venue is not None and depart < self.abs_time(last_event.end) + venue.egress_surge_minutes:
+                factor *= venue.egress_surge_factor
+        return ceil_minutes(self.base[a][b] * factor)
+
+    def abs_time(self, moment: datetime) -> int:
+        local = moment.astimezone(self.request_tz)
+        return (local.date() - self.dates[0]).days * DAY + local.hour * 60 + local.minute
+
+    @property
+    def request_tz(self):  # noqa: ANN201 - tzinfo
+        from ..timeutil import SHANGHAI
+        return SHANGHAI
+
+    def open_intervals(self, poi: Poi, day: int) -> list[tuple[int, int]]:
+        """Absolute open intervals of ``poi`` on trip day ``day``."""
+        return [(day * DAY + lo, day * DAY + hi) for lo, hi in hours.windows(poi.opening_hours, self.dates[day])]
+
+    def visit_length(self, poi: Poi) -> tuple[int, int]:
+        factor, slack, _ = PACE[self.request.pace]
+        return max(15, round(poi.visit_minutes * factor)) if poi.visit_minutes else 15, slack
+
+
+def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes) -> Problem:
+    dates = request.dates
+    places: list[Place] = []
+    index: dict[str, int] = {}
+
+    def add_place(key: str, poi: Optional[Poi], lon: float, lat: float, name: Text) -> int:
+        if key not in index:
+            index[key] = len(places)
+            places.append(Place(key, poi.id if poi else None, name, lon, lat))
+        return index[key]
+
+    lodging_places = []
+    for night, lodge in enumerate(request.lodging):
+        if lodge.poi_id:
+            poi = catalog.pois[lodge.poi_id]
+            lodging_places.append(add_place(poi.id, poi, poi.lon, poi.lat, poi.name))
+        else:
+            lodging_places.append(add_place(f"lodging@{lodge.lon:.6f},{lodge.lat:.6f}", None, lodge.lon,
+                                            lodge.lat, Text(zh="住处", en="Your lodging")))
+    route = catalog.routes[request.route] if request.route else None
+    route_ids = set(route.stop_ids) if route else set()
+    candidates: list[Poi] = []
+    for poi in sorted(catalog.pois.values(), key=lambda p: p.id):
+        if poi.id in request.avoid or poi.category == "lodging":
+            continue
+        named = poi.id in request.must_visit or poi.id in route_ids
+        if named or (poi.category in SIGHT_CATEGORIES + ("venue",) and request.interest(poi.category) * poi.weight > 0):
+            candidates.append(poi)
+    events = [catalog.events[e] for e in request.events]
+    optional_events = _optional_events(request, catalog, dates)
+    foods = [p for p in sorted(catalog.pois.values(), key=lambda p: p.id)
+             if p.category == "food" and p.id not in request.avoid and request.meals]
+    for poi in candidates + foods + [catalog.pois[e.venue_id] for e in events + optional_events]:
+        add_place(poi.id, poi, poi.lon, poi.lat, poi.name)
+
+    matrix = travel.matrix([Point(p.lon, p.lat) for p in places], request.mode)
+    problem = Problem(request, catalog, dates, [], places, matrix.minutes, matrix.km,
+                      place_index=index, lodging_places=lodging_places)
+    problem.day_windows = _day_windows(problem, events)
+    _precheck(problem, events)
+    _add_tasks(problem, candidates, events, optional_events, foods, route_ids)
+    problem.model = _model(problem, route.stop_ids if route and route.ordered else ())
+    return problem
+
+
+def start_place(problem: Problem, day: int) -> int:
+    return problem.lodging_places[max(0, day - 1)]
+
+
+def end_place(problem: Problem, day: int) -> int:
+    return problem.lodging_places[day]
+
+
+def _optional_events(request: PlanRequest, catalog: Catalog, dates: list[date]) -> list[Event]:
+    if not request.want_sports:
+        return []
+    return [e for e in sorted(catalog.events.values(), key=lambda e: (e.start, e.id))
+            if e.sport in request.want_sports and e.status == "scheduled"
+            and e.id not in request.events and dates[0] <= e.start.date() <= dates[-1]]
+
+
+def _conservative(problem: Problem, a: int, b: int, day: int, surge: float = 1.0) -> int:
+    factor = max_time_factor(problem.request.mode, problem.day_windows[day]) if problem.day_windows else 1.0
+    return ceil_minutes(problem.base[a][b] * factor * surge)
+
+
+def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]:
+    """The day window, stretched on match days so that the match fits."""
+    req = problem.request
+    windows = [(d * DAY + req.day_start, d * DAY + req.day_end) for d in range(req.days)]
+    problem.day_windows = windows
+    for event in events:
+        d = (event.start.date() - problem.dates[0]).days
+        venue = problem.catalog.pois[event.venue_id]
+        v = problem.place_index[venue.id]
+        buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+        surge = venue.venue.egress_surge_factor if venue.venue else 1.0
+        go = _conservative(problem, start_place(problem, d), v, d)
+        back = _conservative(problem, v, end_place(problem, d), d, surge)
+        lo, hi = windows[d]
+        windows[d] = (min(lo, problem.abs_time(event.start) - buffer - go),
+                      max(hi, problem.abs_time(event.end) + back))
+    return windows
+
+
+def _infeasible(zh: str, en: str, conflicts: list[str], field: Optional[str] = None) -> Unprocessable:
+    return Unprocessable("infeasible", Text(zh=zh, en=en), field=field, details={"conflicts": conflicts})
+
+
+def _precheck(problem: Problem, events: list[Event]) -> None:
+    """Catch the common impossible requests before solving, naming the items."""
+    req, catalog = problem.request, problem.catalog
+    ordered = sorted(events, key=lambda e: e.start)
+    for a, b in zip(ordered, ordered[1:]):
+        va, vb = catalog.pois[a.venue_id], catalog.pois[b.venue_id]
+        buffer = vb.venue.entry_buffer_minutes if vb.venue else 45
+        surge = va.venue.egress_surge_factor if va.venue else 1.0
+        move = ceil_minutes(problem.base[problem.place_index[va.id]][problem.place_index[vb.id]] * surge)
+        if problem.abs_time(a.end) + move > problem.abs_time(b.start) - buffer:
+            raise _infeasible(
+                f"赛事场次 {a.id} 与 {b.id} 时间冲突（含入场提前量和交通时间）",
+                f"Events {a.id} and {b.id} overlap once the entry buffer and travel are counted",
+                [a.id, b.id], "events")
+    for i, poi_id in enumerate(req.must_visit):
+        poi = catalog.pois[poi_id]
+        length, _ = problem.visit_length(poi)
+        fits = any(min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
+                   for d in range(req.days) for lo, hi in problem.open_intervals(poi, d))
+        if not fits:
+            raise _infeasible(f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
+                              f"Must-visit {poi.name.en} is not open long enough on any day of the trip",
+                              [poi_id], f"must_visit[{i}]")
+    if req.budget_cny is not None:
+        named = [(e.id, e.ticket_cny or 0.0) for e in events] + \
+                [(p, catalog.pois[p].ticket_cny or 0.0) for p in req.must_visit]
+        total = sum(t for _, t in named)
+        if total > req.budget_cny + 1e-9:
+            raise _infeasible(f"预算 {req.budget_cny:g} 元低于必需门票合计 {total:g} 元",
+                              f"The budget of {req.budget_cny:g} CNY is below the {total:g} CNY of required tickets",
+                              [i for i, t in named if t > 0], "budget_cny")
+
+
+def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], optional_events: list[Event],
+               foods: list[Poi], route_ids: set[str]) -> None:
+    req, tasks = problem.request, problem.tasks
+    for d in range(req.days):  # depots first: node 2d = start of day d, 2d+1 = end
+        tasks.append(Task("lodging", start_place(problem, d), 0, 0, (), day=d))
+        tasks.append(Task("lodging", end_place(problem, d), 0, 0, (), day=d))
+        problem.day_vehicle_nodes.append((2 * d, 2 * d + 1))
+    for event in events + optional_events:
+        venue = problem.catalog.pois[event.venue_id]
+        buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+        arrive_by = problem.abs_time(event.start) - buffer
+        mandatory = event.id in req.events
+        tasks.append(Task("event", problem.place_index[venue.id], problem.abs_time(event.end) - problem.abs_time(event.start),
+                          0, ((arrive_by, arrive_by),),
+                          prize_units=0.0 if mandatory else max(SPORT_UNITS, req.interest("venue")),
+                          ticket=event.ticket_cny, mandatory=mandatory, event=event,
+                          entry_buffer=buffer, day=(event.start.date() - problem.dates[0]).days))
+    for poi in candidates:
+        length, slack = problem.visit_length(poi)
+        windows = _visit_windows(problem, poi, length)
+        if not windows:
+            problem.excluded[poi.id] = _why_not(problem, poi, length)
+            continue
+        units = req.interest(poi.category) * poi.weight
+        if poi.id in route_ids:
+            units = max(units, ROUTE_UNITS)
+        tasks.append(Task("visit", problem.place_index[poi.id], length, slack, tuple(windows),
+                          prize_units=units, ticket=poi.ticket_cny,
+                          mandatory=poi.id in req.must_visit, poi=poi))
+    if req.meals:
+        for d in range(req.days):
+            for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
+                for poi in _meal_options(problem, foods, d):
+                    windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
+                    if windows:
+                        tasks.append(Task("meal", problem.place_index[poi.id], window.minutes, 0,
+                                          tuple(windows), ticket=None, poi=poi, meal=meal, day=d))
+
+
+MEAL_OPTIONS = 6  # restaurants offered to the solver per meal: nearest to the day's lodgings
+
+
+def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:
+    """The few restaurants worth offering for a day's meals.
+
+    Every extra optional node slows the local search; restaurants far from
+    both of the day's lodgings are rarely the right lunch. Must-visit and
+    route stops pull their nearest restaurant in too.
+    """
+    homes = (start_place(problem, d), end_place(problem, d))
+    ranked = sorted(foods, key=lambda f: (min(problem.base[h][problem.place_index[f.id]] for h in homes), f.id))
+    chosen = {f.id: f for f in ranked[:MEAL_OPTIONS]}
+    named = list(problem.request.must_visit) + (list(problem.catalog.routes[problem.request.route].stop_ids)
+                                               if problem.request.route else [])
+    for poi_id in named:
+        p = problem.place_index.get(poi_id)
+        if p is not None and foods:
+            near = min(foods, key=lambda f: (problem.base[p][problem.place_index[f.id]], f.id))
+            chosen.setdefault(near.id, near)
+    return sorted(chosen.values(), key=lambda f: f.id)
+
+
+def _visit_windows(problem: Problem, poi: Poi, length: int) -> list[tuple[int, int]]:
+    """Start windows over all days, also trimmed so the day's lodging is reachable."""
+    place = problem.place_index[poi.id]
+    out = []
+    for d in range(problem.request.days):
+        day_lo, day_hi = problem.day_windows[d]
+        earliest = day_lo + _conservative(problem, start_place(problem, d), place, d)
+        latest_end = day_hi - _conservative(problem, place, end_place(problem, d), d)
+        for lo, hi in problem.open_intervals(poi, d):
+            s_lo, s_hi = max(lo, earliest), min(hi, latest_end) - length
+            if s_lo <= s_hi:
+                out.append((s_lo, s_hi))
+    return out
+
+
+def _meal_windows(problem: Problem, poi: Poi, d: int, start: int, end: int, minutes: int) -> list[tuple[int, int]]:
+    place = problem.place_index[poi.id]
+    day_lo, day_hi = problem.day_windows[d]
+    earliest = max(day_lo + _conservative(problem, start_place(problem, d), place, d), d * DAY + start)
+    latest_end = min(day_hi - _conservative(problem, place, end_place(problem, d), d), d * DAY + end)
+    out = []
+    for lo, hi in problem.open_intervals(poi, d):
+        s_lo, s_hi = max(lo, earliest), min(hi, latest_end) - minutes
+        if s_lo <= s_hi:
+            out.append((s_lo, s_hi))
+    return out
+
+
+def _why_not(problem: Problem, poi: Poi, length: int) -> str:
+    for d in range(problem.request.days):
+        lo_day, hi_day = problem.day_windows[d]
+        if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.open_intervals(poi, d)):
+            return "too_far"
+    return "closed"
+
+
+def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
+    req, tasks = problem.request, problem.tasks
+    _, _, max_visits = PACE[req.pace]
+    n = len(tasks)
+    # One conservative matrix per distinct peak factor (usually one or two).
+    factors = sorted({max_time_factor(req.mode, w) for w in problem.day_windows})
+    matrices = []
+    for factor in factors:
+        rows = []
+        for t_from in tasks:
+            surge = 1.0
+            if t_from.kind == "event":
+                venue = problem.catalog.pois[t_from.event.venue_id].venue
+                surge = venue.egress_surge_factor if venue else 1.0
+            base_row = problem.base[t_from.place]
+            rows.append([ceil_minutes(base_row[t_to.place] * factor * surge) for t_to in tasks])
+        matrices.append(rows)
+    nodes = []
+    for i, task in enumerate(tasks):
+        if task.kind == "lodging":
+            nodes.append(solver.Node())
+            continue
+        allowed = None
+        if task.day is not None:
+            allowed = (task.day,)
+        else:
+            allowed = tuple(d for d in range(req.days)
+                            if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows))
+        prize = MANDATORY_PENALTY if task.mandatory else int(round(task.prize_units * PRIZE_SCALE))
+        nodes.append(solver.Node(service=task.service, windows=task.windows, prize=prize,
+                                 demand=int(-(-(task.ticket or 0) // 1)) if req.budget_cny is not None else 0,
+                                 count=1 if task.kind == "visit" else 0, allowed_vehicles=allowed))
+    groups = []
+    for d in range(req.days):
+        for meal in ("lunch", "dinner"):
+            members = tuple(i for i, t in enumerate(tasks) if t.kind == "meal" and t.day == d and t.meal == meal)
+            if members:
+                groups.append(solver.Group(members, int(MEAL_UNITS * PRIZE_SCALE)))
+    vehicles = [solver.Vehicle(start=2 * d, end=2 * d + 1, window=problem.day_windows[d],
+                               matrix=factors.index(max_time_factor(req.mode, problem.day_windows[d])),
+                               max_stops=max_visits) for d in range(req.days)]
+    by_poi = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit"}
+    present = [by_poi[p] for p in route_order if p in by_poi]
+    precedences = [(a, b) for k, a in enumerate(present) for b in present[k + 1:]]
+    capacity = int(req.budget_cny // 1) if req.budget_cny is not None else None
+    # Not the same restaurant for lunch and dinner on one day.
+    meal_nodes: dict[tuple[int, str], list[int]] = {}
+    for i, t in enumerate(tasks):
+        if t.kind == "meal":
+            meal_nodes.setdefault((t.day, t.poi.id), []).append(i)  # type: ignore[union-attr]
+    exclusive = [(a, b) for pair in meal_nodes.values() for k, a in enumerate(pair) for b in pair[k + 1:]]
+    del n
+    return solver.Model(nodes=nodes, vehicles=vehicles, matrices=matrices, groups=groups,
+                        precedences=precedences, capacity=capacity, exclusive=exclusive)

@@ -1,0 +1,322 @@
+"""The plan request: parsed and validated once, then an immutable value.
+
+Every field is checked here, and every error names its field (for example
+``lodging[1].poi_id`` or ``interests.history``) in zh and en, so the HTTP
+layer and the CLI can answer 400/404 without knowing the rules.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any, Mapping, Optional
+
+from ..catalog.catalog import Catalog
+from ..catalog.model import CATEGORIES, SPORTS, in_shaoxing
+from ..errors import Unprocessable, invalid
+from ..i18n import LANGS, Text
+from ..timeutil import parse_date, parse_hhmm
+from .settings import PlanSettings
+from .travel import MODES
+
+PACES = ("relaxed", "normal", "packed")
+INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c != "lodging")
+# Categories the traveller did not mention keep these weights: an empty
+# ``interests`` still yields a sensible sightseeing day.
+DEFAULT_INTERESTS = {"history": 0.7, "culture": 0.7, "nature": 0.5, "religion": 0.4,
+                     "shopping": 0.3, "food": 0.3, "venue": 0.0}
+OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
+
+FIELDS = ("start_date", "days", "lang", "lodging", "day_start", "day_end", "mode", "pace",
+          "interests", "must_visit", "avoid", "events", "want_sports", "route", "budget_cny",
+          "meals", "lunch", "dinner", "time_limit_s", "seed")
+
+
+@dataclass(frozen=True)
+class Lodging:
+    poi_id: Optional[str]
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class MealWindow:
+    start: int    # minutes after midnight: earliest meal start
+    end: int      # the meal must be over by then
+    minutes: int  # meal length
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    start_date: date
+    days: int
+    lang: str
+    lodging: tuple[Lodging, ...]   # one per night (day i ends there)
+    day_start: int
+    day_end: int
+    mode: str
+    pace: str
+    interests: tuple[tuple[str, float], ...]
+    must_visit: tuple[str, ...]
+    avoid: tuple[str, ...]
+    events: tuple[str, ...]
+    want_sports: tuple[str, ...]
+    route: Optional[str]
+    budget_cny: Optional[float]
+    meals: bool
+    lunch: MealWindow
+    dinner: MealWindow
+    time_limit_s: float
+    seed: int
+
+    @property
+    def dates(self) -> list[date]:
+        return [self.start_date + timedelta(days=i) for i in range(self.days)]
+
+    def interest(self, category: str) -> float:
+        return dict(self.interests).get(category, 0.0)
+
+    def to_json(self) -> dict[str, Any]:
+        """Normalized form: the input to the response id hash."""
+        data = asdict(self)
+        data["start_date"] = self.start_date.isoformat()
+        data["interests"] = dict(self.interests)
+        data["day_start"], data["day_end"] = _hhmm(self.day_start), _hhmm(self.day_end)
+        for meal in ("lunch", "dinner"):
+            data[meal] = {**data[meal], "start": _hhmm(data[meal]["start"]), "end": _hhmm(data[meal]["end"])}
+        return data
+
+
+def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] = None) -> PlanRequest:
+    settings = settings or PlanSettings()
+    if not isinstance(data, Mapping):
+        raise invalid("body", "the request must be a JSON object", "请求必须是 JSON 对象")
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise invalid(unknown[0], f"unknown field {unknown[0]!r}", f"未知字段 {unknown[0]!r}")
+
+    if "start_date" not in data:
+        raise invalid("start_date", "start_date is required (YYYY-MM-DD)", "缺少出发日期 start_date（YYYY-MM-DD）")
+    start_date = parse_date(data["start_date"], "start_date")
+    days = _int(data.get("days", 1), "days", 1, 14)
+    lang = data.get("lang", "zh")
+    if lang not in LANGS:
+        raise invalid("lang", "lang must be 'zh' or 'en'", "lang 只能是 'zh' 或 'en'")
+    day_start = parse_hhmm(data.get("day_start", "08:30"), "day_start")
+    day_end = parse_hhmm(data.get("day_end", "21:00"), "day_end")
+    if day_end - day_start < 120:
+        raise invalid("day_end", "day_end must be at least two hours after day_start",
+                      "day_end 必须比 day_start 晚至少两小时")
+    mode = _choice(data.get("mode", "transit"), "mode", MODES)
+    pace = _choice(data.get("pace", "normal"), "pace", PACES)
+    interests = _interests(data.get("interests", {}))
+    route_id = data.get("route")
+    if route_id is not None:
+        if not isinstance(route_id, str):
+            raise invalid("route", "route must be a route id", "route 必须是线路 id")
+        catalog.route(route_id, "route")
+    must_visit = _poi_ids(data.get("must_visit", []), "must_visit", catalog)
+    avoid = _poi_ids(data.get("avoid", []), "avoid", catalog)
+    for i, poi_id in enumerate(must_visit):
+        if poi_id in avoid:
+            raise invalid(f"must_visit[{i}]", f"{poi_id} is both in must_visit and avoid",
+                          f"{poi_id} 同时出现在 must_visit 和 avoid 中")
+        if catalog.pois[poi_id].category == "lodging":
+            raise invalid(f"must_visit[{i}]", f"{poi_id} is a hotel, not a place to visit",
+                          f"{poi_id} 是住宿，不是游览地点")
+    events = _event_ids(data.get("events", []), catalog, start_date, days)
+    want_sports = _want_sports(data.get("want_sports", False))
+    budget = data.get("budget_cny")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
+                               or not math.isfinite(budget) or budget < 0):
+        raise invalid("budget_cny", "budget_cny must be a number >= 0", "budget_cny 必须是不小于 0 的数字")
+    meals = data.get("meals", True)
+    if not isinstance(meals, bool):
+        raise invalid("meals", "meals must be true or false", "meals 必须是 true 或 false")
+    lunch = _meal(data.get("lunch"), "lunch", MealWindow(660, 810, 60), day_start, day_end)
+    dinner = _meal(data.get("dinner"), "dinner", MealWindow(1020, 1170, 60), day_start, day_end)
+    if lunch.end > dinner.start:
+        raise invalid("dinner", "the dinner window must start after the lunch window ends",
+                      "晚餐时间段必须在午餐时间段结束之后")
+    time_limit = data.get("time_limit_s", settings.default_time_limit_s)
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
+            or not math.isfinite(time_limit) or time_limit <= 0:
+        raise invalid("time_limit_s", "time_limit_s must be a positive number of seconds",
+                      "time_limit_s 必须是正数（秒）")
+    seed = _int(data.get("seed", 0), "seed", 0, 2**31 - 1)
+    lodging = _lodging(data.get("lodging"), days, catalog, settings, route_id)
+    return PlanRequest(
+        start_date=start_date, days=days, lang=lang, lodging=lodging, day_start=day_start,
+        day_end=day_end, mode=mode, pace=pace, interests=interests, must_visit=must_visit,
+        avoid=avoid, events=events, want_sports=want_sports, route=route_id,
+        budget_cny=None if budget is None else float(budget), meals=meals, lunch=lunch,
+        dinner=dinner, time_limit_s=float(min(time_limit, settings.time_limit_cap_s)), seed=seed)
+
+
+def _int(value: Any, field: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise invalid(field, f"{field} must be an integer from {lo} to {hi}",
+                      f"{field} 必须是 {lo} 到 {hi} 之间的整数")
+    return value
+
+
+def _choice(value: Any, field: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise invalid(field, f"{field} must be one of {', '.join(options)}",
+                      f"{field} 必须是以下之一：{'、'.join(options)}")
+    return value
+
+
+def _interests(value: Any) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, Mapping):
+        raise invalid("interests", "interests must be an object of category -> weight 0..1",
+                      "interests 必须是“类别 → 0 到 1 的权重”对象")
+    merged = dict(DEFAULT_INTERESTS)
+    for key, weight in value.items():
+        field = f"interests.{key}"
+        if key not in INTEREST_CATEGORIES:
+            raise invalid(field, f"unknown category {key!r}; use one of {', '.join(INTEREST_CATEGORIES)}",
+                          f"未知类别 {key!r}；可选：{'、'.join(INTEREST_CATEGORIES)}")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) \
+                or not math.isfinite(weight) or not 0 <= weight <= 1:
+            raise invalid(field, "an interest weight must be a number from 0 to 1",
+                          "兴趣权重必须是 0 到 1 之间的数字")
+        merged[key] = float(weight)
+    return tuple(sorted(merged.items()))
+
+
+def _id_list(value: Any, field: str) -> list[str]:
+    if not isinstance(value, list):
+        raise invalid(field, f"{field} must be a list of ids", f"{field} 必须是 id 列表")
+    seen = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise invalid(f"{field}[{i}]", "expected an id string", "应为 id 字符串")
+        if item in seen:
+            raise invalid(f"{field}[{i}]", f"{item} is listed twice", f"{item} 重复出现")
+        seen.add(item)
+    return list(value)
+
+
+def _poi_ids(value: Any, field: str, catalog: Catalog) -> tuple[str, ...]:
+    ids = _id_list(value, field)
+    for i, poi_id in enumerate(ids):
+        catalog.poi(poi_id, f"{field}[{i}]")
+    return tuple(ids)
+
+
+def _event_ids(value: Any, catalog: Catalog, start: date, days: int) -> tuple[str, ...]:
+    ids = _id_list(value, "events")
+    last = start + timedelta(days=days - 1)
+    for i, event_id in enumerate(ids):
+        event = catalog.event(event_id, f"events[{i}]")
+        if event.status == "cancelled":
+            raise Unprocessable("infeasible", Text(zh=f"赛事场次 {event_id} 已取消",
+                                                   en=f"Event {event_id} was cancelled"),
+                                field=f"events[{i}]", details={"conflicts": [event_id]})
+        day = event.start.date()
+        if not start <= day <= last:
+            raise Unprocessable("infeasible", Text(
+                zh=f"赛事场次 {event_id} 在 {day}，不在行程日期 {start} 至 {last} 之内",
+                en=f"Event {event_id} is on {day}, outside the trip dates {start} to {last}"),
+                field=f"events[{i}]", details={"conflicts": [event_id]})
+    return tuple(ids)
+
+
+def _want_sports(value: Any) -> tuple[str, ...]:
+    if isinstance(value, bool):
+        return SPORTS if value else ()
+    if isinstance(value, list):
+        for i, sport in enumerate(value):
+            if sport not in SPORTS:
+                raise invalid(f"want_sports[{i}]", f"unknown sport {sport!r}; use one of {', '.join(SPORTS)}",
+                              f"未知运动项目 {sport!r}；可选：{'、'.join(SPORTS)}")
+        return tuple(sorted(set(value)))
+    raise invalid("want_sports", "want_sports must be true/false or a list of sports",
+                  "want_sports 必须是 true/false 或运动项目列表")
+
+
+def _meal(value: Any, field: str, default: MealWindow, day_start: int, day_end: int) -> MealWindow:
+    if value is None:
+        return default
+    if not isinstance(value, Mapping) or set(value) - {"start", "end", "minutes"}:
+        raise invalid(field, f"{field} must be an object with start, end (HH:MM) and minutes",
+                      f"{field} 必须是含 start、end（HH:MM）和 minutes 的对象")
+    start = parse_hhmm(value.get("start", _hhmm(default.start)), f"{field}.start")
+    end = parse_hhmm(value.get("end", _hhmm(default.end)), f"{field}.end")
+    minutes = _int(value.get("minutes", default.minutes), f"{field}.minutes", 15, 180)
+    if end - start < minutes:
+        raise invalid(f"{field}.end", f"the {field} window is shorter than the meal",
+                      f"{field} 时间段比用餐时长还短")
+    return MealWindow(start, end, minutes)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _lodging(value: Any, days: int, catalog: Catalog, settings: PlanSettings,
+             route_id: Optional[str]) -> tuple[Lodging, ...]:
+    if value is None:
+        if route_id is not None and catalog.routes[route_id].lodging:
+            return _route_lodging(catalog, route_id, days)
+        return (default_lodging(catalog, settings),) * days
+    items = value if isinstance(value, list) else [value]
+    is_list = isinstance(value, list)
+    if not items or (is_list and len(items) not in (1, days)):
+        raise invalid("lodging", f"lodging must be one place or a list of {days} (one per night)",
+                      f"lodging 必须是一个地点，或 {days} 个（每晚一个）的列表")
+    result = []
+    for i, item in enumerate(items):
+        field = f"lodging[{i}]" if is_list else "lodging"
+        result.append(_one_lodging(item, field, catalog))
+    if len(result) == 1:
+        result = result * days
+    return tuple(result)
+
+
+def _one_lodging(item: Any, field: str, catalog: Catalog) -> Lodging:
+    if not isinstance(item, Mapping):
+        raise invalid(field, "lodging must be {\"poi_id\"} or {\"lon\", \"lat\"}",
+                      "住宿必须是 {\"poi_id\"} 或 {\"lon\", \"lat\"}")
+    if "poi_id" in item:
+        if set(item) != {"poi_id"}:
+            raise invalid(field, "give either poi_id or lon/lat, not both", "只能给出 poi_id 或经纬度之一")
+        if not isinstance(item["poi_id"], str):
+            raise invalid(f"{field}.poi_id", "poi_id must be a string", "poi_id 必须是字符串")
+        poi = catalog.poi(item["poi_id"], f"{field}.poi_id")
+        return Lodging(poi.id, poi.lon, poi.lat)
+    if set(item) != {"lon", "lat"}:
+        raise invalid(field, "lodging needs poi_id, or both lon and lat", "住宿需要 poi_id，或同时给出 lon 和 lat")
+    coords = []
+    for key in ("lon", "lat"):
+        v = item[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise invalid(f"{field}.{key}", f"{key} must be a number", f"{key} 必须是数字")
+        coords.append(float(v))
+    if not in_shaoxing(coords[0], coords[1]):
+        raise invalid(field, "the lodging must be inside Shaoxing (check lon/lat order)",
+                      "住宿必须在绍兴范围内（请检查经纬度顺序）")
+    return Lodging(None, coords[0], coords[1])
+
+
+def default_lodging(catalog: Catalog, settings: PlanSettings) -> Lodging:
+    """The configured default hotel, else the lodging nearest the old town."""
+    if settings.default_lodging_id and settings.default_lodging_id in catalog.pois:
+        poi = catalog.pois[settings.default_lodging_id]
+        return Lodging(poi.id, poi.lon, poi.lat)
+    hotels = sorted((p for p in catalog.pois.values() if p.category == "lodging"),
+                    key=lambda p: ((p.lon - OLD_TOWN[0]) ** 2 + (p.lat - OLD_TOWN[1]) ** 2, p.id))
+    if hotels:
+        return Lodging(hotels[0].id, hotels[0].lon, hotels[0].lat)
+    return Lodging(None, OLD_TOWN[0], OLD_TOWN[1])
+
+
+def _route_lodging(catalog: Catalog, route_id: str, days: int) -> tuple[Lodging, ...]:
+    """Spread the route's suggested hotels over the nights, in route order."""
+    ids = catalog.routes[route_id].lodging
+    if days == 1:
+        chosen = [ids[0]]
+    else:
+        chosen = [ids[round(i * (len(ids) - 1) / (days - 1))] for i in range(days)]
+    return tuple(Lodging(pid, catalog.pois[pid].lon, catalog.pois[pid].lat) for pid in chosen)

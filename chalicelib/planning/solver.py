@@ -1,0 +1,274 @@
+"""A small, generic facade over OR-Tools routing for orienteering problems.
+
+The itinerary engine and the TOPTW benchmarks (issue #7) both speak this
+interface, in the spirit of PyVRP's ``Model``: plain value objects in,
+plain value objects out, nothing about POIs or dates.
+
+Model
+  * ``Node``: service minutes, allowed *start* windows on an absolute
+    minute axis, a prize (dropping the node costs its prize), or
+    ``mandatory`` (never dropped), a demand against a global capacity, a
+    stop count against the per-vehicle ``max_stops``, allowed vehicles.
+  * ``Group``: nodes of which at most one is visited; dropping the whole
+    group costs ``prize`` (e.g. "lunch at one of these restaurants").
+  * ``Vehicle``: start and end node (depots), a time window, a travel
+    matrix index and an optional stop limit.
+  * ``precedences``: pairs (a, b): if both are visited, a must finish
+    before b starts, across vehicles too (the time axis is absolute).
+  * ``exclusive``: pairs of which at most one is visited.
+  * ``capacity``: bound on the summed demand of all visited nodes (over
+    all vehicles; a per-vehicle dimension cannot express a trip budget).
+
+Objective: ``travel_cost_weight * travel + sum(prizes of dropped nodes)``;
+callers scale prizes so that they dominate travel.
+
+Determinism: OR-Tools stops a time-limited search wherever the wall clock
+says, so two runs may differ. ``solve`` therefore also bounds the search by
+a *solution limit* (a count of accepted local-search moves, independent of
+the clock). When that limit is what stops the search, equal inputs give
+equal outputs; the time limit is only a safety net, and ``Solution.status``
+says which of the two fired (``solution_limit`` vs ``time_limit``).
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+Window = tuple[int, int]
+# Insertion suits optional nodes with windows (PATH_CHEAPEST_ARC stalls on
+# them); guided local search escapes the first local optimum.
+FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+
+
+@dataclass(frozen=True)
+class Node:
+    """A place to visit. ``windows``: inclusive ranges of allowed start times."""
+
+    service: int = 0
+    windows: tuple[Window, ...] = ()
+    prize: int = 0
+    mandatory: bool = False
+    demand: int = 0
+    count: int = 1
+    allowed_vehicles: Optional[tuple[int, ...]] = None
+
+    def __post_init__(self) -> None:
+        if self.service < 0:
+            raise ValueError("service must be >= 0")
+        for lo, hi in self.windows:
+            if lo > hi:
+                raise ValueError(f"empty window {(lo, hi)}")
+
+
+@dataclass(frozen=True)
+class Group:
+    """At most one of ``nodes`` is visited; visiting none costs ``prize``."""
+
+    nodes: tuple[int, ...]
+    prize: int
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    start: int
+    end: int
+    window: Window
+    matrix: int = 0
+    max_stops: Optional[int] = None
+
+
+@dataclass
+class Model:
+    nodes: list[Node]
+    vehicles: list[Vehicle]
+    # matrices[k][i][j]: travel minutes from node i to node j (service excluded).
+    matrices: list[list[list[int]]]
+    groups: list[Group] = field(default_factory=list)
+    precedences: list[tuple[int, int]] = field(default_factory=list)
+    capacity: Optional[int] = None
+    travel_cost_weight: int = 1
+    # (a, b): at most one of the two is visited (e.g. one restaurant per day).
+    exclusive: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Visit:
+    node: int
+    start: int  # the solver's start time (a feasible one; callers may re-time)
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    vehicle: int
+    visits: tuple[Visit, ...]  # excluding the start and end depots
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Solution:
+    routes: tuple[RouteResult, ...]
+    objective: int
+    status: str  # solution_limit | time_limit | ... | infeasible
+    wall_ms: int
+    dropped: tuple[int, ...]
+
+    @property
+    def feasible(self) -> bool:
+        return self.status != "infeasible"
+
+
+def default_solution_limit(model: Model) -> int:
+    """A deterministic search budget that shrinks as the model grows.
+
+    The cost of one guided-local-search step grows with the node count, so
+    the number of steps is inversely proportional to it. Calibrated on a
+    2-core machine: a 3-day Shaoxing request (~90 nodes) stops around half a
+    second; the time limit only catches outliers.
+    """
+    return max(20, min(200, 8000 // max(1, len(model.nodes))))
+
+
+def solve(model: Model, time_limit_s: float, seed: int = 0,
+          solution_limit: Optional[int] = None) -> Solution:
+    """Build the OR-Tools model, search, and read the routes back."""
+    started = time.perf_counter()
+    n, depots = len(model.nodes), _depots(model)
+    order = _search_order(n, depots, seed)
+    manager = pywrapcp.RoutingIndexManager(
+        n, len(model.vehicles), [v.start for v in model.vehicles], [v.end for v in model.vehicles])
+    routing = pywrapcp.RoutingModel(manager)
+
+    # Native matrices: transit for time includes the service at the origin.
+    service = [node.service for node in model.nodes]
+    time_callbacks = [routing.RegisterTransitMatrix(
+        [[service[i] + row[j] for j in range(n)] for i, row in enumerate(matrix)])
+        for matrix in model.matrices]
+    cost_callbacks = [routing.RegisterTransitMatrix(
+        [[model.travel_cost_weight * x for x in row] for row in matrix]) for matrix in model.matrices]
+    for v, vehicle in enumerate(model.vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.matrix], v)
+
+    horizon = max([hi for node in model.nodes for _, hi in node.windows]
+                  + [v.window[1] for v in model.vehicles]) + 1
+    routing.AddDimensionWithVehicleTransits(
+        [time_callbacks[v.matrix] for v in model.vehicles], horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    solver = routing.solver()
+
+    for v, vehicle in enumerate(model.vehicles):
+        lo, hi = vehicle.window
+        time_dim.CumulVar(routing.Start(v)).SetRange(lo, hi)
+        time_dim.CumulVar(routing.End(v)).SetRange(lo, hi)
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+
+    grouped = {i for g in model.groups for i in g.nodes}
+    for i in order:
+        node = model.nodes[i]
+        index = manager.NodeToIndex(i)
+        if node.windows:
+            cumul = time_dim.CumulVar(index)
+            windows = sorted(node.windows)
+            cumul.SetRange(windows[0][0], windows[-1][1])
+            for (_, hi), (lo, _) in zip(windows, windows[1:]):
+                if lo > hi + 1:
+                    cumul.RemoveInterval(hi + 1, lo - 1)
+        if node.allowed_vehicles is not None:
+            # (SetAllowedVehiclesForIndex's Span binding is broken in ortools 9.15;
+            # restricting the vehicle variable is equivalent; -1 = not visited.)
+            allowed = sorted(set(node.allowed_vehicles))
+            routing.VehicleVar(index).SetValues(allowed if node.mandatory else [-1] + allowed)
+        if not node.mandatory and i not in grouped:
+            routing.AddDisjunction([index], max(0, node.prize))
+    for group in model.groups:
+        routing.AddDisjunction([manager.NodeToIndex(i) for i in group.nodes], max(0, group.prize), 1)
+
+    if any(v.max_stops is not None for v in model.vehicles):
+        counts = [0 if i in depots else node.count for i, node in enumerate(model.nodes)]
+        count_cb = routing.RegisterUnaryTransitVector(counts)
+        caps = [v.max_stops if v.max_stops is not None else n for v in model.vehicles]
+        routing.AddDimensionWithVehicleCapacity(count_cb, 0, caps, True, "stops")
+
+    if model.capacity is not None:
+        demanding = [i for i, node in enumerate(model.nodes) if node.demand and i not in depots]
+        if demanding:
+            solver.Add(solver.ScalProd([routing.ActiveVar(manager.NodeToIndex(i)) for i in demanding],
+                                       [model.nodes[i].demand for i in demanding]) <= model.capacity)
+
+    for a, b in model.exclusive:
+        solver.Add(routing.ActiveVar(manager.NodeToIndex(a)) + routing.ActiveVar(manager.NodeToIndex(b)) <= 1)
+
+    big_m = horizon
+    for a, b in model.precedences:
+        ia, ib = manager.NodeToIndex(a), manager.NodeToIndex(b)
+        both_missing = 2 - routing.ActiveVar(ia) - routing.ActiveVar(ib)
+        # b starts after a ends, unless one of them is not visited.
+        solver.Add(time_dim.CumulVar(ib) + big_m * both_missing
+                   >= time_dim.CumulVar(ia) + model.nodes[a].service)
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = FIRST_SOLUTION
+    params.local_search_metaheuristic = METAHEURISTIC
+    limit = solution_limit if solution_limit is not None else default_solution_limit(model)
+    params.solution_limit = limit
+    params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 1000)))
+    params.log_search = False
+
+    assignment = routing.SolveWithParameters(params)
+    wall_ms = int((time.perf_counter() - started) * 1000)
+    if assignment is None:
+        return Solution((), 0, "infeasible", wall_ms, tuple(i for i in range(n) if i not in depots))
+
+    routes, visited = [], set()
+    for v in range(len(model.vehicles)):
+        index = assignment.Value(routing.NextVar(routing.Start(v)))
+        visits = []
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index)
+            visited.add(node)
+            visits.append(Visit(node, assignment.Min(time_dim.CumulVar(index))))
+            index = assignment.Value(routing.NextVar(index))
+        routes.append(RouteResult(v, tuple(visits),
+                                  assignment.Min(time_dim.CumulVar(routing.Start(v))),
+                                  assignment.Min(time_dim.CumulVar(routing.End(v)))))
+    # Which limit fired: if the clock stopped us, the answer may vary by run.
+    status_name = _status_name(routing.status())
+    timed_out = wall_ms >= int(time_limit_s * 1000) * 0.98
+    status = "time_limit" if timed_out else ("solution_limit" if status_name == "ROUTING_SUCCESS"
+                                             else status_name.lower().replace("routing_", ""))
+    dropped = tuple(i for i in range(n) if i not in depots and i not in visited)
+    return Solution(tuple(routes), assignment.ObjectiveValue(), status, wall_ms, dropped)
+
+
+def _depots(model: Model) -> set[int]:
+    return {v.start for v in model.vehicles} | {v.end for v in model.vehicles}
+
+
+def _search_order(n: int, depots: set[int], seed: int) -> list[int]:
+    """Order in which nodes are declared; a seed other than 0 permutes it.
+
+    The declaration order of disjunctions breaks ties in the insertion
+    heuristic, so the seed gives reproducible alternative plans.
+    """
+    order = [i for i in range(n) if i not in depots]
+    if seed:
+        random.Random(seed).shuffle(order)
+    return order
+
+
+def _status_name(code: int) -> str:
+    enum = routing_enums_pb2.RoutingSearchStatus.Value
+    try:
+        return enum.Name(code)
+    except ValueError:
+        return f"STATUS_{code}"
+
+
+def route_nodes(solution: Solution, vehicle: int) -> Sequence[int]:
+    return [visit.node for visit in solution.routes[vehicle].visits]

@@ -1,0 +1,113 @@
+"""Re-time a day's sequence with the exact travel rule (earliest schedule).
+
+The solver returns an order and conservative times; the plan shown to the
+traveller is re-timed here with ``Problem.leg`` (time-of-day and post-match
+factors at the actual departure time), waiting where a place is not yet
+open. A meal "break at the current place" is an item without a task: it
+happens where the traveller already is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+from ..catalog.model import Event
+from .problem import Problem, Task, end_place, start_place
+
+
+@dataclass(frozen=True)
+class Break:
+    """A meal taken at the current place, within [earliest, latest_end]."""
+
+    meal: str
+    earliest: int
+    latest_end: int
+    minutes: int
+
+
+Item = Union[int, Break]  # a task index, or a break
+
+
+@dataclass(frozen=True)
+class Timed:
+    item: Optional[Item]       # None for the day's start and end at the lodging
+    kind: str                  # start | visit | event | meal | end
+    place: int
+    arrive: int
+    start: int
+    end: int
+    depart: int
+    travel_minutes: int
+    travel_km: float
+
+
+def earliest_start(windows: Sequence[tuple[int, int]], t: int) -> Optional[int]:
+    for lo, hi in sorted(windows):
+        if t <= hi:
+            return max(t, lo)
+    return None
+
+
+def time_day(problem: Problem, day: int, items: Sequence[Item]) -> Optional[list[Timed]]:
+    """Earliest feasible times for ``items`` on ``day``; None if infeasible."""
+    day_lo, day_hi = problem.day_windows[day]
+    home, away = start_place(problem, day), end_place(problem, day)
+    stops = _forward(problem, items, day_lo, home)
+    if stops is None:
+        return None
+    # Leave the lodging later instead of waiting at the first stop.
+    if len(stops) > 0 and items:
+        first = stops[0]
+        wait = first.start - first.arrive
+        if wait > 0:
+            later = _forward(problem, items, day_lo + wait, home)
+            if later is not None and later[0].start == first.start:
+                stops = later
+    last_place = stops[-1].place if stops else home
+    depart = stops[-1].depart if stops else day_lo
+    last_event = _last_event(problem, stops)
+    travel = problem.leg(last_place, away, depart, last_event)
+    arrive_home = depart + travel
+    if arrive_home > day_hi:
+        return None
+    leave = stops[0].arrive - stops[0].travel_minutes if stops else day_lo
+    start = Timed(None, "start", home, leave, leave, leave, leave, 0, 0.0)
+    end = Timed(None, "end", away, arrive_home, arrive_home, arrive_home, arrive_home, travel,
+                problem.km[last_place][away])
+    return [start, *stops, end]
+
+
+def _forward(problem: Problem, items: Sequence[Item], t: int, place: int) -> Optional[list[Timed]]:
+    out: list[Timed] = []
+    for item in items:
+        last_event = _last_event(problem, out)
+        if isinstance(item, Break):
+            start = max(t, item.earliest)
+            if start + item.minutes > item.latest_end:
+                return None
+            out.append(Timed(item, "meal", place, t, start, start + item.minutes, start + item.minutes, 0, 0.0))
+            t = start + item.minutes
+            continue
+        task: Task = problem.tasks[item]
+        travel = problem.leg(place, task.place, t, last_event)
+        arrive = t + travel
+        if task.kind == "event":
+            if arrive > task.windows[0][0]:
+                return None
+            start = task.windows[0][0] + task.entry_buffer
+        else:
+            start = earliest_start(task.windows, arrive)
+            if start is None:
+                return None
+        end = start + task.duration
+        out.append(Timed(item, task.kind, task.place, arrive, start, end, end + task.after,
+                         travel, problem.km[place][task.place]))
+        t, place = end + task.after, task.place
+    return out
+
+
+def _last_event(problem: Problem, stops: Sequence[Timed]) -> Optional[Event]:
+    for stop in reversed(stops):
+        if stop.kind == "event":
+            return problem.tasks[stop.item].event  # type: ignore[index]
+    return None

@@ -1,0 +1,84 @@
+"""POST /v1/itineraries over real HTTP (chalice local on 127.0.0.1)."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.support.server import local_server
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    db = tmp_path_factory.mktemp("store") / "yueyou.db"
+    with local_server({"YUEYOU_SQLITE_PATH": str(db)}) as url:
+        yield url
+
+
+def post(base, body, **params):
+    return requests.post(base + "/v1/itineraries", json=body, params=params, timeout=60)
+
+
+def test_one_day_old_town_walk_in_english(base, catalog):
+    r = post(base, {"start_date": "2026-12-01", "days": 1, "mode": "walk", "lang": "en",
+                    "interests": {"history": 1, "culture": 0.8}, "time_limit_s": 1})
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert plan["status"] in ("ok", "partial")
+    stops = plan["days"][0]["stops"]
+    assert stops[0]["type"] == "start" and stops[-1]["type"] == "end"
+    visits = [s for s in stops if s["type"] == "visit"]
+    assert visits
+    for stop in visits:
+        assert stop["name"] == catalog.pois[stop["poi_id"]].name.en
+    times = [(s["arrive"], s["start"], s["end"], s["depart"]) for s in stops]
+    flat = [t for quad in times for t in quad]
+    assert flat == sorted(flat), "times must never go backwards"
+    assert all(t.endswith("+08:00") for t in flat)
+
+
+def test_same_request_same_plan_in_chinese(base):
+    body = {"start_date": "2026-12-01", "days": 1, "time_limit_s": 1}
+    first, second = post(base, body).json(), post(base, body).json()
+    assert first["id"] == second["id"]
+    assert [s["poi_id"] for s in first["days"][0]["stops"]] == \
+        [s["poi_id"] for s in second["days"][0]["stops"]]
+    assert first["lang"] == "zh"
+
+
+def test_overlapping_matches_are_422_naming_both(base, catalog):
+    same_time = {}
+    for event in catalog.events.values():
+        same_time.setdefault(event.start, []).append(event.id)
+    pair = next(ids for ids in same_time.values() if len(ids) >= 2)[:2]
+    start = catalog.events[pair[0]].start.date().isoformat()
+    r = post(base, {"start_date": start, "days": 1, "events": pair}, lang="en")
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "infeasible"
+    assert set(pair) <= set(error["details"]["conflicts"])
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"start_date": "2026-02-30"}, "start_date"),
+    ({"start_date": "2026-12-01", "days": 0}, "days"),
+    ({"start_date": "2026-12-01", "days": 15}, "days"),
+    ({"start_date": "2026-12-01", "pace": "sprint"}, "pace"),
+    ({"start_date": "2026-12-01", "mode": "teleport"}, "mode"),
+    ({"start_date": "2026-12-01", "interests": {"history": 2}}, "interests.history"),
+    ({"start_date": "2026-12-01", "must_visit": ["nowhere"]}, "must_visit[0]"),
+    ({"start_date": "2026-12-01", "budget_cny": -5}, "budget_cny"),
+    ({"start_date": "2026-12-01", "day_start": "25:00"}, "day_start"),
+    ({"start_date": "2026-12-01", "surprise": True}, "surprise"),
+])
+def test_bad_requests_name_the_field(base, body, field):
+    r = post(base, body)
+    assert 400 <= r.status_code < 500, r.text
+    assert r.json()["error"]["field"] == field
+
+
+def test_not_json_is_400(base):
+    r = requests.post(base + "/v1/itineraries", data=b"{nope", timeout=10,
+                      headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "body"

@@ -1,0 +1,238 @@
+"""The engine on the small fixture catalog; every plan goes through the checker."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from chalicelib.errors import Unprocessable
+from chalicelib.planning import plan
+from chalicelib.planning.check import check
+from chalicelib.timeutil import parse_datetime
+
+from .conftest import DATA, build_problem
+
+SAT = "2024-05-04"  # Saturday; 2024-05-06 is a Monday
+
+
+def run(mini, fast, **fields):
+    data = {"start_date": SAT, "lang": "en", "time_limit_s": 1, **fields}
+    result = plan(data, mini, settings=fast)
+    problem = build_problem(data, mini, fast)
+    assert check(problem, result) == []        # proven from the matrix and the hours
+    return result, problem
+
+
+def stops(result, kind=None):
+    return [s for d in result["days"] for s in d["stops"] if kind is None or s["type"] == kind]
+
+
+def hm(value):
+    moment = datetime.fromisoformat(value)
+    return moment.hour * 60 + moment.minute
+
+
+def test_one_day_plan_shape(mini, fast):
+    result, _ = run(mini, fast)
+    assert result["id"].startswith("it-") and result["status"] in ("ok", "partial")
+    day = result["days"][0]
+    assert day["date"] == SAT and day["stops"][0]["type"] == "start" and day["stops"][-1]["type"] == "end"
+    for stop in day["stops"]:
+        assert {"type", "poi_id", "event_id", "name", "lon", "lat", "arrive", "start", "end", "depart",
+                "travel", "ticket_cny"} <= set(stop)
+        assert stop["arrive"].endswith("+08:00")
+    assert {"lunch", "dinner"} == {s["meal"] for s in stops(result, "meal")}
+    assert set(result["totals"]) >= {"score", "travel_minutes", "ticket_cny", "visits"}
+    assert set(result["solver"]) >= {"status", "wall_ms", "objective"}
+    # the Monday-only hall is closed on a Saturday and is explained as such
+    reasons = {u["poi_id"]: u["reason_code"] for u in result["unscheduled"]}
+    assert reasons.get("monday-hall") == "closed"
+
+
+def test_lunch_closure_and_closed_weekday(mini, fast):
+    result, _ = run(mini, fast, start_date="2024-05-06", must_visit=["gamma-museum", "monday-hall"],
+                    interests={"religion": 1.0})
+    visits = {s["poi_id"]: s for s in stops(result, "visit")}
+    gamma = visits["gamma-museum"]
+    assert not (hm(gamma["start"]) < 690 < hm(gamma["end"]) or hm(gamma["start"]) < 810 < hm(gamma["end"]))
+    assert 540 <= hm(visits["monday-hall"]["start"]) and hm(visits["monday-hall"]["end"]) <= 660
+    assert "beta-temple" not in visits   # closed on Mondays
+
+
+def test_event_attended_with_buffer_and_surge(mini, fast):
+    result, problem = run(mini, fast, days=2, events=["ev-sat-evening"])
+    event = stops(result, "event")[0]
+    assert event["event_id"] == "ev-sat-evening" and hm(event["start"]) == 18 * 60 + 30
+    assert hm(event["arrive"]) <= 18 * 60 + 30 - 45
+    after = result["days"][0]["stops"][result["days"][0]["stops"].index(event) + 1]
+    # leaving the stadium right after the match is 1.5x slower than the free-flow time
+    base = problem.base[problem.place_index["mini-stadium"]][problem.lodging_places[0]]
+    assert after["travel"]["minutes"] >= int(base * 1.5)
+    assert result["days"][0]["window"]["end"] > f"{SAT}T21:30"
+
+
+def test_must_visit_and_avoid(mini, fast):
+    result, _ = run(mini, fast, must_visit=["delta-bridge"], avoid=["alpha-garden"])
+    ids = {s["poi_id"] for s in stops(result)}
+    assert "delta-bridge" in ids and "alpha-garden" not in ids
+
+
+def test_budget_is_kept_and_explained(mini, fast):
+    result, _ = run(mini, fast, budget_cny=15, interests={"history": 1.0})
+    assert result["totals"]["ticket_cny"] <= 15
+    reasons = {u["poi_id"]: u["reason_code"] for u in result["unscheduled"]}
+    assert reasons.get("alpha-garden") == "budget"
+
+
+def test_route_order_and_moving_lodging(mini, fast):
+    result, _ = run(mini, fast, days=2, route="mini-route", pace="relaxed")
+    order = [s["poi_id"] for s in stops(result, "visit") if s["poi_id"] in
+             ("delta-bridge", "alpha-garden", "gamma-museum", "epsilon-park")]
+    expected = [p for p in ("delta-bridge", "alpha-garden", "gamma-museum", "epsilon-park") if p in order]
+    assert order == expected and len(order) >= 3
+    assert result["days"][0]["stops"][-1]["poi_id"] == "hotel-one"
+    assert result["days"][1]["stops"][0]["poi_id"] == "hotel-one"
+    assert result["days"][1]["stops"][-1]["poi_id"] == "hotel-two"
+
+
+def test_pace_bounds_visits(mini, fast):
+    result, _ = run(mini, fast, pace="relaxed", interests={c: 1.0 for c in ("history", "culture", "nature")})
+    assert result["totals"]["visits"] <= 4
+
+
+def test_meals_off(mini, fast):
+    result, _ = run(mini, fast, meals=False)
+    assert stops(result, "meal") == []
+
+
+def test_deterministic_and_language(mini, fast):
+    a, _ = run(mini, fast, days=2, interests={"history": 0.9})
+    b, _ = run(mini, fast, days=2, interests={"history": 0.9})
+    zh, _ = run(mini, fast, days=2, interests={"history": 0.9}, lang="zh")
+    strip = lambda r: {k: v for k, v in r.items() if k != "solver"}  # noqa: E731
+    assert strip(a) == strip(b) and a["solver"]["objective"] == b["solver"]["objective"]
+    assert a["id"] == b["id"] != zh["id"]
+    assert [s["poi_id"] for s in stops(a)] == [s["poi_id"] for s in stops(zh)]
+    assert stops(zh, "visit")[0]["name"] != stops(a, "visit")[0]["name"]
+
+
+@pytest.mark.parametrize("fields, conflicts", [
+    ({"days": 1, "events": ["ev-sat-evening", "ev-sat-overlap"]}, ["ev-sat-evening", "ev-sat-overlap"]),
+    ({"must_visit": ["monday-hall"]}, ["monday-hall"]),
+    ({"days": 2, "events": ["ev-sun-noon"], "must_visit": ["alpha-garden"], "budget_cny": 120},
+     ["ev-sun-noon", "alpha-garden"]),
+])
+def test_infeasible_requests_name_the_conflicts(mini, fast, fields, conflicts):
+    with pytest.raises(Unprocessable) as err:
+        plan({"start_date": SAT, **fields}, mini, settings=fast)
+    assert err.value.status == 422 and err.value.code == "infeasible"
+    assert sorted(err.value.details["conflicts"]) == sorted(conflicts)
+    assert err.value.message.zh and err.value.message.en
+
+
+def test_must_visit_too_far_by_foot_is_422(mini, fast):
+    with pytest.raises(Unprocessable) as err:
+        plan({"start_date": SAT, "mode": "walk", "must_visit": ["far-lake"]}, mini, settings=fast)
+    assert err.value.details["conflicts"] == ["far-lake"]
+
+
+# --- the checker must be able to fail ------------------------------------
+
+def _shift(value, minutes):
+    moment = parse_datetime(value, "t")
+    from datetime import timedelta
+    return (moment + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+
+
+@pytest.fixture()
+def good(mini, fast):
+    return run(mini, fast, days=2, events=["ev-sat-evening"], must_visit=["delta-bridge"], budget_cny=200,
+               route="mini-route")
+
+
+def tamper(result, mutate):
+    bad = copy.deepcopy(result)
+    mutate(bad)
+    return bad
+
+
+def first(result, kind):
+    return next(s for d in result["days"] for s in d["stops"] if s["type"] == kind)
+
+
+def test_checker_accepts_then_rejects_tampering(good):
+    result, problem = good
+    assert check(problem, result) == []
+
+    def earlier_arrival(r):
+        s = first(r, "visit")
+        s["arrive"] = _shift(s["arrive"], -5)
+    assert any("travel needs" in v for v in check(problem, tamper(result, earlier_arrival)))
+
+    def outside_hours(r):
+        s = next(s for d in r["days"] for s in d["stops"] if s["poi_id"] == "alpha-garden")
+        for k in ("arrive", "start"):
+            s[k] = s[k][:11] + "17:30:00+08:00"
+        for k in ("end", "depart"):
+            s[k] = s[k][:11] + "18:30:00+08:00"
+    assert any("opening hours" in v for v in check(problem, tamper(result, outside_hours)))
+
+    def late_to_match(r):
+        s = first(r, "event")
+        s["arrive"] = s["start"]
+    assert any("before the start" in v for v in check(problem, tamper(result, late_to_match)))
+
+    def drop_must(r):
+        for d in r["days"]:
+            d["stops"] = [s for s in d["stops"] if s["poi_id"] != "delta-bridge"]
+    assert any("must-visit delta-bridge" in v for v in check(problem, tamper(result, drop_must)))
+
+    def overspend(r):
+        first(r, "event")["ticket_cny"] = 500
+    assert any("ticket" in v for v in check(problem, tamper(result, overspend)))
+
+    def short_visit(r):
+        s = first(r, "visit")
+        s["end"] = s["start"]
+    assert any("shorter than" in v for v in check(problem, tamper(result, short_visit)))
+
+    def late_home(r):
+        s = r["days"][1]["stops"][-1]
+        for k in ("arrive", "start", "end", "depart"):
+            s[k] = s[k][:11] + "23:59:00+08:00"
+    assert any("after the day window" in v for v in check(problem, tamper(result, late_home)))
+
+
+def test_checker_catches_route_order(mini, fast):
+    result, problem = run(mini, fast, route="mini-route", interests={"history": 0.0, "culture": 0.0, "nature": 0.0})
+    visits = [s for s in result["days"][0]["stops"] if s["type"] == "visit"]
+    assert len(visits) >= 2
+    bad = copy.deepcopy(result)
+    route = [s for s in bad["days"][0]["stops"] if s["type"] == "visit"]
+    a, b = route[0], route[1]
+    for key in ("poi_id", "name", "lon", "lat", "ticket_cny", "category"):
+        a[key], b[key] = b[key], a[key]
+    assert check(problem, bad)  # swapped route stops: order (and more) violated
+
+
+# --- the command line -----------------------------------------------------
+
+def test_cli_prints_plan_and_exit_2_on_error(tmp_path):
+    catalog = DATA / "mini_catalog.json"
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"start_date": SAT, "time_limit_s": 0.5}))
+    out = subprocess.run([sys.executable, "-m", "chalicelib.planning", str(good), "--lang", "en",
+                          "--catalog", str(catalog)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert body["lang"] == "en" and body["days"][0]["stops"][0]["type"] == "start"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"start_date": SAT, "days": 99}))
+    out = subprocess.run([sys.executable, "-m", "chalicelib.planning", str(bad), "--catalog", str(catalog)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert json.loads(out.stdout)["error"]["field"] == "days"
