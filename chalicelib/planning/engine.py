@@ -21,7 +21,7 @@ from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
 from .settings import PlanSettings
 from .timing import Break, Item, Timed, time_day
-from .travel import GeodesicTravel, TravelTimes, provider_from_settings
+from .travel import GeodesicTravel, TravelTimes, leg_mode, provider_from_settings
 
 ENGINE_VERSION = 1
 
@@ -145,7 +145,7 @@ def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, l
                 "event_id": None, "name": place.name.get(lang), "lon": place.lon, "lat": place.lat,
                 "arrive": at(stop.arrive), "start": at(stop.start), "end": at(stop.end), "depart": at(stop.depart),
                 "travel": None if prev_place is None else {
-                    "mode": req.mode if stop.travel_minutes else "none",
+                    "mode": leg_mode(req.mode, stop.travel_km) if stop.travel_minutes else "none",
                     "minutes": stop.travel_minutes, "km": round(stop.travel_km, 2)},
                 "ticket_cny": None,
             }

@@ -120,6 +120,18 @@ def mode_minutes(mode: str, straight_km: float) -> tuple[float, float]:
     return minutes, km
 
 
+def leg_mode(mode: str, route_km: float) -> str:
+    """The mode a traveller actually uses for a leg: short transit hops are walked.
+
+    >>> leg_mode("transit", 0.4), leg_mode("transit", 5.0), leg_mode("drive", 0.4)
+    ('walk', 'transit', 'drive')
+    """
+    profile = PROFILES[mode]
+    if profile.walk_below_km and 0 < route_km < profile.walk_below_km * PROFILES["walk"].circuity:
+        return "walk"
+    return mode
+
+
 class GeodesicTravel:
     """Default provider: no network, deterministic, fast after warm-up."""
 
