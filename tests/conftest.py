@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from chalicelib.catalog import bundle
@@ -8,3 +10,25 @@ from chalicelib.catalog import bundle
 @pytest.fixture(scope="session")
 def catalog():
     return bundle.load()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    from tests.support.moto_server import moto_server
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def dynamo_client(moto_endpoint):
+    from tests.support.moto_server import dynamodb_client
+    return dynamodb_client(moto_endpoint)
+
+
+@pytest.fixture()
+def dynamo_table(dynamo_client):
+    from chalicelib.store.dynamodb import create_table
+    name = f"yueyou-test-{uuid.uuid4().hex[:12]}"
+    create_table(dynamo_client, name)
+    yield name
+    dynamo_client.delete_table(TableName=name)

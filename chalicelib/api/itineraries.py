@@ -1,15 +1,47 @@
-"""/v1/itineraries: plan a trip with the OR-Tools engine."""
+"""/v1/itineraries: plan, keep, share, edit and delete trips."""
 from __future__ import annotations
 
-from chalice import Blueprint
+from typing import Any, Optional
 
+from chalice import Blueprint, Response
+
+from ..itineraries import ItineraryRecord
 from ..planning import plan
 from . import services
+from .access import caller, if_match, readable_itinerary
 from .body import json_body
-from .http import Params, endpoint, json_response
+from .http import Params, endpoint, json_response, next_cursor
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
+
+
+def _lang(params: Params, body: Optional[dict[str, Any]] = None) -> str:
+    explicit = (bp.current_request.query_params or {}).get("lang")
+    if explicit:
+        return params.lang
+    if body and body.get("lang") in ("zh", "en"):
+        return body["lang"]
+    return params.lang
+
+
+def _links(record: ItineraryRecord) -> dict[str, str]:
+    base = f"/v1/itineraries/{record.id}"
+    share = f"?share={record.share_token}"
+    return {"self": base, "share": base + share, "replan": base + "/replan",
+            "card_pdf": base + "/card.pdf" + share, "card_html": base + "/card.html" + share,
+            "ics": base + "/itinerary.ics" + share, "gpx": base + "/route.gpx" + share,
+            "geojson": base + "/itinerary.geojson" + share,
+            "widget": f"/v1/widgets/itinerary/{record.id}" + share}
+
+
+def document(record: ItineraryRecord, warnings: Optional[list[Any]] = None) -> dict[str, Any]:
+    return dict(record.plan, id=record.id, version=record.version, created_at=record.created_at,
+                updated_at=record.updated_at, links=_links(record), warnings=warnings or [])
+
+
+def _headers(record: ItineraryRecord, extra: dict[str, str]) -> dict[str, str]:
+    return dict(extra, ETag=record.etag, **{"Cache-Control": "private, no-cache"})
 
 
 @bp.route("/v1/itineraries", methods=["POST"], cors=True, content_types=["application/json"])
@@ -17,8 +49,76 @@ api = endpoint(lambda: bp.current_request)
 def create_itinerary():
     request = bp.current_request
     params = Params(request, ())
-    data = json_body(request)
+    body = json_body(request)
     svc = services.get()
-    lang = request.query_params.get("lang") if request.query_params else None
-    result = plan(data, svc.catalog, settings=svc.plan_settings, lang=lang or data.get("lang") or params.lang)
-    return json_response(result)
+    owner, limit_headers = caller(request, "plan")
+    lang = _lang(params, body)
+    key = (request.headers or {}).get("idempotency-key")
+    record, created = svc.itineraries.create_idempotent(
+        owner, key, body, lambda: plan(body, svc.catalog, settings=svc.plan_settings, lang=lang))
+    headers = _headers(record, limit_headers)
+    headers["Location"] = f"/v1/itineraries/{record.id}"
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return json_response(document(record), status=201 if created else 200, headers=headers)
+
+
+@bp.route("/v1/itineraries", methods=["GET"], cors=True)
+@api
+def list_itineraries():
+    request = bp.current_request
+    params = Params(request, ("limit", "cursor"))
+    owner, limit_headers = caller(request)
+    limit = int(params.number("limit", low=1, high=100, default=20, integer=True))
+    records, cursor = services.get().itineraries.list_owned(owner, limit, params.get("cursor"))
+    summaries = [{"id": r.id, "version": r.version, "created_at": r.created_at, "updated_at": r.updated_at,
+                  "status": r.plan.get("status"), "days": len(r.plan.get("days", [])),
+                  "start_date": r.plan["days"][0]["date"] if r.plan.get("days") else None,
+                  "links": _links(r)} for r in records]
+    return json_response({"itineraries": summaries, "next_cursor": cursor}, headers=limit_headers)
+
+
+@bp.route("/v1/itineraries/{itinerary_id}", methods=["GET"], cors=True)
+@api
+def get_itinerary(itinerary_id: str):
+    request = bp.current_request
+    Params(request, ("share",))
+    record = readable_itinerary(request, itinerary_id)
+    if (request.headers or {}).get("if-none-match") == record.etag:
+        return Response(body="", status_code=304, headers={"ETag": record.etag})
+    warnings = services.get().plan_warnings(record.plan, _lang(Params(request, ("share",))))
+    return json_response(document(record, warnings), headers=_headers(record, {}))
+
+
+@bp.route("/v1/itineraries/{itinerary_id}", methods=["DELETE"], cors=True)
+@api
+def delete_itinerary(itinerary_id: str):
+    request = bp.current_request
+    Params(request, ())
+    owner, limit_headers = caller(request)
+    expected = if_match(request)
+    svc = services.get()
+    svc.itineraries.delete(itinerary_id, owner, expected if expected is not None else -1)
+    return Response(body="", status_code=204, headers=limit_headers)
+
+
+@bp.route("/v1/itineraries/{itinerary_id}/replan", methods=["POST"], cors=True,
+          content_types=["application/json"])
+@api
+def replan_itinerary(itinerary_id: str):
+    from ..planning.replan import replan
+
+    request = bp.current_request
+    params = Params(request, ())
+    edits = json_body(request)
+    svc = services.get()
+    owner, limit_headers = caller(request, "plan")
+    current = svc.itineraries.get_owned(itinerary_id, owner)
+    expected = if_match(request)
+    if expected is not None:
+        svc.itineraries.check_version(current, expected)  # fail before spending a solve
+    lang = _lang(params, None) if (request.query_params or {}).get("lang") else current.plan.get("lang")
+    new_plan = replan(current.plan, edits, svc.catalog, settings=svc.plan_settings, lang=lang)
+    record = svc.itineraries.update(itinerary_id, owner, current.version,
+                                    new_plan.get("request", current.request), new_plan)
+    return json_response(document(record), headers=_headers(record, limit_headers))

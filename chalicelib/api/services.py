@@ -15,6 +15,7 @@ from ..catalog import Catalog
 from ..catalog import bundle
 from ..config import Settings
 from ..planning import PlanSettings
+from ..itineraries import ItineraryRepository
 from ..schedule import EventRepository
 from ..store import Store, open_store
 
@@ -48,6 +49,18 @@ class Services:
         return PlanSettings(time_limit_cap_s=s.solve_time_limit_cap_s,
                             default_time_limit_s=min(2.0, s.solve_time_limit_cap_s),
                             default_lodging_id=s.default_lodging, osrm_url=s.osrm_url)
+
+    @cached_property
+    def itineraries(self) -> ItineraryRepository:
+        return ItineraryRepository(self.store)
+
+    def authorize(self, headers, source_ip: str, kind: Optional[str] = None) -> tuple[str, dict[str, str]]:
+        """(owner, rate-limit headers) of a caller; metered when ``kind`` is set."""
+        return f"anonymous:{source_ip}", {}
+
+    def plan_warnings(self, plan: dict, lang: str) -> list:
+        """Warnings about a stored plan (events moved or cancelled since)."""
+        return []
 
     @cached_property
     def events(self) -> EventRepository:

@@ -18,28 +18,6 @@ from chalicelib.store.base import encode_cursor
 from chalicelib.store.sqlite import SqliteStore
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    from tests.support.moto_server import moto_server
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="session")
-def dynamo_client(moto_endpoint):
-    from tests.support.moto_server import dynamodb_client
-    return dynamodb_client(moto_endpoint)
-
-
-@pytest.fixture()
-def dynamo_table(dynamo_client):
-    from chalicelib.store.dynamodb import create_table
-    name = f"yueyou-test-{uuid.uuid4().hex[:12]}"
-    create_table(dynamo_client, name)
-    yield name
-    dynamo_client.delete_table(TableName=name)
-
-
 @pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.integration)])
 def store(request, tmp_path):
     if request.param == "sqlite":

@@ -22,7 +22,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0) -> Iterator[str]:
+def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0,
+                 stage: str = "dev") -> Iterator[str]:
     port = free_port()
     chalice = Path(sys.executable).parent / "chalice"
     full_env = dict(os.environ)
@@ -31,7 +32,7 @@ def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.
         else subprocess.DEVNULL
     proc = subprocess.Popen(
         [str(chalice), "local", "--host", "127.0.0.1", "--port", str(port),
-         "--stage", "dev", "--no-autoreload"],
+         "--stage", stage, "--no-autoreload"],
         cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

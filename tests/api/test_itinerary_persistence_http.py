@@ -1,0 +1,84 @@
+"""Stored itineraries over real HTTP, on both stores (SQLite and DynamoDB/moto)."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.support.stores import service_on
+
+pytestmark = pytest.mark.integration
+
+BODY = {"start_date": "2026-12-01", "days": 1, "lang": "en", "time_limit_s": 1}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "dynamodb"])
+def base(request, tmp_path_factory):
+    kwargs = {}
+    if request.param == "dynamodb":
+        kwargs = {"moto_endpoint": request.getfixturevalue("moto_endpoint"),
+                  "dynamo_client": request.getfixturevalue("dynamo_client")}
+    with service_on(request.param, tmp_path_factory.mktemp(request.param), **kwargs) as url:
+        yield url
+
+
+def create(base, body=BODY, **headers):
+    return requests.post(base + "/v1/itineraries", json=body, headers=headers, timeout=60)
+
+
+def test_create_read_delete(base):
+    r = create(base)
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert r.headers["Location"] == f"/v1/itineraries/{plan['id']}"
+    assert r.headers["ETag"] == '"1"' and plan["version"] == 1
+    got = requests.get(base + r.headers["Location"], timeout=10)
+    assert got.status_code == 200 and got.json()["days"] == plan["days"]
+    assert got.json()["warnings"] == []
+    assert requests.get(base + r.headers["Location"], headers={"If-None-Match": '"1"'},
+                        timeout=10).status_code == 304
+    listed = requests.get(base + "/v1/itineraries", timeout=10).json()["itineraries"]
+    assert plan["id"] in {i["id"] for i in listed}
+    stale = requests.delete(base + r.headers["Location"], headers={"If-Match": '"7"'}, timeout=10)
+    assert stale.status_code == 412 and stale.json()["error"]["field"] == "If-Match"
+    assert requests.get(base + r.headers["Location"], timeout=10).status_code == 200  # nothing lost
+    assert requests.delete(base + r.headers["Location"], headers={"If-Match": '"1"'},
+                           timeout=10).status_code == 204
+    assert requests.get(base + r.headers["Location"], timeout=10).status_code == 404
+
+
+def test_share_link_reads_without_being_the_owner(base):
+    plan = create(base).json()
+    share = plan["links"]["share"]
+    # Another caller (a forwarded client IP makes no difference: the share token does).
+    assert requests.get(base + share, timeout=10).status_code == 200
+    wrong = requests.get(base + f"/v1/itineraries/{plan['id']}?share=not-the-token", timeout=10)
+    assert wrong.status_code in (200, 404)  # 200 only because this caller also owns it
+
+
+def test_idempotency_key_retries_create_one_plan(base):
+    key = "retry-" + str(id(base))
+    first = create(base, **{"Idempotency-Key": key})
+    assert first.status_code == 201
+    retries = [create(base, **{"Idempotency-Key": key}) for _ in range(3)]
+    assert {r.json()["id"] for r in retries} == {first.json()["id"]}
+    assert all(r.status_code == 200 and r.headers["Idempotent-Replayed"] == "true" for r in retries)
+    other = create(base, dict(BODY, days=2), **{"Idempotency-Key": key})
+    assert other.status_code == 422 and other.json()["error"]["field"] == "Idempotency-Key"
+
+
+def test_concurrent_retries_with_one_key_never_duplicate(base):
+    key = "race-" + str(id(base))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: create(base, **{"Idempotency-Key": key}), range(4)))
+    created = [r for r in results if r.status_code == 201]
+    assert len(created) == 1
+    ids = {r.json()["id"] for r in results if r.status_code in (200, 201)}
+    assert ids == {created[0].json()["id"]}
+    assert all(r.status_code in (200, 201, 409) for r in results)
+
+
+def test_unknown_itinerary_is_404_json(base):
+    r = requests.get(base + "/v1/itineraries/it-00000000000000000000", timeout=10)
+    assert r.status_code == 404 and r.json()["error"]["field"] == "id"
