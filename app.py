@@ -1,9 +1,20 @@
 """Yueyou (越游) HTTP API: routes and wiring only; the domain is in chalicelib."""
 from chalice import Chalice
 
-from chalicelib.api import events, health, itineraries, pois, routes
+from chalicelib.api import batches, events, health, itineraries, pois, routes
 
 app = Chalice(app_name="yueyou")
 
-for blueprint in (health.bp, pois.bp, events.bp, routes.bp, itineraries.bp):
+for blueprint in (health.bp, pois.bp, events.bp, routes.bp, itineraries.bp, batches.bp):
     app.register_blueprint(blueprint)
+
+
+@app.on_sqs_message(queue="yueyou-batch-items", batch_size=1)
+def batch_worker(event):
+    """Lambda: one batch item per message (locally, items run on threads)."""
+    from chalicelib.api import services
+    from chalicelib.batches.runner import parse_message
+
+    for record in event:
+        batch_id, index = parse_message(record.body)
+        services.get().batches.process(batch_id, index)

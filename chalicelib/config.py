@@ -21,6 +21,10 @@ class Settings:
     default_lodging: str = "shaoxing-xianheng-hotel"
     osrm_url: Optional[str] = None
     public_base_url: Optional[str] = None
+    # Batch items run on this process's threads unless a queue is configured
+    # (Lambda: one SQS message per item, consumed by app.py's SQS handler).
+    batch_queue_url: Optional[str] = None
+    batch_workers: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -35,4 +39,6 @@ class Settings:
             default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "shaoxing-xianheng-hotel"),
             osrm_url=env.get("YUEYOU_OSRM_URL") or None,
             public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
+            batch_queue_url=env.get("YUEYOU_BATCH_QUEUE_URL") or None,
+            batch_workers=int(env.get("YUEYOU_BATCH_WORKERS", "2")),
         )

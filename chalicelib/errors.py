@@ -64,4 +64,4 @@ def not_found(kind: str, ident: str, field: str = "id") -> NotFound:
 
 
 _KIND_ZH = {"poi": "地点", "event": "赛事场次", "route": "线路", "venue": "场馆",
-            "itinerary": "行程"}
+            "itinerary": "行程", "batch": "批次"}

@@ -21,10 +21,10 @@ def source_ip(request: Request) -> str:
     return identity.get("sourceIp") or "unknown"
 
 
-def caller(request: Request, kind: Optional[str] = None) -> tuple[str, dict[str, str]]:
-    """(owner, rate-limit headers). ``kind`` = "plan" or "request" meters the call."""
+def caller(request: Request, kind: Optional[str] = None, count: int = 1) -> tuple[str, dict[str, str]]:
+    """(owner, rate-limit headers). ``kind`` = "plan" meters ``count`` plans."""
     svc = services.get()
-    return svc.authorize(request.headers or {}, source_ip(request), kind)
+    return svc.authorize(request.headers or {}, source_ip(request), kind, count)
 
 
 def readable_itinerary(request: Request, itinerary_id: str) -> ItineraryRecord:

@@ -15,7 +15,9 @@ from ..catalog import Catalog
 from ..catalog import bundle
 from ..config import Settings
 from ..planning import PlanSettings
+from ..batches import BatchService, SqsRunner, ThreadRunner
 from ..itineraries import ItineraryRepository
+from ..planning import parse_request, plan
 from ..schedule import EventRepository
 from ..store import Store, open_store
 
@@ -54,7 +56,22 @@ class Services:
     def itineraries(self) -> ItineraryRepository:
         return ItineraryRepository(self.store)
 
-    def authorize(self, headers, source_ip: str, kind: Optional[str] = None) -> tuple[str, dict[str, str]]:
+    @cached_property
+    def batches(self) -> BatchService:
+        service = BatchService(
+            self.store, self.itineraries,
+            planner=lambda request: plan(request, self.catalog, settings=self.plan_settings),
+            validate=lambda request: parse_request(request, self.catalog, self.plan_settings))
+        if self.settings.batch_queue_url:
+            import boto3
+            service.runner = SqsRunner(boto3.client("sqs", region_name=self.settings.aws_region),
+                                       self.settings.batch_queue_url)
+        else:
+            service.runner = ThreadRunner(service.process, workers=self.settings.batch_workers)
+        return service
+
+    def authorize(self, headers, source_ip: str, kind: Optional[str] = None,
+                  count: int = 1) -> tuple[str, dict[str, str]]:
         """(owner, rate-limit headers) of a caller; metered when ``kind`` is set."""
         return f"anonymous:{source_ip}", {}
 

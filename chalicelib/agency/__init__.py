@@ -1,0 +1,1 @@
+"""Command-line client for travel agencies (batch plans over the HTTP API)."""

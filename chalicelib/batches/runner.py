@@ -1,0 +1,69 @@
+"""Where batch items run: a thread pool on one machine, SQS on Lambda.
+
+The runner only schedules ``process(batch_id, index)``; the service makes
+each item idempotent, so SQS redeliveries or a double submit do no harm.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Protocol, Sequence
+
+log = logging.getLogger("yueyou.batches")
+
+Process = Callable[[str, int], None]
+
+
+class Runner(Protocol):
+    def submit(self, batch_id: str, indexes: Sequence[int]) -> None: ...
+
+
+class InlineRunner:
+    """Runs items right away in the caller (tests, CLI)."""
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+
+    def submit(self, batch_id: str, indexes: Sequence[int]) -> None:
+        for index in indexes:
+            self.process(batch_id, index)
+
+
+class ThreadRunner:
+    """Background threads in this process (chalice local, the embedded default)."""
+
+    def __init__(self, process: Process, workers: int = 2) -> None:
+        self.process = process
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
+        self._lock = threading.Lock()
+
+    def submit(self, batch_id: str, indexes: Sequence[int]) -> None:
+        for index in indexes:
+            self._pool.submit(self._safe, batch_id, index)
+
+    def _safe(self, batch_id: str, index: int) -> None:
+        try:
+            self.process(batch_id, index)
+        except Exception:  # the item is marked failed by the service; never kill the pool
+            log.exception("batch %s item %s crashed", batch_id, index)
+
+
+class SqsRunner:
+    """One SQS message per item; app.py's SQS handler calls the service."""
+
+    def __init__(self, client: Any, queue_url: str) -> None:
+        self.client = client
+        self.queue_url = queue_url
+
+    def submit(self, batch_id: str, indexes: Sequence[int]) -> None:
+        entries = [{"Id": str(i), "MessageBody": json.dumps({"batch_id": batch_id, "index": i})}
+                   for i in indexes]
+        for start in range(0, len(entries), 10):  # SQS takes 10 per call
+            self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries[start:start + 10])
+
+
+def parse_message(body: str) -> tuple[str, int]:
+    data = json.loads(body)
+    return str(data["batch_id"]), int(data["index"])
