@@ -1,6 +1,10 @@
 """Operator commands.
 
     python -m chalicelib.admin seed     # copy catalog events into the stage's store
+    python -m chalicelib.admin keys create --owner NAME --daily-quota N \
+        [--rate-per-minute R] [--origin URL ...]   # prints the key alone on its last line
+    python -m chalicelib.admin keys list [--json] [--active]
+    python -m chalicelib.admin keys revoke KEY_ID
 
 Reads the same settings as the service (YUEYOU_* environment variables).
 """
@@ -11,17 +15,21 @@ import json
 import sys
 
 from .api.services import Services
+from .auth import cli as keys_cli
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.admin")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("seed", help="copy catalog events into the store (idempotent)")
+    keys_cli.add_parser(sub)
     args = parser.parse_args(argv)
     services = Services.from_env()
     if args.command == "seed":
         counts = services.events.seed()
         print(json.dumps({"seeded": counts, "store": services.store.health()}, ensure_ascii=False))
+    elif args.command == "keys":
+        return keys_cli.run(args, services.store, sys.stdout, sys.stderr)
     return 0
 
 

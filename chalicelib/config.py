@@ -25,6 +25,10 @@ class Settings:
     # (Lambda: one SQS message per item, consumed by app.py's SQS handler).
     batch_queue_url: Optional[str] = None
     batch_workers: int = 2
+    # Callers without an API key may still plan, a little: per client IP.
+    allow_anonymous: bool = True
+    anonymous_daily_plans: int = 20
+    anonymous_rate_per_minute: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -41,4 +45,7 @@ class Settings:
             public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
             batch_queue_url=env.get("YUEYOU_BATCH_QUEUE_URL") or None,
             batch_workers=int(env.get("YUEYOU_BATCH_WORKERS", "2")),
+            allow_anonymous=env.get("YUEYOU_ALLOW_ANONYMOUS", "1") not in ("0", "false", "no"),
+            anonymous_daily_plans=int(env.get("YUEYOU_ANONYMOUS_DAILY_PLANS", "20")),
+            anonymous_rate_per_minute=int(env.get("YUEYOU_ANONYMOUS_RATE_PER_MINUTE", "10")),
         )

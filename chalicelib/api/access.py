@@ -23,8 +23,8 @@ def source_ip(request: Request) -> str:
 
 def caller(request: Request, kind: Optional[str] = None, count: int = 1) -> tuple[str, dict[str, str]]:
     """(owner, rate-limit headers). ``kind`` = "plan" meters ``count`` plans."""
-    svc = services.get()
-    return svc.authorize(request.headers or {}, source_ip(request), kind, count)
+    principal, headers = services.get().authorize(request.headers or {}, source_ip(request), kind, count)
+    return principal.owner, headers
 
 
 def readable_itinerary(request: Request, itinerary_id: str) -> ItineraryRecord:

@@ -15,6 +15,7 @@ from ..catalog import Catalog
 from ..catalog import bundle
 from ..config import Settings
 from ..planning import PlanSettings
+from ..auth import AuthPolicy, Principal, authorize
 from ..batches import BatchService, SqsRunner, ThreadRunner
 from ..itineraries import ItineraryRepository
 from ..planning import parse_request, plan
@@ -70,10 +71,17 @@ class Services:
             service.runner = ThreadRunner(service.process, workers=self.settings.batch_workers)
         return service
 
+    @cached_property
+    def auth_policy(self) -> AuthPolicy:
+        s = self.settings
+        return AuthPolicy(allow_anonymous=s.allow_anonymous, anonymous_daily_plans=s.anonymous_daily_plans,
+                          anonymous_rate_per_minute=s.anonymous_rate_per_minute)
+
     def authorize(self, headers, source_ip: str, kind: Optional[str] = None,
-                  count: int = 1) -> tuple[str, dict[str, str]]:
-        """(owner, rate-limit headers) of a caller; metered when ``kind`` is set."""
-        return f"anonymous:{source_ip}", {}
+                  count: int = 1) -> tuple[Principal, dict[str, str]]:
+        """The caller and its rate-limit headers; ``kind="plan"`` charges ``count`` plans."""
+        return authorize(headers, source_ip, self.store, self.auth_policy,
+                         kind="plan" if kind == "plan" else "request", count=count)
 
     def plan_warnings(self, plan: dict, lang: str) -> list:
         """Warnings about a stored plan (events moved or cancelled since)."""

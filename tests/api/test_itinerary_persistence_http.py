@@ -51,10 +51,9 @@ def test_create_read_delete(base):
 def test_share_link_reads_without_being_the_owner(base):
     plan = create(base).json()
     share = plan["links"]["share"]
-    # Another caller (a forwarded client IP makes no difference: the share token does).
+    assert "?share=" in share
     assert requests.get(base + share, timeout=10).status_code == 200
-    wrong = requests.get(base + f"/v1/itineraries/{plan['id']}?share=not-the-token", timeout=10)
-    assert wrong.status_code in (200, 404)  # 200 only because this caller also owns it
+    # Non-owners are covered in tests/auth/test_keys_http.py (two agency keys).
 
 
 def test_idempotency_key_retries_create_one_plan(base):

@@ -1,0 +1,96 @@
+"""Keys, quotas and ownership enforced over real HTTP (chalice local)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from tests.support.server import ROOT, local_server
+
+pytestmark = pytest.mark.integration
+
+BODY = {"start_date": "2026-12-01", "days": 1, "time_limit_s": 0.5}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    db = tmp_path_factory.mktemp("keys") / "yueyou.db"
+    return {"YUEYOU_SQLITE_PATH": str(db), "YUEYOU_ANONYMOUS_DAILY_PLANS": "2",
+            "YUEYOU_ANONYMOUS_RATE_PER_MINUTE": "1000"}
+
+
+@pytest.fixture(scope="module")
+def base(env):
+    with local_server(env) as url:
+        yield url
+
+
+def admin(env, *args):
+    out = subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
+                         env=dict(os.environ, **env), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def new_key(env, owner, quota):
+    return admin(env, "keys", "create", "--owner", owner, "--daily-quota", str(quota)).strip().splitlines()[-1]
+
+
+def post(base, key=None, body=BODY):
+    headers = {"x-api-key": key} if key else {}
+    return requests.post(base + "/v1/itineraries", json=body, headers=headers, timeout=60)
+
+
+def test_key_quota_headers_and_429(base, env):
+    key = new_key(env, "Agency Quota", 2)
+    first, second, third = post(base, key), post(base, key), post(base, key)
+    assert first.status_code == second.status_code == 201
+    assert first.headers["X-RateLimit-Limit"] == "2"
+    assert [first.headers["X-RateLimit-Remaining"], second.headers["X-RateLimit-Remaining"]] == ["1", "0"]
+    assert 0 < int(first.headers["X-RateLimit-Reset"]) <= 86400
+    assert third.status_code == 429
+    assert third.json()["error"]["code"] == "quota_exceeded"
+    assert int(third.headers["Retry-After"]) > 0 and third.headers["X-RateLimit-Remaining"] == "0"
+
+
+def test_missing_wrong_and_revoked_keys(base, env):
+    wrong = post(base, "yy_0000000000000000_" + "0" * 48)
+    assert wrong.status_code == 401 and wrong.json()["error"]["field"] == "x-api-key"
+    assert post(base, "garbage").status_code == 401
+    key = new_key(env, "Agency Revoked", 5)
+    assert post(base, key).status_code == 201
+    key_id = key.split("_")[1]
+    admin(env, "keys", "revoke", key_id)
+    assert post(base, key).status_code == 401
+    listing = admin(env, "keys", "list")
+    assert key not in listing and key.split("_")[2] not in listing
+
+
+def test_agencies_see_and_manage_only_their_own_plans(base, env):
+    a, b = new_key(env, "Agency A", 10), new_key(env, "Agency B", 10)
+    created = post(base, a).json()
+    url = base + f"/v1/itineraries/{created['id']}"
+    assert requests.get(url, headers={"x-api-key": a}, timeout=10).status_code == 200
+    assert requests.get(url, headers={"x-api-key": b}, timeout=10).status_code == 404
+    assert requests.get(url, timeout=10).status_code == 404  # anonymous, no share token
+    assert requests.delete(url, headers={"x-api-key": b}, timeout=10).status_code == 404
+    mine = requests.get(base + "/v1/itineraries", headers={"x-api-key": b}, timeout=10).json()
+    assert created["id"] not in {i["id"] for i in mine["itineraries"]}
+    theirs = requests.get(base + "/v1/itineraries", headers={"x-api-key": a}, timeout=10).json()
+    assert created["id"] in {i["id"] for i in theirs["itineraries"]}
+    # The share link (printed QR code) opens the plan for anyone.
+    assert requests.get(base + created["links"]["share"], timeout=10).status_code == 200
+    assert requests.delete(url, headers={"x-api-key": a}, timeout=10).status_code == 204
+
+
+def test_anonymous_callers_get_a_small_quota(base):
+    codes = [post(base).status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+
+
+def test_public_reads_need_no_key(base):
+    assert requests.get(base + "/v1/pois?limit=1", timeout=10).status_code == 200
+    assert requests.get(base + "/v1/routes", timeout=10).status_code == 200
