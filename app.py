@@ -1,11 +1,12 @@
 """Yueyou (越游) HTTP API: routes and wiring only; the domain is in chalicelib."""
-from chalice import Chalice
+from chalice import Chalice, Rate
 
-from chalicelib.api import batches, events, health, itineraries, pois, routes
+from chalicelib.api import batches, events, feeds, health, itineraries, pois, routes
 
 app = Chalice(app_name="yueyou")
 
-for blueprint in (health.bp, pois.bp, events.bp, routes.bp, itineraries.bp, batches.bp):
+for blueprint in (health.bp, pois.bp, events.bp, routes.bp, itineraries.bp, batches.bp,
+                  feeds.bp):
     app.register_blueprint(blueprint)
 
 
@@ -18,3 +19,13 @@ def batch_worker(event):
     for record in event:
         batch_id, index = parse_message(record.body)
         services.get().batches.process(batch_id, index)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def ingest_feeds(event):
+    """Hourly: fetch the venue schedule feeds configured in YUEYOU_FEEDS."""
+    from chalicelib.api import services
+    from chalicelib.feeds import run_scheduled_ingest
+
+    reports = run_scheduled_ingest(services.get())
+    return {"reports": [r.to_json("en") for r in reports]}

@@ -61,8 +61,8 @@ class Services:
     def batches(self) -> BatchService:
         service = BatchService(
             self.store, self.itineraries,
-            planner=lambda request: plan(request, self.catalog, settings=self.plan_settings),
-            validate=lambda request: parse_request(request, self.catalog, self.plan_settings))
+            planner=lambda request: plan(request, self.planning_catalog(), settings=self.plan_settings),
+            validate=lambda request: parse_request(request, self.planning_catalog(), self.plan_settings))
         if self.settings.batch_queue_url:
             import boto3
             service.runner = SqsRunner(boto3.client("sqs", region_name=self.settings.aws_region),
@@ -85,7 +85,12 @@ class Services:
 
     def plan_warnings(self, plan: dict, lang: str) -> list:
         """Warnings about a stored plan (events moved or cancelled since)."""
-        return []
+        from ..feeds import plan_warnings
+        return plan_warnings(plan, self.events, lang)
+
+    def planning_catalog(self) -> Catalog:
+        """The catalog with the store's events (feeds may have moved, added or cancelled sessions)."""
+        return self.events.planning_catalog()
 
     @cached_property
     def events(self) -> EventRepository:

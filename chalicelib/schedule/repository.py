@@ -1,4 +1,4 @@
-"""Events live in the store: the catalog seeds them, feeds (later) update them.
+"""Events live in the store: the catalog seeds them, feeds update them.
 
 Seeding is idempotent: an event already in the store is left alone unless
 the catalog's copy differs and the stored copy came from the catalog, so a
@@ -6,7 +6,8 @@ feed's newer data is never overwritten by a redeploy.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+import dataclasses
+from typing import Any, Iterable, Optional
 
 from ..catalog import Catalog, Event
 from ..store import MUST_NOT_EXIST, Store
@@ -54,7 +55,11 @@ class EventRepository:
         return counts
 
     def ensure_seeded(self) -> None:
-        if not self.store.list(COLLECTION, limit=1).items:
+        """Seed unless a catalog event is already there. (Probing for *any*
+        event would be fooled by feed sessions ingested into a fresh store.)"""
+        if not self.catalog.events:
+            return
+        if self.store.get(COLLECTION, min(self.catalog.events)) is None:
             self.seed()
 
     def all(self) -> list[Event]:
@@ -76,3 +81,19 @@ class EventRepository:
         if item is None:
             raise not_found("event", event_id)
         return Event.from_json(item.data)
+
+    def records(self, event_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Stored documents (with ``origin``, ``previous``, ``changed_at``) by id;
+        ids not in the store are absent from the result."""
+        self.ensure_seeded()
+        found: dict[str, dict[str, Any]] = {}
+        for event_id in dict.fromkeys(event_ids):
+            item = self.store.get(COLLECTION, event_id)
+            if item is not None:
+                found[event_id] = item.data
+        return found
+
+    def planning_catalog(self) -> Catalog:
+        """The catalog with its events replaced by the stored ones, so the planner
+        sees feed sessions, new times and cancellations (re-planning)."""
+        return dataclasses.replace(self.catalog, events={e.id: e for e in self.all()})
