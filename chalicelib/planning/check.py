@@ -10,11 +10,11 @@ it on every plan they make.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from ..catalog.model import Event
 from ..timeutil import parse_datetime
-from .problem import DAY, PACE, Problem, end_place, start_place
+from .problem import DAY, PACE, Lock, Problem, end_place, start_place
 
 
 class PlanCheckError(AssertionError):
@@ -23,20 +23,26 @@ class PlanCheckError(AssertionError):
         self.violations = violations
 
 
-def assert_valid(problem: Problem, plan: dict[str, Any]) -> None:
-    violations = check(problem, plan)
+def assert_valid(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]] = None) -> None:
+    violations = check(problem, plan, locks)
     if violations:
         raise PlanCheckError(violations)
 
 
-def check(problem: Problem, plan: dict[str, Any]) -> list[str]:
-    """All violations found in ``plan`` (empty list: the plan is proven)."""
+def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]] = None) -> list[str]:
+    """All violations found in ``plan`` (empty list: the plan is proven).
+
+    ``locks`` (default: the problem's) are stops a replan held: each must be
+    on its day with exactly its locked start.
+    """
     req, catalog = problem.request, problem.catalog
     bad: list[str] = []
     days = plan.get("days", [])
     if len(days) != req.days:
         return [f"plan has {len(days)} days, request asks for {req.days}"]
     seen_pois: dict[str, str] = {}
+    visit_day: dict[str, int] = {}
+    held: dict[tuple, int] = {}     # Lock.key -> start minute, for every stop of the plan
     seen_events: set[str] = set()
     route_starts: dict[str, int] = {}
     tickets = 0.0
@@ -103,6 +109,8 @@ def check(problem: Problem, plan: dict[str, Any]) -> list[str]:
                 if poi.id in seen_pois:
                     bad.append(f"{where}: {poi.id} visited twice")
                 seen_pois[poi.id] = where
+                visit_day[poi.id] = d
+                held[("visit", poi.id)] = start
                 if poi.id in req.avoid:
                     bad.append(f"{where}: {poi.id} is in avoid")
                 length, _ = problem.visit_length(poi)
@@ -126,6 +134,9 @@ def check(problem: Problem, plan: dict[str, Any]) -> list[str]:
                 if event.id in seen_events:
                     bad.append(f"{where}: event attended twice")
                 seen_events.add(event.id)
+                held[("event", event.id)] = start
+                if event.id in req.avoid_events:
+                    bad.append(f"{where}: {event.id} is in avoid_events")
                 tickets += _ticket(stop, event.ticket_cny, bad, where)
                 last_event = event
             elif kind == "meal":
@@ -135,6 +146,8 @@ def check(problem: Problem, plan: dict[str, Any]) -> list[str]:
                     bad.append(f"{where}: unknown meal {meal!r}")
                     continue
                 meals[meal] = meals.get(meal, 0) + 1
+                if stop.get("poi_id"):
+                    held[("meal", d, meal, stop["poi_id"])] = start
                 if start < d * DAY + window.start or end > d * DAY + window.end or end - start < window.minutes:
                     bad.append(f"{where}: {meal} {start}-{end} outside its window or too short")
                 if stop.get("poi_id"):
@@ -154,6 +167,19 @@ def check(problem: Problem, plan: dict[str, Any]) -> list[str]:
     for event_id in req.events:
         if event_id not in seen_events:
             bad.append(f"event {event_id} is missing")
+    for poi_id, d in req.on_day:
+        if visit_day.get(poi_id, d) != d:
+            bad.append(f"{poi_id} must be visited on day {d}, not day {visit_day[poi_id]}")
+        elif poi_id not in visit_day:
+            bad.append(f"{poi_id} (to visit on day {d}) is missing")
+    for lock in problem.locks if locks is None else locks:
+        key = lock.key + (lock.item_id,) if lock.kind == "meal" else lock.key
+        found = held.get(key)  # an absolute minute: the same start is also the same day
+        if found is None:
+            bad.append(f"locked {lock.kind} {lock.item_id} (day {lock.day}) is missing")
+        elif found != lock.start:
+            bad.append(f"locked {lock.kind} {lock.item_id} moved: day {lock.day} start {lock.start} "
+                       f"-> start {found}")
     if req.budget_cny is not None and tickets > req.budget_cny + 1e-6:
         bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
     if req.route and catalog.routes[req.route].ordered:

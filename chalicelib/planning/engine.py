@@ -36,6 +36,21 @@ def plan(request: Union[PlanRequest, Mapping[str, Any]], catalog: Catalog,
     travel = travel or provider_from_settings(settings.osrm_url)
     lang = lang or req.lang
     prob = problem_mod.build(req, catalog, travel)
+    return solve_problem(prob, settings, travel, lang, started)
+
+
+def solve_problem(prob: Problem, settings: PlanSettings, travel: TravelTimes, lang: str,
+                  started: Optional[float] = None,
+                  meal_places: Optional[Mapping[tuple[int, str], str]] = None) -> dict[str, Any]:
+    """Solve a built problem (with its locks, if any), re-time, render and check.
+
+    ``meal_places`` (replans: (day, meal) -> restaurant of the previous plan)
+    turns on a repair pass: a meal the solver left out is first tried at a
+    restaurant with exact times, that restaurant first, before it becomes a
+    break where the traveller is.
+    """
+    started = _time.perf_counter() if started is None else started
+    req = prob.request
     _raise_if_named_excluded(prob)
     sol = solver.solve(prob.model, req.time_limit_s, req.seed, settings.solution_limit)
     if not sol.feasible:
@@ -48,6 +63,8 @@ def plan(request: Union[PlanRequest, Mapping[str, Any]], catalog: Catalog,
     for d, route in enumerate(sol.routes):
         items: list[Item] = [v.node for v in route.visits]
         timed = _retime(prob, d, items)
+        if req.meals and meal_places is not None:
+            timed, items = _add_restaurant_meals(prob, d, items, timed, meal_places)
         if req.meals:
             timed, items, missing = _add_meal_breaks(prob, d, items, timed)
             missing_meals += [(d, m) for m in missing]
@@ -65,14 +82,16 @@ def request_id(req: PlanRequest) -> str:
 
 
 def _raise_if_named_excluded(prob: Problem) -> None:
-    for i, poi_id in enumerate(prob.request.must_visit):
+    named = list(prob.request.must_visit) + [p for p, _ in prob.request.on_day if p not in prob.request.must_visit]
+    for i, poi_id in enumerate(named):
         if poi_id in prob.excluded:
             poi = prob.catalog.pois[poi_id]
             code = prob.excluded[poi_id]
             why = Text(zh="每天都不开放或时间不够", en="is not open long enough on any trip day") if code == "closed" else \
                 Text(zh="离住处太远，无法当天往返", en="is too far from the lodging to visit within a day")
             raise Unprocessable("infeasible", Text(zh=f"必去地点 {poi.name.zh} {why.zh}", en=f"Must-visit {poi.name.en} {why.en}"),
-                                field=f"must_visit[{i}]", details={"conflicts": [poi_id]})
+                                field=f"must_visit[{i}]" if i < len(prob.request.must_visit) else f"on_day.{poi_id}",
+                                details={"conflicts": [poi_id]})
 
 
 def _raise_if_mandatory_dropped(prob: Problem, sol: solver.Solution) -> None:
@@ -101,6 +120,31 @@ def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
         items = items[:worst] + items[worst + 1:]
         timed = time_day(prob, d, items)
     return timed
+
+
+def _add_restaurant_meals(prob: Problem, d: int, items: list[Item], timed: list[Timed],
+                          prefer: Mapping[tuple[int, str], str]) -> tuple[list[Timed], list[Item]]:
+    """Put a missing meal at a restaurant where exact times allow (the preferred one first)."""
+    for meal in ("lunch", "dinner"):
+        if any(isinstance(i, int) and prob.tasks[i].meal == meal for i in items):
+            continue
+        taken = {prob.tasks[i].poi.id for i in items if isinstance(i, int) and prob.tasks[i].kind == "meal"}  # type: ignore[union-attr]
+        options = [i for i, t in enumerate(prob.tasks) if t.kind == "meal" and t.day == d and t.meal == meal
+                   and t.poi.id not in taken]  # type: ignore[union-attr]
+        best: Optional[tuple[tuple[bool, int, int], list[Timed], list[Item]]] = None
+        for node in options:
+            preferred = prob.tasks[node].poi.id == prefer.get((d, meal))  # type: ignore[union-attr]
+            for pos in range(len(items) + 1):
+                trial = items[:pos] + [node] + items[pos:]
+                result = time_day(prob, d, trial)
+                if result is None:
+                    continue
+                rank = (not preferred, result[-1].arrive, node)
+                if best is None or rank < best[0]:
+                    best = (rank, result, trial)
+        if best is not None:
+            _, timed, items = best
+    return timed, items
 
 
 def _add_meal_breaks(prob: Problem, d: int, items: list[Item], timed: list[Timed]
@@ -184,7 +228,7 @@ def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, l
     partial = any(u.named for u in unscheduled)
     notes = []
     for d, (lo, hi) in enumerate(prob.day_windows):
-        if lo != d * DAY + req.day_start or hi != d * DAY + req.day_end:
+        if lo != d * DAY + req.window(d)[0] or hi != d * DAY + req.window(d)[1]:
             notes.append(Text(zh=f"{prob.dates[d]} 的时间段已按赛事延长", en=f"The day window of {prob.dates[d]} was "
                               f"stretched to fit the match").get(lang))
     for warning in getattr(travel, "warnings", []):
@@ -201,4 +245,4 @@ def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, l
     }
 
 
-__all__ = ["plan", "request_id", "GeodesicTravel"]
+__all__ = ["plan", "solve_problem", "request_id", "GeodesicTravel"]

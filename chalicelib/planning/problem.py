@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..catalog import hours
 from ..catalog.catalog import Catalog
@@ -36,6 +36,7 @@ DAY = 1440
 PRIZE_SCALE = 240           # solver units (travel minutes) per unit of interest x weight: a
                             # perfect sight is worth up to four hours of extra travel
 MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
+LOCK_PENALTY = 8 * MANDATORY_PENALTY  # a locked stop goes before any number of new must-visits
 MEAL_UNITS = 1.5              # a meal outranks any single sight (max 1.0)
 ROUTE_UNITS = 2.0             # a route stop outranks any ordinary sight
 SPORT_UNITS = 0.8             # an optional match from want_sports
@@ -54,6 +55,27 @@ class Place:
     name: Text
     lon: float
     lat: float
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A stop held in place by a replan: same day, same start (absolute minute).
+
+    ``kind`` is visit | event | meal; ``item_id`` the POI id (visit, meal at a
+    restaurant) or event id; ``field`` names where the lock came from, for
+    error messages (``edits.lock[0]``, ``locks[2]``...).
+    """
+
+    day: int
+    kind: str
+    item_id: str
+    start: int
+    meal: Optional[str] = None
+    field: str = "locks"
+
+    @property
+    def key(self) -> tuple:
+        return ("meal", self.day, self.meal) if self.kind == "meal" else (self.kind, self.item_id)
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,7 @@ class Problem:
     place_index: dict[str, int] = field(default_factory=dict)
     lodging_places: list[int] = field(default_factory=list)   # per night
     day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
+    locks: tuple[Lock, ...] = ()    # replan: stops that keep their day and start
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
@@ -126,7 +149,8 @@ class Problem:
         return max(15, round(poi.visit_minutes * factor)) if poi.visit_minutes else 15, slack
 
 
-def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes) -> Problem:
+def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Sequence[Lock] = ()) -> Problem:
+    """The problem for ``request``; ``locks`` (replans) hold stops at their day and start."""
     dates = request.dates
     places: list[Place] = []
     index: dict[str, int] = {}
@@ -148,24 +172,30 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes) -> Proble
     route = catalog.routes[request.route] if request.route else None
     route_ids = set(route.stop_ids) if route else set()
     candidates: list[Poi] = []
+    locked_visits = {lk.item_id for lk in locks if lk.kind == "visit"}
+    pinned = dict(request.on_day)
     for poi in sorted(catalog.pois.values(), key=lambda p: p.id):
         if poi.id in request.avoid or poi.category == "lodging":
             continue
-        named = poi.id in request.must_visit or poi.id in route_ids
+        named = poi.id in request.must_visit or poi.id in route_ids or poi.id in pinned or poi.id in locked_visits
         if named or (poi.category in SIGHT_CATEGORIES + ("venue",) and request.interest(poi.category) * poi.weight > 0):
             candidates.append(poi)
     events = [catalog.events[e] for e in request.events]
     optional_events = _optional_events(request, catalog, dates)
+    meal_locked = {lk.item_id for lk in locks if lk.kind == "meal"}
     foods = [p for p in sorted(catalog.pois.values(), key=lambda p: p.id)
              if p.category == "food" and p.id not in request.avoid and request.meals]
+    foods += [catalog.pois[p] for p in sorted(meal_locked) if catalog.pois[p] not in foods]
     for poi in candidates + foods + [catalog.pois[e.venue_id] for e in events + optional_events]:
         add_place(poi.id, poi, poi.lon, poi.lat, poi.name)
 
     matrix = travel.matrix([Point(p.lon, p.lat) for p in places], request.mode)
     problem = Problem(request, catalog, dates, [], places, matrix.minutes, matrix.km,
-                      place_index=index, lodging_places=lodging_places)
+                      place_index=index, lodging_places=lodging_places, locks=tuple(locks))
     problem.day_windows = _day_windows(problem, events)
     _precheck(problem, events)
+    if locks:
+        _precheck_locks(problem, events)
     _add_tasks(problem, candidates, events, optional_events, foods, route_ids)
     problem.model = _model(problem, route.stop_ids if route and route.ordered else ())
     return problem
@@ -184,7 +214,8 @@ def _optional_events(request: PlanRequest, catalog: Catalog, dates: list[date]) 
         return []
     return [e for e in sorted(catalog.events.values(), key=lambda e: (e.start, e.id))
             if e.sport in request.want_sports and e.status == "scheduled"
-            and e.id not in request.events and dates[0] <= e.start.date() <= dates[-1]]
+            and e.id not in request.events and e.id not in request.avoid_events
+            and dates[0] <= e.start.date() <= dates[-1]]
 
 
 def _conservative(problem: Problem, a: int, b: int, day: int, surge: float = 1.0) -> int:
@@ -195,7 +226,7 @@ def _conservative(problem: Problem, a: int, b: int, day: int, surge: float = 1.0
 def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]:
     """The day window, stretched on match days so that the match fits."""
     req = problem.request
-    windows = [(d * DAY + req.day_start, d * DAY + req.day_end) for d in range(req.days)]
+    windows = [(d * DAY + req.window(d)[0], d * DAY + req.window(d)[1]) for d in range(req.days)]
     problem.day_windows = windows
     for event in events:
         d = (event.start.date() - problem.dates[0]).days
@@ -203,11 +234,17 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
         v = problem.place_index[venue.id]
         buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
         surge = venue.venue.egress_surge_factor if venue.venue else 1.0
-        go = _conservative(problem, start_place(problem, d), v, d)
-        back = _conservative(problem, v, end_place(problem, d), d, surge)
         lo, hi = windows[d]
-        windows[d] = (min(lo, problem.abs_time(event.start) - buffer - go),
-                      max(hi, problem.abs_time(event.end) + back))
+        for _ in range(3):
+            # Stretching can pull a rush hour into the window and so raise the
+            # conservative factor: repeat until the window fits its own factor.
+            go = _conservative(problem, start_place(problem, d), v, d)
+            back = _conservative(problem, v, end_place(problem, d), d, surge)
+            stretched = (min(lo, problem.abs_time(event.start) - buffer - go),
+                         max(hi, problem.abs_time(event.end) + back))
+            if stretched == windows[d]:
+                break
+            windows[d] = stretched
     return windows
 
 
@@ -238,9 +275,19 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
             raise _infeasible(f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
                               f"Must-visit {poi.name.en} is not open long enough on any day of the trip",
                               [poi_id], f"must_visit[{i}]")
+    for poi_id, d in req.on_day:
+        poi = catalog.pois[poi_id]
+        length, _ = problem.visit_length(poi)
+        if not any(min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
+                   for lo, hi in problem.open_intervals(poi, d)):
+            raise _infeasible(f"{poi.name.zh} 在 {problem.dates[d]} 不开放（或开放时间不足以游览）",
+                              f"{poi.name.en} is not open long enough on {problem.dates[d]}",
+                              [poi_id], f"on_day.{poi_id}")
     if req.budget_cny is not None:
+        required = list(dict.fromkeys(list(req.must_visit) + [p for p, _ in req.on_day]
+                                      + [lk.item_id for lk in problem.locks if lk.kind == "visit"]))
         named = [(e.id, e.ticket_cny or 0.0) for e in events] + \
-                [(p, catalog.pois[p].ticket_cny or 0.0) for p in req.must_visit]
+                [(p, catalog.pois[p].ticket_cny or 0.0) for p in required]
         total = sum(t for _, t in named)
         if total > req.budget_cny + 1e-9:
             raise _infeasible(f"预算 {req.budget_cny:g} 元低于必需门票合计 {total:g} 元",
@@ -248,9 +295,114 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
                               [i for i, t in named if t > 0], "budget_cny")
 
 
+def _fixed_stops(problem: Problem, events: list[Event]) -> list[list[tuple[int, int, int, Optional[Event], Lock | Event]]]:
+    """Per day: (arrive by, depart, place, event, source) of every stop whose time is fixed."""
+    catalog, req = problem.catalog, problem.request
+    out: list[list] = [[] for _ in range(req.days)]
+    event_locks = {lk.item_id: lk for lk in problem.locks if lk.kind == "event"}
+    for event in events:
+        venue = catalog.pois[event.venue_id]
+        buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+        d = (event.start.date() - problem.dates[0]).days
+        out[d].append((problem.abs_time(event.start) - buffer, problem.abs_time(event.end),
+                       problem.place_index[venue.id], event, event_locks.get(event.id, event)))
+    for lock in problem.locks:
+        if lock.kind == "event":
+            continue  # an event lock is its (mandatory) event, above
+        poi = catalog.pois[lock.item_id]
+        if lock.kind == "meal":
+            window = req.lunch if lock.meal == "lunch" else req.dinner
+            length, after = window.minutes, 0
+        else:
+            length, after = problem.visit_length(poi)
+        out[lock.day].append((lock.start, lock.start + length + after, problem.place_index[poi.id], None, lock))
+    for day in out:
+        day.sort(key=lambda s: (s[0], s[1]))
+    return out
+
+
+def _lock_name(problem: Problem, source: "Lock | Event") -> tuple[str, Text]:
+    if isinstance(source, Lock):
+        if source.kind == "event":
+            return source.item_id, problem.catalog.events[source.item_id].title
+        name = problem.catalog.pois[source.item_id].name
+        if source.kind == "meal":
+            from .explain import MEAL_NAMES  # noqa: PLC0415 - explain imports this module
+            meal = MEAL_NAMES[source.meal or "lunch"]
+            name = Text(zh=f"{name.zh}（{meal.zh}）", en=f"{name.en} ({meal.en})")
+        return source.item_id, name
+    return source.id, source.title
+
+
+def _precheck_locks(problem: Problem, events: list[Event]) -> None:
+    """A locked stop the edits made impossible is a 422 naming the lock.
+
+    Checks, with the exact travel rule, each day's chain of fixed stops
+    (locks and matches): opening hours still hold, the first is reachable
+    from the morning lodging inside the day window, each is reachable from
+    the previous one, and the evening lodging is reachable in time.
+    """
+    catalog = problem.catalog
+    by_day = _fixed_stops(problem, events)
+
+    def fail(zh: str, en: str, sources: list) -> Unprocessable:
+        """Names every item involved; the field is the (first) lock's."""
+        ids = list(dict.fromkeys(_lock_name(problem, s)[0] for s in sources))
+        locks = [s for s in sources if isinstance(s, Lock)]
+        return _infeasible(zh, en, ids, locks[0].field if locks else "events")
+
+    for lock in problem.locks:
+        if lock.kind == "event":
+            continue
+        poi = catalog.pois[lock.item_id]
+        if lock.kind == "visit":
+            length, _ = problem.visit_length(poi)
+        else:
+            window = problem.request.lunch if lock.meal == "lunch" else problem.request.dinner
+            length = window.minutes
+            if not (lock.day * DAY + window.start <= lock.start <= lock.day * DAY + window.end - length):
+                _, name = _lock_name(problem, lock)
+                raise fail(f"锁定的{name.zh}不在用餐时间段内", f"The locked {name.en} is outside the meal window",
+                           [lock])
+        if not any(lo <= lock.start and lock.start + length <= hi for lo, hi in problem.open_intervals(poi, lock.day)):
+            _, name = _lock_name(problem, lock)
+            raise fail(f"锁定的{name.zh}在原定时间不开放", f"The locked {name.en} is not open at its locked time", [lock])
+    for d, stops in enumerate(by_day):
+        if not any(isinstance(s[4], Lock) for s in stops):
+            continue
+        day_lo, day_hi = problem.day_windows[d]
+        place, depart, last_event, prev = start_place(problem, d), day_lo, None, None
+        for arrive_by, leave, at, event, source in stops:
+            arrive = depart + problem.leg(place, at, depart, last_event)
+            if arrive > arrive_by and (isinstance(source, Lock) or isinstance(prev, Lock)):
+                _, name = _lock_name(problem, source)
+                if prev is None:
+                    raise fail(f"{problem.dates[d]} 从住处出发（时间段 {_hm(day_lo)} 起）无法按时到达锁定的{name.zh}",
+                               f"On {problem.dates[d]}, leaving the lodging at {_hm(day_lo)} (the day window) "
+                               f"cannot reach the locked {name.en} in time", [source])
+                _, prev_name = _lock_name(problem, prev)
+                raise fail(f"{problem.dates[d]} 的{prev_name.zh}之后无法按时到达锁定的{name.zh}",
+                           f"On {problem.dates[d]}, the locked {name.en} cannot be reached in time after "
+                           f"{prev_name.en}", [source, prev])
+            place, depart, prev = at, max(depart, leave), source
+            last_event = event or last_event
+        back = depart + problem.leg(place, end_place(problem, d), depart, last_event)
+        if back > day_hi and isinstance(prev, Lock):
+            _, name = _lock_name(problem, prev)
+            raise fail(f"{problem.dates[d]} 在锁定的{name.zh}之后无法在时间段结束（{_hm(day_hi)}）前回到住处",
+                       f"On {problem.dates[d]}, after the locked {name.en} the lodging cannot be reached "
+                       f"before the day window ends ({_hm(day_hi)})", [prev])
+
+
+def _hm(minute: int) -> str:
+    return f"{minute % DAY // 60:02d}:{minute % 60:02d}"
+
+
 def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], optional_events: list[Event],
                foods: list[Poi], route_ids: set[str]) -> None:
     req, tasks = problem.request, problem.tasks
+    visit_locks = {lk.item_id: lk for lk in problem.locks if lk.kind == "visit"}
+    meal_locks = {(lk.day, lk.meal): lk for lk in problem.locks if lk.kind == "meal"}
     for d in range(req.days):  # depots first: node 2d = start of day d, 2d+1 = end
         tasks.append(Task("lodging", start_place(problem, d), 0, 0, (), day=d))
         tasks.append(Task("lodging", end_place(problem, d), 0, 0, (), day=d))
@@ -267,7 +419,14 @@ def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], opt
                           entry_buffer=buffer, day=(event.start.date() - problem.dates[0]).days))
     for poi in candidates:
         length, slack = problem.visit_length(poi)
-        windows = _visit_windows(problem, poi, length)
+        lock, pin = visit_locks.get(poi.id), req.pinned_day(poi.id)
+        day = lock.day if lock else pin
+        if lock:
+            windows = [(lock.start, lock.start)]
+        else:
+            windows = _visit_windows(problem, poi, length)
+            if pin is not None:
+                windows = [(lo, hi) for lo, hi in windows if pin * DAY <= lo < (pin + 1) * DAY]
         if not windows:
             problem.excluded[poi.id] = _why_not(problem, poi, length)
             continue
@@ -276,10 +435,17 @@ def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], opt
             units = max(units, ROUTE_UNITS)
         tasks.append(Task("visit", problem.place_index[poi.id], length, slack, tuple(windows),
                           prize_units=units, ticket=poi.ticket_cny,
-                          mandatory=poi.id in req.must_visit, poi=poi))
+                          mandatory=poi.id in req.must_visit or lock is not None or pin is not None,
+                          poi=poi, day=day))
     if req.meals:
         for d in range(req.days):
             for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
+                held = meal_locks.get((d, meal))
+                if held is not None:  # only the locked restaurant, at the locked time
+                    tasks.append(Task("meal", problem.place_index[held.item_id], window.minutes, 0,
+                                      ((held.start, held.start),), ticket=None, mandatory=True,
+                                      poi=problem.catalog.pois[held.item_id], meal=meal, day=d))
+                    continue
                 for poi in _meal_options(problem, foods, d):
                     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
                     if windows:
@@ -346,6 +512,52 @@ def _why_not(problem: Problem, poi: Poi, length: int) -> str:
     return "closed"
 
 
+def _locked_tasks(problem: Problem) -> set[int]:
+    keys = {lk.key for lk in problem.locks}
+    out = set()
+    for i, t in enumerate(problem.tasks):
+        key = ("event", t.event.id) if t.kind == "event" and t.event else \
+            ("visit", t.poi.id) if t.kind == "visit" and t.poi else \
+            ("meal", t.day, t.meal) if t.kind == "meal" and t.mandatory else None
+        if key in keys:
+            out.add(i)
+    return out
+
+
+def _exact_rows(problem: Problem, matrices: list[list[list[int]]]) -> None:
+    """With locks, departures from locked stops are known exactly: their rows
+    use the exact time-of-day factor instead of the day's peak, and so do the
+    morning lodgings (the re-timing leaves at the window start). Still sound:
+    the re-timed plan never arrives later than the solver's. Without this a
+    tightly packed locked sequence, exact in the previous plan, would not fit
+    the conservative matrix."""
+    req, tasks = problem.request, problem.tasks
+    venues_surge = {}
+    for t in tasks:
+        if t.kind == "event":
+            venue = problem.catalog.pois[t.event.venue_id].venue  # type: ignore[union-attr]
+            venues_surge[t.place] = venue.egress_surge_factor if venue else 1.0
+    fixed: dict[int, int] = {}
+    for i, t in enumerate(tasks):
+        if t.kind == "lodging" and i % 2 == 0:
+            fixed[i] = problem.day_windows[t.day][0]  # type: ignore[index]
+        elif t.kind in ("visit", "meal") and len(t.windows) == 1 and t.windows[0][0] == t.windows[0][1]:
+            fixed[i] = t.windows[0][0] + t.duration + t.after  # one possible start: a fixed departure
+        elif t.kind == "event":
+            fixed[i] = t.windows[0][0] + t.service
+    for i, depart in fixed.items():
+        t_from = tasks[i]
+        if t_from.kind == "lodging":
+            surge = 1.0
+        else:
+            surge = venues_surge.get(t_from.place, 1.0)
+        factor = time_factor(req.mode, depart % DAY) * surge
+        base_row = problem.base[t_from.place]
+        row = [ceil_minutes(base_row[t_to.place] * factor) for t_to in tasks]
+        for matrix in matrices:
+            matrix[i] = [min(old, new) for old, new in zip(matrix[i], row)]
+
+
 def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     req, tasks = problem.request, problem.tasks
     _, _, max_visits = PACE[req.pace]
@@ -363,6 +575,9 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             base_row = problem.base[t_from.place]
             rows.append([ceil_minutes(base_row[t_to.place] * factor * surge) for t_to in tasks])
         matrices.append(rows)
+    if problem.locks:
+        _exact_rows(problem, matrices)
+    locked = _locked_tasks(problem)
     nodes = []
     for i, task in enumerate(tasks):
         if task.kind == "lodging":
@@ -374,14 +589,16 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         else:
             allowed = tuple(d for d in range(req.days)
                             if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows))
-        prize = MANDATORY_PENALTY if task.mandatory else int(round(task.prize_units * PRIZE_SCALE))
+        prize = LOCK_PENALTY if i in locked else MANDATORY_PENALTY if task.mandatory \
+            else int(round(task.prize_units * PRIZE_SCALE))
         nodes.append(solver.Node(service=task.service, windows=task.windows, prize=prize,
                                  demand=int(-(-(task.ticket or 0) // 1)) if req.budget_cny is not None else 0,
                                  count=1 if task.kind == "visit" else 0, allowed_vehicles=allowed))
     groups = []
     for d in range(req.days):
         for meal in ("lunch", "dinner"):
-            members = tuple(i for i, t in enumerate(tasks) if t.kind == "meal" and t.day == d and t.meal == meal)
+            members = tuple(i for i, t in enumerate(tasks)
+                            if t.kind == "meal" and t.day == d and t.meal == meal and not t.mandatory)
             if members:
                 groups.append(solver.Group(members, int(MEAL_UNITS * PRIZE_SCALE)))
     vehicles = [solver.Vehicle(start=2 * d, end=2 * d + 1, window=problem.day_windows[d],

@@ -29,7 +29,8 @@ OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
 
 FIELDS = ("start_date", "days", "lang", "lodging", "day_start", "day_end", "mode", "pace",
           "interests", "must_visit", "avoid", "events", "want_sports", "route", "budget_cny",
-          "meals", "lunch", "dinner", "time_limit_s", "seed")
+          "meals", "lunch", "dinner", "time_limit_s", "seed", "windows", "on_day",
+          "avoid_events")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,20 @@ class PlanRequest:
     dinner: MealWindow
     time_limit_s: float
     seed: int
+    # Per-day overrides of (day_start, day_end), one per day, or () for none
+    # (replans change one day's window); omitted from to_json when empty.
+    windows: tuple[tuple[int, int], ...] = ()
+    # (poi_id, day): the POI must be visited on that trip day (replan "move").
+    on_day: tuple[tuple[str, int], ...] = ()
+    # Matches never to propose (replan "remove" of a match; want_sports skips them).
+    avoid_events: tuple[str, ...] = ()
+
+    def window(self, day: int) -> tuple[int, int]:
+        """(start, end) in minutes after midnight of trip day ``day``."""
+        return self.windows[day] if self.windows else (self.day_start, self.day_end)
+
+    def pinned_day(self, poi_id: str) -> Optional[int]:
+        return dict(self.on_day).get(poi_id)
 
     @property
     def dates(self) -> list[date]:
@@ -84,6 +99,17 @@ class PlanRequest:
         data["day_start"], data["day_end"] = _hhmm(self.day_start), _hhmm(self.day_end)
         for meal in ("lunch", "dinner"):
             data[meal] = {**data[meal], "start": _hhmm(data[meal]["start"]), "end": _hhmm(data[meal]["end"])}
+        # Only present when used, so that plain requests keep their ids.
+        if self.windows:
+            data["windows"] = [{"day_start": _hhmm(lo), "day_end": _hhmm(hi)} for lo, hi in self.windows]
+        else:
+            del data["windows"]
+        if self.on_day:
+            data["on_day"] = dict(self.on_day)
+        else:
+            del data["on_day"]
+        if not self.avoid_events:
+            del data["avoid_events"]
         return data
 
 
@@ -145,12 +171,42 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
                       "time_limit_s 必须是正数（秒）")
     seed = _int(data.get("seed", 0), "seed", 0, 2**31 - 1)
     lodging = _lodging(data.get("lodging"), days, catalog, settings, route_id)
+    windows = _windows(data.get("windows"), days, day_start, day_end)
+    on_day = _on_day(data.get("on_day"), days, catalog, avoid)
+    raw_avoid_events = data.get("avoid_events")
+    avoid_events = tuple(_id_list([] if raw_avoid_events is None else raw_avoid_events, "avoid_events"))
+    for i, event_id in enumerate(avoid_events):
+        catalog.event(event_id, f"avoid_events[{i}]")
+        if event_id in events:
+            raise invalid(f"avoid_events[{i}]", f"{event_id} is both in events and avoid_events",
+                          f"{event_id} 同时出现在 events 和 avoid_events 中")
     return PlanRequest(
         start_date=start_date, days=days, lang=lang, lodging=lodging, day_start=day_start,
         day_end=day_end, mode=mode, pace=pace, interests=interests, must_visit=must_visit,
         avoid=avoid, events=events, want_sports=want_sports, route=route_id,
         budget_cny=None if budget is None else float(budget), meals=meals, lunch=lunch,
-        dinner=dinner, time_limit_s=float(min(time_limit, settings.time_limit_cap_s)), seed=seed)
+        dinner=dinner, time_limit_s=float(min(time_limit, settings.time_limit_cap_s)), seed=seed,
+        windows=windows, on_day=on_day, avoid_events=avoid_events)
+
+
+def request_from_json(data: Any, catalog: Catalog, settings: Optional[PlanSettings] = None) -> PlanRequest:
+    """Parse the normalized form (``PlanRequest.to_json``) back, e.g. from a stored plan.
+
+    The normalized lodging carries both id and coordinates; everything is
+    validated again against the current catalog.
+    """
+    if not isinstance(data, Mapping):
+        raise invalid("request", "the stored request must be a JSON object", "存储的请求必须是 JSON 对象")
+    raw = {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}  # as after a JSON round trip
+    lodging = raw.get("lodging")
+    if isinstance(lodging, list):
+        raw["lodging"] = [{"poi_id": item["poi_id"]} if isinstance(item, Mapping) and item.get("poi_id")
+                          else {k: v for k, v in item.items() if k != "poi_id"} if isinstance(item, Mapping)
+                          else item for item in lodging]
+    sports = raw.get("want_sports")
+    if isinstance(sports, list) and sports and sorted(sports) == sorted(SPORTS):
+        raw["want_sports"] = True   # keep the normalized order of "all sports"
+    return parse_request(raw, catalog, settings)
 
 
 def _int(value: Any, field: str, lo: int, hi: int) -> int:
@@ -249,6 +305,53 @@ def _meal(value: Any, field: str, default: MealWindow, day_start: int, day_end: 
         raise invalid(f"{field}.end", f"the {field} window is shorter than the meal",
                       f"{field} 时间段比用餐时长还短")
     return MealWindow(start, end, minutes)
+
+
+def _windows(value: Any, days: int, day_start: int, day_end: int) -> tuple[tuple[int, int], ...]:
+    """Per-day windows: a list with one entry per day, each null (the default
+    day_start/day_end) or {"day_start", "day_end"} (either may be left out)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) != days:
+        raise invalid("windows", f"windows must be a list of {days} (one per day, null for the default)",
+                      f"windows 必须是 {days} 项的列表（每天一项，null 表示默认）")
+    out = []
+    for i, item in enumerate(value):
+        field = f"windows[{i}]"
+        if item is None:
+            out.append((day_start, day_end))
+            continue
+        if not isinstance(item, Mapping) or set(item) - {"day_start", "day_end"}:
+            raise invalid(field, "a day window is {\"day_start\", \"day_end\"} (HH:MM)",
+                          "每日时间段必须是 {\"day_start\", \"day_end\"}（HH:MM）")
+        lo = parse_hhmm(item.get("day_start", _hhmm(day_start)), f"{field}.day_start")
+        hi = parse_hhmm(item.get("day_end", _hhmm(day_end)), f"{field}.day_end")
+        if hi - lo < 120:
+            raise invalid(f"{field}.day_end", "day_end must be at least two hours after day_start",
+                          "day_end 必须比 day_start 晚至少两小时")
+        out.append((lo, hi))
+    if all(w == (day_start, day_end) for w in out):
+        return ()
+    return tuple(out)
+
+
+def _on_day(value: Any, days: int, catalog: Catalog, avoid: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """{poi_id: day index}: the POI must be visited on that day."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise invalid("on_day", "on_day must be an object of poi_id -> day index",
+                      "on_day 必须是“地点 id → 第几天（从 0 起）”对象")
+    out = []
+    for poi_id, day in value.items():
+        field = f"on_day.{poi_id}"
+        poi = catalog.poi(poi_id, field)
+        if poi.category == "lodging":
+            raise invalid(field, f"{poi_id} is a hotel, not a place to visit", f"{poi_id} 是住宿，不是游览地点")
+        if poi_id in avoid:
+            raise invalid(field, f"{poi_id} is both in on_day and avoid", f"{poi_id} 同时出现在 on_day 和 avoid 中")
+        out.append((poi_id, _int(day, field, 0, days - 1)))
+    return tuple(sorted(out))
 
 
 def _hhmm(minutes: int) -> str:

@@ -81,3 +81,43 @@ def test_concurrent_retries_with_one_key_never_duplicate(base):
 def test_unknown_itinerary_is_404_json(base):
     r = requests.get(base + "/v1/itineraries/it-00000000000000000000", timeout=10)
     assert r.status_code == 404 and r.json()["error"]["field"] == "id"
+
+
+def test_replan_keeps_locks_and_returns_a_diff(base):
+    created = create(base, dict(BODY, days=2)).json()
+    url = base + f"/v1/itineraries/{created['id']}/replan"
+    first_visit = next(s for s in created["days"][0]["stops"] if s["type"] == "visit")
+    dropped = next(s for s in created["days"][1]["stops"] if s["type"] == "visit")
+    r = requests.post(url, json={"lock": [{"day": 0, "poi_id": first_visit["poi_id"]}],
+                                 "remove": [dropped["poi_id"]]},
+                      headers={"If-Match": '"1"'}, timeout=60)
+    assert r.status_code == 200, r.text
+    new = r.json()
+    assert new["version"] == 2 and r.headers["ETag"] == '"2"'
+    kept = next(s for s in new["days"][0]["stops"] if s.get("poi_id") == first_visit["poi_id"])
+    assert kept["start"] == first_visit["start"]
+    assert dropped["poi_id"] not in {s.get("poi_id") for d in new["days"] for s in d["stops"]}
+    assert dropped["poi_id"] in new["diff"]["removed"] or \
+        any(x.get("poi_id") == dropped["poi_id"] for x in new["diff"]["removed"])
+    stale = requests.post(url, json={"lock_all": True}, headers={"If-Match": '"1"'}, timeout=60)
+    assert stale.status_code == 412
+    assert requests.get(base + f"/v1/itineraries/{created['id']}", timeout=10).json()["version"] == 2
+
+
+def test_racing_writers_never_lose_an_update(base):
+    created = create(base, dict(BODY, days=1)).json()
+    url = base + f"/v1/itineraries/{created['id']}/replan"
+    visits = [s["poi_id"] for s in created["days"][0]["stops"] if s["type"] == "visit"]
+    assert len(visits) >= 2
+
+    def edit(poi_id):
+        return requests.post(url, json={"remove": [poi_id]}, headers={"If-Match": '"1"'}, timeout=60)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(edit, visits[:2]))
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200, 412], [r.text for r in results]
+    winner = next(r for r in results if r.status_code == 200).json()
+    final = requests.get(base + f"/v1/itineraries/{created['id']}", timeout=10).json()
+    # The stored plan is exactly the winner's write; the loser was told and changed nothing.
+    assert final["version"] == 2 and final["days"] == winner["days"]
