@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test setup catalog seed check-catalog clean
+.PHONY: run test setup system-deps catalog seed check-catalog clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,10 +27,55 @@ seed: catalog
 run: seed
 	$(VENV)/bin/chalice local --host 127.0.0.1 --port $(PORT) --stage dev --no-autoreload
 
+## system-deps: Debian packages the tests use (real Chromium for widgets, pdftoppm for cards)
+SYSTEM_DEPS := chromium poppler-utils fonts-wqy-microhei
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -qi wenquanyi; then \
+		echo "system packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_DEPS); \
+	else \
+		echo "missing system packages; run: sudo apt-get install $(SYSTEM_DEPS)"; exit 1; \
+	fi
+
 ## test: the whole suite (the bundle must match the sources: no rebuild here)
-test: setup
+test: setup system-deps
 	$(PY) -m chalicelib.catalog.validate
 	$(PY) -m pytest
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis
+
+# --- Lambda package (deploy/README.md) ---------------------------------------
+# Built under Python 3.12 (Lambda's python3.12 runtime) in its own venv so
+# `chalice package` selects cp312 manylinux wheels; the dev venv stays 3.11.
+PKG_VENV   := .venv-package
+PKG_PY     := $(PKG_VENV)/bin/python
+PKG_STAMP  := $(PKG_VENV)/.deps-stamp
+PYTHON312  ?= $(shell deploy/find-python312.sh)
+# chalice package needs a region to render ARNs; the template itself is region-free.
+PKG_REGION ?= ap-southeast-1
+
+$(PKG_STAMP): requirements.txt deploy/requirements-package.txt
+	test -x $(PKG_PY) || $(PYTHON312) -m venv $(PKG_VENV)
+	$(PKG_PY) -m pip install --quiet -r requirements.txt -r deploy/requirements-package.txt
+	touch $(PKG_STAMP)
+
+## package: dist/sam.json (CloudFormation/SAM) + deployment.zip + layer-deployment.zip for stage prod
+package: $(PKG_STAMP)
+	rm -rf dist
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-$(PKG_REGION)} $(PKG_VENV)/bin/chalice package \
+	    --stage prod --pkg-format cloudformation --template-format json \
+	    --merge-template deploy/merge.json dist
+	$(PKG_PY) deploy/slim.py dist
+
+## package-check: cfn-lint, size limit, template contents and the unpacked smoke test (builds dist/ if missing or stale)
+package-check: setup
+	YUEYOU_TEST_PACKAGE=1 $(PY) -m pytest -m package -s tests/package
+
+## package-smoke: only the smoke test of dist/ (no pytest)
+package-smoke: setup
+	$(PY) deploy/smoke.py dist
+
+clean-package:
+	rm -rf $(PKG_VENV) dist

@@ -74,8 +74,10 @@ def _stage_prefix(request: Request) -> str:
 
 
 def live_plan_url(base: str, record: ItineraryRecord) -> str:
-    """The live plan (the QR code target): readable with the share token."""
-    return f"{base}/v1/itineraries/{quote(record.id, safe='')}?share={quote(record.share_token, safe='')}"
+    """The live plan (the QR code target): the printable view, rendered from the
+    stored plan on every request, readable on a phone with the share token."""
+    return (f"{base}/v1/itineraries/{quote(record.id, safe='')}/card.html"
+            f"?share={quote(record.share_token, safe='')}&lang=both")
 
 
 def export_params(request: Request, allowed: Iterable[str], default_lang: Optional[str]) -> tuple[Params, str]:

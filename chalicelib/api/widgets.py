@@ -48,7 +48,25 @@ class EmbedPolicy:
 
 
 EmbedResolver = Callable[[Optional[str]], EmbedPolicy]
-_resolver: EmbedResolver = lambda key: EmbedPolicy()
+
+
+def key_policy(key: Optional[str]) -> EmbedPolicy:
+    """The agency key's allowed origins (``keys create --origin``); no key: anywhere.
+
+    ``key`` is the public key id (``yy_<id>``), never the secret.
+    """
+    if not key:
+        return EmbedPolicy()
+    from ..auth.keys import KeyStore, key_id_of
+    key_id = key_id_of(key)
+    record = KeyStore(services.get().store).get(key_id) if key_id else None
+    if record is None or record.revoked:
+        raise not_found("api key", key, field="key")
+    origins = tuple(record.origins) or ("*",)
+    return EmbedPolicy(frame_ancestors=origins, cors_origins=origins)
+
+
+_resolver: EmbedResolver = key_policy
 _lock = threading.Lock()
 
 
@@ -191,7 +209,9 @@ def oembed():
     kind, ident, query = _oembed_target(url, base)
     render.colours_from(query)  # same strict colour rules as the widget itself
     svc = services.get()
-    lang = query.get("lang") if query.get("lang") in ("zh", "en") else params.lang
+    if query.get("lang") not in ("zh", "en"):
+        query.pop("lang", None)
+    lang = query.get("lang") or params.lang
     if kind == "itinerary":
         record = svc.itineraries.get(ident)
         if not record.readable_by(None, query.get("share")):
@@ -206,8 +226,7 @@ def oembed():
         height = 420 + 32 * len(route.stops)
     width = DEFAULT_WIDTH if maxwidth is None else int(min(maxwidth, 800))
     height = int(min(height, maxheight)) if maxheight else height
-    widget_query = {k: v for k, v in query.items()}
-    widget_query.setdefault("lang", lang)
+    widget_query = dict(query, lang=lang)
     widget_url = f"{base}/v1/widgets/{kind}/{quote(ident, safe='')}?" + urlencode(widget_query)
     doc = render.oembed(kind, title, lang, widget_url, base, width, height)
     headers = {"Cache-Control": "public, max-age=300" if kind == "route" else "private, max-age=60"}
