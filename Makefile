@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test setup system-deps catalog seed check-catalog clean package package-check package-smoke clean-package
+.PHONY: run test setup system-deps catalog seed check-catalog bench clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ system-deps:
 test: setup system-deps
 	$(PY) -m chalicelib.catalog.validate
 	$(PY) -m pytest
+
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+## bench: solve-time benchmark, then the TOPTW benchmark against VROOM, PyVRP and textbook OR-Tools
+##        (about an hour on a quiet 2-core machine) -> benchmarks/results/
+bench: $(BENCH_STAMP)
+	$(PY) -m benchmarks.plan_bench
+	$(PY) -m benchmarks.toptw run
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis
