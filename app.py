@@ -1,14 +1,14 @@
 """Yueyou (越游) HTTP API: routes and wiring only; the domain is in chalicelib."""
 from chalice import Chalice, Rate
 
-from chalicelib.api import (batches, events, exports, feeds, health, itineraries, pois,
-                            routes, widgets)
+from chalicelib.api import (batches, events, exports, feeds, health, itineraries, openapi,
+                            pois, routes, widgets)
 
 app = Chalice(app_name="yueyou")
 app.api.binary_types.extend(exports.BINARY_TYPES)
 
 for blueprint in (health.bp, pois.bp, events.bp, routes.bp, itineraries.bp, batches.bp,
-                  feeds.bp, exports.bp, widgets.bp):
+                  feeds.bp, exports.bp, widgets.bp, openapi.bp):
     app.register_blueprint(blueprint)
 
 
@@ -31,7 +31,3 @@ def ingest_feeds(event):
 
     reports = run_scheduled_ingest(services.get())
     return {"reports": [r.to_json("en") for r in reports]}
-
-
-from chalicelib.api import openapi  # TEMP-OPENAPI-HELPER
-app.register_blueprint(openapi.bp)  # TEMP-OPENAPI-HELPER

@@ -19,7 +19,7 @@ def create_batch():
     params = Params(request, ())
     body = json_body(request)
     svc = services.get()
-    count = len(body["requests"]) if isinstance(body.get("requests"), list) else 1
+    count = len(svc.batches.check_shape(body))  # a malformed batch costs no quota
     owner, limit_headers = caller(request, "plan", count)
     batch_id = svc.batches.create(owner, body)
     status = svc.batches.status(batch_id, owner, params.lang)

@@ -34,7 +34,9 @@ class BatchService:
         self.clock = clock
         self.runner: Any = None   # set by the wiring (thread pool locally, SQS on Lambda)
 
-    def create(self, owner: str, body: dict[str, Any]) -> str:
+    @staticmethod
+    def check_shape(body: dict[str, Any]) -> list[Any]:
+        """The request list, if the batch is well-formed (before quota is charged)."""
         requests = body.get("requests")
         unknown = sorted(set(body) - {"requests", "name"})
         if unknown:
@@ -48,6 +50,11 @@ class BatchService:
         name = body.get("name")
         if name is not None and (not isinstance(name, str) or len(name) > 200):
             raise invalid("name", "name must be a string of at most 200 characters", "name 必须是不超过 200 字的字符串")
+        return requests
+
+    def create(self, owner: str, body: dict[str, Any]) -> str:
+        requests = self.check_shape(body)
+        name = body.get("name")
         for i, item in enumerate(requests):
             try:
                 self.validate(item)

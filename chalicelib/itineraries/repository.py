@@ -40,7 +40,7 @@ class ItineraryRecord:
         """The owner, or anyone holding the plan's share link (printed QR codes)."""
         if owner is not None and owner == self.owner:
             return True
-        return bool(share_token) and hmac.compare_digest(share_token, self.share_token)
+        return bool(share_token) and hmac.compare_digest(share_token.encode("utf-8"), self.share_token.encode("utf-8"))
 
     @property
     def etag(self) -> str:
