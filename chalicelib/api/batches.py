@@ -6,13 +6,13 @@ from chalice import Blueprint
 from . import services
 from .access import caller
 from .body import json_body
-from .http import Params, endpoint, json_response
+from .http import CORS, Params, endpoint, json_response
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
 
 
-@bp.route("/v1/batches", methods=["POST"], cors=True, content_types=["application/json"])
+@bp.route("/v1/batches", methods=["POST"], cors=CORS, content_types=["application/json"])
 @api
 def create_batch():
     request = bp.current_request
@@ -27,7 +27,7 @@ def create_batch():
     return json_response(status, status=202, headers=headers)
 
 
-@bp.route("/v1/batches/{batch_id}", methods=["GET"], cors=True)
+@bp.route("/v1/batches/{batch_id}", methods=["GET"], cors=CORS)
 @api
 def get_batch(batch_id: str):
     request = bp.current_request

@@ -10,7 +10,7 @@ from ..errors import invalid
 from ..render.catalog import event_json
 from ..timeutil import SHANGHAI, parse_date, parse_datetime
 from . import services
-from .http import Params, endpoint, json_response, next_cursor
+from .http import CORS, Params, endpoint, json_response, next_cursor
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -27,7 +27,7 @@ def _bound(params: Params, name: str, end_of_day: bool) -> datetime | None:
     return parse_datetime(value, name)
 
 
-@bp.route("/v1/events", methods=["GET"], cors=True)
+@bp.route("/v1/events", methods=["GET"], cors=CORS)
 @api
 def list_events():
     params = Params(bp.current_request, ("from", "to", "sport", "venue", "status", "limit", "cursor"))
@@ -50,7 +50,7 @@ def list_events():
     })
 
 
-@bp.route("/v1/events/{event_id}", methods=["GET"], cors=True)
+@bp.route("/v1/events/{event_id}", methods=["GET"], cors=CORS)
 @api
 def get_event(event_id: str):
     params = Params(bp.current_request, ())

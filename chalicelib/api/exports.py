@@ -27,7 +27,7 @@ from ..render import pdf as pdf_render
 from ..render.view import PlanView, plan_view
 from . import services
 from .access import readable_itinerary
-from .http import GEOJSON_TYPE, Params, endpoint
+from .http import CORS, GEOJSON_TYPE, Params, endpoint
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -125,7 +125,7 @@ def _filename(record: ItineraryRecord, suffix: str) -> str:
 
 # -- routes -------------------------------------------------------------------------------
 
-@bp.route("/v1/itineraries/{itinerary_id}/card.pdf", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}/card.pdf", methods=["GET"], cors=CORS)
 @api
 def card_pdf(itinerary_id: str):
     request = bp.current_request
@@ -137,7 +137,7 @@ def card_pdf(itinerary_id: str):
                     headers=_headers(record, PDF_TYPE, _filename(record, f"-{size.lower()}.pdf")))
 
 
-@bp.route("/v1/itineraries/{itinerary_id}/card.html", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}/card.html", methods=["GET"], cors=CORS)
 @api
 def card_html(itinerary_id: str):
     request = bp.current_request
@@ -151,7 +151,7 @@ def card_html(itinerary_id: str):
                         "Referrer-Policy": "no-referrer"}))
 
 
-@bp.route("/v1/itineraries/{itinerary_id}/itinerary.ics", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}/itinerary.ics", methods=["GET"], cors=CORS)
 @api
 def itinerary_ics(itinerary_id: str):
     request = bp.current_request
@@ -164,7 +164,7 @@ def itinerary_ics(itinerary_id: str):
                     headers=_headers(record, ICS_TYPE, _filename(record, ".ics"), "attachment"))
 
 
-@bp.route("/v1/itineraries/{itinerary_id}/route.gpx", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}/route.gpx", methods=["GET"], cors=CORS)
 @api
 def route_gpx(itinerary_id: str):
     request = bp.current_request
@@ -175,7 +175,7 @@ def route_gpx(itinerary_id: str):
                     headers=_headers(record, GPX_TYPE, _filename(record, ".gpx"), "attachment"))
 
 
-@bp.route("/v1/itineraries/{itinerary_id}/itinerary.geojson", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}/itinerary.geojson", methods=["GET"], cors=CORS)
 @api
 def itinerary_geojson(itinerary_id: str):
     request = bp.current_request

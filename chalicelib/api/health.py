@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from ..i18n import Text
 from . import services
-from .http import Params, endpoint, json_response
+from .http import CORS, Params, endpoint, json_response
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -13,7 +13,7 @@ api = endpoint(lambda: bp.current_request)
 VERSION = "0.1.0"
 
 
-@bp.route("/v1/health", methods=["GET"], cors=True)
+@bp.route("/v1/health", methods=["GET"], cors=CORS)
 @api
 def health():
     params = Params(bp.current_request, ())

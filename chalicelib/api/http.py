@@ -12,7 +12,7 @@ import logging
 import math
 from typing import Any, Callable, Iterable, Optional
 
-from chalice import Response
+from chalice import CORSConfig, Response
 from chalice.app import Request
 
 from ..errors import YueyouError, invalid
@@ -24,6 +24,17 @@ log = logging.getLogger("yueyou.api")
 JSON_TYPE = "application/json; charset=utf-8"
 GEOJSON_TYPE = "application/geo+json; charset=utf-8"
 COMMON_PARAMS = ("lang",)
+
+# Browser apps send conditional and idempotent requests and read the
+# version, location and quota headers; the default CORS set would block them.
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Content-Type", "X-Api-Key", "Idempotency-Key", "If-Match", "If-None-Match",
+                   "Accept-Language"],
+    expose_headers=["ETag", "Location", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                    "X-RateLimit-Reset", "Idempotent-Replayed"],
+    max_age=600,
+)
 
 
 def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]] = None,

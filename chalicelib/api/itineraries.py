@@ -10,7 +10,7 @@ from ..planning import plan
 from . import services
 from .access import caller, if_match, readable_itinerary
 from .body import json_body
-from .http import Params, endpoint, json_response, next_cursor
+from .http import CORS, Params, endpoint, json_response, next_cursor
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -44,7 +44,7 @@ def _headers(record: ItineraryRecord, extra: dict[str, str]) -> dict[str, str]:
     return dict(extra, ETag=record.etag, **{"Cache-Control": "private, no-cache"})
 
 
-@bp.route("/v1/itineraries", methods=["POST"], cors=True, content_types=["application/json"])
+@bp.route("/v1/itineraries", methods=["POST"], cors=CORS, content_types=["application/json"])
 @api
 def create_itinerary():
     request = bp.current_request
@@ -63,7 +63,7 @@ def create_itinerary():
     return json_response(document(record), status=201 if created else 200, headers=headers)
 
 
-@bp.route("/v1/itineraries", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries", methods=["GET"], cors=CORS)
 @api
 def list_itineraries():
     request = bp.current_request
@@ -78,7 +78,7 @@ def list_itineraries():
     return json_response({"itineraries": summaries, "next_cursor": cursor}, headers=limit_headers)
 
 
-@bp.route("/v1/itineraries/{itinerary_id}", methods=["GET"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}", methods=["GET"], cors=CORS)
 @api
 def get_itinerary(itinerary_id: str):
     request = bp.current_request
@@ -90,7 +90,7 @@ def get_itinerary(itinerary_id: str):
     return json_response(document(record, warnings), headers=_headers(record, {}))
 
 
-@bp.route("/v1/itineraries/{itinerary_id}", methods=["DELETE"], cors=True)
+@bp.route("/v1/itineraries/{itinerary_id}", methods=["DELETE"], cors=CORS)
 @api
 def delete_itinerary(itinerary_id: str):
     request = bp.current_request
@@ -102,7 +102,7 @@ def delete_itinerary(itinerary_id: str):
     return Response(body="", status_code=204, headers=limit_headers)
 
 
-@bp.route("/v1/itineraries/{itinerary_id}/replan", methods=["POST"], cors=True,
+@bp.route("/v1/itineraries/{itinerary_id}/replan", methods=["POST"], cors=CORS,
           content_types=["application/json"])
 @api
 def replan_itinerary(itinerary_id: str):

@@ -27,7 +27,7 @@ from ..catalog.model import (CATEGORIES, COORD_CONFIDENCE, EVENT_CONFIDENCE, EVE
 from ..planning.request import INTEREST_CATEGORIES, PACES
 from ..planning.travel import MODES
 from .body import MAX_BODY_BYTES
-from .http import endpoint, json_response, Params
+from .http import CORS, Params, endpoint, json_response
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -877,7 +877,7 @@ def server_url(request: Optional[Request]) -> str:
     return f"{proto}://{host}{quote(prefix)}"
 
 
-@bp.route("/v1/openapi.json", methods=["GET"], cors=True)
+@bp.route("/v1/openapi.json", methods=["GET"], cors=CORS)
 @api
 def openapi_json():
     request = bp.current_request

@@ -9,7 +9,7 @@ from ..render.catalog import feature_collection, poi_feature
 from ..timeutil import parse_datetime
 from ..errors import invalid
 from . import services
-from .http import GEOJSON_TYPE, Params, endpoint, json_response, next_cursor
+from .http import CORS, GEOJSON_TYPE, Params, endpoint, json_response, next_cursor
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -17,7 +17,7 @@ api = endpoint(lambda: bp.current_request)
 MAX_RADIUS_KM = 300.0
 
 
-@bp.route("/v1/pois", methods=["GET"], cors=True)
+@bp.route("/v1/pois", methods=["GET"], cors=CORS)
 @api
 def list_pois():
     params = Params(bp.current_request, ("category", "district", "q", "near", "radius_km",
@@ -50,7 +50,7 @@ def list_pois():
         content_type=GEOJSON_TYPE)
 
 
-@bp.route("/v1/pois/{poi_id}", methods=["GET"], cors=True)
+@bp.route("/v1/pois/{poi_id}", methods=["GET"], cors=CORS)
 @api
 def get_poi(poi_id: str):
     params = Params(bp.current_request, ())
@@ -59,7 +59,7 @@ def get_poi(poi_id: str):
                          content_type=GEOJSON_TYPE)
 
 
-@bp.route("/v1/venues", methods=["GET"], cors=True)
+@bp.route("/v1/venues", methods=["GET"], cors=CORS)
 @api
 def list_venues():
     params = Params(bp.current_request, ("sport",))

@@ -5,13 +5,13 @@ from chalice import Blueprint
 
 from ..render.catalog import route_collection, route_summary
 from . import services
-from .http import GEOJSON_TYPE, Params, endpoint, json_response
+from .http import CORS, GEOJSON_TYPE, Params, endpoint, json_response
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
 
 
-@bp.route("/v1/routes", methods=["GET"], cors=True)
+@bp.route("/v1/routes", methods=["GET"], cors=CORS)
 @api
 def list_routes():
     params = Params(bp.current_request, ("kind",))
@@ -22,7 +22,7 @@ def list_routes():
     return json_response({"routes": routes, "total": len(routes), "lang": params.lang})
 
 
-@bp.route("/v1/routes/{route_id}", methods=["GET"], cors=True)
+@bp.route("/v1/routes/{route_id}", methods=["GET"], cors=CORS)
 @api
 def get_route(route_id: str):
     params = Params(bp.current_request, ())

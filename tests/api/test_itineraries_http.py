@@ -82,3 +82,15 @@ def test_not_json_is_400(base):
     r = requests.post(base + "/v1/itineraries", data=b"{nope", timeout=10,
                       headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["error"]["field"] == "body"
+
+
+def test_browsers_may_send_conditional_and_idempotent_requests(base):
+    r = requests.options(base + "/v1/itineraries", timeout=10, headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "idempotency-key,if-match,x-api-key"})
+    assert r.status_code == 200
+    allowed = r.headers["Access-Control-Allow-Headers"].lower()
+    assert {"idempotency-key", "if-match", "x-api-key"} <= set(h.strip() for h in allowed.split(","))
+    created = post(base, {"start_date": "2026-12-01", "time_limit_s": 0.5})
+    exposed = created.headers["Access-Control-Expose-Headers"].lower()
+    assert "etag" in exposed and "location" in exposed and "x-ratelimit-remaining" in exposed
