@@ -32,3 +32,14 @@ def dynamo_table(dynamo_client):
     create_table(dynamo_client, name)
     yield name
     dynamo_client.delete_table(TableName=name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.integration)])
+def store(request, tmp_path):
+    """The same test on the embedded store and on DynamoDB (moto server over HTTP)."""
+    if request.param == "sqlite":
+        from chalicelib.store.sqlite import SqliteStore
+        return SqliteStore(tmp_path / "store.db")
+    from chalicelib.store.dynamodb import DynamoStore
+    return DynamoStore(request.getfixturevalue("dynamo_table"),
+                       request.getfixturevalue("dynamo_client"))

@@ -1,44 +1,10 @@
-"""Fixtures for the auth tests: every store-backed test runs on SQLite and on
-DynamoDB (moto server mode over real HTTP), as in tests/store."""
+"""Fixtures for the auth tests. ``store`` (tests/conftest.py) runs every
+store-backed test on SQLite and on DynamoDB (moto server mode over HTTP)."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
-from chalicelib.store.sqlite import SqliteStore
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    from tests.support.moto_server import moto_server
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="session")
-def dynamo_client(moto_endpoint):
-    from tests.support.moto_server import dynamodb_client
-    return dynamodb_client(moto_endpoint)
-
-
-@pytest.fixture()
-def dynamo_table(dynamo_client):
-    from chalicelib.store.dynamodb import create_table
-    name = f"yueyou-auth-{uuid.uuid4().hex[:12]}"
-    create_table(dynamo_client, name)
-    yield name
-    dynamo_client.delete_table(TableName=name)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.integration)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        return SqliteStore(tmp_path / "auth.db")
-    from chalicelib.store.dynamodb import DynamoStore
-    return DynamoStore(request.getfixturevalue("dynamo_table"),
-                       request.getfixturevalue("dynamo_client"))
 
 
 class FakeClock:

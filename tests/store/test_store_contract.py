@@ -18,15 +18,6 @@ from chalicelib.store.base import encode_cursor
 from chalicelib.store.sqlite import SqliteStore
 
 
-@pytest.fixture(params=["sqlite", pytest.param("dynamodb", marks=pytest.mark.integration)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        return SqliteStore(tmp_path / "t.db")
-    from chalicelib.store.dynamodb import DynamoStore
-    return DynamoStore(request.getfixturevalue("dynamo_table"),
-                       request.getfixturevalue("dynamo_client"))
-
-
 def list_all(store, collection, *, prefix="", limit=7):
     seen, cursor, pages = [], None, 0
     while True:
