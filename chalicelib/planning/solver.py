@@ -22,10 +22,22 @@ Model
 Objective: ``travel_cost_weight * travel + sum(prizes of dropped nodes)``;
 callers scale prizes so that they dominate travel.
 
+Search: where a model has only optional nodes with at most one window each
+(no groups, precedences, budget, exclusive pairs, stop limits or mandatory
+nodes; per-vehicle matrices and allowed vehicles are fine), our own
+iterated local search (``search.ils``, vectorised insertion with MaxShift
+bookkeeping) runs for ``ILS_ROUNDS[0][0]`` of the time limit and its best
+routes enter OR-Tools through ``ReadAssignmentFromRoutes``; OR-Tools then
+checks them against the full model and polishes them with tabu search for
+the rest of the budget. Every other model (the itineraries: meal groups,
+multi-day opening hours, stop limits) goes straight to OR-Tools
+(parallel cheapest insertion, guided local search), as before.
+
 Determinism: OR-Tools stops a time-limited search wherever the wall clock
 says, so two runs may differ. ``solve`` therefore also bounds the search by
 a *solution limit* (a count of accepted local-search moves, independent of
-the clock). When that limit is what stops the search, equal inputs give
+the clock; the ILS gets ``ILS_ITERATIONS_PER_SOLUTION`` iterations per
+unit of it). When that limit is what stops the search, equal inputs give
 equal outputs; the time limit is only a safety net, and ``Solution.status``
 says which of the two fired (``solution_limit`` vs ``time_limit``).
 """
@@ -38,11 +50,24 @@ from typing import Optional, Sequence
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from .search import ils
+
 Window = tuple[int, int]
 # Insertion suits optional nodes with windows (PATH_CHEAPEST_ARC stalls on
 # them); guided local search escapes the first local optimum.
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+# Polishing a solution of our own ILS (``search.ils``): tabu search keeps the
+# visited set and reshuffles routes far better than GLS on prize-collecting
+# models (the GLS arc penalties are scaled by the prize-dominated objective).
+POLISH_METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.TABU_SEARCH
+# Rounds of (ILS until this share of the time limit, then OR-Tools polish until that
+# share); the polished routes go back to the ILS for the next round.
+ILS_ROUNDS: tuple[tuple[float, float], ...] = ((0.8, 1.0),)
+# ILS iterations per unit of solution limit (the deterministic bound).
+ILS_ITERATIONS_PER_SOLUTION = 4
+POLISH_OPERATORS: dict[str, int] = {}
+UNBOUNDED = 10 ** 6  # a solution limit at least this large means "the clock decides"
 
 
 @dataclass(frozen=True)
@@ -139,6 +164,13 @@ def solve(model: Model, time_limit_s: float, seed: int = 0,
     """Build the OR-Tools model, search, and read the routes back."""
     started = time.perf_counter()
     n, depots = len(model.nodes), _depots(model)
+    limit = solution_limit if solution_limit is not None else default_solution_limit(model)
+    initial, ils_timed_out, search = None, False, None
+    rounds = ILS_ROUNDS
+    if ils.applicable(model):
+        iterations = 10 ** 9 if limit >= UNBOUNDED else limit * ILS_ITERATIONS_PER_SOLUTION // len(rounds)
+        search = ils.Search(model, seed)
+        initial, _, ils_timed_out = search.run(started + rounds[0][0] * time_limit_s, iterations)
     order = _search_order(n, depots, seed)
     manager = pywrapcp.RoutingIndexManager(
         n, len(model.vehicles), [v.start for v in model.vehicles], [v.end for v in model.vehicles])
@@ -214,13 +246,37 @@ def solve(model: Model, time_limit_s: float, seed: int = 0,
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = FIRST_SOLUTION
-    params.local_search_metaheuristic = METAHEURISTIC
-    limit = solution_limit if solution_limit is not None else default_solution_limit(model)
+    params.local_search_metaheuristic = METAHEURISTIC if initial is None else POLISH_METAHEURISTIC
     params.solution_limit = limit
-    params.time_limit.FromMilliseconds(max(50, int(time_limit_s * 1000)))
+    remaining = time_limit_s - (time.perf_counter() - started)
+    params.time_limit.FromMilliseconds(max(50, int(remaining * 1000)))
     params.log_search = False
 
-    assignment = routing.SolveWithParameters(params)
+    assignment = None
+    if initial is not None:
+        for name, value in POLISH_OPERATORS.items():
+            setattr(params.local_search_operators, name, value)
+        routing.CloseModelWithParameters(params)
+        for k, (_, polish_end) in enumerate(rounds):
+            start = routing.ReadAssignmentFromRoutes(initial, True)
+            if start is None:
+                break
+            left = polish_end * time_limit_s - (time.perf_counter() - started)
+            params.time_limit.FromMilliseconds(max(20, int(left * 1000)))
+            polished = routing.SolveFromAssignmentWithParameters(start, params)
+            assignment = polished or assignment
+            if k + 1 == len(rounds) or polished is None:
+                break
+            # Hand the polished routes back to the ILS for another round.
+            back = [_route_nodes(routing, manager, polished, v) for v in range(len(model.vehicles))]
+            nodes = [[vh.start] + r + [vh.end] for vh, r in zip(model.vehicles, back)]
+            if not all(search.feasible_route(v, r) for v, r in enumerate(nodes)):
+                break
+            search.set_routes(nodes)
+            initial, _, timed = search.run(started + rounds[k + 1][0] * time_limit_s, iterations)
+            ils_timed_out = ils_timed_out or timed
+    if assignment is None:
+        assignment = routing.SolveWithParameters(params)
     wall_ms = int((time.perf_counter() - started) * 1000)
     if assignment is None:
         return Solution((), 0, "infeasible", wall_ms, tuple(i for i in range(n) if i not in depots))
@@ -239,11 +295,19 @@ def solve(model: Model, time_limit_s: float, seed: int = 0,
                                   assignment.Min(time_dim.CumulVar(routing.End(v)))))
     # Which limit fired: if the clock stopped us, the answer may vary by run.
     status_name = _status_name(routing.status())
-    timed_out = wall_ms >= int(time_limit_s * 1000) * 0.98
+    timed_out = ils_timed_out or wall_ms >= int(time_limit_s * 1000) * 0.98
     status = "time_limit" if timed_out else ("solution_limit" if status_name == "ROUTING_SUCCESS"
                                              else status_name.lower().replace("routing_", ""))
     dropped = tuple(i for i in range(n) if i not in depots and i not in visited)
     return Solution(tuple(routes), assignment.ObjectiveValue(), status, wall_ms, dropped)
+
+
+def _route_nodes(routing, manager, assignment, v: int) -> list[int]:
+    index, nodes = assignment.Value(routing.NextVar(routing.Start(v))), []
+    while not routing.IsEnd(index):
+        nodes.append(manager.IndexToNode(index))
+        index = assignment.Value(routing.NextVar(index))
+    return nodes
 
 
 def _depots(model: Model) -> set[int]:
