@@ -78,3 +78,25 @@ def test_infeasible_mandatory():
     nodes = [Node(service=10, windows=((2000, 2100),), mandatory=True)]
     sol = solve(model(nodes, [1]), 0.5)
     assert sol.status == "infeasible" and not sol.feasible
+
+
+def test_essential_nodes_are_those_no_drop_can_pay_for():
+    from chalicelib.planning.solver import _essential
+    # travel bound 1000 (one vehicle window) + group prize 50 + smaller prizes 10 + 20
+    nodes = [Node(prize=10), Node(prize=20), Node(prize=10 ** 9), Node(prize=8 * 10 ** 9),
+             Node(prize=5), Node(prize=5), Node(prize=0, mandatory=True)]
+    m = model(nodes, [1, 2, 3, 4, 5, 6, 7], groups=[Group((6, 7), 50)])
+    assert _essential(m) == {4, 5}
+    # ordinary prizes (an orienteering instance) have none, however unequal
+    assert _essential(model([Node(prize=p) for p in (1, 30, 900, 1100)], [1, 2, 3, 4])) == frozenset()
+
+
+def test_itinerary_like_model_is_deterministic_with_tabu_search():
+    # a meal group and a stop limit: the OR-Tools path (tabu search, no essential node)
+    xs = [3 * k % 17 for k in range(12)]
+    nodes = [Node(service=15, windows=((0, 400),), prize=20 + 7 * k % 30) for k in range(10)] \
+        + [Node(service=30, windows=((100, 200),), count=0), Node(service=30, windows=((100, 200),), count=0)]
+    m = model(nodes, xs, vehicles=[Vehicle(0, 1, (0, 400), max_stops=4)], groups=[Group((12, 13), 40)])
+    a, b = solve(m, 2.0, seed=3), solve(m, 2.0, seed=3)
+    assert visited(a) == visited(b) and a.objective == b.objective
+    assert len([n for n in visited(a)[0] if n < 12]) <= 4 and len({12, 13} & set(visited(a)[0])) == 1
