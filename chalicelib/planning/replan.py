@@ -45,7 +45,7 @@ from ..timeutil import SHANGHAI, iso, parse_datetime, parse_hhmm
 from . import problem as problem_mod
 from .engine import ENGINE_VERSION, solve_problem
 from .problem import DAY, Lock, Problem
-from .request import Lodging, PlanRequest, _hhmm, _one_lodging, request_from_json
+from .request import Lodging, PlanRequest, _hhmm, _one_lodging, id_list, request_from_json
 from .settings import PlanSettings
 from .travel import TravelTimes, provider_from_settings
 
@@ -208,7 +208,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
     out = Edits()
     planned_events = {s.item_id for s in stops if s.kind == "event"}
 
-    for i, item_id in enumerate(_ids(edits.get("remove", []), "edits.remove")):
+    for i, item_id in enumerate(id_list(edits.get("remove", []), "edits.remove")):
         where = f"edits.remove[{i}]"
         if item_id in catalog.pois:
             if catalog.pois[item_id].category == "lodging":
@@ -224,7 +224,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         out.origin.setdefault(item_id, where)
     removed = set(out.remove_pois) | set(out.remove_events)
 
-    for i, poi_id in enumerate(_ids(edits.get("add_must_visit", []), "edits.add_must_visit")):
+    for i, poi_id in enumerate(id_list(edits.get("add_must_visit", []), "edits.add_must_visit")):
         where = f"edits.add_must_visit[{i}]"
         poi = catalog.poi(poi_id, where)
         if poi.category == "lodging":
@@ -274,7 +274,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         out.window[item["day"]] = (lo, hi)
 
     last = req.start_date + timedelta(days=req.days - 1)
-    for i, event_id in enumerate(_ids(edits.get("add_events", []), "edits.add_events")):
+    for i, event_id in enumerate(id_list(edits.get("add_events", []), "edits.add_events")):
         where = f"edits.add_events[{i}]"
         event = catalog.event(event_id, where)
         if event_id in removed:
@@ -298,7 +298,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         out.time_limit_s = float(limit)
 
     carried_ids = {lk.item_id for lk in carried}
-    for i, item_id in enumerate(_ids(edits.get("unlock", []), "edits.unlock")):
+    for i, item_id in enumerate(id_list(edits.get("unlock", []), "edits.unlock")):
         if item_id not in carried_ids:
             raise invalid(f"edits.unlock[{i}]", f"{item_id} is not locked", f"{item_id} 未被锁定")
         out.unlock.add(item_id)
@@ -356,19 +356,6 @@ def _explicit_lock(item: Any, where: str, req: PlanRequest, stops: list[Stop], b
         raise invalid(where, f"day {day} of the plan has no stop {item_id} to lock",
                       f"行程第 {day + 1} 天没有可锁定的 {item_id}")
     return Lock(day, found.kind, item_id, found.start, found.meal, where)
-
-
-def _ids(value: Any, where: str) -> list[str]:
-    if not isinstance(value, list):
-        raise invalid(where, f"{where} must be a list of ids", f"{where} 必须是 id 列表")
-    seen = set()
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not item:
-            raise invalid(f"{where}[{i}]", "expected an id string", "应为 id 字符串")
-        if item in seen:
-            raise invalid(f"{where}[{i}]", f"{item} is listed twice", f"{item} 重复出现")
-        seen.add(item)
-    return list(value)
 
 
 def _day(value: Any, where: str, days: int) -> int:

@@ -174,7 +174,7 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
     windows = _windows(data.get("windows"), days, day_start, day_end)
     on_day = _on_day(data.get("on_day"), days, catalog, avoid)
     raw_avoid_events = data.get("avoid_events")
-    avoid_events = tuple(_id_list([] if raw_avoid_events is None else raw_avoid_events, "avoid_events"))
+    avoid_events = tuple(id_list([] if raw_avoid_events is None else raw_avoid_events, "avoid_events"))
     for i, event_id in enumerate(avoid_events):
         catalog.event(event_id, f"avoid_events[{i}]")
         if event_id in events:
@@ -241,7 +241,8 @@ def _interests(value: Any) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(merged.items()))
 
 
-def _id_list(value: Any, field: str) -> list[str]:
+def id_list(value: Any, field: str) -> list[str]:
+    """A list of distinct non-empty id strings; errors name ``field[i]``."""
     if not isinstance(value, list):
         raise invalid(field, f"{field} must be a list of ids", f"{field} 必须是 id 列表")
     seen = set()
@@ -255,14 +256,14 @@ def _id_list(value: Any, field: str) -> list[str]:
 
 
 def _poi_ids(value: Any, field: str, catalog: Catalog) -> tuple[str, ...]:
-    ids = _id_list(value, field)
+    ids = id_list(value, field)
     for i, poi_id in enumerate(ids):
         catalog.poi(poi_id, f"{field}[{i}]")
     return tuple(ids)
 
 
 def _event_ids(value: Any, catalog: Catalog, start: date, days: int) -> tuple[str, ...]:
-    ids = _id_list(value, "events")
+    ids = id_list(value, "events")
     last = start + timedelta(days=days - 1)
     for i, event_id in enumerate(ids):
         event = catalog.event(event_id, f"events[{i}]")

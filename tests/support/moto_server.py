@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
-from .server import free_port
+from .server import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,14 +64,7 @@ def moto_server(timeout_s: float = 30.0) -> Iterator[str]:
             time.sleep(0.1)
         yield endpoint
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log is not subprocess.DEVNULL:
-            log.close()
+        stop(proc, log)
 
 
 def dynamodb_client(endpoint: str) -> Any:

@@ -21,6 +21,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(proc: subprocess.Popen, log) -> None:
+    """End a test server and close its log (whatever ``log`` was passed to Popen)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if log is not subprocess.DEVNULL:
+        log.close()
+
+
 @contextlib.contextmanager
 def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0,
                  stage: str = "dev") -> Iterator[str]:
@@ -52,10 +64,4 @@ def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.
             time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if log is not subprocess.DEVNULL:
-            log.close()
+        stop(proc, log)
