@@ -25,6 +25,12 @@ class Catalog:
         for poi in self.pois.values():
             if poi.district not in self.districts:
                 yield f"POI {poi.id}: unknown district {poi.district!r}"
+            if poi.part_of is not None:
+                parent = self.pois.get(poi.part_of)
+                if parent is None:
+                    yield f"POI {poi.id}: part_of names unknown POI {poi.part_of!r}"
+                elif parent.part_of is not None:
+                    yield f"POI {poi.id}: part_of {poi.part_of} is itself part of another place (one level only)"
         for event in self.events.values():
             venue = self.pois.get(event.venue_id)
             if venue is None:

@@ -21,6 +21,15 @@ EVENT_CONFIDENCE = ("exact", "start_sourced", "date_only", "estimated")
 EVENT_STATUS = ("scheduled", "cancelled")
 ROUTE_KINDS = ("poetry-road", "sports", "city-line")
 COORD_CONFIDENCE = ("sourced", "approx")
+# Where a visit happens: outdoor sights are planned in daylight (dusk computed
+# per date and place), indoor ones may be used any time they are open.
+SETTINGS = ("indoor", "outdoor", "mixed")
+# Sourced prominence: China's national tourist-attraction grade (A-level, GB/T
+# 17775) and the protection level of a cultural-relic site. A place's
+# prominence is the highest value of the two; unrated places get UNRATED.
+A_LEVELS = {"5A": 1.0, "4A": 0.8, "3A": 0.6, "2A": 0.45, "1A": 0.4}
+HERITAGE_LEVELS = {"national": 0.8, "provincial": 0.6, "city": 0.45}
+UNRATED = 0.3
 
 # Shaoxing's extent with a margin (the prefecture spans about 119.9-121.3 E,
 # 29.2-30.4 N); anything outside is a typo or a swapped lon/lat.
@@ -76,6 +85,25 @@ class LodgingInfo:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """A-level grade and/or heritage protection level, with the pages that say so."""
+
+    a_level: Optional[str] = None
+    heritage: Optional[str] = None
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check(self.a_level is None or self.a_level in A_LEVELS, f"unknown A-level {self.a_level!r}")
+        _check(self.heritage is None or self.heritage in HERITAGE_LEVELS, f"unknown heritage level {self.heritage!r}")
+        _check(self.a_level is not None or self.heritage is not None, "a rating needs a_level or heritage")
+        _check(bool(self.sources), "a rating needs its sources")
+
+    @property
+    def prominence(self) -> float:
+        return max(A_LEVELS.get(self.a_level or "", 0.0), HERITAGE_LEVELS.get(self.heritage or "", 0.0))
+
+
+@dataclass(frozen=True)
 class Poi:
     id: str
     name: Text
@@ -94,6 +122,11 @@ class Poi:
     venue: Optional[VenueInfo] = None
     food: Optional[FoodInfo] = None
     lodging: Optional[LodgingInfo] = None
+    setting: str = "mixed"
+    part_of: Optional[str] = None     # the POI that contains this one (Luzhen inside Keyan)
+    area: Optional[str] = None        # a scenic area shared with other POIs (kuaiji): visit them on one day
+    rating: Optional[Rating] = None
+    night: Optional[str] = None       # opening_hours when lit and worth a visit after dark
 
     def __post_init__(self) -> None:
         _check(_is_slug(self.id), f"POI id {self.id!r} is not a slug")
@@ -108,10 +141,21 @@ class Poi:
         _check((self.category == "food") == (self.food is not None), f"{self.id}: food block iff category food")
         _check((self.category == "lodging") == (self.lodging is not None),
                f"{self.id}: lodging block iff category lodging")
+        _check(self.setting in SETTINGS, f"{self.id}: setting must be one of {SETTINGS}")
+        _check(self.part_of is None or (_is_slug(self.part_of) and self.part_of != self.id),
+               f"{self.id}: bad part_of")
+        _check(self.area is None or _is_slug(self.area), f"{self.id}: area must be a slug")
         try:
             hours.validate(self.opening_hours)
+            if self.night is not None:
+                hours.validate(self.night)
         except ValueError as exc:
             raise ValueError(f"{self.id}: {exc}") from None
+
+    @property
+    def prominence(self) -> float:
+        """0..1 from the sourced rating (``A_LEVELS``/``HERITAGE_LEVELS``), else ``UNRATED``."""
+        return max(UNRATED, self.rating.prominence) if self.rating else UNRATED
 
     @property
     def coordinates(self) -> tuple[float, float]:
@@ -123,6 +167,7 @@ class Poi:
         venue = d.get("venue")
         food = d.get("food")
         lodging = d.get("lodging")
+        rating = d.get("rating")
         try:
             return cls(
                 id=d["id"], name=Text.from_json(d["name"]),
@@ -145,6 +190,13 @@ class Poi:
                 lodging=None if lodging is None else LodgingInfo(
                     type=lodging.get("type", ""),
                     price_band_cny=_range(lodging.get("price_band_cny"), "price_band_cny")),
+                setting=d.get("setting", "indoor" if d["category"] == "lodging" else "mixed"),
+                part_of=d.get("part_of"),
+                area=d.get("area"),
+                rating=None if rating is None else Rating(
+                    a_level=rating.get("a_level"), heritage=rating.get("heritage"),
+                    sources=tuple(rating.get("sources", ()))),
+                night=d.get("night"),
             )
         except KeyError as exc:
             raise ValueError(f"POI {d.get('id', '?')}: missing field {exc}") from None
