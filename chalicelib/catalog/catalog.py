@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import asin, cos, radians, sin, sqrt
 from typing import Any, Iterable, Mapping
 
 from ..errors import not_found
 from ..i18n import Text
-from .model import District, Event, Poi, Route
+from .model import ROUTE_DAY_MINUTES, District, Event, Poi, Route
+
+# A part_of parent must be in the same district or, across a border, close by.
+PART_OF_MAX_KM = 10.0
+
+
+def _km(a: Poi, b: Poi) -> float:
+    """Great-circle distance in km between two POIs."""
+    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
+    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
+    return 2 * 6371.0 * asin(sqrt(h))
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,11 @@ class Catalog:
                     yield f"POI {poi.id}: part_of names unknown POI {poi.part_of!r}"
                 elif parent.part_of is not None:
                     yield f"POI {poi.id}: part_of {poi.part_of} is itself part of another place (one level only)"
+                elif parent.district != poi.district and _km(poi, parent) > PART_OF_MAX_KM:
+                    yield (f"POI {poi.id}: part_of {poi.part_of} is in {parent.district} and "
+                           f"{_km(poi, parent):.1f} km away (more than {PART_OF_MAX_KM:g} km across a border)")
+                elif _km(poi, parent) > 3 * PART_OF_MAX_KM:
+                    yield f"POI {poi.id}: part_of {poi.part_of} is {_km(poi, parent):.1f} km away"
         for event in self.events.values():
             venue = self.pois.get(event.venue_id)
             if venue is None:
@@ -46,6 +62,10 @@ class Catalog:
                     yield f"route {route.id}: {lodge!r} is not a lodging POI"
             if len(set(route.stop_ids)) != len(route.stop_ids):
                 yield f"route {route.id}: a stop is listed twice"
+            visiting = sum(self.pois[s].visit_minutes for s in route.stop_ids if s in self.pois)
+            if route.suggested_days * ROUTE_DAY_MINUTES < visiting:
+                yield (f"route {route.id}: {visiting} min of visits do not fit in {route.suggested_days} day(s) "
+                       f"of {ROUTE_DAY_MINUTES} min; raise suggested_days")
 
     def poi(self, poi_id: str, field: str = "id") -> Poi:
         try:

@@ -20,6 +20,9 @@ FOOD_KINDS = ("restaurant", "street", "tasting", "market")
 EVENT_CONFIDENCE = ("exact", "start_sourced", "date_only", "estimated")
 EVENT_STATUS = ("scheduled", "cancelled")
 ROUTE_KINDS = ("poetry-road", "sports", "city-line")
+# A route day holds about 7 h of visiting (the rest is travel, meals and rest):
+# a route needs suggested_days * ROUTE_DAY_MINUTES >= the sum of its stops' visit_minutes.
+ROUTE_DAY_MINUTES = 420
 COORD_CONFIDENCE = ("sourced", "approx")
 # Where a visit happens: outdoor sights are planned in daylight (dusk computed
 # per date and place), indoor ones may be used any time they are open.
@@ -122,7 +125,7 @@ class Poi:
     venue: Optional[VenueInfo] = None
     food: Optional[FoodInfo] = None
     lodging: Optional[LodgingInfo] = None
-    setting: str = "mixed"
+    setting: str = "mixed"          # required in the JSON (from_json); the default serves tests only
     part_of: Optional[str] = None     # the POI that contains this one (Luzhen inside Keyan)
     area: Optional[str] = None        # a scenic area shared with other POIs (kuaiji): visit them on one day
     rating: Optional[Rating] = None
@@ -190,7 +193,7 @@ class Poi:
                 lodging=None if lodging is None else LodgingInfo(
                     type=lodging.get("type", ""),
                     price_band_cny=_range(lodging.get("price_band_cny"), "price_band_cny")),
-                setting=d.get("setting", "indoor" if d["category"] == "lodging" else "mixed"),
+                setting=d["setting"],
                 part_of=d.get("part_of"),
                 area=d.get("area"),
                 rating=None if rating is None else Rating(
