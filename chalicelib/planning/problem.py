@@ -24,28 +24,35 @@ from datetime import date, datetime
 from typing import Optional, Sequence
 
 from ..catalog import hours
+from ..catalog.daylight import visitable
 from ..catalog.catalog import Catalog
-from ..catalog.model import SIGHT_CATEGORIES, Event, Poi
+from ..catalog.model import SIGHT_CATEGORIES, UNRATED, Event, Poi, Route
 from ..errors import Unprocessable
 from ..i18n import Text
 from . import solver
+from .pace import PACE, visit_length
 from .request import PlanRequest
-from .travel import Point, TravelTimes, ceil_minutes, max_time_factor, time_factor
+from .spine import route_spine
+from .travel import Point, TravelTimes, ceil_minutes, geodesic_km, leg_mode, max_time_factor, time_factor
 
 DAY = 1440
-PRIZE_SCALE = 240           # solver units (travel minutes) per unit of interest x weight: a
-                            # perfect sight is worth up to four hours of extra travel
+# Objective = travel minutes + PRIZE_SCALE x units of every sight left out.
+# A sight's units are interest(category) x weight x fame, where fame =
+# prominence / UNRATED (1 for an unrated place, 3.3 for a 5A scenic area), so
+# an ordinary sight is worth about half an hour of extra travel and a famous
+# one two to three hours: days stay compact, and the signature sights stay in.
+PRIZE_SCALE = 80
 MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
 LOCK_PENALTY = 8 * MANDATORY_PENALTY  # a locked stop goes before any number of new must-visits
-MEAL_UNITS = 1.5              # a meal outranks any single sight (max 1.0)
-ROUTE_UNITS = 2.0             # a route stop outranks any ordinary sight
-SPORT_UNITS = 0.8             # an optional match from want_sports
+MEAL_UNITS = 2.5              # lunch at a restaurant: worth more than an ordinary sight
+ROUTE_UNITS = 4.0             # a route stop outranks any ordinary sight and a meal (times its fame)
+SPORT_UNITS = 2.5             # an optional match from want_sports
+# Route trips: sights off the route are offered only on days whose stretch of
+# road (or lodging) lies within this straight-line distance.
+NEAR_ROUTE_KM = 6.0
+# A restaurant serves at most this many meals of a trip (variety).
+MEALS_PER_RESTAURANT = 2
 
-PACE = {  # visit length factor, slack after each visit, max visits per day
-    "relaxed": (1.2, 20, 4),
-    "normal": (1.0, 10, 6),
-    "packed": (0.85, 5, 8),
-}
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Task:
     meal: Optional[str] = None   # lunch | dinner
     day: Optional[int] = None    # for lodging and meal nodes
     entry_buffer: int = 0        # events: arrive this long before the start
+    days: Optional[tuple[int, ...]] = None  # visits: the only days allowed (route spine, near filler)
 
     @property
     def service(self) -> int:
@@ -118,13 +126,16 @@ class Problem:
     lodging_places: list[int] = field(default_factory=list)   # per night
     day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
     locks: tuple[Lock, ...] = ()    # replan: stops that keep their day and start
+    route_day: dict[str, int] = field(default_factory=dict)  # route trips: stop -> its day on the spine
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
         """Minutes from place a to b leaving at absolute minute ``depart``."""
         if a == b:
             return 0
-        factor = time_factor(self.request.mode, depart % DAY)
+        # Walked hops are not slowed by road traffic.
+        walked = leg_mode(self.request.mode, self.km[a][b]) == "walk"
+        factor = 1.0 if walked else time_factor(self.request.mode, depart % DAY)
         if last_event is not None and self.places[a].poi_id == last_event.venue_id:
             venue = self.catalog.pois[last_event.venue_id].venue
             if venue is not None and depart < self.abs_time(last_event.end) + venue.egress_surge_minutes:
@@ -144,9 +155,13 @@ class Problem:
         """Absolute open intervals of ``poi`` on trip day ``day``."""
         return [(day * DAY + lo, day * DAY + hi) for lo, hi in hours.windows(poi.opening_hours, self.dates[day])]
 
+    def visit_intervals(self, poi: Poi, day: int) -> list[tuple[int, int]]:
+        """Absolute intervals when ``poi`` may be visited on ``day``
+        (``daylight.visitable``: open, and in daylight if outdoors)."""
+        return [(day * DAY + lo, day * DAY + hi) for lo, hi in visitable(poi, self.dates[day])]
+
     def visit_length(self, poi: Poi) -> tuple[int, int]:
-        factor, slack, _ = PACE[self.request.pace]
-        return max(15, round(poi.visit_minutes * factor)) if poi.visit_minutes else 15, slack
+        return visit_length(poi, self.request.pace)
 
 
 def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Sequence[Lock] = ()) -> Problem:
@@ -196,9 +211,43 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
     _precheck(problem, events)
     if locks:
         _precheck_locks(problem, events)
+    if route is not None and route.ordered:
+        problem.route_day = _spine(problem, route)
     _add_tasks(problem, candidates, events, optional_events, foods, route_ids)
     problem.model = _model(problem, route.stop_ids if route and route.ordered else ())
     return problem
+
+
+def _spine(problem: Problem, route: Route) -> dict[str, int]:
+    """Route stop -> the day of its stretch (``spine.cut`` on the real matrix)."""
+    req, index = problem.request, problem.place_index
+    keys = [problem.places[p].key for p in problem.lodging_places]
+    peak = max(max_time_factor(req.mode, w) for w in problem.day_windows)  # as the solver's matrix
+    ids, cut = route_spine(problem.catalog, route, problem.dates,
+                           [(lo - d * DAY, hi - d * DAY) for d, (lo, hi) in enumerate(problem.day_windows)],
+                           req.pace, (req.lunch.start, req.lunch.end, req.lunch.minutes if req.meals else 0),
+                           [[k] for k in keys], lambda a, b: problem.base[index[a]][index[b]] * peak,
+                           skip=[p for p in route.stop_ids if p in req.avoid or p not in index])
+    return dict(zip(ids, cut.day_of))
+
+
+def _near_days(problem: Problem, poi: Poi) -> tuple[int, ...]:
+    """Route trips: the days whose stretch of road or lodging is near ``poi``."""
+    here = Point(poi.lon, poi.lat)
+    out = []
+    for d in range(problem.request.days):
+        anchors = [problem.places[start_place(problem, d)], problem.places[end_place(problem, d)]]
+        anchors += [problem.places[problem.place_index[p]] for p, day in problem.route_day.items() if day == d]
+        if any(geodesic_km(here, Point(a.lon, a.lat)) <= NEAR_ROUTE_KM for a in anchors):
+            out.append(d)
+    return tuple(out)
+
+
+def prize_units(request: PlanRequest, poi: Poi, on_route: bool) -> float:
+    """Interest x weight x fame (``PRIZE_SCALE``); route stops at least ROUTE_UNITS x fame."""
+    fame = poi.prominence / UNRATED
+    units = request.interest(poi.category) * poi.weight * fame
+    return max(units, ROUTE_UNITS * fame) if on_route else units
 
 
 def start_place(problem: Problem, day: int) -> int:
@@ -270,7 +319,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
         poi = catalog.pois[poi_id]
         length, _ = problem.visit_length(poi)
         fits = any(min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
-                   for d in range(req.days) for lo, hi in problem.open_intervals(poi, d))
+                   for d in range(req.days) for lo, hi in problem.visit_intervals(poi, d))
         if not fits:
             raise _infeasible(f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
                               f"Must-visit {poi.name.en} is not open long enough on any day of the trip",
@@ -279,7 +328,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
         poi = catalog.pois[poi_id]
         length, _ = problem.visit_length(poi)
         if not any(min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
-                   for lo, hi in problem.open_intervals(poi, d)):
+                   for lo, hi in problem.visit_intervals(poi, d)):
             raise _infeasible(f"{poi.name.zh} 在 {problem.dates[d]} 不开放（或开放时间不足以游览）",
                               f"{poi.name.en} is not open long enough on {problem.dates[d]}",
                               [poi_id], f"on_day.{poi_id}")
@@ -430,13 +479,16 @@ def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], opt
         if not windows:
             problem.excluded[poi.id] = _why_not(problem, poi, length)
             continue
-        units = req.interest(poi.category) * poi.weight
-        if poi.id in route_ids:
-            units = max(units, ROUTE_UNITS)
+        days = None
+        if problem.route_day and lock is None and pin is None and poi.id not in req.must_visit:
+            days = _route_days(problem, poi, windows)
+            if not days:
+                problem.excluded[poi.id] = "off_route"
+                continue
         tasks.append(Task("visit", problem.place_index[poi.id], length, slack, tuple(windows),
-                          prize_units=units, ticket=poi.ticket_cny,
+                          prize_units=prize_units(req, poi, poi.id in route_ids), ticket=poi.ticket_cny,
                           mandatory=poi.id in req.must_visit or lock is not None or pin is not None,
-                          poi=poi, day=day))
+                          poi=poi, day=day, days=days))
     if req.meals:
         for d in range(req.days):
             for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
@@ -451,6 +503,20 @@ def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], opt
                     if windows:
                         tasks.append(Task("meal", problem.place_index[poi.id], window.minutes, 0,
                                           tuple(windows), ticket=None, poi=poi, meal=meal, day=d))
+
+
+def _route_days(problem: Problem, poi: Poi, windows: list[tuple[int, int]]) -> tuple[int, ...]:
+    """Route trips: a stop keeps to its stretch's day (or a neighbour when it
+    is closed that day); other sights to the days whose stretch is near."""
+    open_days = {lo // DAY for lo, _ in windows}
+    own = problem.route_day.get(poi.id)
+    if own is None:
+        return tuple(d for d in _near_days(problem, poi) if d in open_days)
+    for choice in ((own,), (own - 1, own + 1), (own - 2, own + 2)):
+        days = tuple(d for d in choice if d in open_days)
+        if days:
+            return days
+    return tuple(sorted(open_days))
 
 
 MEAL_OPTIONS = 6  # restaurants offered to the solver per meal: nearest to the day's lodgings
@@ -484,7 +550,7 @@ def _visit_windows(problem: Problem, poi: Poi, length: int) -> list[tuple[int, i
         day_lo, day_hi = problem.day_windows[d]
         earliest = day_lo + _conservative(problem, start_place(problem, d), place, d)
         latest_end = day_hi - _conservative(problem, place, end_place(problem, d), d)
-        for lo, hi in problem.open_intervals(poi, d):
+        for lo, hi in problem.visit_intervals(poi, d):
             s_lo, s_hi = max(lo, earliest), min(hi, latest_end) - length
             if s_lo <= s_hi:
                 out.append((s_lo, s_hi))
@@ -507,8 +573,13 @@ def _meal_windows(problem: Problem, poi: Poi, d: int, start: int, end: int, minu
 def _why_not(problem: Problem, poi: Poi, length: int) -> str:
     for d in range(problem.request.days):
         lo_day, hi_day = problem.day_windows[d]
-        if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.open_intervals(poi, d)):
+        if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.visit_intervals(poi, d)):
             return "too_far"
+    if poi.setting == "outdoor" and any(min(hi, hi_day) - max(lo, lo_day) >= length
+                                        for d in range(problem.request.days)
+                                        for lo_day, hi_day in [problem.day_windows[d]]
+                                        for lo, hi in problem.open_intervals(poi, d)):
+        return "dark"
     return "closed"
 
 
@@ -588,7 +659,8 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             allowed = (task.day,)
         else:
             allowed = tuple(d for d in range(req.days)
-                            if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows))
+                            if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows)
+                            and (task.days is None or d in task.days))
         prize = LOCK_PENALTY if i in locked else MANDATORY_PENALTY if task.mandatory \
             else int(round(task.prize_units * PRIZE_SCALE))
         nodes.append(solver.Node(service=task.service, windows=task.windows, prize=prize,

@@ -17,7 +17,8 @@ from ..errors import Unprocessable, invalid
 from ..i18n import LANGS, Text
 from ..timeutil import parse_date, parse_hhmm
 from .settings import PlanSettings
-from .travel import MODES
+from .spine import route_spine
+from .travel import MODES, Point, geodesic_km, max_time_factor, mode_minutes
 
 PACES = ("relaxed", "normal", "packed")
 INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c != "lodging")
@@ -170,8 +171,12 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         raise invalid("time_limit_s", "time_limit_s must be a positive number of seconds",
                       "time_limit_s 必须是正数（秒）")
     seed = _int(data.get("seed", 0), "seed", 0, 2**31 - 1)
-    lodging = _lodging(data.get("lodging"), days, catalog, settings, route_id)
     windows = _windows(data.get("windows"), days, day_start, day_end)
+    lodging = _lodging(data.get("lodging"), days, catalog, settings, route_id)
+    if data.get("lodging") is None and route_id is not None and catalog.routes[route_id].lodging:
+        lodging = _route_lodging(catalog, route_id, start_date, days, mode, pace,
+                                 windows or ((day_start, day_end),) * days,
+                                 (lunch.start, lunch.end, lunch.minutes if meals else 0), avoid)
     on_day = _on_day(data.get("on_day"), days, catalog, avoid)
     raw_avoid_events = data.get("avoid_events")
     avoid_events = tuple(id_list([] if raw_avoid_events is None else raw_avoid_events, "avoid_events"))
@@ -362,8 +367,6 @@ def _hhmm(minutes: int) -> str:
 def _lodging(value: Any, days: int, catalog: Catalog, settings: PlanSettings,
              route_id: Optional[str]) -> tuple[Lodging, ...]:
     if value is None:
-        if route_id is not None and catalog.routes[route_id].lodging:
-            return _route_lodging(catalog, route_id, days)
         return (default_lodging(catalog, settings),) * days
     items = value if isinstance(value, list) else [value]
     is_list = isinstance(value, list)
@@ -416,11 +419,21 @@ def default_lodging(catalog: Catalog, settings: PlanSettings) -> Lodging:
     return Lodging(None, OLD_TOWN[0], OLD_TOWN[1])
 
 
-def _route_lodging(catalog: Catalog, route_id: str, days: int) -> tuple[Lodging, ...]:
-    """Spread the route's suggested hotels over the nights, in route order."""
-    ids = catalog.routes[route_id].lodging
-    if days == 1:
-        chosen = [ids[0]]
-    else:
-        chosen = [ids[round(i * (len(ids) - 1) / (days - 1))] for i in range(days)]
-    return tuple(Lodging(pid, catalog.pois[pid].lon, catalog.pois[pid].lat) for pid in chosen)
+def _route_lodging(catalog: Catalog, route_id: str, start: date, days: int, mode: str, pace: str,
+                   windows: tuple[tuple[int, int], ...], lunch: tuple[int, int, int],
+                   avoid: tuple[str, ...]) -> tuple[Lodging, ...]:
+    """Nights along the route: the route's suggested hotel nearest the end of
+    each day's stretch, chosen together with the stretches (``spine``)."""
+    route = catalog.routes[route_id]
+
+    # As the solver will see it: the day's peak traffic factor on every leg.
+    peak = max(max_time_factor(mode, w) for w in windows)
+
+    def minutes(a: str, b: str) -> float:
+        pa, pb = catalog.pois[a], catalog.pois[b]
+        return mode_minutes(mode, geodesic_km(Point(pa.lon, pa.lat), Point(pb.lon, pb.lat)))[0] * peak
+
+    dates = [start + timedelta(days=i) for i in range(days)]
+    _, spine = route_spine(catalog, route, dates, windows, pace, lunch, [route.lodging] * days,
+                           minutes, skip=avoid)
+    return tuple(Lodging(pid, catalog.pois[pid].lon, catalog.pois[pid].lat) for pid in spine.lodging)

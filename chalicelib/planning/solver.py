@@ -52,7 +52,7 @@ from typing import Optional, Sequence
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from .search import ils
+from .search import construct, ils
 
 Window = tuple[int, int]
 # Insertion suits optional nodes with windows (PATH_CHEAPEST_ARC stalls on
@@ -131,6 +131,12 @@ class Model:
     travel_cost_weight: int = 1
     # (a, b): at most one of the two is visited (e.g. one restaurant per day).
     exclusive: list[tuple[int, int]] = field(default_factory=list)
+    # (nodes, k): at most k of the nodes are visited (a restaurant's meals over a trip).
+    at_most: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+    # (a, b): if both are visited, by the same vehicle (parts of one scenic area: one day).
+    same_vehicle: list[tuple[int, int]] = field(default_factory=list)
+    # Cost per minute of waiting (slack) before a node's window opens.
+    wait_cost_weight: int = 0
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,17 @@ def solve(model: Model, time_limit_s: float, seed: int = 0,
         if not strict and solution_limit is None:
             limit = max(20, int(limit * TABU_LIMIT_SHARE))
         metaheuristic = METAHEURISTIC if strict else ITINERARY_METAHEURISTIC
-        assignment = routing.SolveWithParameters(_params(metaheuristic, limit, time_limit_s, started))
+        params = _params(metaheuristic, limit, time_limit_s, started)
+        # Start from our own construction (route spine first, see ``construct``);
+        # OR-Tools re-checks it and falls back to its own first solution if not.
+        routing.CloseModelWithParameters(params)
+        built = [[manager.NodeToIndex(i) for i in route] for route in construct.construct(model)]
+        first = routing.ReadAssignmentFromRoutes(built, True)
+        if first is not None:
+            params.time_limit.FromMilliseconds(max(50, int((time_limit_s - (time.perf_counter() - started)) * 1000)))
+            assignment = routing.SolveFromAssignmentWithParameters(first, params) or first
+        else:
+            assignment = routing.SolveWithParameters(params)
     else:
         params = _params(POLISH_METAHEURISTIC, limit, time_limit_s, started)
         for name, value in POLISH_OPERATORS.items():
@@ -346,6 +362,14 @@ def _build(model: Model, order: list[int]):
 
     for a, b in model.exclusive:
         solver.Add(routing.ActiveVar(manager.NodeToIndex(a)) + routing.ActiveVar(manager.NodeToIndex(b)) <= 1)
+    for nodes, k in model.at_most:
+        solver.Add(solver.Sum([routing.ActiveVar(manager.NodeToIndex(i)) for i in nodes]) <= k)
+    for a, b in model.same_vehicle:
+        ia, ib = manager.NodeToIndex(a), manager.NodeToIndex(b)
+        # both visited -> same vehicle (an inactive node's vehicle is -1)
+        solver.Add((routing.VehicleVar(ia) - routing.VehicleVar(ib)) * routing.ActiveVar(ia) * routing.ActiveVar(ib) == 0)
+    if model.wait_cost_weight:
+        time_dim.SetSlackCostCoefficientForAllVehicles(model.wait_cost_weight)
 
     big_m = horizon
     for a, b in model.precedences:

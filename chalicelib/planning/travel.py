@@ -60,12 +60,21 @@ class ModeProfile:
     walk_below_km: float = 0.0  # shorter hops are walked
 
 
+# Guide norm: nobody takes a car or a bus for a hop a local would walk. Hops
+# under WALK_BELOW_KM in a straight line (about 1 km on foot with the walking
+# circuity, 13 minutes) are walked in every motor mode; transit walks a little
+# further (1.2 km, ~20 min) because its fixed access and waiting time is larger.
+WALK_BELOW_KM = 0.8
+
 PROFILES: dict[str, ModeProfile] = {
     "walk": ModeProfile(1.25, 4.5, 4.5, 0.0, 0.0),
     "bike": ModeProfile(1.3, 13.0, 13.0, 0.0, 0.0),
     "transit": ModeProfile(1.35, 18.0, 45.0, 12.0, 14.0, walk_below_km=1.2),
-    "drive": ModeProfile(1.35, 28.0, 70.0, 8.0, 3.0),
-    "taxi": ModeProfile(1.35, 28.0, 70.0, 8.0, 7.0),
+    # drive: 10 min to park and walk from the car park to the gate (scenic
+    # areas' car parks sit outside the gate; the old town is pedestrian).
+    "drive": ModeProfile(1.35, 28.0, 70.0, 8.0, 10.0, walk_below_km=WALK_BELOW_KM),
+    # taxi: 8 min to hail or wait for a ride-hailing car and to get out at the gate.
+    "taxi": ModeProfile(1.35, 28.0, 70.0, 8.0, 8.0, walk_below_km=WALK_BELOW_KM),
 }
 
 # Peak hours slow road traffic (and, less, buses); walking and cycling are
@@ -121,10 +130,10 @@ def mode_minutes(mode: str, straight_km: float) -> tuple[float, float]:
 
 
 def leg_mode(mode: str, route_km: float) -> str:
-    """The mode a traveller actually uses for a leg: short transit hops are walked.
+    """The mode a traveller actually uses for a leg: short motor hops are walked.
 
-    >>> leg_mode("transit", 0.4), leg_mode("transit", 5.0), leg_mode("drive", 0.4)
-    ('walk', 'transit', 'drive')
+    >>> leg_mode("transit", 0.4), leg_mode("transit", 5.0), leg_mode("drive", 0.4), leg_mode("drive", 2.0)
+    ('walk', 'transit', 'walk', 'drive')
     """
     profile = PROFILES[mode]
     if profile.walk_below_km and 0 < route_km < profile.walk_below_km * PROFILES["walk"].circuity:
@@ -202,6 +211,8 @@ class OsrmTravel:
                 if i == j:
                     continue
                 seconds = durations[i][j]
+                if leg_mode(mode, base.km[i][j]) == "walk":
+                    continue  # a hop walked in every mode: OSRM's car time does not apply
                 if seconds is not None:  # null = unroutable pair: keep the estimate
                     minutes[i][j] = (seconds / 60.0 + fixed) * factor
                     if distances is not None and distances[i][j] is not None:

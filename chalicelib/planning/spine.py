@@ -1,0 +1,160 @@
+"""A route trip's spine: which day walks which stretch of the route, and where
+each night is spent.
+
+A guide plans a route trip (the Tang Poetry Road, the old-town walk) by
+cutting the ordered stops into consecutive stretches, one per day, and
+sleeping near the end of each stretch; other sights are filler near that
+day's stretch. This module makes that cut with a small dynamic programme
+over (stops covered, last night's lodging):
+
+* a day covering stops i..j-1 costs its travel (last night's lodging ->
+  stops in order -> tonight's lodging) plus a heavy penalty for every minute
+  its visits and travel exceed the day's usable time (day window, ended at
+  dusk when the stretch is outdoors, minus lunch), or for visits beyond the
+  pace's daily limit;
+* tonight's lodging is one of ``lodging_options[d]`` (the route's suggested
+  hotels when the traveller gave none, else the one they gave), so a fixed
+  lodging far from the route's end turns the far stretch into day trips;
+* days may hold no route stop (longer trips than the route needs).
+
+Travel here is an estimate (the same per-mode profile as the planner, no
+time-of-day factor); the solver then plans each day with the real matrix,
+the stops pinned to their day, in route order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from ..catalog.catalog import Catalog
+    from ..catalog.model import Route
+
+OVERLOAD = 1000       # cost per minute a day runs over its window, or a stop cannot be visited
+EXTRA_VISIT = 10_000  # cost per visit beyond the pace's daily limit
+# Spread the load: a day filled to the brim costs this much more than an
+# evenly loaded one (quadratic in the day's load ratio), so a 4-day trip does
+# not cram the route into three days and leave one empty.
+BALANCE = 60
+MARGIN = 20  # minutes kept free at the end of each day
+
+
+@dataclass(frozen=True)
+class SpineStop:
+    key: int                                   # the caller's place index
+    length: int                                # visit minutes
+    after: int                                 # the pace's slack after it
+    hours: tuple[tuple[tuple[int, int], ...], ...]  # per trip day: when it can be visited (minutes of day)
+
+
+@dataclass(frozen=True)
+class DayShape:
+    window: tuple[int, int]        # minutes of day
+    lunch: tuple[int, int, int]    # (earliest start, latest end, minutes); minutes 0 = no meal planned
+
+
+@dataclass(frozen=True)
+class Spine:
+    day_of: tuple[int, ...]         # per stop, in route order
+    lodging: tuple                  # per night: the chosen option
+    overload: int                   # minutes beyond the days' windows, summed
+
+
+def simulate(stops: Sequence[SpineStop], d: int, shape: DayShape, start: int, end: int,
+             travel: Callable[[int, int], float]) -> tuple[float, int, float]:
+    """Walk day ``d`` through ``stops`` in order, waiting for opening hours and
+    taking lunch when due: (travel minutes, overload minutes, load ratio)."""
+    lo, hi = shape.window
+    # End a little early: the solver's matrix is rounded up and meals need a
+    # restaurant, which the spine does not place.
+    hi -= MARGIN
+    t, place, moved, over = float(lo), start, 0.0, 0
+    lunch_at, lunch_end, lunch_len = shape.lunch
+    for stop in stops:
+        leg = travel(place, stop.key)
+        t += leg
+        moved += leg
+        if lunch_len and (t >= lunch_at or t + stop.length > lunch_end - lunch_len):
+            t, lunch_len = max(t, lunch_at) + lunch_len, 0
+        begin = next((max(t, a) for a, b in stop.hours[d] if max(t, a) + stop.length <= b), None)
+        if begin is None:
+            over += stop.length + stop.after      # cannot be visited on this day at this point
+        else:
+            t = begin + stop.length + stop.after
+        place = stop.key
+    leg = travel(place, end)
+    t += leg + lunch_len
+    moved += leg
+    over += max(0, int(t - hi))
+    return moved, over, (t - lo) / max(1, hi - lo)
+
+
+def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options: Sequence[Sequence[int]],
+        max_visits: int, travel: Callable[[int, int], float]) -> Spine:
+    """Cut ``stops`` (route order) into one consecutive stretch per day.
+
+    ``lodging_options[d]``: candidate places for night d; day d starts at
+    night d-1's lodging (day 0 at night 0's) and ends at night d's.
+    """
+    n, days = len(stops), len(shapes)
+    inf = float("inf")
+    # (stops covered, tonight's lodging) -> (cost, chain of (covered, lodging), overload)
+    best: dict[tuple[int, int], tuple[float, tuple[tuple[int, int], ...], int]] = {}
+
+    def day_cost(start: int, i: int, j: int, end: int, d: int) -> tuple[float, int]:
+        moved, over, load = simulate(stops[i:j], d, shapes[d], start, end, travel)
+        extra = max(0, (j - i) - max_visits)
+        return moved + over * OVERLOAD + extra * EXTRA_VISIT + BALANCE * load * load, over
+
+    for lodge in lodging_options[0]:
+        for j in range(n + 1):
+            cost, over = day_cost(lodge, 0, j, lodge, 0)
+            if cost < best.get((j, lodge), (inf,))[0]:
+                best[(j, lodge)] = (cost, ((j, lodge),), over)
+    for d in range(1, days):
+        nxt: dict[tuple[int, int], tuple[float, tuple[tuple[int, int], ...], int]] = {}
+        for (i, prev), (cost0, chain, over0) in sorted(best.items()):
+            for lodge in lodging_options[d]:
+                for j in range(i, n + 1):
+                    cost, over = day_cost(prev, i, j, lodge, d)
+                    total = cost0 + cost
+                    if total < nxt.get((j, lodge), (inf,))[0]:
+                        nxt[(j, lodge)] = (total, chain + ((j, lodge),), over0 + over)
+        best = nxt
+    _, key = min((v[0], k) for k, v in best.items() if k[0] == n)
+    _, chain, overload = best[key]
+    day_of: list[int] = []
+    i = 0
+    for d, (j, _) in enumerate(chain):
+        day_of += [d] * (j - i)
+        i = j
+    return Spine(tuple(day_of), tuple(lodge for _, lodge in chain), overload)
+
+
+def route_spine(catalog: "Catalog", route: "Route", dates: Sequence["date"], windows: Sequence[tuple[int, int]],
+                pace: str, lunch: tuple[int, int, int], lodging_options: Sequence[Sequence[str]],
+                minutes: Callable[[str, str], float], skip: Sequence[str] = ()) -> tuple[list[str], Spine]:
+    """The spine of ``route`` over the trip: (stop ids kept, Spine over them).
+
+    ``lodging_options[d]``: POI ids (or place keys) for night d;
+    ``minutes(a, b)``: travel estimate between two of those ids; ``skip``:
+    stops the traveller avoids; ``lunch``: (earliest start, latest end,
+    minutes), minutes 0 without meals. Outdoor stops count only their daylight hours.
+    """
+    from ..catalog.daylight import visitable  # noqa: PLC0415 - astral only where needed
+    from .pace import PACE, visit_length  # noqa: PLC0415
+
+    ids = [p for p in route.stop_ids if p not in skip]
+    keys = list(dict.fromkeys(ids + [x for opts in lodging_options for x in opts]))
+    index = {k: i for i, k in enumerate(keys)}
+    stops = []
+    for pid in ids:
+        poi = catalog.pois[pid]
+        length, after = visit_length(poi, pace)
+        stops.append(SpineStop(index[pid], length, after, tuple(visitable(poi, day) for day in dates)))
+    shapes = [DayShape(w, lunch) for w in windows]
+    spine = cut(stops, shapes, [[index[x] for x in opts] for opts in lodging_options], PACE[pace][2],
+                lambda a, b: 0.0 if a == b else minutes(keys[a], keys[b]))
+    return ids, Spine(spine.day_of, tuple(keys[x] for x in spine.lodging), spine.overload)
