@@ -15,12 +15,12 @@ from ..catalog.catalog import Catalog
 from ..errors import Unprocessable, YueyouError
 from ..i18n import Text
 from ..timeutil import SHANGHAI, iso
-from . import check, problem as problem_mod, solver
+from . import check, meals, problem as problem_mod, solver
 from .explain import MEAL_NAMES, explain
 from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
 from .settings import PlanSettings
-from .timing import Break, Item, Timed, time_day
+from .timing import Item, Timed, linger, time_day
 from .travel import GeodesicTravel, TravelTimes, leg_mode, provider_from_settings
 
 ENGINE_VERSION = 1
@@ -44,10 +44,11 @@ def solve_problem(prob: Problem, settings: PlanSettings, travel: TravelTimes, la
                   meal_places: Optional[Mapping[tuple[int, str], str]] = None) -> dict[str, Any]:
     """Solve a built problem (with its locks, if any), re-time, render and check.
 
-    ``meal_places`` (replans: (day, meal) -> restaurant of the previous plan)
-    turns on a repair pass: a meal the solver left out is first tried at a
-    restaurant with exact times, that restaurant first, before it becomes a
-    break where the traveller is.
+    A meal the solver left out is first tried at a restaurant near the day's
+    path with exact times (``meals``; in replans, ``meal_places``: (day, meal)
+    -> the previous plan's restaurant, first), then as a break at a match
+    venue or next to a food place, else reported in ``unscheduled``. Waits
+    are then absorbed by staying longer at the previous sight (``linger``).
     """
     started = _time.perf_counter() if started is None else started
     req = prob.request
@@ -59,16 +60,16 @@ def solve_problem(prob: Problem, settings: PlanSettings, travel: TravelTimes, la
     _raise_if_mandatory_dropped(prob, sol)
 
     day_stops: list[list[Timed]] = []
-    missing_meals: list[tuple[int, str]] = []
-    for d, route in enumerate(sol.routes):
-        items: list[Item] = [v.node for v in route.visits]
+    missing_meals: list[tuple[int, str, int]] = []
+    day_items: list[list[Item]] = [[v.node for v in route.visits] for route in sol.routes]
+    used = meals.restaurant_use(prob, day_items)
+    for d, items in enumerate(day_items):
         timed = _retime(prob, d, items)
-        if req.meals and meal_places is not None:
-            timed, items = _add_restaurant_meals(prob, d, items, timed, meal_places)
         if req.meals:
-            timed, items, missing = _add_meal_breaks(prob, d, items, timed)
-            missing_meals += [(d, m) for m in missing]
-        day_stops.append(timed)
+            timed, items = meals.add_restaurant_meals(prob, d, items, timed, meal_places or {}, used)
+            timed, items, missing = meals.add_meal_breaks(prob, d, items, timed)
+            missing_meals += missing
+        day_stops.append(linger(prob, d, timed))
 
     response = _render(prob, day_stops, sol, lang, settings, missing_meals, travel)
     check.assert_valid(prob, response)  # refuse to return an unproven plan
@@ -122,54 +123,8 @@ def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
     return timed
 
 
-def _add_restaurant_meals(prob: Problem, d: int, items: list[Item], timed: list[Timed],
-                          prefer: Mapping[tuple[int, str], str]) -> tuple[list[Timed], list[Item]]:
-    """Put a missing meal at a restaurant where exact times allow (the preferred one first)."""
-    for meal in ("lunch", "dinner"):
-        if any(isinstance(i, int) and prob.tasks[i].meal == meal for i in items):
-            continue
-        taken = {prob.tasks[i].poi.id for i in items if isinstance(i, int) and prob.tasks[i].kind == "meal"}  # type: ignore[union-attr]
-        options = [i for i, t in enumerate(prob.tasks) if t.kind == "meal" and t.day == d and t.meal == meal
-                   and t.poi.id not in taken]  # type: ignore[union-attr]
-        best: Optional[tuple[tuple[bool, int, int], list[Timed], list[Item]]] = None
-        for node in options:
-            preferred = prob.tasks[node].poi.id == prefer.get((d, meal))  # type: ignore[union-attr]
-            for pos in range(len(items) + 1):
-                trial = items[:pos] + [node] + items[pos:]
-                result = time_day(prob, d, trial)
-                if result is None:
-                    continue
-                rank = (not preferred, result[-1].arrive, node)
-                if best is None or rank < best[0]:
-                    best = (rank, result, trial)
-        if best is not None:
-            _, timed, items = best
-    return timed, items
-
-
-def _add_meal_breaks(prob: Problem, d: int, items: list[Item], timed: list[Timed]
-                     ) -> tuple[list[Timed], list[Item], list[str]]:
-    """A meal the solver could not put at a restaurant becomes a break where the traveller is."""
-    req, missing = prob.request, []
-    for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
-        if any(isinstance(i, int) and prob.tasks[i].meal == meal for i in items):
-            continue
-        brk = Break(meal, d * DAY + window.start, d * DAY + window.end, window.minutes)
-        best: Optional[tuple[int, list[Timed], list[Item]]] = None
-        for pos in range(len(items) + 1):
-            trial = items[:pos] + [brk] + items[pos:]
-            result = time_day(prob, d, trial)
-            if result is not None and (best is None or result[-1].arrive < best[0]):
-                best = (result[-1].arrive, result, trial)
-        if best is None:
-            missing.append(meal)
-        else:
-            _, timed, items = best
-    return timed, items, missing
-
-
 def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, lang: str,
-            settings: PlanSettings, missing_meals: list[tuple[int, str]], travel: TravelTimes) -> dict[str, Any]:
+            settings: PlanSettings, missing_meals: list[tuple[int, str, int]], travel: TravelTimes) -> dict[str, Any]:
     req = prob.request
     midnight = datetime.combine(prob.dates[0], time(0, 0), SHANGHAI)
 

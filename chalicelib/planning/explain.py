@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..catalog.labels import SPORT_NAMES
 from ..i18n import Text
 from .problem import Problem
+from .travel import Point, geodesic_km
 
 REASONS: dict[str, Text] = {
     "closed": Text(zh="{name}在行程期间每天都不开放（或开放时间不够游览）",
@@ -31,6 +33,14 @@ REASONS: dict[str, Text] = {
                      en="{name} clashes with a match already in the plan"),
     "meal_conflict": Text(zh="{date} 的{meal}时间与赛事“{name}”冲突，可在场馆内用餐",
                           en="{meal} on {date} clashes with {name}; plan to eat at the venue"),
+    "meal_no_restaurant": Text(
+        zh="{date} {meal}时段您在{place}附近，我们没有收录附近的餐馆；最近的是{food}（约 {km} 公里），建议自备午餐或提前用餐",
+        en="No restaurant we know of is near {place} at {meal} on {date}; the nearest is {food} (about {km} km): "
+           "bring food or eat earlier"),
+    "no_sessions": Text(
+        zh="行程日期（{start} 至 {end}）内没有{sport}场次；最近的场次是 {date} 的“{title}”（{venue}）",
+        en="No {sport} sessions fall in the trip dates ({start} to {end}); the nearest on record is "
+           "{title} on {date} at {venue}"),
     "meal_no_time": Text(zh="{date} 的{meal}没有合适的时间或餐馆",
                          en="No restaurant or free time for {meal} on {date}"),
 }
@@ -57,7 +67,7 @@ class Unscheduled:
 
 
 def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
-            starts: dict[str, int], tickets_used: float, missing_meals: list[tuple[int, str]],
+            starts: dict[str, int], tickets_used: float, missing_meals: list[tuple[int, str, int]],
             top_n: int) -> list[Unscheduled]:
     req, catalog = problem.request, problem.catalog
     route = catalog.routes[req.route] if req.route else None
@@ -99,7 +109,7 @@ def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
                 out.append(Unscheduled(task.event.venue_id, task.event.id, code, Text(
                     zh=REASONS[code].zh.format(name=title.zh, ticket=""),
                     en=REASONS[code].en.format(name=title.en, ticket="")), True))
-    for d, meal in missing_meals:
+    for d, meal, place in missing_meals:
         date = problem.dates[d].isoformat()
         name = MEAL_NAMES[meal]
         clash = _meal_clash(problem, d, meal, visited_events)
@@ -109,9 +119,20 @@ def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
                 en=REASONS["meal_conflict"].en.format(date=date, meal=name.en.capitalize(), name=clash.title.en)),
                 False, meal=meal, date=date))
             continue
+        near = _nearest_food(problem, place)
+        if near is None or near[1] > MEAL_NEAR_KM:
+            here = problem.places[place].name
+            food = near[0].name if near else Text(zh="（无）", en="(none)")
+            km = f"{near[1]:.0f}" if near else "?"
+            out.append(Unscheduled(near[0].id if near else None, None, "meal_no_restaurant", Text(
+                zh=REASONS["meal_no_restaurant"].zh.format(date=date, meal=name.zh, place=here.zh, food=food.zh, km=km),
+                en=REASONS["meal_no_restaurant"].en.format(date=date, meal=name.en, place=here.en, food=food.en,
+                                                           km=km)), True, meal=meal, date=date))
+            continue
         out.append(Unscheduled(None, None, "no_time", Text(
             zh=REASONS["meal_no_time"].zh.format(date=date, meal=name.zh),
             en=REASONS["meal_no_time"].en.format(date=date, meal=name.en)), True, meal=meal, date=date))
+    out += _no_sessions(problem)
     # Top-N by prize among the interesting candidates left out.
     scored = []
     for poi in catalog.pois.values():
@@ -122,6 +143,40 @@ def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
             scored.append((-units, poi.id))
     for _, poi_id in sorted(scored)[:top_n]:
         add(poi_id, False)
+    return out
+
+
+MEAL_NEAR_KM = 5.0  # farther than this, a missing meal is reported as "no restaurant near"
+
+
+def _nearest_food(problem: Problem, place: int) -> Optional[tuple[Any, float]]:
+    here = problem.places[place]
+    foods = [(geodesic_km(Point(here.lon, here.lat), Point(p.lon, p.lat)), p.id, p)
+             for p in problem.catalog.pois.values() if p.category == "food"]
+    if not foods:
+        return None
+    km, _, poi = min(foods)
+    return poi, km
+
+
+def _no_sessions(problem: Problem) -> list[Unscheduled]:
+    """want_sports with no session in the trip dates: name the nearest sessions."""
+    req, catalog = problem.request, problem.catalog
+    if not req.want_sports or any(t.kind == "event" and not t.mandatory for t in problem.tasks):
+        return []
+    first, last = problem.dates[0], problem.dates[-1]
+    out = []
+    for sport in req.want_sports:
+        sessions = [e for e in catalog.events.values() if e.sport == sport and e.status == "scheduled"]
+        if not sessions:
+            continue
+        nearest = min(sessions, key=lambda e: (abs((e.start.date() - first).days), e.start, e.id))
+        venue = catalog.pois[nearest.venue_id].name
+        label = SPORT_NAMES[sport]
+        fmt = {"start": first.isoformat(), "end": last.isoformat(), "date": nearest.start.date().isoformat()}
+        out.append(Unscheduled(nearest.venue_id, nearest.id, "no_sessions", Text(
+            zh=REASONS["no_sessions"].zh.format(sport=label.zh, title=nearest.title.zh, venue=venue.zh, **fmt),
+            en=REASONS["no_sessions"].en.format(sport=label.en.lower(), title=nearest.title.en, venue=venue.en, **fmt)), True))
     return out
 
 

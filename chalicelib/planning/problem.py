@@ -52,6 +52,8 @@ SPORT_UNITS = 2.5             # an optional match from want_sports
 NEAR_ROUTE_KM = 6.0
 # A restaurant serves at most this many meals of a trip (variety).
 MEALS_PER_RESTAURANT = 2
+# Objective cost of a minute spent waiting for a place to open (as a travel minute).
+WAIT_COST = 1
 
 
 
@@ -686,6 +688,25 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         if t.kind == "meal":
             meal_nodes.setdefault((t.day, t.poi.id), []).append(i)  # type: ignore[union-attr]
     exclusive = [(a, b) for pair in meal_nodes.values() for k, a in enumerate(pair) for b in pair[k + 1:]]
+    # A place and the place it is part of are one visit (Luzhen inside Keyan).
+    visit_of = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit" and t.poi}
+    exclusive += [(i, visit_of[t.poi.part_of]) for i, t in enumerate(tasks)  # type: ignore[union-attr]
+                  if t.kind == "visit" and t.poi and t.poi.part_of in visit_of]
+    # Parts of one scenic area (the Kuaiji area) on one day.
+    areas: dict[str, list[int]] = {}
+    for i, t in enumerate(tasks):
+        if t.kind == "visit" and t.poi and t.poi.area:
+            areas.setdefault(t.poi.area, []).append(i)
+    same_vehicle = [(a, b) for group in areas.values() for k, a in enumerate(group) for b in group[k + 1:]]
+    # Variety: a restaurant serves at most MEALS_PER_RESTAURANT meals of the trip
+    # (locked meals are the traveller's choice and do not count).
+    by_restaurant: dict[str, list[int]] = {}
+    for i, t in enumerate(tasks):
+        if t.kind == "meal" and not t.mandatory:
+            by_restaurant.setdefault(t.poi.id, []).append(i)  # type: ignore[union-attr]
+    at_most = [(tuple(nodes), MEALS_PER_RESTAURANT) for nodes in by_restaurant.values()
+               if len({tasks[i].day for i in nodes}) > MEALS_PER_RESTAURANT // 2 + 1 or len(nodes) > MEALS_PER_RESTAURANT]
     del n
     return solver.Model(nodes=nodes, vehicles=vehicles, matrices=matrices, groups=groups,
-                        precedences=precedences, capacity=capacity, exclusive=exclusive)
+                        precedences=precedences, capacity=capacity, exclusive=exclusive,
+                        at_most=at_most, same_vehicle=same_vehicle, wait_cost_weight=WAIT_COST)

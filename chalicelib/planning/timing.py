@@ -8,7 +8,7 @@ happens where the traveller already is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence, Union
 
 from ..catalog.model import Event
@@ -111,3 +111,34 @@ def _last_event(problem: Problem, stops: Sequence[Timed]) -> Optional[Event]:
         if stop.kind == "event":
             return problem.tasks[stop.item].event  # type: ignore[index]
     return None
+
+
+# Waiting is absorbed by staying longer at the sight before (a guide says
+# "take your time at Shan Creek until 11:30, then lunch"), up to this many
+# minutes or half the visit, whichever is more, and only while the sight is
+# open (and in daylight, if outdoors).
+LINGER_MINUTES = 30
+
+
+def linger(problem: Problem, day: int, stops: list[Timed]) -> list[Timed]:
+    """Move waits into the previous visit where its hours allow."""
+    out = list(stops)
+    for k in range(2, len(out)):
+        prev, cur = out[k - 1], out[k]
+        wait = cur.start - cur.arrive
+        if cur.kind == "event":
+            wait = (cur.start - problem.tasks[cur.item].entry_buffer) - cur.arrive  # type: ignore[index]
+        if wait <= 0 or prev.kind != "visit":
+            continue
+        task = problem.tasks[prev.item]  # type: ignore[index]
+        cap = min(wait, max(LINGER_MINUTES, task.duration // 2))
+        limit = max((hi for lo, hi in problem.visit_intervals(task.poi, day) if lo <= prev.start < hi), default=prev.end)  # type: ignore[arg-type]
+        last_event = _last_event(problem, out[:k - 1])
+        for extra in range(min(cap, limit - prev.end), 0, -5):
+            depart = prev.depart + extra
+            travel = problem.leg(prev.place, cur.place, depart, last_event)
+            if depart + travel <= cur.arrive + wait:
+                out[k - 1] = replace(prev, end=prev.end + extra, depart=depart)
+                out[k] = replace(cur, arrive=depart + travel, travel_minutes=travel)
+                break
+    return out

@@ -211,7 +211,7 @@ class OsrmTravel:
                 if i == j:
                     continue
                 seconds = durations[i][j]
-                if leg_mode(mode, base.km[i][j]) == "walk":
+                if mode != "walk" and leg_mode(mode, base.km[i][j]) == "walk":
                     continue  # a hop walked in every mode: OSRM's car time does not apply
                 if seconds is not None:  # null = unroutable pair: keep the estimate
                     minutes[i][j] = (seconds / 60.0 + fixed) * factor

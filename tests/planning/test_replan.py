@@ -407,10 +407,10 @@ def test_real_lock_all_and_add_a_must_visit(real, baseball):
     assert all(after[p][1]["start"] == s["start"] and after[p][0] == d for p, (d, s) in before.items())
     assert extra in after and result["diff"]["unchanged"] == len(before) and hm(after[extra][1]["end"]) > 17 * 60 + 30
     assert [a["poi_id"] for a in result["diff"]["added"]] == [extra] and result["diff"]["moved"] == []
-    # the three-day baseball trip is full: a two-hour sight cannot be added around its locks
+    # the three-day baseball trip around its locks has no room for a four-hour hike an hour and a half away
     with pytest.raises(Unprocessable) as err:
-        replan(baseball, {"lock_all": True, "add_must_visit": ["dayu-mausoleum"]}, real, settings=REAL)
-    assert "dayu-mausoleum" in err.value.details["conflicts"] and err.value.field == "edits.add_must_visit[0]"
+        replan(baseball, {"lock_all": True, "add_must_visit": ["wuxie-scenic-area"]}, real, settings=REAL)
+    assert "wuxie-scenic-area" in err.value.details["conflicts"] and err.value.field == "edits.add_must_visit[0]"
 
 
 def test_real_remove_move_and_window(real, baseball):

@@ -1,0 +1,123 @@
+"""Meals the solver left out: a restaurant near the day's path, or an honest gap.
+
+The solver places most meals (meal groups in the model). Whatever it leaves
+out is repaired here with exact times, in this order:
+
+1. a restaurant of the day's options (the previous plan's first, in
+   replans) inserted where the detour is at most ``MEAL_DETOUR_KM`` and the
+   restaurant has served fewer than ``MEALS_PER_RESTAURANT`` meals of the trip;
+2. a break where the traveller is, only at a match venue (stadium food) or
+   within ``FOOD_NEAR_KM`` of a food place in the catalog;
+3. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
+   or ``no_time``) with the nearest restaurant, instead of inventing a lunch
+   at a temple.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Optional, Sequence
+
+from .problem import DAY, MEALS_PER_RESTAURANT, Problem, end_place, start_place
+from .timing import Break, Item, Timed, time_day
+from .travel import Point, geodesic_km
+
+MEAL_DETOUR_KM = 8.0   # extra km a restaurant may add to the leg it sits on
+FOOD_NEAR_KM = 1.0     # a break is fine where food is this close (straight line)
+
+
+def restaurant_use(problem: Problem, day_items: Sequence[Sequence[Item]]) -> dict[str, int]:
+    """Meals per restaurant in the solver's plan (updated as repairs add meals)."""
+    used: dict[str, int] = {}
+    for items in day_items:
+        for i in items:
+            if isinstance(i, int) and problem.tasks[i].kind == "meal":
+                poi = problem.tasks[i].poi
+                used[poi.id] = used.get(poi.id, 0) + 1  # type: ignore[union-attr]
+    return used
+
+
+def _path(problem: Problem, d: int, items: Sequence[Item]) -> list[int]:
+    places = [start_place(problem, d)]
+    for i in items:
+        places.append(places[-1] if isinstance(i, Break) else problem.tasks[i].place)
+    return places + [end_place(problem, d)]
+
+
+def add_restaurant_meals(problem: Problem, d: int, items: list[Item], timed: list[Timed],
+                         prefer: Mapping[tuple[int, str], str], used: dict[str, int]
+                         ) -> tuple[list[Timed], list[Item]]:
+    """Put each missing meal at a restaurant where exact times allow."""
+    km = problem.km
+    for meal in ("lunch", "dinner"):
+        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+            continue
+        taken = {problem.tasks[i].poi.id for i in items  # type: ignore[union-attr]
+                 if isinstance(i, int) and problem.tasks[i].kind == "meal"}
+        options = [i for i, t in enumerate(problem.tasks) if t.kind == "meal" and t.day == d and t.meal == meal
+                   and not t.mandatory and t.poi.id not in taken  # type: ignore[union-attr]
+                   and used.get(t.poi.id, 0) < MEALS_PER_RESTAURANT]  # type: ignore[union-attr]
+        path = _path(problem, d, items)
+        best: Optional[tuple[tuple[bool, float, int, int], list[Timed], list[Item]]] = None
+        for node in options:
+            poi_id = problem.tasks[node].poi.id  # type: ignore[union-attr]
+            here = problem.tasks[node].place
+            preferred = poi_id == prefer.get((d, meal))
+            for pos in range(len(items) + 1):
+                a, b = path[pos], path[pos + 1]
+                detour = km[a][here] + km[here][b] - km[a][b]
+                if detour > MEAL_DETOUR_KM and not preferred:
+                    continue
+                trial = items[:pos] + [node] + items[pos:]
+                result = time_day(problem, d, trial)
+                if result is None:
+                    continue
+                rank = (not preferred, round(detour, 3), result[-1].arrive, node)
+                if best is None or rank < best[0]:
+                    best = (rank, result, trial)
+        if best is not None:
+            rank, timed, items = best
+            chosen = problem.tasks[rank[3]].poi.id  # type: ignore[union-attr]
+            used[chosen] = used.get(chosen, 0) + 1
+    return timed, items
+
+
+def near_food(problem: Problem, place: int) -> bool:
+    here = problem.places[place]
+    return any(p.category == "food" and geodesic_km(Point(here.lon, here.lat), Point(p.lon, p.lat)) <= FOOD_NEAR_KM
+               for p in problem.catalog.pois.values())
+
+
+def add_meal_breaks(problem: Problem, d: int, items: list[Item], timed: list[Timed]
+                    ) -> tuple[list[Timed], list[Item], list[tuple[int, str, int]]]:
+    """A meal still missing becomes a break at a match venue or next to food;
+    else it is returned as (day, meal, place where the traveller is then)."""
+    req, missing = problem.request, []
+    for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
+        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+            continue
+        brk = Break(meal, d * DAY + window.start, d * DAY + window.end, window.minutes)
+        best: Optional[tuple[int, list[Timed], list[Item]]] = None
+        for pos in range(len(items) + 1):
+            before = timed[pos]  # the stop the break would follow (timed[0] is the day's start)
+            at_venue = before.kind == "event" or (pos < len(items) and timed[pos + 1].kind == "event"
+                                                  and timed[pos + 1].place == before.place)
+            if not (at_venue or (before.kind != "start" and near_food(problem, before.place))):
+                continue
+            trial = items[:pos] + [brk] + items[pos:]
+            result = time_day(problem, d, trial)
+            if result is not None and (best is None or result[-1].arrive < best[0]):
+                best = (result[-1].arrive, result, trial)
+        if best is None:
+            missing.append((d, meal, _where_at(problem, d, timed, window.start)))
+        else:
+            _, timed, items = best
+    return timed, items, missing
+
+
+def _where_at(problem: Problem, d: int, timed: Sequence[Timed], minute_of_day: int) -> int:
+    """The place the traveller is at (or last left) at a minute of day ``d``."""
+    at = d * DAY + minute_of_day
+    place = timed[0].place
+    for stop in timed:
+        if stop.arrive <= at:
+            place = stop.place
+    return place
