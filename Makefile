@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test setup system-deps catalog seed check-catalog bench clean package package-check package-smoke clean-package
+.PHONY: run test setup system-deps catalog seed check-catalog bench bench-guide clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks.plan_bench
 	$(PY) -m benchmarks.toptw run
+
+## bench-guide: realistic trips judged by the guide review (faults by kind, interest score; a few minutes)
+##              -> benchmarks/results/guide_bench.{csv,md}, compared with benchmarks/guide/baseline.csv
+bench-guide: $(STAMP)
+	$(PY) -m benchmarks.guide --baseline benchmarks/guide/baseline.csv
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis

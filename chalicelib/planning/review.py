@@ -33,7 +33,8 @@ call with ``review(problem, plan, thresholds={...})``):
     the stop that reached F is more than ``backtrack_km`` (10 km) is a
     backward jump; one fault per jump (the following stops that stay behind
     belong to the same jump). Start/end stops (lodgings) are excluded, so a day
-    trip back to the hotel is fine.
+    trip back to the hotel is fine, and so are meals within ``home_meal_km``
+    (3 km) of the day's lodgings (dinner near the hotel).
 ``route_stop_missing``
     ``request.route`` set, its ``suggested_days`` <= ``request.days``, and a
     route stop that is not avoided, is open for its visit length within the day
@@ -112,6 +113,7 @@ THRESHOLDS: dict[str, float] = {
     "order_exact_max_stops": 10,
     "backtrack_stops": 1,
     "backtrack_km": 10.0,
+    "home_meal_km": 3.0,
     "short_motor_leg_km": 1.0,
     "meal_wait_min": 30,
     "wait_min": 45,
@@ -190,6 +192,10 @@ def _hm(minute: int) -> str:
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{int(value)}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _day_text(d: Optional[int]) -> Text:
@@ -303,8 +309,15 @@ class _Review:
             return
         front, front_stop, behind = -1, None, False
         for stops in self.days:
+            # The evening's (or morning's) meal near the night's lodging is the
+            # way home, not a return along the road.
+            homes = [Point(stops[0].loc.lon, stops[0].loc.lat), Point(stops[-1].loc.lon, stops[-1].loc.lat)] \
+                if stops else []
             for s in stops:
                 if s.kind in ("start", "end") or (s.kind == "meal" and not s.poi_id):
+                    continue
+                if s.kind == "meal" and any(geodesic_km(Point(s.loc.lon, s.loc.lat), h) <= self.t["home_meal_km"]
+                                            for h in homes):
                     continue
                 here = Point(s.loc.lon, s.loc.lat)
                 idx = min(range(len(anchors)), key=lambda i: (geodesic_km(here, Point(anchors[i].lon, anchors[i].lat)), i))
@@ -344,8 +357,8 @@ class _Review:
                          f"线路“{self.route.name.zh}”的第 {i + 1} 站{poi.name.zh}没有安排，而它在行程中有开放日"
                          f"（线路建议 {self.route.suggested_days} 天，行程 {self.req.days} 天）",
                          f"stop {i + 1} of the {self.route.name.en} route, {poi.name.en}, is left out although it "
-                         f"is open during the trip (the route suggests {self.route.suggested_days} days, the trip "
-                         f"has {self.req.days})")
+                         f"is open during the trip (the route suggests {_days(self.route.suggested_days)}, the "
+                         f"trip has {_days(self.req.days)})")
 
     def short_motor_leg(self) -> None:
         limit = self.t["short_motor_leg_km"]
