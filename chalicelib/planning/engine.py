@@ -19,6 +19,7 @@ from . import check, meals, problem as problem_mod, solver
 from .explain import MEAL_NAMES, explain
 from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
+from .review import review
 from .settings import PlanSettings
 from .timing import Item, Timed, linger, time_day
 from .travel import GeodesicTravel, TravelTimes, leg_mode, provider_from_settings
@@ -73,6 +74,8 @@ def solve_problem(prob: Problem, settings: PlanSettings, travel: TravelTimes, la
 
     response = _render(prob, day_stops, sol, lang, settings, missing_meals, travel)
     check.assert_valid(prob, response)  # refuse to return an unproven plan
+    # What a local guide would still circle in red (independent of the solver).
+    response["review"] = [fault.to_json(lang) for fault in review(prob, response)]
     response["solver"]["engine_ms"] = int((_time.perf_counter() - started) * 1000)
     return response
 

@@ -5,9 +5,9 @@ out is repaired here with exact times, in this order:
 
 1. a restaurant of the day's options (the previous plan's first, in
    replans) inserted where the detour is at most ``MEAL_DETOUR_KM`` and the
-   restaurant has served fewer than ``MEALS_PER_RESTAURANT`` meals of the trip;
-2. a break where the traveller is, only at a match venue (stadium food) or
-   within ``FOOD_NEAR_KM`` of a food place in the catalog;
+   restaurant has served fewer than ``MEALS_PER_RESTAURANT`` meals of the trip,
+   without waiting more than ``MEAL_WAIT`` for it;
+2. a break where the traveller is, only at a match venue (stadium food);
 3. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
    or ``no_time``) with the nearest restaurant, instead of inventing a lunch
    at a temple.
@@ -18,10 +18,9 @@ from typing import Mapping, Optional, Sequence
 
 from .problem import DAY, MEALS_PER_RESTAURANT, Problem, end_place, start_place
 from .timing import Break, Item, Timed, time_day
-from .travel import Point, geodesic_km
 
 MEAL_DETOUR_KM = 8.0   # extra km a restaurant may add to the leg it sits on
-FOOD_NEAR_KM = 1.0     # a break is fine where food is this close (straight line)
+MEAL_WAIT = 30         # minutes one may wait for a restaurant's meal time
 
 
 def restaurant_use(problem: Problem, day_items: Sequence[Sequence[Item]]) -> dict[str, int]:
@@ -68,7 +67,7 @@ def add_restaurant_meals(problem: Problem, d: int, items: list[Item], timed: lis
                     continue
                 trial = items[:pos] + [node] + items[pos:]
                 result = time_day(problem, d, trial)
-                if result is None:
+                if result is None or result[pos + 1].start - result[pos + 1].arrive > MEAL_WAIT:
                     continue
                 rank = (not preferred, round(detour, 3), result[-1].arrive, node)
                 if best is None or rank < best[0]:
@@ -80,15 +79,9 @@ def add_restaurant_meals(problem: Problem, d: int, items: list[Item], timed: lis
     return timed, items
 
 
-def near_food(problem: Problem, place: int) -> bool:
-    here = problem.places[place]
-    return any(p.category == "food" and geodesic_km(Point(here.lon, here.lat), Point(p.lon, p.lat)) <= FOOD_NEAR_KM
-               for p in problem.catalog.pois.values())
-
-
 def add_meal_breaks(problem: Problem, d: int, items: list[Item], timed: list[Timed]
                     ) -> tuple[list[Timed], list[Item], list[tuple[int, str, int]]]:
-    """A meal still missing becomes a break at a match venue or next to food;
+    """A meal still missing becomes a break at a match venue;
     else it is returned as (day, meal, place where the traveller is then)."""
     req, missing = problem.request, []
     for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
@@ -100,7 +93,7 @@ def add_meal_breaks(problem: Problem, d: int, items: list[Item], timed: list[Tim
             before = timed[pos]  # the stop the break would follow (timed[0] is the day's start)
             at_venue = before.kind == "event" or (pos < len(items) and timed[pos + 1].kind == "event"
                                                   and timed[pos + 1].place == before.place)
-            if not (at_venue or (before.kind != "start" and near_food(problem, before.place))):
+            if not at_venue:
                 continue
             trial = items[:pos] + [brk] + items[pos:]
             result = time_day(problem, d, trial)

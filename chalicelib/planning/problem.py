@@ -41,10 +41,12 @@ DAY = 1440
 # prominence / UNRATED (1 for an unrated place, 3.3 for a 5A scenic area), so
 # an ordinary sight is worth about half an hour of extra travel and a famous
 # one two to three hours: days stay compact, and the signature sights stay in.
-PRIZE_SCALE = 80
+PRIZE_SCALE = 150
 MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
 LOCK_PENALTY = 8 * MANDATORY_PENALTY  # a locked stop goes before any number of new must-visits
-MEAL_UNITS = 2.5              # lunch at a restaurant: worth more than an ordinary sight
+MEAL_UNITS = 0.75             # a restaurant meal: worth up to an hour of extra travel (a
+                              # longer detour is not lunch "where you are"; meals.py repairs
+                              # or reports it)
 ROUTE_UNITS = 4.0             # a route stop outranks any ordinary sight and a meal (times its fame)
 SPORT_UNITS = 2.5             # an optional match from want_sports
 # Route trips: sights off the route are offered only on days whose stretch of
@@ -54,6 +56,10 @@ NEAR_ROUTE_KM = 6.0
 MEALS_PER_RESTAURANT = 2
 # Objective cost of a minute spent waiting for a place to open (as a travel minute).
 WAIT_COST = 1
+# A day is not mostly on the road: travel under 80 % of its sightseeing plus
+# 45 min to get out and back (conservative minutes; the review flags 60 %).
+TRAVEL_SHARE = 0.8
+TRAVEL_ALLOWANCE = 45
 
 
 
@@ -667,7 +673,8 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             else int(round(task.prize_units * PRIZE_SCALE))
         nodes.append(solver.Node(service=task.service, windows=task.windows, prize=prize,
                                  demand=int(-(-(task.ticket or 0) // 1)) if req.budget_cny is not None else 0,
-                                 count=1 if task.kind == "visit" else 0, allowed_vehicles=allowed))
+                                 count=1 if task.kind == "visit" else 0, allowed_vehicles=allowed,
+                                 visiting=task.duration if task.kind in ("visit", "event") else 0))
     groups = []
     for d in range(req.days):
         for meal in ("lunch", "dinner"):
@@ -709,4 +716,6 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     del n
     return solver.Model(nodes=nodes, vehicles=vehicles, matrices=matrices, groups=groups,
                         precedences=precedences, capacity=capacity, exclusive=exclusive,
-                        at_most=at_most, same_vehicle=same_vehicle, wait_cost_weight=WAIT_COST)
+                        at_most=at_most, same_vehicle=same_vehicle, wait_cost_weight=WAIT_COST,
+                        # Route trips move along the road by design (the spine balances them).
+                        travel_share=None if problem.route_day or problem.locks else (TRAVEL_SHARE, TRAVEL_ALLOWANCE))

@@ -33,8 +33,10 @@ call with ``review(problem, plan, thresholds={...})``):
     the stop that reached F is more than ``backtrack_km`` (10 km) is a
     backward jump; one fault per jump (the following stops that stay behind
     belong to the same jump). Start/end stops (lodgings) are excluded, so a day
-    trip back to the hotel is fine, and so are meals within ``home_meal_km``
-    (3 km) of the day's lodgings (dinner near the hotel).
+    trip back to the hotel is fine, and so is a restaurant meal that is the
+    day's first or last stop and lies within ``home_meal_km`` (3 km) of that
+    morning's or evening's lodging (dinner near the hotel on the way home; a
+    lunch back in town in the middle of the day is still a backtrack).
 ``route_stop_missing``
     ``request.route`` set, its ``suggested_days`` <= ``request.days``, and a
     route stop that is not avoided, is open for its visit length within the day
@@ -309,15 +311,13 @@ class _Review:
             return
         front, front_stop, behind = -1, None, False
         for stops in self.days:
-            # The evening's (or morning's) meal near the night's lodging is the
-            # way home, not a return along the road.
-            homes = [Point(stops[0].loc.lon, stops[0].loc.lat), Point(stops[-1].loc.lon, stops[-1].loc.lat)] \
-                if stops else []
-            for s in stops:
-                if s.kind in ("start", "end") or (s.kind == "meal" and not s.poi_id):
-                    continue
-                if s.kind == "meal" and any(geodesic_km(Point(s.loc.lon, s.loc.lat), h) <= self.t["home_meal_km"]
-                                            for h in homes):
+            moving = [s for s in stops if s.kind not in ("start", "end") and not (s.kind == "meal" and not s.poi_id)]
+            for n, s in enumerate(moving):
+                # A first or last meal next to that night's lodging is the way out
+                # or home, not a return along the road.
+                homes = ([stops[0]] if n == 0 else []) + ([stops[-1]] if n == len(moving) - 1 else [])
+                if s.kind == "meal" and any(geodesic_km(Point(s.loc.lon, s.loc.lat), Point(h.loc.lon, h.loc.lat))
+                                            <= self.t["home_meal_km"] for h in homes):
                     continue
                 here = Point(s.loc.lon, s.loc.lat)
                 idx = min(range(len(anchors)), key=lambda i: (geodesic_km(here, Point(anchors[i].lon, anchors[i].lat)), i))

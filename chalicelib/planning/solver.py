@@ -93,6 +93,7 @@ class Node:
     demand: int = 0
     count: int = 1
     allowed_vehicles: Optional[tuple[int, ...]] = None
+    visiting: int = 0   # minutes that count as sightseeing (``Model.travel_share``)
 
     def __post_init__(self) -> None:
         if self.service < 0:
@@ -137,6 +138,9 @@ class Model:
     same_vehicle: list[tuple[int, int]] = field(default_factory=list)
     # Cost per minute of waiting (slack) before a node's window opens.
     wait_cost_weight: int = 0
+    # (share, allowance): per vehicle, travel <= share x visiting + allowance
+    # minutes (a day is not mostly on the road).
+    travel_share: Optional[tuple[float, int]] = None
 
 
 @dataclass(frozen=True)
@@ -370,6 +374,18 @@ def _build(model: Model, order: list[int]):
         solver.Add((routing.VehicleVar(ia) - routing.VehicleVar(ib)) * routing.ActiveVar(ia) * routing.ActiveVar(ib) == 0)
     if model.wait_cost_weight:
         time_dim.SetSlackCostCoefficientForAllVehicles(model.wait_cost_weight)
+    if model.travel_share is not None:
+        share, allowance = model.travel_share
+        travel_callbacks = [routing.RegisterTransitMatrix(matrix) for matrix in model.matrices]
+        routing.AddDimensionWithVehicleTransits([travel_callbacks[v.matrix] for v in model.vehicles],
+                                                0, horizon, True, "travel")
+        visiting_cb = routing.RegisterUnaryTransitVector([node.visiting for node in model.nodes])
+        routing.AddDimension(visiting_cb, 0, horizon, True, "visiting")
+        travel_dim, visit_dim = routing.GetDimensionOrDie("travel"), routing.GetDimensionOrDie("visiting")
+        num, den = int(round(share * 100)), 100
+        for v in range(len(model.vehicles)):
+            end = routing.End(v)
+            solver.Add(den * travel_dim.CumulVar(end) <= num * visit_dim.CumulVar(end) + den * allowance)
 
     big_m = horizon
     for a, b in model.precedences:

@@ -115,9 +115,9 @@ def _last_event(problem: Problem, stops: Sequence[Timed]) -> Optional[Event]:
 
 # Waiting is absorbed by staying longer at the sight before (a guide says
 # "take your time at Shan Creek until 11:30, then lunch"), up to this many
-# minutes or half the visit, whichever is more, and only while the sight is
-# open (and in daylight, if outdoors).
-LINGER_MINUTES = 30
+# minutes or the visit's own length, whichever is more (at most doubling a
+# short visit), and only while the sight is open (and in daylight, if outdoors).
+LINGER_MINUTES = 60
 
 
 def linger(problem: Problem, day: int, stops: list[Timed]) -> list[Timed]:
@@ -131,7 +131,7 @@ def linger(problem: Problem, day: int, stops: list[Timed]) -> list[Timed]:
         if wait <= 0 or prev.kind != "visit":
             continue
         task = problem.tasks[prev.item]  # type: ignore[index]
-        cap = min(wait, max(LINGER_MINUTES, task.duration // 2))
+        cap = min(wait, max(LINGER_MINUTES, task.duration))
         limit = max((hi for lo, hi in problem.visit_intervals(task.poi, day) if lo <= prev.start < hi), default=prev.end)  # type: ignore[arg-type]
         last_event = _last_event(problem, out[:k - 1])
         for extra in range(min(cap, limit - prev.end), 0, -5):
