@@ -188,6 +188,26 @@ def test_backtrack(route):
     assert (fault.day, fault.stop, fault.poi_id) == (1, 1, "lu-xun-native-place") and fault.value > 10
 
 
+def test_backtrack_spares_the_dinner_next_to_the_hotel(route):
+    """Dinner next to the evening's hotel is the way home; the same place at lunch, mid-day, is a return."""
+    days = [["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
+            ["dongshan", "shan-creek"], ["jinting-wang-xizhi-residence", "dafo-temple"],
+            ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village", "xie-gong-ancient-road"]]
+    assert route.result["days"][3]["lodging"]["poi_id"] == "shunhe-hotel-xinchang"
+
+    def with_meal(position: int, meal: str) -> dict:
+        result = synthetic_days(route, days, "drive")
+        stops = result["days"][3]["stops"]
+        hall = route.catalog.pois["xinchang-snack-hall"]
+        stops.insert(position, {**copy.deepcopy(stops[1]), "type": "meal", "meal": meal, "poi_id": hall.id,
+                                "lon": hall.lon, "lat": hall.lat})
+        return result
+    dinner = review(route.problem, with_meal(5, "dinner"))   # last stop before the hotel
+    lunch = review(route.problem, with_meal(4, "lunch"))     # between Banzhu and Xie Gong road
+    assert "backtrack" not in {f.code for f in dinner}
+    assert "backtrack" in added(dinner, lunch)
+
+
 def test_route_stop_missing(route, real):
     visited = [route.result["days"][d]["stops"][k]["poi_id"] for d, k in where(route.result, "visit")]
     stop = next(p for p in real.routes["tang-poetry-road"].stop_ids if p in visited)
