@@ -44,9 +44,8 @@ DAY = 1440
 PRIZE_SCALE = 150
 MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
 LOCK_PENALTY = 8 * MANDATORY_PENALTY  # a locked stop goes before any number of new must-visits
-MEAL_UNITS = 0.75             # a restaurant meal: worth up to an hour of extra travel (a
-                              # longer detour is not lunch "where you are"; meals.py repairs
-                              # or reports it)
+MEAL_UNITS = 2.5              # a meal at a restaurant near the day (route trips: near its
+                              # stretch, ``_meal_options``) outranks an ordinary sight
 ROUTE_UNITS = 4.0             # a route stop outranks any ordinary sight and a meal (times its fame)
 SPORT_UNITS = 2.5             # an optional match from want_sports
 # Route trips: sights off the route are offered only on days whose stretch of
@@ -538,12 +537,21 @@ def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:
     route stops pull their nearest restaurant in too.
     """
     homes = (start_place(problem, d), end_place(problem, d))
+    if problem.route_day:
+        # Route trips: only restaurants near the day's stretch of road or its lodgings,
+        # so lunch is where the day is (none near: the meal is reported, not a detour).
+        anchors = list(homes) + [problem.place_index[p] for p, day in problem.route_day.items() if day == d]
+        foods = [f for f in foods if any(geodesic_km(Point(f.lon, f.lat), Point(problem.places[a].lon,
+                                                                                  problem.places[a].lat))
+                                         <= NEAR_ROUTE_KM for a in anchors)]
     ranked = sorted(foods, key=lambda f: (min(problem.base[h][problem.place_index[f.id]] for h in homes), f.id))
     chosen = {f.id: f for f in ranked[:MEAL_OPTIONS]}
     named = list(problem.request.must_visit) + (list(problem.catalog.routes[problem.request.route].stop_ids)
                                                if problem.request.route else [])
     for poi_id in named:
         p = problem.place_index.get(poi_id)
+        if problem.route_day and problem.route_day.get(poi_id, d) != d:
+            continue
         if p is not None and foods:
             near = min(foods, key=lambda f: (problem.base[p][problem.place_index[f.id]], f.id))
             chosen.setdefault(near.id, near)

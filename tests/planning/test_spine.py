@@ -1,0 +1,65 @@
+"""Route trips follow the road: the spine (``planning.spine``) on the real catalog."""
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.catalog import bundle
+from chalicelib.planning import plan
+from chalicelib.planning.spine import DayShape, SpineStop, cut
+
+TANG = "tang-poetry-road"
+
+
+def test_cut_keeps_order_fills_days_and_moves_lodging():
+    # five stops on a line, two lodgings at either end; 0-4 stops, 10/11 lodgings (distance = minutes)
+    pos = {0: 0, 1: 10, 2: 20, 3: 100, 4: 110, 10: 0, 11: 110}
+    stops = [SpineStop(k, 200, 0, (((0, 1440),),) * 2) for k in range(5)]
+    shape = DayShape((510, 1260), (660, 810, 60))
+    spine = cut(stops, [shape, shape], [[10, 11], [10, 11]], 6, lambda a, b: abs(pos[a] - pos[b]))
+    assert list(spine.day_of) == sorted(spine.day_of) and set(spine.day_of) == {0, 1}   # in order, both days
+    assert spine.day_of.count(0) in (2, 3)       # 1000 min of visits do not fit one 750-min day
+    assert spine.lodging[-1] == 11 and spine.overload == 0   # the last night at the far end
+
+
+def test_cut_counts_opening_hours():
+    # the second stop is only open in the morning: it cannot come after a long first stop
+    stops = [SpineStop(0, 300, 0, (((0, 1440),),) * 2), SpineStop(1, 60, 0, (((480, 600),),) * 2)]
+    shape = DayShape((480, 1200), (660, 810, 0))
+    spine = cut(stops, [shape, shape], [[2], [2]], 6, lambda a, b: 0.0 if a == b else 10.0)
+    assert spine.day_of == (0, 1)
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return bundle.load()
+
+
+def route_visits(result, route):
+    return [(d, s["poi_id"]) for d, day in enumerate(result["days"]) for s in day["stops"]
+            if s["type"] == "visit" and s["poi_id"] in route.stop_ids]
+
+
+def test_tang_poetry_road_in_four_days_by_car(catalog):
+    route = catalog.routes[TANG]
+    result = plan({"start_date": "2026-04-18", "days": 4, "route": TANG, "mode": "drive", "pace": "packed"},
+                  catalog)
+    visited = [p for _, p in route_visits(result, route)]
+    assert visited == list(route.stop_ids)                      # every stop, in order
+    nights = [day["lodging"]["lat"] for day in result["days"]]
+    assert nights == sorted(nights, reverse=True) and nights[-1] < 29.6   # lodging moves south with the road
+    assert not [f for f in result["review"] if f["code"] in ("backtrack", "route_stop_missing", "short_motor_leg")]
+
+
+def test_tang_poetry_road_from_a_fixed_old_town_hotel(catalog):
+    route = catalog.routes[TANG]
+    hotel = "shaoxing-xianheng-hotel"
+    result = plan({"start_date": "2026-04-18", "days": 4, "route": TANG, "mode": "drive",
+                   "lodging": {"poi_id": hotel}}, catalog, lang="en")
+    for day in result["days"]:                                  # the far stretch as day trips
+        assert day["stops"][0]["poi_id"] == day["stops"][-1]["poi_id"] == hotel
+    days = route_visits(result, route)
+    assert [p for _, p in days] == [p for p in route.stop_ids if p in {q for _, q in days}]
+    assert max(d for d, p in days if catalog.pois[p].district == "xinchang") == 3   # Xinchang is a day trip
+    missing = set(route.stop_ids) - {p for _, p in days}
+    named = {u["poi_id"]: u["reason_code"] for u in result["unscheduled"]}
+    assert all(p in named for p in missing)                     # any stop left out is named with its reason
