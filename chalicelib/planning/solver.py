@@ -139,7 +139,7 @@ class Model:
     # Cost per minute of waiting (slack) before a node's window opens.
     wait_cost_weight: int = 0
     # (share, allowance): per vehicle, travel <= share x visiting + allowance
-    # minutes (a day is not mostly on the road).
+    # minutes + the start-to-end depot leg (a day is not mostly on the road).
     travel_share: Optional[tuple[float, int]] = None
 
 
@@ -383,9 +383,11 @@ def _build(model: Model, order: list[int]):
         routing.AddDimension(visiting_cb, 0, horizon, True, "visiting")
         travel_dim, visit_dim = routing.GetDimensionOrDie("travel"), routing.GetDimensionOrDie("visiting")
         num, den = int(round(share * 100)), 100
-        for v in range(len(model.vehicles)):
+        for v, vehicle in enumerate(model.vehicles):
             end = routing.End(v)
-            solver.Add(den * travel_dim.CumulVar(end) <= num * visit_dim.CumulVar(end) + den * allowance)
+            # Moving between two lodgings is travel the day cannot avoid.
+            move = model.matrices[vehicle.matrix][vehicle.start][vehicle.end]
+            solver.Add(den * travel_dim.CumulVar(end) <= num * visit_dim.CumulVar(end) + den * (allowance + move))
 
     big_m = horizon
     for a, b in model.precedences:
