@@ -24,7 +24,9 @@ from chalice.app import Request
 
 from ..catalog.model import (CATEGORIES, COORD_CONFIDENCE, EVENT_CONFIDENCE, EVENT_STATUS, FOOD_KINDS,
                              ROUTE_KINDS, SPORTS)
+from ..planning.explain import REASONS
 from ..planning.request import INTEREST_CATEGORIES, PACES
+from ..planning.review import CODES as REVIEW_CODES
 from ..planning.travel import MODES
 from .body import MAX_BODY_BYTES
 from .http import CORS, Params, endpoint, json_response
@@ -315,9 +317,15 @@ def _schemas() -> dict[str, Any]:
     }, ["date", "window", "lodging", "stops"])
     s["Unscheduled"] = _obj({
         "poi_id": nullable(ID), "event_id": ID,
-        "reason_code": {"enum": ["closed", "no_time", "budget", "route_order", "conflict", "too_far"]},
+        "reason_code": {"enum": sorted(REASONS)},
         "reason": {"type": "string"}, "meal": {"enum": ["lunch", "dinner"]}, "date": DATE,
     }, ["poi_id", "reason_code", "reason"])
+    s["ReviewNote"] = _obj({
+        "code": {"enum": list(REVIEW_CODES)}, "day": nullable({"type": "integer", "minimum": 0}),
+        "stop": nullable({"type": "integer", "minimum": 0}), "poi_id": nullable(ID),
+        "value": {"type": "number"}, "limit": {"type": "number"}, "message": {"type": "string"},
+    }, ["code", "day", "stop", "poi_id", "value", "limit", "message"],
+        description="What a local guide would still circle in the plan (planning/review.py)")
     s["Totals"] = _obj({"score": {"type": "number"}, "travel_minutes": {"type": "integer", "minimum": 0},
                         "ticket_cny": {"type": "number", "minimum": 0}, "visits": {"type": "integer", "minimum": 0}},
                        ["score", "travel_minutes", "ticket_cny", "visits"])
@@ -351,6 +359,7 @@ def _schemas() -> dict[str, Any]:
         "request": ref("NormalizedRequest"), "days": _array(ref("Day"), minItems=1, maxItems=14),
         "unscheduled": _array(ref("Unscheduled")), "totals": ref("Totals"), "solver": ref("Solver"),
         "notes": _array({"type": "string"}),
+        "review": _array(ref("ReviewNote")),
         "version": {"type": "integer", "minimum": 1}, "created_at": DATE_TIME, "updated_at": DATE_TIME,
         "links": ref("ItineraryLinks"), "warnings": _array(ref("PlanWarning")),
         "locks": _array(ref("Lock"), description="replanned plans: stops kept in place"),
