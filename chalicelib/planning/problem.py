@@ -38,15 +38,21 @@ from .travel import Point, TravelTimes, ceil_minutes, geodesic_km, leg_mode, max
 DAY = 1440
 # Objective = travel minutes + PRIZE_SCALE x units of every sight left out.
 # A sight's units are interest(category) x weight x fame, where fame =
-# prominence / UNRATED (1 for an unrated place, 3.3 for a 5A scenic area), so
-# an ordinary sight is worth about half an hour of extra travel and a famous
-# one two to three hours: days stay compact, and the signature sights stay in.
+# (prominence / UNRATED) ** FAME_POWER (1 for an unrated place, 7 for a national
+# heritage site, 11 for a 5A scenic area), so an ordinary sight is worth about
+# half an hour of extra travel and a famous one several hours: days stay
+# compact, and the signature sights stay in.
 PRIZE_SCALE = 150
+# Fame grows faster than the rating: a 5A signature (Lu Xun Native Place) must
+# beat two or three lesser former residences that fit in the same hours.
+FAME_POWER = 1
+MEAL_OUTRANKS = False
 MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
 LOCK_PENALTY = 8 * MANDATORY_PENALTY  # a locked stop goes before any number of new must-visits
 MEAL_UNITS = 2.5              # a meal at a restaurant near the day (route trips: near its
-                              # stretch, ``_meal_options``) outranks an ordinary sight
-ROUTE_UNITS = 4.0             # a route stop outranks any ordinary sight and a meal (times its fame)
+                              # stretch, ``_meal_options``): at least this, and more than any
+                              # optional sight of that day (``_model``)
+ROUTE_UNITS = 4.0             # a route stop outranks any ordinary sight (times its fame)
 SPORT_UNITS = 2.5             # an optional match from want_sports
 # Route trips: sights off the route are offered only on days whose stretch of
 # road (or lodging) lies within this straight-line distance.
@@ -235,7 +241,8 @@ def _spine(problem: Problem, route: Route) -> dict[str, int]:
                            req.pace, (req.lunch.start, req.lunch.end, req.lunch.minutes if req.meals else 0),
                            [[k] for k in keys], lambda a, b: problem.base[index[a]][index[b]] * peak,
                            skip=[p for p in route.stop_ids if p in req.avoid or p not in index])
-    return dict(zip(ids, cut.day_of))
+    # Trimmed stops (-1) are not pinned: the days cannot hold them all.
+    return {pid: day for pid, day in zip(ids, cut.day_of) if day >= 0}
 
 
 def _near_days(problem: Problem, poi: Poi) -> tuple[int, ...]:
@@ -252,7 +259,7 @@ def _near_days(problem: Problem, poi: Poi) -> tuple[int, ...]:
 
 def prize_units(request: PlanRequest, poi: Poi, on_route: bool) -> float:
     """Interest x weight x fame (``PRIZE_SCALE``); route stops at least ROUTE_UNITS x fame."""
-    fame = poi.prominence / UNRATED
+    fame = (poi.prominence / UNRATED) ** FAME_POWER
     units = request.interest(poi.category) * poi.weight * fame
     return max(units, ROUTE_UNITS * fame) if on_route else units
 
@@ -518,6 +525,11 @@ def _route_days(problem: Problem, poi: Poi, windows: list[tuple[int, int]]) -> t
     open_days = {lo // DAY for lo, _ in windows}
     own = problem.route_day.get(poi.id)
     if own is None:
+        route = problem.catalog.routes.get(problem.request.route or "")
+        if route is not None and poi.id in route.stop_ids:
+            # A stop the spine trimmed (the days cannot hold the whole route):
+            # any day may still take it, route order places it.
+            return tuple(sorted(open_days))
         return tuple(d for d in _near_days(problem, poi) if d in open_days)
     for choice in ((own,), (own - 1, own + 1), (own - 2, own + 2)):
         days = tuple(d for d in choice if d in open_days)
@@ -685,11 +697,17 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
                                  visiting=task.duration if task.kind in ("visit", "event") else 0))
     groups = []
     for d in range(req.days):
+        # A guide drops a sight before a meal: a meal outranks every optional
+        # sight of its day (a restaurant is offered only near the day's path).
+        sights = [node.prize for node, t in zip(nodes, tasks) if t.kind == "visit" and not t.mandatory
+                  and node.prize < MANDATORY_PENALTY and (node.allowed_vehicles is None or d in node.allowed_vehicles)]
+        meal_prize = max([int(MEAL_UNITS * PRIZE_SCALE)] + [p + 1 for p in sights]) if MEAL_OUTRANKS else \
+            int(MEAL_UNITS * PRIZE_SCALE)
         for meal in ("lunch", "dinner"):
             members = tuple(i for i, t in enumerate(tasks)
                             if t.kind == "meal" and t.day == d and t.meal == meal and not t.mandatory)
             if members:
-                groups.append(solver.Group(members, int(MEAL_UNITS * PRIZE_SCALE)))
+                groups.append(solver.Group(members, meal_prize))
     vehicles = [solver.Vehicle(start=2 * d, end=2 * d + 1, window=problem.day_windows[d],
                                matrix=factors.index(max_time_factor(req.mode, problem.day_windows[d])),
                                max_stops=max_visits) for d in range(req.days)]
@@ -707,6 +725,10 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     visit_of = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit" and t.poi}
     exclusive += [(i, visit_of[t.poi.part_of]) for i, t in enumerate(tasks)  # type: ignore[union-attr]
                   if t.kind == "visit" and t.poi and t.poi.part_of in visit_of]
+    # A meal at a place that is also a sight (Xianheng Tavern) is the visit:
+    # no extra hour of "visiting" the tavern after lunch there.
+    exclusive += [(visit_of[t.poi.id], i) for i, t in enumerate(tasks)  # type: ignore[union-attr]
+                  if t.kind == "meal" and t.poi and t.poi.id in visit_of]
     # Parts of one scenic area (the Kuaiji area) on one day.
     areas: dict[str, list[int]] = {}
     for i, t in enumerate(tasks):

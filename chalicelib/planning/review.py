@@ -38,9 +38,14 @@ call with ``review(problem, plan, thresholds={...})``):
     morning's or evening's lodging (dinner near the hotel on the way home; a
     lunch back in town in the middle of the day is still a backtrack).
 ``route_stop_missing``
-    ``request.route`` set, its ``suggested_days`` <= ``request.days``, and a
-    route stop that is not avoided, is open for its visit length within the day
-    window on some trip day, and is not visited. One fault per stop.
+    ``request.route`` set and a route stop that is not avoided, is open for
+    its visit length within the day window on some trip day, and is not
+    visited, when either the trip has the days the route needs at its pace
+    (the most of ``suggested_days``, the stops' visit and slack minutes at
+    the pace / ``ROUTE_DAY_MINUTES`` (420), and the stop count / the pace's
+    visits a day), or a route stop of lower ``prominence`` was visited
+    instead (a route that cannot fit keeps its most important stops). One
+    fault per stop.
 ``short_motor_leg``
     A leg reported as transit, drive or taxi whose km < ``short_motor_leg_km``
     (1.0): nobody takes a car or a bus for a hop a local walks.
@@ -66,7 +71,9 @@ call with ``review(problem, plan, thresholds={...})``):
     POI's ``night`` hours. The value is the minutes spent in the dark.
 ``travel_share``
     A day whose travel minutes > ``travel_share`` (0.6) x its visiting minutes
-    (visit and match durations, end - start). A day with travel and no visit
+    (visit and match durations, end - start) + the move between the morning's
+    and the evening's lodging (the mode's direct trip between them; 0 when
+    both are the same), which no order of the day can avoid. A day with travel and no visit
     or match at all is a fault too (value = travel minutes, limit = 0).
 ``nested_visit``
     A POI and its ``part_of`` parent both visited (fault on the later one).
@@ -98,9 +105,10 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from ..catalog import hours
-from ..catalog.model import SIGHT_CATEGORIES
+from ..catalog.model import ROUTE_DAY_MINUTES, SIGHT_CATEGORIES
 from ..i18n import Text
 from ..timeutil import parse_datetime
+from .pace import PACE
 from .problem import DAY, Problem
 from .travel import Point, geodesic_km, mode_minutes
 
@@ -344,21 +352,40 @@ class _Review:
         lo_day, hi_day = self.problem.day_windows[d]
         return any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in self.problem.open_intervals(poi, d))
 
+    def route_days_needed(self) -> int:
+        """Days the route needs at this trip's pace: its ``suggested_days``, or
+        more when slower visits or the pace's daily visit limit do not fit."""
+        assert self.route is not None
+        pois = [self.catalog.pois[p] for p in self.route.stop_ids if p in self.catalog.pois]
+        minutes = sum(sum(self.problem.visit_length(poi)) for poi in pois)
+        per_day = PACE[self.req.pace][2]
+        return max(self.route.suggested_days, math.ceil(minutes / ROUTE_DAY_MINUTES), math.ceil(len(pois) / per_day))
+
     def route_stop_missing(self) -> None:
-        if self.route is None or self.route.suggested_days > self.req.days:
+        if self.route is None:
             return
         visited = {s.poi_id for s in self.visits()}
+        days_suffice = self.route_days_needed() <= self.req.days
+        # When the days do not suffice, the route must keep its most important
+        # stops: a stop left out is a fault only if a less prominent one was kept.
+        kept = [_prominence(self.catalog.pois[p]) for p in self.route.stop_ids if p in visited and p in self.catalog.pois]
+        least_kept = min(kept, default=math.inf)
         for i, poi_id in enumerate(self.route.stop_ids):
             poi = self.catalog.pois.get(poi_id)
             if poi is None or poi_id in visited or poi_id in self.req.avoid:
                 continue
+            if not days_suffice and _prominence(poi) <= least_kept:
+                continue
             if any(self._fits(poi, d) for d in range(len(self.problem.dates))):
+                why = (Text(zh=f"线路建议 {self.route.suggested_days} 天，行程 {self.req.days} 天",
+                            en=f"the route suggests {_days(self.route.suggested_days)}, the trip has "
+                               f"{_days(self.req.days)}") if days_suffice else
+                       Text(zh="行程天数不够走完全程，但保留了不如它重要的站点",
+                            en="the days do not hold the whole route, yet less prominent stops were kept"))
                 self.add("route_stop_missing", None, None, poi_id, 1, 0,
-                         f"线路“{self.route.name.zh}”的第 {i + 1} 站{poi.name.zh}没有安排，而它在行程中有开放日"
-                         f"（线路建议 {self.route.suggested_days} 天，行程 {self.req.days} 天）",
+                         f"线路“{self.route.name.zh}”的第 {i + 1} 站{poi.name.zh}没有安排，而它在行程中有开放日（{why.zh}）",
                          f"stop {i + 1} of the {self.route.name.en} route, {poi.name.en}, is left out although it "
-                         f"is open during the trip (the route suggests {_days(self.route.suggested_days)}, the "
-                         f"trip has {_days(self.req.days)})")
+                         f"is open during the trip ({why.en})")
 
     def short_motor_leg(self) -> None:
         limit = self.t["short_motor_leg_km"]
@@ -487,13 +514,22 @@ class _Review:
         for d, stops in enumerate(self.days):
             travel = sum(int((s.travel or {}).get("minutes") or 0) for s in stops)
             visiting = sum(s.end - s.start for s in stops if s.kind in ("visit", "event"))
-            limit = share * visiting
+            # Moving on to the next night's lodging is travel no order of the
+            # day can avoid (a route trip's transfer day): it is not held
+            # against the day. Estimated as the mode's direct trip.
+            move = 0
+            if len(stops) >= 2 and stops[0].kind == "start" and stops[-1].kind == "end":
+                a, b = stops[0].loc, stops[-1].loc
+                move = int(mode_minutes(self.req.mode, geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat)))[0])
+            limit = share * visiting + move
             if travel > limit and travel > 0:
                 if visiting:
+                    extra = (f"，另加换住处的 {move} 分钟", f" plus {move} min to move lodging") if move else ("", "")
                     self.add("travel_share", d, None, None, travel, limit,
-                             f"在路上 {travel} 分钟，游览只有 {visiting} 分钟（交通上限为游览时间的 {share:.0%}，即 {limit:.0f} 分钟）",
+                             f"在路上 {travel} 分钟，游览只有 {visiting} 分钟（交通上限为游览时间的 {share:.0%}{extra[0]}，"
+                             f"即 {limit:.0f} 分钟）",
                              f"{travel} min on the road for {visiting} min of sightseeing (limit {share:.0%} "
-                             f"of it, {limit:.0f} min)")
+                             f"of it{extra[1]}, {limit:.0f} min)")
                 else:
                     self.add("travel_share", d, None, None, travel, 0,
                              f"在路上 {travel} 分钟，却没有任何游览",

@@ -47,6 +47,8 @@ class SpineStop:
     length: int                                # visit minutes
     after: int                                 # the pace's slack after it
     hours: tuple[tuple[tuple[int, int], ...], ...]  # per trip day: when it can be visited (minutes of day)
+    prominence: float = 0.3                    # what the stop is worth keeping when a day is too full
+    area: Optional[str] = None                 # scenic area: its parts are seen on one day
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class DayShape:
 
 @dataclass(frozen=True)
 class Spine:
-    day_of: tuple[int, ...]         # per stop, in route order
+    day_of: tuple[int, ...]         # per stop, in route order; -1: trimmed, the days cannot hold it
     lodging: tuple                  # per night: the chosen option
     overload: int                   # minutes beyond the days' windows, summed
 
@@ -100,6 +102,9 @@ def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options:
     """
     n, days = len(stops), len(shapes)
     inf = float("inf")
+    # No cut between two stops of one scenic area (Lu Xun Native Place and
+    # Shen Garden): the planner keeps an area's parts on one day.
+    cuts = [j for j in range(n + 1) if not (0 < j < n and stops[j - 1].area and stops[j - 1].area == stops[j].area)]
     # (stops covered, tonight's lodging) -> (cost, chain of (covered, lodging), overload)
     best: dict[tuple[int, int], tuple[float, tuple[tuple[int, int], ...], int]] = {}
 
@@ -109,7 +114,7 @@ def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options:
         return moved + over * OVERLOAD + extra * EXTRA_VISIT + BALANCE * load * load, over
 
     for lodge in lodging_options[0]:
-        for j in range(n + 1):
+        for j in cuts:
             cost, over = day_cost(lodge, 0, j, lodge, 0)
             if cost < best.get((j, lodge), (inf,))[0]:
                 best[(j, lodge)] = (cost, ((j, lodge),), over)
@@ -117,7 +122,7 @@ def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options:
         nxt: dict[tuple[int, int], tuple[float, tuple[tuple[int, int], ...], int]] = {}
         for (i, prev), (cost0, chain, over0) in sorted(best.items()):
             for lodge in lodging_options[d]:
-                for j in range(i, n + 1):
+                for j in (c for c in cuts if c >= i):
                     cost, over = day_cost(prev, i, j, lodge, d)
                     total = cost0 + cost
                     if total < nxt.get((j, lodge), (inf,))[0]:
@@ -131,6 +136,31 @@ def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options:
         day_of += [d] * (j - i)
         i = j
     return Spine(tuple(day_of), tuple(lodge for _, lodge in chain), overload)
+
+
+def trim(stops: Sequence[SpineStop], shapes: Sequence[DayShape], spine: Spine, max_visits: int,
+         travel: Callable[[int, int], float]) -> Spine:
+    """Take the least prominent stops off the days the cut overfills.
+
+    When the days cannot hold the whole route (a slow pace, a short trip), a
+    guide keeps the stops that matter (Lu Xun Native Place over a small park)
+    rather than letting the solver drop whichever is last in line. Per day,
+    while the stretch overruns its window or the pace's visit limit, the stop
+    with the lowest prominence (then the longest visit) leaves the day. The
+    planner may still fit a trimmed stop in if room is left.
+    """
+    day_of = list(spine.day_of)
+    for d, shape in enumerate(shapes):
+        start = spine.lodging[d - 1] if d else spine.lodging[0]
+        members = [k for k, day in enumerate(day_of) if day == d]
+        while members:
+            _, over, _ = simulate([stops[k] for k in members], d, shape, start, spine.lodging[d], travel)
+            if over <= 0 and len(members) <= max_visits:
+                break
+            worst = min(members, key=lambda k: (stops[k].prominence, -stops[k].length, -k))
+            members.remove(worst)
+            day_of[worst] = -1
+    return Spine(tuple(day_of), spine.lodging, spine.overload)
 
 
 def route_spine(catalog: "Catalog", route: "Route", dates: Sequence["date"], windows: Sequence[tuple[int, int]],
@@ -153,8 +183,13 @@ def route_spine(catalog: "Catalog", route: "Route", dates: Sequence["date"], win
     for pid in ids:
         poi = catalog.pois[pid]
         length, after = visit_length(poi, pace)
-        stops.append(SpineStop(index[pid], length, after, tuple(visitable(poi, day) for day in dates)))
+        stops.append(SpineStop(index[pid], length, after, tuple(visitable(poi, day) for day in dates),
+                               poi.prominence, poi.area))
     shapes = [DayShape(w, lunch) for w in windows]
-    spine = cut(stops, shapes, [[index[x] for x in opts] for opts in lodging_options], PACE[pace][2],
-                lambda a, b: 0.0 if a == b else minutes(keys[a], keys[b]))
+
+    def travel(a: int, b: int) -> float:
+        return 0.0 if a == b else minutes(keys[a], keys[b])
+
+    spine = cut(stops, shapes, [[index[x] for x in opts] for opts in lodging_options], PACE[pace][2], travel)
+    spine = trim(stops, shapes, spine, PACE[pace][2], travel)
     return ids, Spine(spine.day_of, tuple(keys[x] for x in spine.lodging), spine.overload)

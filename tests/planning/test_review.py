@@ -478,3 +478,29 @@ def test_checker_and_review_are_independent(town):
     lying["totals"]["visits"] += 1
     assert check(town.problem, lying) != []
     assert review(town.problem, lying) == review(town.problem, town.result)
+
+
+def test_route_stop_missing_when_days_are_short_keeps_the_famous(route, real):
+    # the route needs more days than the trip has: leaving out a minor stop is fine,
+    # leaving out a stop more prominent than one that was kept is a fault
+    routes = dict(real.routes)
+    routes["tang-poetry-road"] = dataclasses.replace(routes["tang-poetry-road"], suggested_days=9)
+    longer = with_catalog(route.problem, Catalog(real.districts, real.pois, real.events, routes))
+    visited = [route.result["days"][d]["stops"][k]["poi_id"] for d, k in where(route.result, "visit")]
+    on_route = [p for p in real.routes["tang-poetry-road"].stop_ids if p in visited]
+    by_fame = sorted(on_route, key=lambda p: real.pois[p].prominence)
+    least, most = by_fame[0], by_fame[-1]
+    assert real.pois[most].prominence > real.pois[least].prominence
+
+    def without(poi_id):
+        result = route.copy()
+        for day in result["days"]:
+            day["stops"] = [s for s in day["stops"] if s["poi_id"] != poi_id or s["type"] != "visit"]
+        result["unscheduled"].append({"poi_id": poi_id, "reason_code": "no_time", "reason": "-"})
+        return result
+
+    def missing(result):
+        return {f.poi_id for f in review(longer, result) if f.code == "route_stop_missing"}
+
+    assert missing(route.result) == missing(without(least)) == set()
+    assert missing(without(most)) == {most}

@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib.catalog import bundle
 from chalicelib.planning import plan
-from chalicelib.planning.spine import DayShape, SpineStop, cut
+from chalicelib.planning.spine import DayShape, SpineStop, cut, trim
 
 TANG = "tang-poetry-road"
 
@@ -27,6 +27,49 @@ def test_cut_counts_opening_hours():
     shape = DayShape((480, 1200), (660, 810, 0))
     spine = cut(stops, [shape, shape], [[2], [2]], 6, lambda a, b: 0.0 if a == b else 10.0)
     assert spine.day_of == (0, 1)
+
+
+def test_cut_keeps_a_scenic_area_on_one_day():
+    # stops 1 and 2 form one area (Lu Xun Native Place + Shen Garden): the even cut 0-1 | 2-3 is not allowed
+    open_ = (((0, 1440),),) * 2
+    stops = [SpineStop(0, 150, 0, open_), SpineStop(1, 150, 0, open_, area="a"), SpineStop(2, 150, 0, open_, area="a"),
+             SpineStop(3, 150, 0, open_)]
+    shape = DayShape((480, 1200), (660, 810, 0))
+    spine = cut(stops, [shape, shape], [[9], [9]], 6, lambda a, b: 0.0 if a == b else 10.0)
+    assert spine.day_of[1] == spine.day_of[2]
+    plain = cut([SpineStop(k, 150, 0, open_) for k in range(4)], [shape, shape], [[9], [9]], 6,
+                lambda a, b: 0.0 if a == b else 10.0)
+    assert plain.day_of == (0, 0, 1, 1)   # without the area, the balanced cut splits the pair
+
+
+def test_trim_drops_the_least_prominent_stops_of_an_overfull_day():
+    open_ = (((0, 1440),),)
+    # one 540-min day (520 usable) holds two 180-min stops: the unrated ones leave, the rated ones stay
+    stops = [SpineStop(0, 180, 0, open_, 0.3), SpineStop(1, 180, 0, open_, 1.0), SpineStop(2, 180, 0, open_, 0.6),
+             SpineStop(3, 180, 0, open_, 0.3)]
+    shape = DayShape((480, 1020), (660, 810, 0))
+    travel = lambda a, b: 0.0 if a == b else 10.0  # noqa: E731
+    spine = cut(stops, [shape], [[9]], 6, travel)
+    assert spine.overload > 0
+    trimmed = trim(stops, [shape], spine, 6, travel)
+    assert trimmed.day_of[1] == 0 and trimmed.day_of[2] == 0
+    assert trimmed.day_of.count(-1) == 2 and trimmed.day_of[0] == trimmed.day_of[3] == -1
+    roomy = DayShape((480, 1440), (660, 810, 0))
+    wide = cut(stops, [roomy], [[9]], 6, travel)
+    assert trim(stops, [roomy], wide, 6, travel).day_of == (0, 0, 0, 0)
+    assert trim(stops, [roomy], wide, 2, travel).day_of == (-1, 0, 0, -1)   # the pace's visit limit too
+
+
+def test_relaxed_old_town_keeps_its_signature(catalog):
+    # two relaxed days cannot hold the 11-stop walk; Lu Xun Native Place (5A) is kept, and the
+    # tavern is lunch, not also an hour of "visiting" after it
+    result = plan({"start_date": "2026-05-16", "days": 2, "route": "old-town", "mode": "transit",
+                   "pace": "relaxed"}, catalog)
+    visits = [s["poi_id"] for day in result["days"] for s in day["stops"] if s["type"] == "visit"]
+    meals = {(d, s["poi_id"]) for d, day in enumerate(result["days"]) for s in day["stops"] if s["type"] == "meal"}
+    assert "lu-xun-native-place" in visits
+    for d, day in enumerate(result["days"]):
+        assert not [s for s in day["stops"] if s["type"] == "visit" and (d, s["poi_id"]) in meals]
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ route-order precedences across days, meal groups and multi-window nodes: on
 a 4-day Tang Poetry Road trip they leave half the route out and tabu search
 cannot climb back. This builds a first solution the way a planner would:
 
-1. nodes under precedence (the route's stops), in precedence order, each at
-   its cheapest feasible position: the spine;
+1. nodes under precedence (the route's stops), by prize (then precedence
+   order), each at its cheapest feasible position that keeps precedence with
+   those already placed: the spine;
 2. mandatory nodes (matches, must-visits, locks);
 3. everything else by prize per minute of extra time (groups count their
    prize once: one restaurant per meal), best first, until nothing fits.
@@ -183,7 +184,12 @@ def _precedence_order(model) -> list[int]:
 def construct(model) -> list[list[int]]:
     """Routes (node lists without depots), one per vehicle."""
     b = Builder(model)
-    for i in _precedence_order(model):
+    # Most valuable first: when the days cannot hold every route stop, the
+    # famous ones claim their day before a small park earlier on the road
+    # fills it (insertion still keeps precedence order among those placed).
+    spine = _precedence_order(model)
+    rank = {i: k for k, i in enumerate(spine)}
+    for i in sorted(spine, key=lambda i: (-b.prize(i), rank[i])):
         b.try_insert(i)
     for i, node in enumerate(model.nodes):
         if i not in b.depots and node.mandatory:
