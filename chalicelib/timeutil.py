@@ -35,8 +35,15 @@ def parse_datetime(value: str, field: str) -> datetime:
             raise invalid(field, f"{value!r} is not an ISO 8601 date-time",
                           f"{value!r} 不是有效的 ISO 8601 日期时间") from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=SHANGHAI)
-    return parsed.astimezone(SHANGHAI)
+        parsed = parsed.replace(tzinfo=SHANGHAI)
+    try:
+        # Also proves the instant has a Shanghai time and a day either side
+        # (0001-01-01T00:00+14:00 has none: it is 0000-12-31 in UTC).
+        parsed.astimezone(SHANGHAI) + timedelta(days=1) - timedelta(days=2)
+        return parsed.astimezone(SHANGHAI)
+    except OverflowError:
+        raise invalid(field, f"{value!r} is outside the supported range of dates",
+                      f"{value!r} 超出支持的日期范围") from None
 
 
 def parse_date(value: str, field: str) -> date:

@@ -19,7 +19,8 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from ..errors import invalid
+from ..errors import YueyouError, invalid
+from ..i18n import Text
 from ..itineraries import ItineraryRecord
 from ..render import card_html as card_html_render
 from ..render import exports as export_render
@@ -131,6 +132,13 @@ def card_pdf(itinerary_id: str):
     request = bp.current_request
     params, lang = export_params(request, ("share", "size"), "both")
     size = page_size(params)
+    accept = (request.headers or {}).get("accept", "")
+    if not any(t.split(";")[0].strip().lower() in (PDF_TYPE, "application/*", "*/*") for t in accept.split(",")):
+        # API Gateway (and chalice local) would refuse the binary body with an
+        # opaque 400 of its own; say what is wrong in our error shape instead.
+        raise YueyouError("not_acceptable", Text("card.pdf 需要 Accept: application/pdf（或 */*）",
+                                                 "card.pdf needs Accept: application/pdf (or */*)"),
+                          field="Accept", status=406)
     record, view = _load(itinerary_id)
     body = pdf_render.card_pdf(view, lang, live_plan_url(public_base_url(request), record), size)
     return Response(body=body, status_code=200,

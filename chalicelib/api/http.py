@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import math
+import re
 from typing import Any, Callable, Iterable, Optional
 
 from chalice import CORSConfig, Response
@@ -24,6 +25,8 @@ log = logging.getLogger("yueyou.api")
 JSON_TYPE = "application/json; charset=utf-8"
 GEOJSON_TYPE = "application/geo+json; charset=utf-8"
 COMMON_PARAMS = ("lang",)
+# A query number as JSON writes one (no "1_000", "0x10" or full-width digits).
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 # Browser apps send conditional and idempotent requests and read the
 # version, location and quota headers; the default CORS set would block them.
@@ -131,6 +134,10 @@ class Params:
         if value is None:
             return default
         try:
+            # Huge integers are compared as floats (inf fails), never converted
+            # to float inside isfinite (OverflowError) or past int's digit limit.
+            if len(value) > 32 or not NUMBER.fullmatch(value):
+                raise ValueError
             number = int(value) if integer else float(value)
             if not math.isfinite(number):
                 raise ValueError
@@ -168,7 +175,7 @@ class Params:
         offset = 0
         if cursor is not None:
             raw = decode_cursor(cursor)
-            if not raw.isdigit():
+            if not raw.isdigit() or len(raw) > 15:  # an offset, not 5 000 digits
                 raise invalid("cursor", "cursor is not one this service issued",
                               "cursor 不是本服务返回的分页标记")
             offset = int(raw)

@@ -25,7 +25,7 @@ from chalice.app import Request
 from ..catalog.model import (CATEGORIES, COORD_CONFIDENCE, EVENT_CONFIDENCE, EVENT_STATUS, FOOD_KINDS,
                              ROUTE_KINDS, SPORTS)
 from ..planning.explain import REASONS
-from ..planning.request import INTEREST_CATEGORIES, PACES
+from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, PACES
 from ..planning.review import CODES as REVIEW_CODES
 from ..planning.travel import MODES
 from .body import MAX_BODY_BYTES
@@ -53,9 +53,12 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "401": ("unauthorized", "invalid_api_key"),
     "403": ("admin_disabled", "forbidden"),
     "404": ("not_found",),
+    "405": ("method_not_allowed",),
+    "406": ("not_acceptable",),
     "409": ("idempotency_in_progress", "idempotency_retry"),
     "412": ("version_conflict", "already_exists"),
     "413": ("body_too_large", "item_too_large"),
+    "415": ("unsupported_media_type",),
     "422": ("infeasible", "idempotency_key_reused"),
     "429": ("quota_exceeded", "rate_limited"),
     "500": ("internal", "plan_timing_failed", "feed_config_invalid"),
@@ -68,6 +71,9 @@ _ERROR_TEXT = {
     "403": "Admin endpoints: the admin token is missing or wrong, or admin endpoints are disabled.",
     "404": "No such resource (an itinerary that is not yours reads as missing, too).",
     "409": "A request with the same Idempotency-Key is still being processed; retry shortly.",
+    "405": "The path exists but not with this method (`Allow` lists the methods).",
+    "406": "card.pdf without an `Accept` header that takes application/pdf (or */*).",
+    "415": "The body is not `application/json`.",
     "412": "If-Match names an older version of the itinerary (`details` has both versions).",
     "413": f"The request body exceeds {MAX_BODY_BYTES} bytes.",
     "422": "Well-formed but impossible (`details.conflicts` names the clashing items), "
@@ -232,7 +238,8 @@ def _schemas() -> dict[str, Any]:
     s["DayWindow"] = _obj({"day_start": HHMM, "day_end": HHMM}, closed=True)
     interest = {"type": "number", "minimum": 0, "maximum": 1}
     s["ItineraryRequest"] = _obj({
-        "start_date": dict(DATE, description="First day of the trip (YYYY-MM-DD)"),
+        "start_date": dict(DATE, description=f"First day of the trip (YYYY-MM-DD); the trip lies between "
+                                             f"{FIRST_DATE} and {LAST_DATE}"),
         "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 1},
         "lang": {"enum": list(LANGS), "default": "zh"},
         "lodging": {"oneOf": [ref("LodgingPlace"),
@@ -463,9 +470,6 @@ def _schemas() -> dict[str, Any]:
         "retry_after": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"},
         "remaining": {"type": "integer"}, "reset": {"type": "integer"},
         "kind": {"enum": ["request", "plan"]}}, ["retry_after"])
-    s["GatewayError"] = _obj({"Code": {"type": "string"}, "Message": {"type": "string"}}, ["Code", "Message"],
-                             description="Refusals by the API gateway itself (e.g. 415 for a body that is "
-                                         "not application/json)")
     return s
 
 
@@ -569,8 +573,6 @@ def _error_responses() -> dict[str, Any]:
         if headers:
             resp["headers"] = headers
         out[f"E{status}"] = resp
-    out["E415"] = {"description": "The body is not `application/json` (refused by the gateway)",
-                   "content": {"application/json": {"schema": ref("GatewayError")}}}
     return out
 
 
@@ -743,6 +745,7 @@ def _paths() -> dict[str, Any]:
     p[base + "/card.pdf"] = export(
         "getItineraryCardPdf", "Printable route card (PDF, A5/A4, QR code to the live plan)",
         "application/pdf", binary, [_param("pageSize"), _param("exportLang")], file_headers)
+    p[base + "/card.pdf"]["get"]["responses"].update(_errors(406))
     p[base + "/card.html"] = export(
         "getItineraryCardHtml", "Printable route card (HTML print view)", "text/html",
         {"type": "string"}, [_param("pageSize"), _param("exportLang")],

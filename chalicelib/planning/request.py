@@ -28,6 +28,7 @@ DEFAULT_INTERESTS = {"history": 0.7, "culture": 0.7, "nature": 0.5, "religion": 
                      "shopping": 0.3, "food": 0.3, "venue": 0.0}
 OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
 
+FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
 FIELDS = ("start_date", "days", "lang", "lodging", "day_start", "day_end", "mode", "pace",
           "interests", "must_visit", "avoid", "events", "want_sports", "route", "budget_cny",
           "meals", "lunch", "dinner", "time_limit_s", "seed", "windows", "on_day",
@@ -126,6 +127,11 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         raise invalid("start_date", "start_date is required (YYYY-MM-DD)", "缺少出发日期 start_date（YYYY-MM-DD）")
     start_date = parse_date(data["start_date"], "start_date")
     days = _int(data.get("days", 1), "days", 1, 14)
+    if not FIRST_DATE <= start_date <= LAST_DATE - timedelta(days=days - 1):
+        # The calendar's edges: a trip needs a day either side of it for
+        # time-zone and sunrise arithmetic (0001-01-01, 9999-12-31 + 14 days).
+        raise invalid("start_date", f"the trip must lie between {FIRST_DATE} and {LAST_DATE}",
+                      f"行程日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间")
     lang = data.get("lang", "zh")
     if lang not in LANGS:
         raise invalid("lang", "lang must be 'zh' or 'en'", "lang 只能是 'zh' 或 'en'")
