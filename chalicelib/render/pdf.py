@@ -44,10 +44,38 @@ KIND_COLOURS = {"event": HexColor("#d98e04"), "meal": HexColor("#3a7d44"), "lodg
 _font_lock = threading.Lock()
 
 
+class _CardFont(TTFont):
+    """The card font, safe to share between threads rendering at once.
+
+    Why: the API renders card.pdf on several threads at once and they all
+    share this one registered TTFont (a private instance per thread would
+    cost ~22 MB of parsed tables each). reportlab keeps the per-document
+    subsetting state apart (``TTFont.state`` is keyed by document), but the
+    face it subsets from is a file parser with a single read cursor
+    (``TTFontFile._pos``). ``TTFontFile.makeSubset``, run from
+    ``addObjects`` when a canvas is saved, seeks and reads through that
+    cursor to find the components of composite glyphs; two documents
+    subsetting at once move each other's cursor, read wrong glyph indices
+    and fail with a ``KeyError`` (about 1 in 300-400 renders at 16 threads),
+    or could silently embed wrong glyphs. Outside construction (done under
+    ``_font_lock``), that is the only cursor use in reportlab 5.1.0, so
+    only the subsetting is serialised (~5% of a render); layout, drawing
+    and compression still run in parallel. Output is unchanged: the lock
+    only orders whole ``addObjects`` calls, each of which works on its own
+    document. tests/render/test_card_pdf_concurrency.py guards this.
+    """
+
+    _subset_lock = threading.Lock()
+
+    def addObjects(self, doc) -> None:
+        with self._subset_lock:
+            super().addObjects(doc)
+
+
 def register_font() -> str:
     with _font_lock:
         if FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH), subfontIndex=0))
+            pdfmetrics.registerFont(_CardFont(FONT, str(FONT_PATH), subfontIndex=0))
     return FONT
 
 
