@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test setup system-deps catalog seed check-catalog bench bench-guide clean package package-check package-smoke clean-package
+.PHONY: run test setup system-deps catalog seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,11 @@ seed: catalog
 	$(PY) -m chalicelib.admin seed
 
 ## run: the service on http://127.0.0.1:$(PORT) with the embedded store
+##      (chalice's local gateway on a server built for load: chalicelib/local_server.py;
+##       plan solves on one process per core, SOLVE_WORKERS= to change, 0 = in the request thread)
+SOLVE_WORKERS ?=
 run: seed
-	$(VENV)/bin/chalice local --host 127.0.0.1 --port $(PORT) --stage dev --no-autoreload
+	$(PY) -m chalicelib.local_server --host 127.0.0.1 --port $(PORT) --stage dev $(if $(SOLVE_WORKERS),--workers $(SOLVE_WORKERS))
 
 ## system-deps: Debian packages the tests use (real Chromium for widgets, pdftoppm for cards)
 SYSTEM_DEPS := chromium poppler-utils fonts-wqy-microhei
@@ -53,6 +56,11 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks.plan_bench
 	$(PY) -m benchmarks.toptw run
+
+## bench-load: the local server under 1-64 clients, old `chalice local` vs chalicelib.local_server
+##             (about 2 minutes) -> benchmarks/results/load.{csv,md}
+bench-load: $(STAMP)
+	$(PY) -m benchmarks.load
 
 ## bench-guide: realistic trips judged by the guide review (faults by kind, interest score; a few minutes)
 ##              -> benchmarks/results/guide_bench.{csv,md}, compared with benchmarks/guide/baseline.csv

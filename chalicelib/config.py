@@ -25,6 +25,13 @@ class Settings:
     # (Lambda: one SQS message per item, consumed by app.py's SQS handler).
     batch_queue_url: Optional[str] = None
     batch_workers: int = 2
+    # Crash recovery. A pending Idempotency-Key claim older than the request
+    # deadline is taken over by a retry (default 30 s: the Lambda timeout of
+    # the prod stage, above API Gateway's 29 s and the 5 s solve cap); a batch
+    # item whose worker's lease ran out is re-driven (default 60 s: above the
+    # worker's 30 s Lambda timeout, below the queue's 180 s visibility timeout).
+    request_deadline_s: float = 30.0
+    batch_lease_s: float = 60.0
     # Callers without an API key may still plan, a little: per client IP.
     allow_anonymous: bool = True
     anonymous_daily_plans: int = 20
@@ -45,6 +52,8 @@ class Settings:
             public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
             batch_queue_url=env.get("YUEYOU_BATCH_QUEUE_URL") or None,
             batch_workers=int(env.get("YUEYOU_BATCH_WORKERS", "2")),
+            request_deadline_s=float(env.get("YUEYOU_REQUEST_DEADLINE_S", "30")),
+            batch_lease_s=float(env.get("YUEYOU_BATCH_LEASE_S", "60")),
             allow_anonymous=env.get("YUEYOU_ALLOW_ANONYMOUS", "1") not in ("0", "false", "no"),
             anonymous_daily_plans=int(env.get("YUEYOU_ANONYMOUS_DAILY_PLANS", "20")),
             anonymous_rate_per_minute=int(env.get("YUEYOU_ANONYMOUS_RATE_PER_MINUTE", "10")),

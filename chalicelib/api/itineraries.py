@@ -55,7 +55,8 @@ def create_itinerary():
     lang = _lang(params, body)
     key = (request.headers or {}).get("idempotency-key")
     record, created = svc.itineraries.create_idempotent(
-        owner, key, body, lambda: plan(body, svc.planning_catalog(), settings=svc.plan_settings, lang=lang))
+        owner, key, body,
+        lambda: svc.solve(plan, body, svc.planning_catalog(), settings=svc.plan_settings, lang=lang))
     headers = _headers(record, limit_headers)
     headers["Location"] = f"/v1/itineraries/{record.id}"
     if not created:
@@ -118,7 +119,8 @@ def replan_itinerary(itinerary_id: str):
     if expected is not None:
         svc.itineraries.check_version(current, expected)  # fail before spending a solve
     lang = _lang(params, None) if (request.query_params or {}).get("lang") else current.plan.get("lang")
-    new_plan = replan(current.plan, edits, svc.planning_catalog(), settings=svc.plan_settings, lang=lang)
+    new_plan = svc.solve(replan, current.plan, edits, svc.planning_catalog(), settings=svc.plan_settings,
+                         lang=lang)
     record = svc.itineraries.update(itinerary_id, owner, current.version,
                                     new_plan.get("request", current.request), new_plan)
     return json_response(document(record), headers=_headers(record, limit_headers))

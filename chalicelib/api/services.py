@@ -9,7 +9,7 @@ import os
 import threading
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from ..catalog import Catalog
 from ..catalog import bundle
@@ -21,18 +21,28 @@ from ..itineraries import ItineraryRepository
 from ..planning import parse_request, plan
 from ..schedule import EventRepository
 from ..store import Store, open_store
+from .solving import in_process
 
 
 class Services:
     def __init__(self, settings: Settings, catalog: Optional[Catalog] = None,
-                 store: Optional[Store] = None) -> None:
+                 store: Optional[Store] = None,
+                 solver: Optional[Callable[..., Any]] = None) -> None:
         self.settings = settings
         self._catalog = catalog
         self._store = store
+        # Runs plan solves: ``solver(fn, *args, **kwargs)``. In this process
+        # by default (Lambda); the local server passes a process pool.
+        self.solver = solver or in_process
 
     @classmethod
-    def from_env(cls) -> "Services":
-        return cls(Settings.from_env(os.environ))
+    def from_env(cls, solver: Optional[Callable[..., Any]] = None) -> "Services":
+        return cls(Settings.from_env(os.environ), solver=solver)
+
+    def solve(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` for an engine entry point (plan, replan) on
+        the configured solver; arguments and result must pickle."""
+        return self.solver(fn, *args, **kwargs)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -55,20 +65,24 @@ class Services:
 
     @cached_property
     def itineraries(self) -> ItineraryRepository:
-        return ItineraryRepository(self.store)
+        return ItineraryRepository(self.store, claim_deadline_s=self.settings.request_deadline_s)
 
     @cached_property
     def batches(self) -> BatchService:
         service = BatchService(
             self.store, self.itineraries,
-            planner=lambda request: plan(request, self.planning_catalog(), settings=self.plan_settings),
-            validate=lambda request: parse_request(request, self.planning_catalog(), self.plan_settings))
+            planner=lambda request: self.solve(plan, request, self.planning_catalog(),
+                                               settings=self.plan_settings),
+            validate=lambda request: parse_request(request, self.planning_catalog(), self.plan_settings),
+            lease_s=self.settings.batch_lease_s)
         if self.settings.batch_queue_url:
             import boto3
             service.runner = SqsRunner(boto3.client("sqs", region_name=self.settings.aws_region),
                                        self.settings.batch_queue_url)
         else:
             service.runner = ThreadRunner(service.process, workers=self.settings.batch_workers)
+            # Items a killed process left queued or running: now, and as leases run out.
+            service.runner.start_recovery(service.recover, every_s=max(0.5, self.settings.batch_lease_s / 2))
         return service
 
     @cached_property

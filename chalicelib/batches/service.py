@@ -3,9 +3,31 @@
 One header record per batch plus one record per item (``{batch}#{index:03}``)
 so that items finishing at the same time never contend for one record;
 progress is read by listing the items.
+
+Crashes. A worker takes an item with a compare-and-set on its version that
+sets ``status="running"`` and a lease (``lease_until``, epoch seconds,
+``lease_s`` ahead). While the lease runs nobody else takes the item; once it
+has passed, the worker is presumed dead and the next ``process`` call takes
+the item over with the same compare-and-set, so of two re-drivers exactly
+one runs it. The first claim reserves the item's itinerary id
+(``reserved_id``) and every later attempt creates the plan under that id
+(:meth:`ItineraryRepository.create_or_get`), so an attempt that died after
+creating the plan, or a slow one finishing late, still leaves exactly one
+plan per item; a worker that lost its lease does not overwrite the item.
+
+Who re-drives: on Lambda, SQS. The message of an item whose worker died is
+not deleted and comes back after the queue's visibility timeout (180 s,
+``deploy/merge.json``), past the lease (default 60 s, itself past the
+worker's 30 s Lambda timeout); ``process`` raises :class:`ItemBusy` for an
+item still under someone's lease, so that message also comes back later
+instead of being dropped. Locally, where the queue is the thread pool's
+memory, :meth:`BatchService.recover` (at start and every ``lease_s / 2``, see
+:meth:`.runner.ThreadRunner.start_recovery`) resubmits the queued and
+lease-expired items of every unfinished batch (``batch-open`` collection).
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 from typing import Any, Callable, Optional
@@ -13,12 +35,31 @@ from typing import Any, Callable, Optional
 from ..errors import Conflict, YueyouError, invalid, not_found
 from ..i18n import Text
 from ..itineraries import ItineraryRepository
+from ..itineraries.repository import hold_claim_for_tests, new_id
 from ..store import MUST_NOT_EXIST, Store
 from ..timeutil import SHANGHAI, iso
 
 MAX_ITEMS = 100
 BATCH = "batch"
 ITEM = "batch-item"
+OPEN = "batch-open"          # batch ids with items not yet finished: what recover() scans
+# How long a worker owns an item it took: above the batch worker's Lambda
+# timeout (30 s, .chalice/config.json) and below the SQS visibility timeout
+# (180 s, deploy/merge.json), so a redelivered message finds the lease of a
+# dead worker expired. YUEYOU_BATCH_LEASE_S overrides it.
+LEASE_S = 60.0
+OPEN_TTL_S = 14 * 86_400    # the open-batch marker expires even if nobody recovers
+
+log = logging.getLogger("yueyou.batches")
+
+
+class ItemBusy(Exception):
+    """The item is under another worker's unexpired lease: try again later
+    (the SQS handler lets this fail the message so it is redelivered)."""
+
+    def __init__(self, batch_id: str, index: int, lease_until: float) -> None:
+        super().__init__(f"batch {batch_id} item {index} is leased until {lease_until:.0f}")
+        self.batch_id, self.index, self.lease_until = batch_id, index, lease_until
 
 Planner = Callable[[dict[str, Any]], dict[str, Any]]   # request -> plan (raises YueyouError)
 Validator = Callable[[dict[str, Any]], None]
@@ -26,12 +67,14 @@ Validator = Callable[[dict[str, Any]], None]
 
 class BatchService:
     def __init__(self, store: Store, itineraries: ItineraryRepository, planner: Planner,
-                 validate: Validator, clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI)) -> None:
+                 validate: Validator, clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
+                 lease_s: float = LEASE_S) -> None:
         self.store = store
         self.itineraries = itineraries
         self.planner = planner
         self.validate = validate
         self.clock = clock
+        self.lease_s = lease_s
         self.runner: Any = None   # set by the wiring (thread pool locally, SQS on Lambda)
 
     @staticmethod
@@ -63,6 +106,9 @@ class BatchService:
                 raise
         batch_id = "bt-" + secrets.token_hex(8)
         now = iso(self.clock())
+        # First, so that a crash anywhere after leaves the batch findable by recover().
+        self.store.put(OPEN, batch_id, {"expires_at": int(self.clock().timestamp()) + OPEN_TTL_S},
+                       MUST_NOT_EXIST)
         for i, item in enumerate(requests):
             self.store.put(ITEM, _item_key(batch_id, i),
                            {"index": i, "status": "queued", "request": item, "itinerary_id": None,
@@ -72,23 +118,42 @@ class BatchService:
         self.runner.submit(batch_id, list(range(len(requests))))
         return batch_id
 
-    def process(self, batch_id: str, index: int) -> None:
-        """Plan one item; safe to call twice (a redelivered message)."""
+    def process(self, batch_id: str, index: int) -> str:
+        """Plan one item; safe to call twice (a redelivered message, a
+        recovery). Returns what happened: "done" (this call finished it),
+        "finished" (it already was), "missing", or "lost" (this call's lease
+        expired and another worker took the item over). Raises
+        :class:`ItemBusy` if another worker's lease on it is still running."""
         key = _item_key(batch_id, index)
-        item = self.store.get(ITEM, key)
         header = self.store.get(BATCH, batch_id)
-        if item is None or header is None or item.data["status"] in ("done", "failed"):
-            return
-        try:
-            claimed = self.store.put(ITEM, key, dict(item.data, status="running", updated_at=iso(self.clock())),
-                                     item.version)
-        except Conflict:
-            return  # another worker took it
+        claimed = None
+        for _ in range(5):
+            item = self.store.get(ITEM, key)
+            if item is None or header is None:
+                return "missing"
+            if item.data["status"] in ("done", "failed"):
+                return "finished"
+            now = self.clock().timestamp()
+            lease_until = float(item.data.get("lease_until") or 0)
+            if item.data["status"] == "running" and lease_until > now:
+                raise ItemBusy(batch_id, index, lease_until)
+            claim = dict(item.data, status="running", updated_at=iso(self.clock()),
+                         lease_until=now + self.lease_s, attempts=int(item.data.get("attempts") or 0) + 1,
+                         reserved_id=item.data.get("reserved_id") or new_id())
+            try:
+                claimed = self.store.put(ITEM, key, claim, item.version)
+                break
+            except Conflict:
+                continue  # another worker moved first: see what it did
+        if claimed is None:
+            return "lost"
+        hold_claim_for_tests()
         data = dict(claimed.data)
         try:
             plan = self.planner(data["request"])
-            record = self.itineraries.create(header.data["owner"], data["request"], plan)
-            data.update(status="done", itinerary_id=record.id, plan_status=plan.get("status"))
+            record = self.itineraries.create_or_get(header.data["owner"], data["request"], plan,
+                                                    data["reserved_id"])
+            data.update(status="done", itinerary_id=record.id, plan_status=record.plan.get("status"))
         except YueyouError as exc:
             data.update(status="failed", error={"code": exc.code, "message": exc.message.to_json(),
                                                 "field": exc.field, "status": exc.status})
@@ -96,7 +161,51 @@ class BatchService:
             data.update(status="failed", error={"code": "internal", "field": None, "status": 500,
                                                 "message": {"zh": "内部错误", "en": f"internal error ({type(exc).__name__})"}})
         data["updated_at"] = iso(self.clock())
-        self.store.put(ITEM, key, data, claimed.version)
+        data.pop("lease_until", None)
+        try:
+            self.store.put(ITEM, key, data, claimed.version)
+        except Conflict:
+            # Our lease ran out and another worker took the item over; it
+            # finishes the item under the same reserved itinerary id.
+            log.warning("batch %s item %s: lease lost to another worker", batch_id, index)
+            return "lost"
+        return "done"
+
+    def recover(self) -> int:
+        """Resubmit the items of unfinished batches that no live worker holds:
+        queued ones, and running ones whose lease has expired. Items still
+        leased are left for a later call. How many were submitted.
+
+        Run where the queue lives in process memory (the local thread pool),
+        at start and periodically; resubmitting an item that is in fact still
+        queued somewhere is harmless (the first to take it runs it)."""
+        submitted = 0
+        cursor = None
+        now = self.clock().timestamp()
+        while True:
+            page = self.store.list(OPEN, limit=100, cursor=cursor)
+            for marker in page.items:
+                batch_id = marker.key
+                if self.store.get(BATCH, batch_id) is None and \
+                        now - float(marker.data.get("expires_at", 0) - OPEN_TTL_S) < self.lease_s:
+                    continue  # being created right now
+                items = self.store.list(ITEM, prefix=f"{batch_id}#", limit=MAX_ITEMS + 1).items
+                stale = [item.data["index"] for item in items
+                         if item.data["status"] == "queued"
+                         or item.data["status"] == "running" and float(item.data.get("lease_until") or 0) <= now]
+                if not any(item.data["status"] in ("queued", "running") for item in items) \
+                        or self.store.get(BATCH, batch_id) is None:
+                    try:
+                        self.store.delete(OPEN, batch_id, marker.version)
+                    except Conflict:
+                        pass
+                    continue
+                if stale:
+                    self.runner.submit(batch_id, stale)
+                    submitted += len(stale)
+            cursor = page.next_cursor
+            if not cursor:
+                return submitted
 
     def status(self, batch_id: str, owner: str, lang: str) -> dict[str, Any]:
         header = self.store.get(BATCH, batch_id)

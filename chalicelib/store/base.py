@@ -4,6 +4,17 @@ Items live in a *collection* under a string *key* (DynamoDB: partition key =
 collection, sort key = key), carry an integer ``version`` for optimistic
 concurrency, and list in key order through opaque cursors (DynamoDB's
 ``LastEvaluatedKey``, base64-encoded).
+
+Expiry: a document whose top-level ``expires_at`` (:data:`TTL_FIELD`) is an
+integer number of epoch seconds is deleted by the store some time after
+that instant. DynamoDB: the value is also written as the top-level Number
+attribute ``expires_at`` that the table's TTL setting names
+(``deploy/merge.json``, :func:`.dynamodb.create_table`), and DynamoDB deletes
+the item in the background, usually within a few days. SQLite: the value is
+kept in its own column and :meth:`Store.purge_expired` deletes items expired
+for more than :data:`PURGE_GRACE_S` (on opening the file and every few
+hundred writes). Until then an expired item is still read like any other:
+readers that care (idempotency claims) compare ``expires_at`` themselves.
 """
 from __future__ import annotations
 
@@ -19,6 +30,21 @@ from ..i18n import Text
 # expected_version values for put()/delete()
 MUST_NOT_EXIST = 0
 ANY_VERSION = -1
+
+# The document field (and DynamoDB attribute) holding an item's expiry, epoch seconds.
+TTL_FIELD = "expires_at"
+# SQLite purges an item this long after it expired, never at the instant: a
+# reader that saw the expired item may still compare-and-set it by version,
+# and a purge plus re-create in between would reuse that version number.
+PURGE_GRACE_S = 3600
+
+
+def expiry_of(data: dict[str, Any]) -> Optional[int]:
+    """The item's expiry (epoch seconds) if ``data`` carries one, else None."""
+    value = data.get(TTL_FIELD)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,11 @@ class Store(ABC):
              cursor: Optional[str] = None) -> Page:
         ...
 
+    def purge_expired(self, now: Optional[float] = None) -> int:
+        """Delete items expired for more than PURGE_GRACE_S; how many went.
+        The default is a no-op (DynamoDB's TTL does it)."""
+        return 0
+
     def health(self) -> dict[str, Any]:
         return {"store": type(self).__name__}
 
@@ -84,6 +115,6 @@ def decode_cursor(cursor: str, field: str = "cursor") -> str:
         if not isinstance(value, str):
             raise ValueError
         return value
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise invalid(field, "cursor is not one this service issued",
                       "cursor 不是本服务返回的分页标记") from None

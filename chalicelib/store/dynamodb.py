@@ -9,6 +9,10 @@ Single-table design:
   than a DynamoDB map so arbitrary nested JSON survives unchanged (floats
   would otherwise need ``Decimal``, empty strings/sets and mixed lists have
   quirks) and the document round-trips exactly as in the SQLite store.
+* ``expires_at`` (N)        = the document's own ``expires_at`` (epoch seconds,
+  see :mod:`.base`), repeated as a top-level Number because that is the only
+  thing DynamoDB's TTL can read; absent when the document has none. The
+  table's TTL setting names it (``deploy/merge.json``, :func:`create_table`).
 
 Every write is one conditional request, so two writers racing on the same
 item are serialized by DynamoDB itself: the version is always incremented
@@ -35,8 +39,10 @@ from typing import Any, Optional
 
 from ..errors import InvalidInput, invalid
 from ..i18n import Text
-from .base import (ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store, decode_cursor,
-                   encode_cursor, version_conflict)
+from .base import (ANY_VERSION, MUST_NOT_EXIST, TTL_FIELD, Item, Page, Store, decode_cursor,
+                   encode_cursor, expiry_of, version_conflict)
+
+TTL_ATTRIBUTE = TTL_FIELD
 
 # DynamoDB's hard item-size limit: 400 KB, counted as UTF-8 bytes of the
 # attribute names plus their values (numbers: up to 21 bytes).
@@ -123,8 +129,9 @@ class DynamoStore(Store):
             expected_version: int = ANY_VERSION) -> Item:
         _check_key(collection, key)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        _check_size(collection, key, payload)
-        names = {"#v": "version", "#d": "data"}
+        expires_at = expiry_of(data)
+        _check_size(collection, key, payload, expires_at is not None)
+        names = {"#v": "version", "#d": "data", "#e": TTL_ATTRIBUTE}
         values: dict[str, Any] = {":one": {"N": "1"}, ":d": {"S": payload}}
         params: dict[str, Any] = {}
         if expected_version == MUST_NOT_EXIST:
@@ -138,6 +145,11 @@ class DynamoStore(Store):
         else:  # ANY_VERSION: blind upsert, but the version still goes up atomically
             update = "SET #v = if_not_exists(#v, :zero) + :one, #d = :d"
             values[":zero"] = {"N": "0"}
+        if expires_at is None:
+            update += " REMOVE #e"
+        else:
+            update += ", #e = :e"
+            values[":e"] = {"N": str(expires_at)}
         try:
             resp = self._client.update_item(
                 TableName=self.table_name, Key=_key(collection, key),
@@ -179,7 +191,10 @@ class DynamoStore(Store):
 
 
 def create_table(client: Any, table_name: str, *, wait: bool = True) -> None:
-    """Create the store's table (on-demand billing); for tests and the admin command."""
+    """Create the store's table (on-demand billing) with TTL on ``expires_at``,
+    as ``deploy/merge.json`` declares it; for tests and the admin command.
+    With ``wait=False`` the caller enables TTL (:func:`enable_ttl`) once the
+    table is active: DynamoDB refuses it while the table is being created."""
     client.create_table(
         TableName=table_name,
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
@@ -191,6 +206,13 @@ def create_table(client: Any, table_name: str, *, wait: bool = True) -> None:
     if wait:
         client.get_waiter("table_exists").wait(TableName=table_name,
                                                WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        enable_ttl(client, table_name)
+
+
+def enable_ttl(client: Any, table_name: str) -> None:
+    """Let DynamoDB delete items whose ``expires_at`` (epoch seconds) has passed."""
+    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": TTL_ATTRIBUTE})
 
 
 # -- helpers -----------------------------------------------------------------
@@ -222,9 +244,10 @@ def _check_key(collection: str, key: str) -> None:
                       f"key 超过 {_MAX_SORT_KEY_BYTES} 字节")
 
 
-def _check_size(collection: str, key: str, payload: str) -> None:
+def _check_size(collection: str, key: str, payload: str, expires: bool = False) -> None:
     size = (len("pk") + len(collection.encode()) + len("sk") + len(key.encode())
-            + len("version") + _NUMBER_BYTES + len("data") + len(payload.encode()))
+            + len("version") + _NUMBER_BYTES + len("data") + len(payload.encode())
+            + (len(TTL_ATTRIBUTE) + _NUMBER_BYTES if expires else 0))
     if size > MAX_ITEM_BYTES:
         raise _too_large(collection, key, size)
 

@@ -3,18 +3,23 @@
 Conditional writes run inside ``BEGIN IMMEDIATE`` so two writers racing on
 the same item serialize, and the loser gets a Conflict instead of silently
 overwriting.
+
+Expiry (see :mod:`.base`): ``expires_at`` of a document is copied into its
+own column; items expired for more than ``PURGE_GRACE_S`` are deleted when
+the file is opened and every ``PURGE_EVERY_WRITES`` writes after that.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import invalid
-from .base import (ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store, decode_cursor,
-                   encode_cursor, version_conflict)
+from .base import (ANY_VERSION, MUST_NOT_EXIST, PURGE_GRACE_S, Item, Page, Store, decode_cursor,
+                   encode_cursor, expiry_of, version_conflict)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -22,9 +27,13 @@ CREATE TABLE IF NOT EXISTS items (
     key        TEXT NOT NULL,
     version    INTEGER NOT NULL,
     data       TEXT NOT NULL,
+    expires_at INTEGER,
     PRIMARY KEY (collection, key)
 ) WITHOUT ROWID
 """
+_EXPIRY_INDEX = ("CREATE INDEX IF NOT EXISTS items_expiry ON items(expires_at) "
+                 "WHERE expires_at IS NOT NULL")
+PURGE_EVERY_WRITES = 500
 
 
 class SqliteStore(Store):
@@ -40,6 +49,12 @@ class SqliteStore(Store):
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
             self._conn.execute(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(items)")}
+            if "expires_at" not in columns:  # a file written before items could expire
+                self._conn.execute("ALTER TABLE items ADD COLUMN expires_at INTEGER")
+            self._conn.execute(_EXPIRY_INDEX)
+        self._writes = 0
+        self.purge_expired()
 
     def get(self, collection: str, key: str) -> Optional[Item]:
         with self._lock:
@@ -51,6 +66,7 @@ class SqliteStore(Store):
     def put(self, collection: str, key: str, data: dict[str, Any],
             expected_version: int = ANY_VERSION) -> Item:
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        expires_at = expiry_of(data)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -63,13 +79,18 @@ class SqliteStore(Store):
                     raise version_conflict(collection, key, expected_version, current)
                 version = (current or 0) + 1
                 self._conn.execute(
-                    "INSERT INTO items(collection, key, version, data) VALUES (?,?,?,?) "
-                    "ON CONFLICT(collection, key) DO UPDATE SET version=excluded.version, data=excluded.data",
-                    (collection, key, version, payload))
+                    "INSERT INTO items(collection, key, version, data, expires_at) VALUES (?,?,?,?,?) "
+                    "ON CONFLICT(collection, key) DO UPDATE SET version=excluded.version, "
+                    "data=excluded.data, expires_at=excluded.expires_at",
+                    (collection, key, version, payload, expires_at))
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            self._writes += 1
+            purge = self._writes % PURGE_EVERY_WRITES == 0
+        if purge:
+            self.purge_expired()
         return Item(collection, key, version, json.loads(payload))
 
     def delete(self, collection: str, key: str, expected_version: int = ANY_VERSION) -> bool:
@@ -105,6 +126,13 @@ class SqliteStore(Store):
         items = [Item(collection, k, v, json.loads(d)) for k, v, d in rows[:limit]]
         next_cursor = encode_cursor(items[-1].key) if len(rows) > limit else None
         return Page(items, next_cursor)
+
+    def purge_expired(self, now: Optional[float] = None) -> int:
+        cutoff = int(time.time() if now is None else now) - PURGE_GRACE_S
+        with self._lock:
+            cur = self._conn.execute(
+                "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at < ?", (cutoff,))
+        return cur.rowcount
 
     def health(self) -> dict[str, Any]:
         with self._lock:

@@ -90,9 +90,10 @@ def test_card_pdf_is_binary_and_needs_a_matching_accept(client, records):
     day1 = plans.solved(3)["days"][0]["stops"]
     assert "".join(plans.catalog().pois[day1[1]["poi_id"]].name.zh.split()) in text
     assert f"https://{HOST}/v1/itineraries/{rec.id}/card.html?{share(rec)}&lang=both" in text  # the QR target, printed too
-    # A browser's Accept (*/*) is fine; no Accept at all is Chalice's 400.
+    # A browser's Accept (*/*) is fine; no Accept at all is our JSON 406 naming the header.
     assert get(client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}", accept="*/*").status_code == 200
-    assert get(client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}").status_code == 400
+    refused = get(client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}")
+    assert refused.status_code == 406 and json.loads(refused.body)["error"]["field"] == "Accept"
 
 
 def test_card_pdf_a4_and_parameter_errors(client, records):

@@ -1,0 +1,235 @@
+"""The embedded default's HTTP server: chalice's local API Gateway, built to hold load.
+
+``make run`` starts this instead of ``chalice local``. The app, its routing,
+its events and its responses are chalice's own (``chalice.local.LocalGateway``
+with the stage's config and environment, as ``chalice local --stage``
+builds them); only the HTTP layer differs:
+
+* a listen backlog of 1024 (``chalice local``: 5, so bursts of new
+  connections were reset),
+* a thread per connection (daemon threads) sharing one gateway,
+* HTTP/1.1 keep-alive: every response carries Content-Length and goes out in
+  one write on a TCP_NODELAY socket (``chalice local`` wrote headers and body
+  separately, and Nagle + delayed ACK held each keep-alive response ~40 ms),
+  chunked request bodies are read, and a connection whose request could not
+  be read to its end is closed rather than misread,
+* plan solves on a process pool with one worker per core
+  (``chalicelib.api.solving``); Lambda keeps solving in its own process.
+
+    python -m chalicelib.local_server --host 127.0.0.1 --port 8000 --stage dev
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import logging
+import os
+import signal
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any, Optional
+
+from chalice.local import CustomLocalChalice, LocalChalice, LocalGateway, LocalGatewayException
+
+log = logging.getLogger("yueyou.local_server")
+ROOT = Path(__file__).resolve().parents[1]
+REQUEST_QUEUE_SIZE = 1024
+# Keep-alive connections idle this long are closed (a thread each otherwise).
+IDLE_TIMEOUT_S = 120.0
+MAX_CHUNKED_BODY = 64 * 1024 * 1024
+
+
+class GatewayRequestHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 to and from one shared :class:`LocalGateway`."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "Yueyou-local"
+    timeout = IDLE_TIMEOUT_S
+    disable_nagle_algorithm = True  # StreamRequestHandler sets TCP_NODELAY
+    quiet = False
+
+    def __init__(self, request: Any, client_address: Any, server: HTTPServer, gateway: LocalGateway) -> None:
+        self.gateway = gateway
+        super().__init__(request, client_address, server)
+
+    def _read_body(self) -> Optional[bytes]:
+        if "chunked" in self.headers.get("transfer-encoding", "").lower():
+            return self._read_chunked()
+        length = self.headers.get("content-length")
+        if not length:
+            return None
+        try:
+            size = int(length)
+        except ValueError:
+            self.close_connection = True
+            raise _BadRequest("bad Content-Length")
+        if size < 0:
+            self.close_connection = True
+            raise _BadRequest("bad Content-Length")
+        body = self.rfile.read(size) if size else b""
+        if len(body) != size:
+            self.close_connection = True
+            raise _BadRequest("body shorter than Content-Length")
+        return body or None
+
+    def _read_chunked(self) -> bytes:
+        parts, total = [], 0
+        while True:
+            line = self.rfile.readline(65537)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                self.close_connection = True
+                raise _BadRequest("bad chunk size")
+            if size == 0:
+                while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            total += size
+            if total > MAX_CHUNKED_BODY:
+                self.close_connection = True
+                raise _BadRequest("body too large")
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(3)
+
+    def _handle(self) -> None:
+        try:
+            body = self._read_body()
+        except _BadRequest as error:
+            self._respond(400, {"Content-Type": "application/json"},
+                          ('{"message": "%s"}' % error).encode())
+            return
+        headers = dict(self.headers)
+        try:
+            response = self.gateway.handle_request(method=self.command, path=self.path,
+                                                   headers=headers, body=body)
+        except LocalGatewayException as error:
+            self._respond(error.CODE, dict(error.headers), error.body)
+            return
+        except Exception:  # API Gateway's answer to a failed integration, not a dropped socket
+            log.exception("request failed: %s %s", self.command, self.path)
+            self.close_connection = True
+            self._respond(502, {}, b'{"message": "Internal server error"}')
+            return
+        out_headers: dict[str, Any] = dict(response["headers"])
+        out_headers.update(response.get("multiValueHeaders") or {})
+        payload = response.get("body")
+        if payload is not None and response.get("isBase64Encoded"):
+            payload = base64.b64decode(payload)
+        self._respond(response["statusCode"], out_headers, payload)
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+    def _respond(self, status: int, headers: dict[str, Any], body: Optional[Any]) -> None:
+        """Status line, headers and body in one write, Content-Length always set."""
+        if body is None:
+            data = b""
+        elif isinstance(body, bytes):
+            data = body
+        else:
+            data = str(body).encode("utf-8")
+        # Like chalice local: a body without a type is JSON.
+        if body is not None and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/json"
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() in ("content-length", "transfer-encoding", "connection"):
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                self.send_header(name, str(item))
+        self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        elif self.request_version == "HTTP/1.0" and \
+                self.headers.get("connection", "").lower() == "keep-alive":
+            self.send_header("Connection", "keep-alive")
+        self._headers_buffer.append(b"\r\n")
+        if self.command != "HEAD":
+            self._headers_buffer.append(data)
+        self.flush_headers()  # one sendall: never headers and body in two segments
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class _BadRequest(Exception):
+    pass
+
+
+class LoadServer(ThreadingMixIn, HTTPServer):
+    """A thread per connection; a deep accept queue; quick to stop."""
+
+    request_queue_size = REQUEST_QUEUE_SIZE
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+
+def create_server(host: str, port: int, stage: str = "dev", project_dir: Optional[str] = None,
+                  quiet: bool = False) -> LoadServer:
+    """The app of ``project_dir`` with the stage's config, as ``chalice local`` loads it."""
+    from chalice.cli import factory as cli_factory
+    from chalice.deploy.validate import validate_routes
+
+    os.environ["AWS_CHALICE_CLI_MODE"] = "true"  # what the chalice CLI sets
+    factory = cli_factory.CLIFactory(project_dir or str(ROOT), environ=os.environ)
+    config = factory.create_config_obj(chalice_stage_name=stage)
+    app_obj = config.chalice_app
+    validate_routes(app_obj.routes)
+    # As chalice.local.create_local_server: current_request becomes thread-local.
+    CustomLocalChalice.__bases__ = (LocalChalice, app_obj.__class__)
+    app_obj.__class__ = CustomLocalChalice
+    handler = type("Handler", (GatewayRequestHandler,), {"quiet": quiet})
+    return LoadServer((host, port), functools.partial(handler, gateway=LocalGateway(app_obj, config)))
+
+
+def install_solver_pool(workers: Optional[int] = None):
+    """Plan solves on a process pool for this process's services."""
+    from .api import services
+    from .api.solving import ProcessPoolSolver
+
+    pool = ProcessPoolSolver(workers)
+    services.configure(lambda: services.Services.from_env(solver=pool))
+    return pool
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.local_server", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--stage", default="dev")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="plan-solving processes (default: one per core; 0 = solve in the request thread)")
+    parser.add_argument("--quiet", action="store_true", help="no access log")
+    args = parser.parse_args(argv)
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+
+    server = create_server(args.host, args.port, args.stage, quiet=args.quiet)
+    pool = install_solver_pool(args.workers) if args.workers != 0 else None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        if pool is not None:
+            pool.warm()
+            print(f"Solving plans on {pool.workers} processes", flush=True)
+        print(f"Serving on http://{args.host}:{server.server_address[1]}", flush=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if pool is not None:
+            pool.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
