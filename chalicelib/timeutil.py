@@ -39,8 +39,9 @@ def parse_datetime(value: str, field: str) -> datetime:
     try:
         # Also proves the instant has a Shanghai time and a day either side
         # (0001-01-01T00:00+14:00 has none: it is 0000-12-31 in UTC).
-        parsed.astimezone(SHANGHAI) + timedelta(days=1) - timedelta(days=2)
-        return parsed.astimezone(SHANGHAI)
+        local = parsed.astimezone(SHANGHAI)
+        local + timedelta(days=1) - timedelta(days=2)
+        return local
     except OverflowError:
         raise invalid(field, f"{value!r} is outside the supported range of dates",
                       f"{value!r} 超出支持的日期范围") from None

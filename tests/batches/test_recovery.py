@@ -8,32 +8,16 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 
 import pytest
 
 from chalicelib.batches import BatchService, InlineRunner, ItemBusy
 from chalicelib.batches.service import ITEM, OPEN
 from chalicelib.itineraries import ItineraryRepository
-from chalicelib.timeutil import SHANGHAI
+from tests.support.crash import Clock, Killed, Proxy
 
 LEASE_S = 60.0
 REQ = {"start_date": "2026-12-01", "days": 1}
-
-
-class Killed(BaseException):
-    pass
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 class Planner:
@@ -62,24 +46,6 @@ class Recorder:
 
     def submit(self, batch_id, indexes):
         self.submitted.extend((batch_id, i) for i in indexes)
-
-
-class Proxy:
-    def __init__(self, store, on_put=None, on_get=None) -> None:
-        self._store, self.on_put, self.on_get = store, on_put, on_get
-
-    def get(self, collection, key):
-        if self.on_get:
-            self.on_get(collection, key)
-        return self._store.get(collection, key)
-
-    def put(self, collection, key, data, expected_version=-1):
-        if self.on_put:
-            self.on_put(collection, key, data)
-        return self._store.put(collection, key, data, expected_version)
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
 
 
 def service(store, clock, planner, runner=None):

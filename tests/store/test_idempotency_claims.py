@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 
 import pytest
 
@@ -16,25 +15,10 @@ from chalicelib.errors import YueyouError
 from chalicelib.i18n import Text
 from chalicelib.itineraries import ItineraryRepository
 from chalicelib.itineraries.repository import IDEMPOTENCY, IDEMPOTENCY_TTL_S
-from chalicelib.timeutil import SHANGHAI
+from tests.support.crash import Clock, Killed, Proxy
 
 BODY = {"start_date": "2026-12-01", "days": 1}
 DEADLINE_S = 30.0
-
-
-class Killed(BaseException):
-    pass
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 class Planner:
@@ -48,26 +32,6 @@ class Planner:
 
 def dies() -> dict:
     raise Killed
-
-
-class Proxy:
-    """The store, with hooks on chosen calls."""
-
-    def __init__(self, store, on_put=None, on_get=None) -> None:
-        self._store, self.on_put, self.on_get = store, on_put, on_get
-
-    def get(self, collection, key):
-        if self.on_get:
-            self.on_get(collection, key)
-        return self._store.get(collection, key)
-
-    def put(self, collection, key, data, expected_version=-1):
-        if self.on_put:
-            self.on_put(collection, key, data)
-        return self._store.put(collection, key, data, expected_version)
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
 
 
 @pytest.fixture()
