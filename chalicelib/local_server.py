@@ -14,7 +14,11 @@ builds them); only the HTTP layer differs:
   chunked request bodies are read, and a connection whose request could not
   be read to its end is closed rather than misread,
 * plan solves on a process pool with one worker per core
-  (``chalicelib.api.solving``); Lambda keeps solving in its own process.
+  (``chalicelib.api.solving``); Lambda keeps solving in its own process,
+* what the HTTP layer or the gateway answers itself (an unknown path: API
+  Gateway's 403 "Missing Authentication Token"; a request line over 64 KiB:
+  414; a malformed request) is in the service's JSON error shape, as on AWS,
+  where ``api.fallback``'s ``/{proxy+}`` route answers unknown paths.
 
     python -m chalicelib.local_server --host 127.0.0.1 --port 8000 --stage dev
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
+import json
 import logging
 import os
 import signal
@@ -33,6 +38,9 @@ from socketserver import ThreadingMixIn
 from typing import Any, Optional
 
 from chalice.local import CustomLocalChalice, LocalChalice, LocalGateway, LocalGatewayException
+
+from .errors import YueyouError
+from .i18n import Text
 
 log = logging.getLogger("yueyou.local_server")
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,20 +107,25 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
         except _BadRequest as error:
-            self._respond(400, {"Content-Type": "application/json"},
-                          ('{"message": "%s"}' % error).encode())
+            self._error(400, "bad_request", Text(f"无法读取请求：{error}", f"the request cannot be read: {error}"),
+                        "body")
             return
         headers = dict(self.headers)
         try:
             response = self.gateway.handle_request(method=self.command, path=self.path,
                                                    headers=headers, body=body)
         except LocalGatewayException as error:
-            self._respond(error.CODE, dict(error.headers), error.body)
+            if error.CODE == 403 and b"Missing Authentication Token" in (error.body or b""):
+                # No route matched: chalice local cannot match /{proxy+}.
+                path = self.path.split("?")[0]
+                self._error(404, "not_found", Text(f"没有这个接口：{path}", f"no such endpoint: {path}"), "path")
+            else:
+                self._respond(error.CODE, dict(error.headers), error.body)
             return
         except Exception:  # API Gateway's answer to a failed integration, not a dropped socket
             log.exception("request failed: %s %s", self.command, self.path)
             self.close_connection = True
-            self._respond(502, {}, b'{"message": "Internal server error"}')
+            self._error(502, "internal", Text("服务器内部错误", "Internal server error"), None)
             return
         out_headers: dict[str, Any] = dict(response["headers"])
         out_headers.update(response.get("multiValueHeaders") or {})
@@ -122,6 +135,29 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         self._respond(response["statusCode"], out_headers, payload)
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+    def _error(self, status: int, code: str, message: Text, field: Optional[str]) -> None:
+        """The service's error shape, in the language the caller asked for."""
+        accept = (self.headers.get("accept-language", "") if self.headers else "").lower()
+        lang = "en" if accept.startswith("en") else "zh"
+        body = YueyouError(code, message, field=field, status=status).to_json(lang)
+        self._respond(status, {"Content-Type": "application/json; charset=utf-8"},
+                      json.dumps(body, ensure_ascii=False).encode())
+
+    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+        """What ``BaseHTTPRequestHandler`` refuses itself (414 URI too long, a
+        malformed request line, an unsupported method) as JSON, not HTML."""
+        self.close_connection = True
+        if not hasattr(self, "headers"):
+            self.headers = None  # type: ignore[assignment]  # the request line failed: no headers read
+        if not hasattr(self, "command") or not self.command:
+            self.command = "GET"
+        if not hasattr(self, "request_version"):
+            self.request_version = "HTTP/1.1"
+        field = "url" if code == 414 else None
+        text = message or "bad request"
+        self._error(code, {414: "uri_too_long", 501: "not_implemented"}.get(code, "bad_request"),
+                    Text(f"无法处理的请求：{text}", f"the request cannot be handled: {text}"), field)
 
     def _respond(self, status: int, headers: dict[str, Any], body: Optional[Any]) -> None:
         """Status line, headers and body in one write, Content-Length always set."""

@@ -25,7 +25,7 @@ import pytest
 
 from chalicelib.catalog import bundle
 from chalicelib.planning import PlanSettings, plan
-from tests.support.server import ROOT, free_port, stop
+from tests.support.server import serve
 
 pytestmark = pytest.mark.integration
 
@@ -37,27 +37,9 @@ PLAN_BODY = {"start_date": "2026-05-16", "days": 1, "mode": "walk"}
 
 
 @contextlib.contextmanager
-def local_server(env: dict[str, str], timeout_s: float = 60.0) -> Iterator[tuple[int, subprocess.Popen]]:
-    port = free_port()
-    full_env = dict(os.environ, YUEYOU_ANONYMOUS_DAILY_PLANS="100000",
-                    YUEYOU_ANONYMOUS_RATE_PER_MINUTE="100000", **env)
-    log = open(ROOT / ".data" / f"local-server-{port}.log", "w") if (ROOT / ".data").is_dir() \
-        else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "chalicelib.local_server", "--host", "127.0.0.1",
-                             "--port", str(port), "--stage", "dev"],
-                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            assert proc.poll() is None, f"local server exited with {proc.returncode}"
-            with contextlib.suppress(OSError):
-                if request(port, "GET", "/v1/health")[0] == 200:
-                    break
-            assert time.monotonic() < deadline, "local server did not start in time"
-            time.sleep(0.2)
-        yield port, proc
-    finally:
-        stop(proc, log)
+def local_server(env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen]]:
+    with serve(env) as (base, proc):
+        yield int(base.rsplit(":", 1)[1]), proc
 
 
 def request(port: int, method: str, path: str, body=None, conn=None, timeout: float = 10.0):
@@ -214,3 +196,23 @@ def test_invalid_plans_come_back_from_the_pool_as_the_same_400(server):
     assert status == 400, body
     error = json.loads(body)["error"]
     assert error["field"] == "days"
+
+
+def test_what_the_server_answers_itself_is_our_json_error(server):
+    port, _ = server
+    status, body, response = request(port, "GET", "/v1/no/such/endpoint")
+    assert status == 404 and response.getheader("Content-Type").startswith("application/json")
+    assert json.loads(body)["error"]["field"] == "path"
+    # a request line over 64 KiB: the HTTP layer's 414, in our shape too
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /v1/pois?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw = b""
+        while b"\r\n\r\n" not in raw or not raw.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            raw += chunk
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414") and b"application/json" in head
+    assert json.loads(payload)["error"] == {"code": "uri_too_long", "message": json.loads(payload)["error"]["message"],
+                                            "field": "url"}

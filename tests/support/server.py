@@ -1,4 +1,5 @@
-"""Start the real service (`chalice local`) on a free 127.0.0.1 port."""
+"""Start the real service on a free 127.0.0.1 port: what ``make run`` serves
+(``chalicelib.local_server``), or ``chalice local`` where a test compares the two."""
 from __future__ import annotations
 
 import contextlib
@@ -34,34 +35,45 @@ def stop(proc: subprocess.Popen, log) -> None:
 
 
 @contextlib.contextmanager
-def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0,
-                 stage: str = "dev") -> Iterator[str]:
+def serve(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stage: str = "dev",
+          legacy: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+    """(base URL, process) of a running server; ``legacy``: ``chalice local``."""
     port = free_port()
-    chalice = Path(sys.executable).parent / "chalice"
     full_env = dict(os.environ)
     # Tests call from 127.0.0.1 a lot; tests of the limits set their own.
     full_env.update({"YUEYOU_ANONYMOUS_DAILY_PLANS": "100000", "YUEYOU_ANONYMOUS_RATE_PER_MINUTE": "100000"})
     full_env.update(env or {})
-    log = open(ROOT / ".data" / f"chalice-local-{port}.log", "w") if (ROOT / ".data").is_dir() \
+    name = "chalice-local" if legacy else "local-server"
+    log = open(ROOT / ".data" / f"{name}-{port}.log", "w") if (ROOT / ".data").is_dir() \
         else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [str(chalice), "local", "--host", "127.0.0.1", "--port", str(port),
-         "--stage", stage, "--no-autoreload"],
-        cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    if legacy:
+        command = [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload"]
+    else:
+        command = [sys.executable, "-m", "chalicelib.local_server", "--quiet"]
+    proc = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port), "--stage", stage],
+                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"chalice local exited with {proc.returncode}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}")
             try:
                 if requests.get(base + "/v1/health", timeout=2).status_code == 200:
                     break
             except requests.ConnectionError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("chalice local did not start in time")
+                raise RuntimeError(f"{name} did not start in time")
             time.sleep(0.2)
-        yield base
+        yield base, proc
     finally:
         stop(proc, log)
+
+
+@contextlib.contextmanager
+def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0,
+                 stage: str = "dev") -> Iterator[str]:
+    """The base URL of the service as ``make run`` serves it."""
+    with serve(env, timeout_s, stage) as (base, _):
+        yield base
