@@ -11,6 +11,7 @@ from typing import Optional
 
 from chalice.app import Request
 
+from ..auth import Principal
 from ..errors import invalid, not_found
 from ..itineraries import ItineraryRecord
 from . import services
@@ -23,8 +24,14 @@ def source_ip(request: Request) -> str:
 
 def caller(request: Request, kind: Optional[str] = None, count: int = 1) -> tuple[str, dict[str, str]]:
     """(owner, rate-limit headers). ``kind`` = "plan" meters ``count`` plans."""
-    principal, headers = services.get().authorize(request.headers or {}, source_ip(request), kind, count)
+    principal, headers = principal_of(request, kind, count)
     return principal.owner, headers
+
+
+def principal_of(request: Request, kind: Optional[str] = None, count: int = 1) -> tuple[Principal, dict[str, str]]:
+    """(the authenticated caller, rate-limit headers); counts one request
+    (and ``count`` plans with ``kind="plan"``)."""
+    return services.get().authorize(request.headers or {}, source_ip(request), kind, count)
 
 
 def readable_itinerary(request: Request, itinerary_id: str) -> ItineraryRecord:

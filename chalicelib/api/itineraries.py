@@ -6,9 +6,9 @@ from typing import Any, Optional
 from chalice import Blueprint, Response
 
 from ..itineraries import ItineraryRecord
-from ..planning import plan
+from ..planning import parse_request, plan
 from . import services
-from .access import caller, if_match, readable_itinerary
+from .access import caller, if_match, principal_of, readable_itinerary
 from .body import json_body
 from .http import CORS, Params, endpoint, json_response, next_cursor
 
@@ -51,12 +51,19 @@ def create_itinerary():
     params = Params(request, ())
     body = json_body(request)
     svc = services.get()
-    owner, limit_headers = caller(request, "plan")
+    principal, limit_headers = principal_of(request)
     lang = _lang(params, body)
     key = (request.headers or {}).get("idempotency-key")
-    record, created = svc.itineraries.create_idempotent(
-        owner, key, body,
-        lambda: svc.solve(plan, body, svc.planning_catalog(), settings=svc.plan_settings, lang=lang))
+    catalog = svc.planning_catalog()
+    # A plan is charged only once the request is known to be valid, and
+    # never for an idempotent replay (make_plan runs only for a new claim).
+    parsed = parse_request(body, catalog, svc.plan_settings)
+
+    def make_plan() -> dict[str, Any]:
+        limit_headers.update(svc.charge_plans(principal))
+        return svc.solve(plan, parsed, catalog, settings=svc.plan_settings, lang=lang)
+
+    record, created = svc.itineraries.create_idempotent(principal.owner, key, body, make_plan)
     headers = _headers(record, limit_headers)
     headers["Location"] = f"/v1/itineraries/{record.id}"
     if not created:
@@ -107,20 +114,23 @@ def delete_itinerary(itinerary_id: str):
           content_types=["application/json"])
 @api
 def replan_itinerary(itinerary_id: str):
-    from ..planning.replan import replan
+    from ..planning.replan import replan, validate_edits
 
     request = bp.current_request
     params = Params(request, ())
     edits = json_body(request)
     svc = services.get()
-    owner, limit_headers = caller(request, "plan")
+    principal, limit_headers = principal_of(request)
+    owner = principal.owner
     current = svc.itineraries.get_owned(itinerary_id, owner)
     expected = if_match(request)
     if expected is not None:
         svc.itineraries.check_version(current, expected)  # fail before spending a solve
     lang = _lang(params, None) if (request.query_params or {}).get("lang") else current.plan.get("lang")
-    new_plan = svc.solve(replan, current.plan, edits, svc.planning_catalog(), settings=svc.plan_settings,
-                         lang=lang)
+    catalog = svc.planning_catalog()
+    validate_edits(current.plan, edits, catalog, svc.plan_settings)  # bad edits cost no plan
+    limit_headers.update(svc.charge_plans(principal))
+    new_plan = svc.solve(replan, current.plan, edits, catalog, settings=svc.plan_settings, lang=lang)
     record = svc.itineraries.update(itinerary_id, owner, current.version,
                                     new_plan.get("request", current.request), new_plan)
     return json_response(document(record), headers=_headers(record, limit_headers))

@@ -15,7 +15,7 @@ from ..catalog import Catalog
 from ..catalog import bundle
 from ..config import Settings
 from ..planning import PlanSettings
-from ..auth import AuthPolicy, Principal, authorize
+from ..auth import AuthPolicy, Principal, authorize, charge_plans
 from ..batches import BatchService, SqsRunner, ThreadRunner
 from ..itineraries import ItineraryRepository
 from ..planning import parse_request, plan
@@ -96,6 +96,10 @@ class Services:
         """The caller and its rate-limit headers; ``kind="plan"`` charges ``count`` plans."""
         return authorize(headers, source_ip, self.store, self.auth_policy,
                          kind="plan" if kind == "plan" else "request", count=count)
+
+    def charge_plans(self, principal: Principal, count: int = 1) -> dict[str, str]:
+        """Take ``count`` plans from the caller's quota; the quota headers."""
+        return charge_plans(principal, self.store, self.auth_policy, count=count)
 
     def plan_warnings(self, plan: dict, lang: str) -> list:
         """Warnings about a stored plan (events moved or cancelled since)."""

@@ -63,6 +63,16 @@ def authorize(headers: Optional[Mapping[str, str]], source_ip: Optional[str], st
     return principal, state.headers()
 
 
+def charge_plans(principal: Principal, store: Store, policy: AuthPolicy = AuthPolicy(),
+                 clock: Clock = utc_now, count: int = 1) -> dict[str, str]:
+    """Take ``count`` plans from the caller's daily quota (429, taking
+    nothing, when they do not fit); the quota's ``X-RateLimit-*`` headers.
+
+    Called once the request is known to be plannable: a request refused as
+    invalid, or an idempotent replay, costs no plan."""
+    return Limiter(store, policy, clock).check(principal, "plan", count).headers()
+
+
 def limit_headers(error: YueyouError) -> dict[str, str]:
     """``X-RateLimit-*`` headers for a 429 raised here (empty otherwise), so
     refusals carry them as well as successes."""

@@ -95,11 +95,7 @@ def replan(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: 
     """
     started = _time.perf_counter()
     settings = settings or PlanSettings()
-    prev_req, stops = _previous(previous_plan, catalog, settings)
-    carried = _carried_locks(previous_plan, prev_req, stops)
-    parsed = parse_edits(edits, prev_req, stops, carried, catalog)
-    locks = _merge_locks(parsed, carried, prev_req, stops)
-    req = _apply(prev_req, parsed, locks, catalog, settings)
+    stops, parsed, locks, req = _edited(previous_plan, edits, catalog, settings)
     travel = travel or provider_from_settings(settings.osrm_url)
     lang = lang or req.lang
     try:
@@ -114,6 +110,22 @@ def replan(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: 
     result["diff"] = diff(previous_plan, result)
     result["solver"]["engine_ms"] = int((_time.perf_counter() - started) * 1000)
     return result
+
+
+def validate_edits(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: Catalog,
+                   settings: Optional[PlanSettings] = None) -> None:
+    """Raise the 400/404 that ``replan`` would for bad ``edits``, without
+    solving (the API charges a plan only for edits that can be planned)."""
+    _edited(previous_plan, edits, catalog, settings or PlanSettings())
+
+
+def _edited(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: Catalog,
+            settings: PlanSettings) -> tuple[list[Stop], Edits, list[Lock], PlanRequest]:
+    prev_req, stops = _previous(previous_plan, catalog, settings)
+    carried = _carried_locks(previous_plan, prev_req, stops)
+    parsed = parse_edits(edits, prev_req, stops, carried, catalog)
+    locks = _merge_locks(parsed, carried, prev_req, stops)
+    return stops, parsed, locks, _apply(prev_req, parsed, locks, catalog, settings)
 
 
 def replan_id(req: PlanRequest, locks: list[Lock]) -> str:

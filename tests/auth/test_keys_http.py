@@ -94,3 +94,24 @@ def test_anonymous_callers_get_a_small_quota(base):
 def test_public_reads_need_no_key(base):
     assert requests.get(base + "/v1/pois?limit=1", timeout=10).status_code == 200
     assert requests.get(base + "/v1/routes", timeout=10).status_code == 200
+
+
+def test_only_plannable_new_requests_cost_a_plan(base, env):
+    # quota 2: a refused body, refused edits and idempotent replays take nothing from it
+    key = new_key(env, "Agency Careful", 2)
+    bad = post(base, key, dict(BODY, days=99))
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "days"
+    keyed = {"x-api-key": key, "Idempotency-Key": "trip-1"}
+    first = requests.post(base + "/v1/itineraries", json=BODY, headers=keyed, timeout=60)
+    assert first.status_code == 201 and first.headers["X-RateLimit-Remaining"] == "1"
+    for _ in range(3):
+        again = requests.post(base + "/v1/itineraries", json=BODY, headers=keyed, timeout=60)
+        assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    plan_id = first.json()["id"]
+    edits = requests.post(f"{base}/v1/itineraries/{plan_id}/replan", json={"remove": ["no-such-poi"]},
+                          headers={"x-api-key": key}, timeout=60)
+    assert edits.status_code in (400, 404) and edits.json()["error"]["field"].startswith("edits"), edits.text
+    replanned = requests.post(f"{base}/v1/itineraries/{plan_id}/replan", json={"time_limit_s": 0.5},
+                              headers={"x-api-key": key}, timeout=60)
+    assert replanned.status_code == 200 and replanned.headers["X-RateLimit-Remaining"] == "0"
+    assert post(base, key).status_code == 429   # the two plans made are all that was charged
