@@ -12,7 +12,7 @@ from typing import Optional
 from chalice.app import Request
 
 from ..auth import Principal
-from ..errors import invalid, not_found
+from ..errors import NotFound, invalid, not_found
 from ..itineraries import ItineraryRecord
 from . import services
 
@@ -35,14 +35,22 @@ def principal_of(request: Request, kind: Optional[str] = None, count: int = 1) -
 
 
 def readable_itinerary(request: Request, itinerary_id: str) -> ItineraryRecord:
+    """The plan, for its share link or its owner.
+
+    No oracle: a missing id and someone else's id take the same path (the
+    caller is authenticated and rate-limited, then told 404), so neither a
+    bad key (401) nor a spent rate (429) tells an existing id from a
+    missing one."""
     svc = services.get()
-    record = svc.itineraries.get(itinerary_id)
+    try:
+        record: Optional[ItineraryRecord] = svc.itineraries.get(itinerary_id)
+    except NotFound:
+        record = None
     share = (request.query_params or {}).get("share")
-    owner = None
-    if not share or not record.readable_by(None, share):
-        owner, _ = caller(request)
-    if not record.readable_by(owner, share):
-        # Same answer as a missing id: plan ids are not for probing.
+    if record is not None and share and record.readable_by(None, share):
+        return record
+    owner, _ = caller(request)
+    if record is None or not record.readable_by(owner, share):
         raise not_found("itinerary", itinerary_id)
     return record
 

@@ -115,3 +115,21 @@ def test_only_plannable_new_requests_cost_a_plan(base, env):
                               headers={"x-api-key": key}, timeout=60)
     assert replanned.status_code == 200 and replanned.headers["X-RateLimit-Remaining"] == "0"
     assert post(base, key).status_code == 429   # the two plans made are all that was charged
+
+
+@pytest.mark.parametrize("suffix", ["", "/card.html", "/itinerary.ics"])
+def test_missing_and_foreign_plan_ids_answer_alike(base, env, suffix):
+    # no existence oracle: a wrong key is 401 whether or not the id exists; a good key
+    # that does not own the plan gets the same 404 as for a missing id
+    owner_key, other_key = new_key(env, "Agency Owner", 5), new_key(env, "Agency Other", 5)
+    existing = post(base, owner_key).json()["id"]
+    missing = "it-" + "0" * 20
+    wrong = {"x-api-key": "yy_0000000000000000_" + "0" * 48}
+    answers = [requests.get(f"{base}/v1/itineraries/{pid}{suffix}", headers=wrong, timeout=30)
+               for pid in (existing, missing)]
+    assert [a.status_code for a in answers] == [401, 401]
+    assert answers[0].json()["error"]["code"] == answers[1].json()["error"]["code"]
+    other = [requests.get(f"{base}/v1/itineraries/{pid}{suffix}", headers={"x-api-key": other_key}, timeout=30)
+             for pid in (existing, missing)]
+    assert [a.status_code for a in other] == [404, 404]
+    assert other[0].json()["error"] == dict(other[1].json()["error"], message=other[0].json()["error"]["message"])
