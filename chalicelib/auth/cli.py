@@ -19,7 +19,9 @@ def add_parser(sub: Any) -> None:
     keys = sub.add_parser("keys", help="issue, list and revoke API keys")
     actions = keys.add_subparsers(dest="keys_command", required=True)
     create = actions.add_parser("create", help="issue a key (printed once, on the last line)")
-    create.add_argument("--owner", required=True, help="who the key is for, e.g. an agency name")
+    who = create.add_mutually_exclusive_group(required=True)
+    who.add_argument("--owner", help="a new account with this (unique) name, e.g. an agency name")
+    who.add_argument("--account", help="an existing account id (acct_...) to add the key to")
     create.add_argument("--daily-quota", type=int, required=True,
                         help="plans per day (Asia/Shanghai calendar day)")
     create.add_argument("--rate-per-minute", type=int, default=DEFAULT_RATE_PER_MINUTE,
@@ -38,8 +40,9 @@ def run(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int
     try:
         if args.keys_command == "create":
             record, key = keys.create(args.owner, args.daily_quota, args.rate_per_minute,
-                                      args.origins)
-            print(f"created {record.prefix} for {record.owner!r}: {record.daily_quota} plans/day, "
+                                      args.origins, account_id=args.account)
+            print(f"created {record.prefix} for {record.owner!r} ({record.account_id}): "
+                  f"{record.daily_quota} plans/day, "
                   f"{record.rate_per_minute} requests/minute", file=out)
             if record.origins:
                 print("origins: " + " ".join(record.origins), file=out)
@@ -66,8 +69,8 @@ def run(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int
 
 
 def _table(records: list[ApiKey], out: TextIO) -> None:
-    rows = [("KEY_ID", "OWNER", "DAILY_QUOTA", "RATE/MIN", "CREATED", "REVOKED", "ORIGINS")]
-    rows += [(r.prefix, r.owner, str(r.daily_quota), str(r.rate_per_minute), r.created_at,
+    rows = [("KEY_ID", "ACCOUNT", "OWNER", "DAILY_QUOTA", "RATE/MIN", "CREATED", "REVOKED", "ORIGINS")]
+    rows += [(r.prefix, r.account_id or "-", r.owner, str(r.daily_quota), str(r.rate_per_minute), r.created_at,
               r.revoked_at or "no", ",".join(r.origins) or "-") for r in records]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:

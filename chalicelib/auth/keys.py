@@ -6,6 +6,14 @@ authenticating is one direct read instead of a scan over every key. Only the
 SHA-256 of the whole key is stored: the secret carries 192 random bits, so a
 fast unsalted hash cannot be brute-forced, and a leaked table yields no usable
 key. Hashing the whole key (not the secret alone) binds the secret to its id.
+
+Every key belongs to an **account** (``acct_<16 hex>``), and the account id,
+not the free-text name, owns plans and batches: listings match the owner
+followed by ``#``, so owner *names* such as ``Agency A`` and ``Agency A#Branch``
+would see each other's plans. Account names are unique (``keys create
+--owner NAME`` makes a new account and refuses a taken name; ``--account ID``
+adds a key to an existing one). Keys issued before accounts existed keep
+their name as owner (``ApiKey.account_id`` None).
 """
 from __future__ import annotations
 
@@ -26,6 +34,10 @@ from .policy import Clock, utc_now
 from .principal import ANONYMOUS_PREFIX, Principal
 
 COLLECTION = "api_keys"
+ACCOUNTS = "accounts"            # account id -> {account_id, name, created_at}
+ACCOUNT_NAMES = "account_names"  # normalised name -> {account_id}: names are unique
+ACCOUNT_PREFIX = "acct_"
+_ACCOUNT_RE = re.compile(r"^acct_[0-9a-f]{16}$")
 KEY_PREFIX = "yy"
 DEFAULT_RATE_PER_MINUTE = 60
 _KEY_ID_BYTES = 8       # 16 hex digits: public, only needs to be unique
@@ -64,6 +76,7 @@ class ApiKey:
     revoked: bool = False
     revoked_at: Optional[str] = None
     origins: tuple[str, ...] = ()
+    account_id: Optional[str] = None   # None: a key issued before accounts (owned by its name)
 
     @property
     def prefix(self) -> str:
@@ -73,7 +86,7 @@ class ApiKey:
         return {"key_id": self.key_id, "prefix": self.prefix, "owner": self.owner,
                 "daily_quota": self.daily_quota, "rate_per_minute": self.rate_per_minute,
                 "created_at": self.created_at, "revoked": self.revoked,
-                "revoked_at": self.revoked_at, "origins": list(self.origins)}
+                "revoked_at": self.revoked_at, "origins": list(self.origins), "account_id": self.account_id}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ApiKey":
@@ -82,12 +95,33 @@ class ApiKey:
                    rate_per_minute=int(data["rate_per_minute"]),
                    created_at=data["created_at"], revoked=bool(data.get("revoked")),
                    revoked_at=data.get("revoked_at"),
-                   origins=tuple(data.get("origins") or ()))
+                   origins=tuple(data.get("origins") or ()), account_id=data.get("account_id"))
 
     def principal(self) -> Principal:
-        return Principal(owner=self.owner, key_id=self.key_id, anonymous=False,
+        return Principal(owner=self.account_id or self.owner, key_id=self.key_id, anonymous=False,
                          origins=self.origins, daily_quota=self.daily_quota,
                          rate_per_minute=self.rate_per_minute)
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who owns plans: an immutable id, and a unique display name."""
+
+    account_id: str
+    name: str
+    created_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"account_id": self.account_id, "name": self.name, "created_at": self.created_at}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Account":
+        return cls(data["account_id"], data["name"], data["created_at"])
+
+
+def _name_key(name: str) -> str:
+    """Names compare without case or surrounding/duplicate spaces."""
+    return " ".join(name.split()).casefold()
 
 
 class KeyStore:
@@ -97,16 +131,61 @@ class KeyStore:
         self.store = store
         self.clock = clock
 
-    def create(self, owner: str, daily_quota: int,
+    def create_account(self, name: str) -> Account:
+        """A new account; 400 when the name is taken (names identify
+        accounts to operators, so two of one name would be a trap)."""
+        name = _check_owner(name)
+        for _ in range(_WRITE_ATTEMPTS):
+            account = Account(ACCOUNT_PREFIX + secrets.token_hex(_KEY_ID_BYTES), name, iso(self.clock()))
+            try:
+                self.store.put(ACCOUNT_NAMES, _name_key(name), {"account_id": account.account_id},
+                               MUST_NOT_EXIST)
+            except Conflict:
+                taken = self.store.get(ACCOUNT_NAMES, _name_key(name))
+                held = taken.data["account_id"] if taken is not None else "?"
+                raise invalid("owner", f"an account named {name!r} exists ({held}); add the key to it with "
+                              f"--account {held}, or choose another name",
+                              f"已有名为 {name!r} 的账户（{held}）；用 --account {held} 把密钥加到该账户，或换一个名称")
+            try:
+                self.store.put(ACCOUNTS, account.account_id, account.to_json(), MUST_NOT_EXIST)
+                return account
+            except Conflict:  # an id collision: ~impossible; free the name and retry
+                self.store.delete(ACCOUNT_NAMES, _name_key(name))
+        raise RuntimeError("could not allocate a unique account id")
+
+    def account(self, account_id: str) -> Account:
+        item = self.store.get(ACCOUNTS, account_id) if _ACCOUNT_RE.match(account_id or "") else None
+        if item is None:
+            raise NotFound("not_found", Text(zh=f"找不到账户：{account_id}", en=f"No account {account_id!r}"),
+                           field="account")
+        return Account.from_json(item.data)
+
+    def accounts(self) -> list[Account]:
+        out: list[Account] = []
+        cursor: Optional[str] = None
+        while True:
+            page = self.store.list(ACCOUNTS, limit=100, cursor=cursor)
+            out.extend(Account.from_json(item.data) for item in page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                return sorted(out, key=lambda a: (a.created_at, a.account_id))
+
+    def create(self, owner: Optional[str] = None, daily_quota: int = 0,
                rate_per_minute: int = DEFAULT_RATE_PER_MINUTE,
-               origins: Iterable[str] = ()) -> tuple[ApiKey, str]:
-        """A new key; returns its record and the key itself, which is never
-        stored and cannot be shown again."""
-        record = ApiKey(key_id="", owner=_check_owner(owner),
-                        daily_quota=_check_count("daily_quota", daily_quota, low=0),
-                        rate_per_minute=_check_count("rate_per_minute", rate_per_minute, low=1),
-                        created_at=iso(self.clock()),
-                        origins=tuple(dict.fromkeys(normalize_origin(o) for o in origins)))
+               origins: Iterable[str] = (), account_id: Optional[str] = None) -> tuple[ApiKey, str]:
+        """A new key for a new account named ``owner``, or for the existing
+        ``account_id`` (exactly one of the two); returns its record and the
+        key itself, which is never stored and cannot be shown again."""
+        if (owner is None) == (account_id is None):
+            raise invalid("owner", "give either owner (a new account) or account (an existing one)",
+                          "请指定 owner（新账户）或 account（已有账户）之一")
+        daily_quota = _check_count("daily_quota", daily_quota, low=0)
+        rate_per_minute = _check_count("rate_per_minute", rate_per_minute, low=1)
+        origins = tuple(dict.fromkeys(normalize_origin(o) for o in origins))
+        account = self.create_account(owner) if owner is not None else self.account(account_id or "")
+        record = ApiKey(key_id="", owner=account.name, account_id=account.account_id,
+                        daily_quota=daily_quota, rate_per_minute=rate_per_minute,
+                        created_at=iso(self.clock()), origins=origins)
         for _ in range(_WRITE_ATTEMPTS):  # an id collision is ~impossible, but cheap to handle
             key_id = secrets.token_hex(_KEY_ID_BYTES)
             key = f"{KEY_PREFIX}_{key_id}_{secrets.token_hex(_SECRET_BYTES)}"

@@ -47,8 +47,9 @@ def test_keys_create_list_revoke(admin, store):
     assert key == key.strip() and key.startswith("yy_") and " " not in key
     keys = KeyStore(store)
     principal = keys.authenticate(key)
-    assert (principal.owner, principal.daily_quota, principal.rate_per_minute, principal.origins) == \
-        ("绍兴旅行社", 50, 20, ("https://a.example.com", "https://b.example.com"))
+    assert principal.owner.startswith("acct_") and principal.owner in done.stdout
+    assert (keys.get(principal.key_id).owner, principal.daily_quota, principal.rate_per_minute,
+            principal.origins) == ("绍兴旅行社", 50, 20, ("https://a.example.com", "https://b.example.com"))
     secret = key.split("_")[2]
     assert all(secret not in repr(item.data) for item in all_items(store, COLLECTION))
 
@@ -57,6 +58,11 @@ def test_keys_create_list_revoke(admin, store):
     assert f"yy_{principal.key_id}" in listed.stdout and "绍兴旅行社" in listed.stdout
     as_json = admin("keys", "list", "--json")
     assert secret not in as_json.stdout and '"daily_quota": 50' in as_json.stdout
+
+    refused = admin("keys", "create", "--owner", "绍兴旅行社", "--daily-quota", "5", ok=False)
+    assert principal.owner in refused.stderr                      # the name is taken: says by whom
+    second = admin("keys", "create", "--account", principal.owner, "--daily-quota", "5")
+    assert keys.authenticate(second.stdout.splitlines()[-1]).owner == principal.owner
 
     revoked = admin("keys", "revoke", principal.key_id)
     assert "revoked" in revoked.stdout

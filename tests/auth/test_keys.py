@@ -33,7 +33,8 @@ def test_authenticate_good_key(store):
     record, key = keys.create("Agency A", daily_quota=5, rate_per_minute=7,
                               origins=["https://a.example.com"])
     principal = keys.authenticate(key)
-    assert principal == Principal(owner="Agency A", key_id=record.key_id, anonymous=False,
+    assert record.owner == "Agency A" and record.account_id.startswith("acct_")
+    assert principal == Principal(owner=record.account_id, key_id=record.key_id, anonymous=False,
                                   origins=("https://a.example.com",), daily_quota=5,
                                   rate_per_minute=7)
     assert keys.authenticate(f"  {key} ") == principal  # stray whitespace from copy-paste
@@ -119,3 +120,24 @@ def test_create_validates(store, kwargs, field):
         KeyStore(store).create(**args)
     assert info.value.field == field
     assert all_items(store, COLLECTION) == []
+
+
+def test_plans_are_owned_by_an_account_id_not_a_name(store):
+    # "Agency A" and "Agency A#Branch" once shared a listing prefix; owners are now
+    # immutable account ids, and names are unique
+    keys = KeyStore(store)
+    a, _ = keys.create("Agency A", daily_quota=5)
+    branch, _ = keys.create("Agency A#Branch", daily_quota=5)
+    owners = {a.principal().owner, branch.principal().owner}
+    assert all(o.startswith("acct_") and "#" not in o for o in owners) and len(owners) == 2
+    with pytest.raises(InvalidInput) as taken:
+        keys.create("  agency   a ", daily_quota=5)        # the same name, other case and spacing
+    assert taken.value.field == "owner" and a.account_id in taken.value.message.en
+    second, _ = keys.create(account_id=a.account_id, daily_quota=9)   # a second key, explicitly
+    assert second.principal().owner == a.principal().owner and second.key_id != a.key_id
+    assert sorted(acc.name for acc in keys.accounts()) == ["Agency A", "Agency A#Branch"]
+    with pytest.raises(NotFound):
+        keys.create(account_id="acct_" + "0" * 16, daily_quota=1)
+    for both in ({}, {"owner": "X", "account_id": a.account_id}):
+        with pytest.raises(InvalidInput):
+            keys.create(daily_quota=1, **both)

@@ -121,7 +121,7 @@ def test_only_plannable_new_requests_cost_a_plan(base, env):
 def test_missing_and_foreign_plan_ids_answer_alike(base, env, suffix):
     # no existence oracle: a wrong key is 401 whether or not the id exists; a good key
     # that does not own the plan gets the same 404 as for a missing id
-    owner_key, other_key = new_key(env, "Agency Owner", 5), new_key(env, "Agency Other", 5)
+    owner_key, other_key = new_key(env, f"Agency Owner {suffix}", 5), new_key(env, f"Agency Other {suffix}", 5)
     existing = post(base, owner_key).json()["id"]
     missing = "it-" + "0" * 20
     wrong = {"x-api-key": "yy_0000000000000000_" + "0" * 48}
@@ -133,3 +133,12 @@ def test_missing_and_foreign_plan_ids_answer_alike(base, env, suffix):
              for pid in (existing, missing)]
     assert [a.status_code for a in other] == [404, 404]
     assert other[0].json()["error"] == dict(other[1].json()["error"], message=other[0].json()["error"]["message"])
+
+
+def test_an_owner_name_that_extends_another_sees_only_its_own_plans(base, env):
+    parent, branch = new_key(env, "Agency Prefix", 5), new_key(env, "Agency Prefix#Branch", 5)
+    mine = post(base, branch).json()["id"]
+    listed = requests.get(base + "/v1/itineraries", headers={"x-api-key": parent}, timeout=30).json()
+    assert mine not in [p["id"] for p in listed["itineraries"]]
+    own = requests.get(base + "/v1/itineraries", headers={"x-api-key": branch}, timeout=30).json()
+    assert [p["id"] for p in own["itineraries"]] == [mine]
