@@ -21,6 +21,11 @@ class Settings:
     default_lodging: str = "shaoxing-xianheng-hotel"
     osrm_url: Optional[str] = None
     public_base_url: Optional[str] = None
+    # Without public_base_url, absolute links (QR codes, widgets, oEmbed) are
+    # built from the Host header only for these host names, loopback, or the
+    # domain API Gateway itself reports: a forged Host must not end up in a
+    # response a shared cache keeps (route widgets and oEmbed are public).
+    allowed_hosts: tuple[str, ...] = ()
     # Batch items run on this process's threads unless a queue is configured
     # (Lambda: one SQS message per item, consumed by app.py's SQS handler).
     batch_queue_url: Optional[str] = None
@@ -50,6 +55,8 @@ class Settings:
             default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "shaoxing-xianheng-hotel"),
             osrm_url=env.get("YUEYOU_OSRM_URL") or None,
             public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
+            allowed_hosts=tuple(h.strip().lower() for h in env.get("YUEYOU_ALLOWED_HOSTS", "").split(",")
+                                if h.strip()),
             batch_queue_url=env.get("YUEYOU_BATCH_QUEUE_URL") or None,
             batch_workers=int(env.get("YUEYOU_BATCH_WORKERS", "2")),
             request_deadline_s=float(env.get("YUEYOU_REQUEST_DEADLINE_S", "30")),

@@ -54,11 +54,28 @@ def public_base_url(request: Optional[Request]) -> str:
         return ""
     headers = request.headers or {}
     host = headers.get("host") or "localhost"
+    if not _trusted_host(host, request, services.get().settings.allowed_hosts):
+        raise invalid("Host", f"{host!r} is not a host this service answers for (set YUEYOU_PUBLIC_BASE_URL "
+                      "or YUEYOU_ALLOWED_HOSTS)", f"{host!r} 不是本服务的主机名（请配置 YUEYOU_PUBLIC_BASE_URL "
+                      "或 YUEYOU_ALLOWED_HOSTS）")
     proto = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
     if proto not in ("http", "https"):
         local = host.split(":")[0] in ("127.0.0.1", "localhost", "::1", "[::1]")
         proto = "http" if local else "https"
     return f"{proto}://{host}{_stage_prefix(request)}"
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _trusted_host(host: str, request: Request, allowed: tuple[str, ...]) -> bool:
+    """Loopback, an allow-listed name, or the domain API Gateway received the
+    request on (``requestContext.domainName``: set by AWS, not the client)."""
+    name = host.strip().lower()
+    name = name[1:name.index("]")] if name.startswith("[") and "]" in name else name.rsplit(":", 1)[0] \
+        if name.count(":") == 1 else name
+    gateway = str((request.context or {}).get("domainName") or "").lower()
+    return name in LOOPBACK_HOSTS or name in allowed or (bool(gateway) and name == gateway)
 
 
 def _stage_prefix(request: Request) -> str:

@@ -5,6 +5,8 @@ from typing import Any, Optional
 
 from chalice import Blueprint, Response
 
+from ..errors import Conflict, YueyouError
+from ..i18n import Text
 from ..itineraries import ItineraryRecord
 from ..planning import parse_request, plan
 from . import services
@@ -131,6 +133,15 @@ def replan_itinerary(itinerary_id: str):
     validate_edits(current.plan, edits, catalog, svc.plan_settings)  # bad edits cost no plan
     limit_headers.update(svc.charge_plans(principal))
     new_plan = svc.solve(replan, current.plan, edits, catalog, settings=svc.plan_settings, lang=lang)
-    record = svc.itineraries.update(itinerary_id, owner, current.version,
-                                    new_plan.get("request", current.request), new_plan)
+    try:
+        record = svc.itineraries.update(itinerary_id, owner, current.version,
+                                        new_plan.get("request", current.request), new_plan)
+    except Conflict as stale:
+        if expected is not None:
+            raise  # the caller's If-Match is out of date: 412
+        # No If-Match: someone else changed the plan while this one was solved.
+        raise YueyouError("concurrent_update",
+                          Text("行程在重新规划期间被他人修改，请重新读取后再试",
+                               "the itinerary changed while it was being replanned; re-read it and retry"),
+                          status=409, details=stale.details) from None
     return json_response(document(record), headers=_headers(record, limit_headers))

@@ -55,7 +55,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "404": ("not_found",),
     "405": ("method_not_allowed",),
     "406": ("not_acceptable",),
-    "409": ("idempotency_in_progress", "idempotency_retry"),
+    "409": ("idempotency_in_progress", "idempotency_retry", "concurrent_update"),
     "412": ("version_conflict", "already_exists"),
     "413": ("body_too_large", "item_too_large"),
     "415": ("unsupported_media_type",),
@@ -70,7 +70,8 @@ _ERROR_TEXT = {
     "401": "The `x-api-key` header is missing (when anonymous use is off) or not a valid key.",
     "403": "Admin endpoints: the admin token is missing or wrong, or admin endpoints are disabled.",
     "404": "No such resource (an itinerary that is not yours reads as missing, too).",
-    "409": "A request with the same Idempotency-Key is still being processed; retry shortly.",
+    "409": "A request with the same Idempotency-Key is still being processed; retry shortly. Or (replan "
+           "without If-Match) the itinerary changed while it was being replanned: re-read and retry.",
     "405": "The path exists but not with this method (`Allow` lists the methods).",
     "406": "card.pdf without an `Accept` header that takes application/pdf (or */*).",
     "415": "The body is not `application/json`.",
@@ -721,7 +722,7 @@ def _paths() -> dict[str, Any]:
         "replanItinerary", "itineraries", "Edit your itinerary and re-solve around locked stops",
         {"200": ok("The new version (with `locks`, `diff` and `previous_id`)", ref("Itinerary"),
                    headers=dict(etag_headers, **RATE_HEADERS)),
-         **_errors(400, 401, 404, 412, 413, 415, 422, 429, 500)},
+         **_errors(400, 401, 404, 409, 412, 413, 415, 422, 429, 500)},
         [_param("itineraryId"), _param("ifMatch"), *LANG], OPTIONAL_KEY,
         {"required": True, **_json(ref("ReplanEdits"))},
         description="Counts as a plan against the daily quota. Errors name the edit, e.g. "

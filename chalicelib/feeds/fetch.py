@@ -50,14 +50,26 @@ def _error(code: str, en: str, zh: str) -> FeedError:
     return FeedError(code, Text(zh=zh, en=en))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def address_allowed(address: str, allow_loopback: bool) -> bool:
     """Only globally routable unicast addresses (plus loopback in tests)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address are judged by that address
+        # (6to4 2002:a9fe:a9fe::1 is 169.254.169.254, the metadata service);
+        # Teredo tunnels (2001::/32) are refused outright.
+        if ip.teredo is not None:
+            return False
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     if ip.is_loopback:
         return allow_loopback
     return ip.is_global and not (ip.is_private or ip.is_link_local or ip.is_reserved

@@ -137,4 +137,5 @@ class SqliteStore(Store):
     def health(self) -> dict[str, Any]:
         with self._lock:
             self._conn.execute("SELECT 1").fetchone()
-        return {"store": "sqlite", "path": self.path}
+        # Not the file's path: a public health check tells no filesystem layout.
+        return {"store": "sqlite"}

@@ -62,6 +62,9 @@ def test_policy_from_env():
     ("169.254.169.254", False), ("::1", False), ("fe80::1", False), ("fc00::1", False),
     ("::ffff:127.0.0.1", False), ("::ffff:10.1.2.3", False), ("0.0.0.0", False), ("224.0.0.1", False),
     ("100.64.0.1", False), ("not-an-ip", False),
+    # IPv6 carrying an IPv4 address: judged by it (6to4, NAT64), or refused (Teredo)
+    ("2002:a9fe:a9fe::1", False), ("2002:0a00:0001::1", False), ("2002:5db8:d822::1", True),
+    ("64:ff9b::a9fe:a9fe", False), ("64:ff9b::5db8:d822", True), ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
 ])
 def test_production_address_rule(address, ok):
     assert address_allowed(address, allow_loopback=False) is ok

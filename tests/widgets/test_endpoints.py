@@ -44,7 +44,7 @@ def app():
 
 @pytest.fixture()
 def client(app, store, records):
-    yield from _client(app, store, Settings())
+    yield from _client(app, store, Settings(allowed_hosts=(HOST,)))
 
 
 @pytest.fixture()
@@ -257,3 +257,15 @@ def test_oembed_errors(client, records):
     assert get(client, f"/v1/oembed?url={unshared}").status_code == 404
     bad_colour = quote(f"http://{HOST}/v1/widgets/route/tang-poetry-road?bg=red")
     assert error_field(get(client, f"/v1/oembed?url={bad_colour}"), 400) == "bg"
+
+
+def test_a_forged_host_never_reaches_a_cached_response(client, records):
+    # route widgets and oEmbed are Cache-Control: public: links in them come only from
+    # configured or allow-listed hosts (loopback and API Gateway's own domain included)
+    for path in ("/v1/widgets/route/tang-poetry-road",
+                 f"/v1/oembed?url={quote('http://evil.example/v1/widgets/route/tang-poetry-road')}"):
+        forged = get(client, path, host="evil.example")
+        assert forged.status_code == 400 and json.loads(forged.body)["error"]["field"] == "Host"
+        assert b"evil.example" not in b"".join(v.encode() for v in forged.headers.values())
+    assert get(client, "/v1/widgets/route/tang-poetry-road", host="127.0.0.1:8000").status_code == 200
+    assert get(client, "/v1/widgets/route/tang-poetry-road", host=HOST).status_code == 200
