@@ -24,6 +24,15 @@ def batch_worker(event):
         services.get().batches.process(batch_id, index)
 
 
+@app.schedule(Rate(10, unit=Rate.MINUTES))
+def redrive_batches(event):
+    """Every 10 min: batch items written but never sent to SQS (the API died
+    in between), or whose worker's lease ran out, go back on the queue."""
+    from chalicelib.api import services
+
+    return {"resubmitted": services.get().batches.recover()}
+
+
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def ingest_feeds(event):
     """Hourly: fetch the venue schedule feeds configured in YUEYOU_FEEDS."""

@@ -111,3 +111,28 @@ def test_item_of_a_killed_worker_is_redelivered_and_finished_once(queue, lambda_
     assert sorted(plans) == sorted(i["itinerary_id"] for i in status["items"])   # one plan per item
     assert store.get(ITEM, f"{batch_id}#001").data["attempts"] == 2
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages", []) == []
+
+
+def test_items_never_sent_to_sqs_are_sent_by_the_scheduled_re_driver(queue, lambda_services):
+    # the API process died after writing the batch and before sending its messages
+    import app as app_module
+    sqs, url = queue
+    svc, store, calls = lambda_services
+    sent = svc.runner
+    svc.runner = type("Lost", (), {"submit": lambda self, batch_id, indexes: None})()
+    batch_id = svc.create("agency", {"requests": [{"n": i} for i in (0, 2)]})
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages", []) == []
+    svc.runner = sent
+    scheduled = {"version": "0", "id": "e1", "detail-type": "Scheduled Event", "source": "aws.events",
+                 "account": "123456789012", "time": "2026-12-01T00:00:00Z", "region": REGION,
+                 "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/yueyou-redrive_batches"],
+                 "detail": {}}
+    assert app_module.redrive_batches(scheduled, None) == {"resubmitted": 2}
+    for _ in range(2):
+        (message,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", [])
+        app_module.batch_worker({"Records": [{"messageId": message["MessageId"],
+                                              "receiptHandle": message["ReceiptHandle"], "body": message["Body"],
+                                              "attributes": {}, "eventSource": "aws:sqs"}]}, None)
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert svc.status(batch_id, "agency", "en")["counts"]["done"] == 2 and calls == {0: 1, 2: 1}
+    assert app_module.redrive_batches(scheduled, None) == {"resubmitted": 0}   # finished batches: left alone

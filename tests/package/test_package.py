@@ -21,7 +21,7 @@ pytestmark = pytest.mark.package
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 250 * 1024 * 1024  # Lambda: function + layers, unzipped
-FUNCTIONS = ("APIHandler", "BatchWorker", "IngestFeeds")
+FUNCTIONS = ("APIHandler", "BatchWorker", "IngestFeeds", "RedriveBatches")
 # Lambda python3.12 runs on Amazon Linux 2023: glibc 2.34, x86_64 here.
 RUNTIME_GLIBC = (2, 34)
 
