@@ -69,7 +69,7 @@ def request_lang(request: Optional[Request]) -> str:
 def error_response(error: YueyouError, lang: str) -> Response:
     from ..auth import limit_headers
     headers = limit_headers(error)
-    if error.status == 429 and isinstance(error.details, dict) and "retry_after" in error.details:
+    if error.status in (409, 429) and isinstance(error.details, dict) and "retry_after" in error.details:
         headers["Retry-After"] = str(error.details["retry_after"])
     return json_response(error.to_json(lang), status=error.status, headers=headers)
 

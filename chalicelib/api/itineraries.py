@@ -143,5 +143,5 @@ def replan_itinerary(itinerary_id: str):
         raise YueyouError("concurrent_update",
                           Text("行程在重新规划期间被他人修改，请重新读取后再试",
                                "the itinerary changed while it was being replanned; re-read it and retry"),
-                          status=409, details=stale.details) from None
+                          status=409, details=dict(stale.details or {}, retry_after=1)) from None
     return json_response(document(record), headers=_headers(record, limit_headers))

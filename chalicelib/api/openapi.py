@@ -458,7 +458,7 @@ def _schemas() -> dict[str, Any]:
         "field": nullable({"type": "string", "description": "the offending parameter, header or body "
                            "field, e.g. `limit`, `If-Match`, `lodging[1].poi_id`"}),
         "details": {"description": "e.g. `conflicts` (422), `expected_version`/`current_version` (412), "
-                    "`retry_after`/`limit`/`remaining`/`reset`/`kind` (429)"}},
+                    "`retry_after`/`limit`/`remaining`/`reset`/`kind` (429), `retry_after` (409)"}},
         ["code", "message", "field"])
     s["Error"] = _obj({"error": ref("ErrorBody")}, ["error"], closed=True,
                       examples=[{"error": {"code": "out_of_range", "message": "limit must be between 1 and 200",
@@ -471,6 +471,8 @@ def _schemas() -> dict[str, Any]:
         "retry_after": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"},
         "remaining": {"type": "integer"}, "reset": {"type": "integer"},
         "kind": {"enum": ["request", "plan"]}}, ["retry_after"])
+    s["Error409"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj({
+        "retry_after": {"type": "integer", "minimum": 0}}, ["retry_after"])
     return s
 
 
@@ -568,6 +570,8 @@ def _error_responses() -> dict[str, Any]:
         headers: dict[str, Any] = {}
         if status == "429":
             headers = dict(RATE_HEADERS, **{"Retry-After": {"$ref": "#/components/headers/Retry-After"}})
+        elif status == "409":
+            headers = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
         resp: dict[str, Any] = {
             "description": _ERROR_TEXT[status] + " Codes: " + ", ".join(f"`{c}`" for c in codes) + ".",
             "content": {"application/json": {"schema": ref(f"Error{status}")}}}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import time
@@ -236,7 +237,7 @@ class ItineraryRepository:
         if item is None:  # released by a failed attempt a moment ago
             raise YueyouError("idempotency_retry", Text("请求正在处理，请稍后重试",
                                                         "the original request is being retried; try again"),
-                              field="Idempotency-Key", status=409)
+                              field="Idempotency-Key", status=409, details={"retry_after": 1})
         data = item.data
         now = self.clock().timestamp()
         if now >= data.get("expires_at", float("inf")):
@@ -250,7 +251,8 @@ class ItineraryRepository:
             return self.get(data["itinerary_id"])
         claimed_at = data.get("claimed_at", data.get("expires_at", now) - IDEMPOTENCY_TTL_S)
         if now - claimed_at < self.claim_deadline_s:
-            raise _in_progress()
+            # Retry in a moment; at the latest when a dead attempt's claim may be taken over.
+            raise _in_progress(max(1, min(5, math.ceil(self.claim_deadline_s - (now - claimed_at)))))
         # Past the deadline: the attempt holding the claim died. Take over, same plan id.
         return self._take_over(slot, item, dict(data, claimed_at=now, attempt=data.get("attempt", 1) + 1,
                                                 expires_at=int(now) + IDEMPOTENCY_TTL_S))
@@ -259,7 +261,7 @@ class ItineraryRepository:
         try:
             return self.store.put(IDEMPOTENCY, slot, claim, item.version)
         except Conflict:
-            raise _in_progress() from None  # another retry took it first
+            raise _in_progress(1) from None  # another retry took it first
 
     @staticmethod
     def _record(itinerary_id: str, version: int, data: dict[str, Any]) -> ItineraryRecord:
@@ -268,10 +270,10 @@ class ItineraryRepository:
                                request=data["request"], plan=data["plan"], share_token=data["share_token"])
 
 
-def _in_progress() -> YueyouError:
+def _in_progress(retry_after: int) -> YueyouError:
     return YueyouError("idempotency_in_progress",
                        Text("相同 Idempotency-Key 的请求仍在处理中", "a request with this Idempotency-Key is still in progress"),
-                       field="Idempotency-Key", status=409)
+                       field="Idempotency-Key", status=409, details={"retry_after": retry_after})
 
 
 def hold_claim_for_tests() -> None:

@@ -120,6 +120,7 @@ def test_idempotent_post_killed_mid_request_is_retried_after_the_deadline(tmp_pa
         retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
                               timeout=30)
         assert retry.status_code == 409 and retry.json()["error"]["code"] == "idempotency_in_progress"
+        assert 1 <= int(retry.headers["Retry-After"]) <= 5   # when to come back
         time.sleep(max(0.0, claim["claimed_at"] + DEADLINE_S + 0.2 - time.time()))
         retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
                               timeout=30)
