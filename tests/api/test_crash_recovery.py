@@ -1,8 +1,9 @@
 """SIGKILL the real local server mid-request and mid-batch, restart it on the
-same SQLite file, and check that retries and batches recover.
+same store, and check that retries and batches recover.
 
-The server is ``chalice local`` as in ``tests/support/server.py``, started in
-its own session so the kill takes it and anything it spawned. The test-only
+The server is what ``make run`` serves (``tests/support/server.serve``), in
+its own session so the kill takes it and its solver processes; both stores
+(a SQLite file; a DynamoDB table on the moto server). The test-only
 hook ``YUEYOU_TEST_HOLD_CLAIM_S`` (see ``hold_claim_for_tests`` in
 chalicelib/itineraries/repository.py) keeps a claim held long enough to kill
 the process while it holds it; the restarted server runs without it. The
@@ -12,21 +13,18 @@ YUEYOU_BATCH_LEASE_S) so the test does not wait 30 or 60 s.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Iterator, Optional
 
 import pytest
 import requests
 
-from tests.support.server import ROOT, free_port
+from tests.support.stores import store_env
+from tests.support.server import serve
 
 pytestmark = pytest.mark.integration
 
@@ -36,54 +34,55 @@ LEASE_S = 3.0
 
 
 class Server:
-    def __init__(self, db: Path, log: Path, env: Optional[dict] = None) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        full_env = dict(os.environ)
-        full_env.pop("YUEYOU_TEST_HOLD_CLAIM_S", None)
-        full_env.update({"YUEYOU_SQLITE_PATH": str(db), "YUEYOU_ANONYMOUS_DAILY_PLANS": "100000",
-                         "YUEYOU_ANONYMOUS_RATE_PER_MINUTE": "100000",
-                         "YUEYOU_REQUEST_DEADLINE_S": str(DEADLINE_S), "YUEYOU_BATCH_LEASE_S": str(LEASE_S)})
-        full_env.update(env or {})
-        self._log = open(log, "a")
-        chalice = Path(sys.executable).parent / "chalice"
-        self.proc = subprocess.Popen(
-            [str(chalice), "local", "--host", "127.0.0.1", "--port", str(self.port), "--stage", "dev",
-             "--no-autoreload"], cwd=ROOT, env=full_env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chalice local exited with {self.proc.returncode} (log: {log})")
-            try:
-                if requests.get(self.base + "/v1/health", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "chalice local did not start"
-            time.sleep(0.1)
+    def __init__(self, base: str, proc: subprocess.Popen) -> None:
+        self.base, self.proc = base, proc
 
     def kill(self) -> None:
-        """SIGKILL: no handler, no atexit, no finally runs."""
+        """SIGKILL the server and its solver processes: no handler, no atexit, no finally runs."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
-        self._log.close()
 
 
 @contextlib.contextmanager
-def server(db: Path, log: Path, env: Optional[dict] = None) -> Iterator[Server]:
-    s = Server(db, log, env)
-    try:
-        yield s
-    finally:
-        s.kill()
+def server(backend: "Backend", env: Optional[dict] = None) -> Iterator[Server]:
+    full_env = dict(backend.env, YUEYOU_REQUEST_DEADLINE_S=str(DEADLINE_S), YUEYOU_BATCH_LEASE_S=str(LEASE_S),
+                    **(env or {}))
+    with serve(full_env, stage=backend.stage, new_session=True) as (base, proc):
+        running = Server(base, proc)
+        try:
+            yield running
+        finally:
+            running.kill()
 
 
-def rows(db: Path, collection: str) -> dict[str, dict]:
-    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
-        return {k: json.loads(d) for k, d in conn.execute(
-            "SELECT key, data FROM items WHERE collection=?", (collection,))}
+class Backend:
+    """The store a killed server and its successor share: a SQLite file, or a
+    DynamoDB table on the moto server; read here through the store's own API."""
+
+    def __init__(self, env: dict[str, str], store, stage: str = "dev") -> None:
+        self.env, self.store, self.stage = env, store, stage
+
+    def rows(self, collection: str) -> dict[str, dict]:
+        out, cursor = {}, None
+        while True:
+            page = self.store.list(collection, limit=100, cursor=cursor)
+            out.update({item.key: item.data for item in page.items})
+            cursor = page.next_cursor
+            if cursor is None:
+                return out
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def backend(request, tmp_path):
+    if request.param == "sqlite":
+        from chalicelib.store.sqlite import SqliteStore
+        env, stage, _ = store_env("sqlite", tmp_path)
+        return Backend(env, SqliteStore(env["YUEYOU_SQLITE_PATH"]), stage)
+    from chalicelib.store.dynamodb import DynamoStore
+    client = request.getfixturevalue("dynamo_client")
+    env, stage, table = store_env("dynamodb", tmp_path, request.getfixturevalue("moto_endpoint"), client)
+    return Backend(env, DynamoStore(table, client), stage)
 
 
 def wait_for(condition, timeout_s: float, what: str):
@@ -96,10 +95,10 @@ def wait_for(condition, timeout_s: float, what: str):
         time.sleep(0.1)
 
 
-def test_idempotent_post_killed_mid_request_is_retried_after_the_deadline(tmp_path):
-    db, log = tmp_path / "yueyou.db", tmp_path / "server.log"
+def test_idempotent_post_killed_mid_request_is_retried_after_the_deadline(backend):
+    rows = backend.rows
     key = "crash-k1"
-    with server(db, log, {"YUEYOU_TEST_HOLD_CLAIM_S": "60"}) as first:
+    with server(backend, {"YUEYOU_TEST_HOLD_CLAIM_S": "60"}) as first:
         acked = requests.post(first.base + "/v1/itineraries", json=BODY, timeout=30)   # no key: no hold
         assert acked.status_code == 201, acked.text
 
@@ -110,13 +109,13 @@ def test_idempotent_post_killed_mid_request_is_retried_after_the_deadline(tmp_pa
 
         thread = threading.Thread(target=doomed, daemon=True)
         thread.start()
-        claim = wait_for(lambda: next((c for slot, c in rows(db, "idempotency").items()
+        claim = wait_for(lambda: next((c for slot, c in rows("idempotency").items()
                                        if slot.endswith("#" + key)), None), 20, "the claim")
         first.kill()   # mid-request: the claim is held, the plan not yet made
     thread.join(timeout=10)
     assert claim["state"] == "pending"
 
-    with server(db, log) as second:
+    with server(backend) as second:
         retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
                               timeout=30)
         assert retry.status_code == 409 and retry.json()["error"]["code"] == "idempotency_in_progress"
@@ -135,32 +134,32 @@ def test_idempotent_post_killed_mid_request_is_retried_after_the_deadline(tmp_pa
         assert again.status_code == 200 and again.json()["days"] == acked.json()["days"]
         listed = {i["id"] for i in requests.get(second.base + "/v1/itineraries", timeout=10).json()["itineraries"]}
         assert listed == {acked.json()["id"], claim["itinerary_id"]}
-    assert sorted(rows(db, "itinerary")) == sorted([acked.json()["id"], claim["itinerary_id"]])
+    assert sorted(rows("itinerary")) == sorted([acked.json()["id"], claim["itinerary_id"]])
 
 
-def test_batch_killed_mid_run_finishes_every_item_exactly_once_after_restart(tmp_path):
-    db, log = tmp_path / "yueyou.db", tmp_path / "server.log"
+def test_batch_killed_mid_run_finishes_every_item_exactly_once_after_restart(backend):
+    rows = backend.rows
     total = 6
     body = {"name": "crash", "requests": [dict(BODY, start_date=f"2026-12-0{1 + i}") for i in range(total)]}
-    with server(db, log, {"YUEYOU_TEST_HOLD_CLAIM_S": "1.5", "YUEYOU_BATCH_WORKERS": "2"}) as first:
+    with server(backend, {"YUEYOU_TEST_HOLD_CLAIM_S": "1.5", "YUEYOU_BATCH_WORKERS": "2"}) as first:
         created = requests.post(first.base + "/v1/batches", json=body, timeout=30)
         assert created.status_code == 202, created.text
         location = created.headers["Location"]
 
         def partly_done():  # some items done, and one just taken: inside its 1.5 s hold
-            items = rows(db, "batch-item").values()
+            items = rows("batch-item").values()
             fresh = [i for i in items if i["status"] == "running"
                      and time.time() - (i["lease_until"] - LEASE_S) < 0.5]
             return any(i["status"] == "done" for i in items) and fresh
 
         wait_for(partly_done, 30, "a partly finished batch")
         first.kill()
-    before = {item["index"]: item for item in rows(db, "batch-item").values()}
+    before = {item["index"]: item for item in rows("batch-item").values()}
     done_before = {i: item["itinerary_id"] for i, item in before.items() if item["status"] == "done"}
     running_before = {i for i, item in before.items() if item["status"] == "running"}
     assert done_before and running_before and len(done_before) < total
 
-    with server(db, log) as second:
+    with server(backend) as second:
         def finished():
             status = requests.get(second.base + location, timeout=10).json()
             return status if status["state"] == "done" else None
@@ -174,8 +173,8 @@ def test_batch_killed_mid_run_finishes_every_item_exactly_once_after_restart(tmp
         for itinerary_id in ids:
             assert requests.get(second.base + f"/v1/itineraries/{itinerary_id}", timeout=10).status_code == 200
         # The next recovery sweep drops the finished batch from the ones it scans.
-        wait_for(lambda: rows(db, "batch-open") == {}, LEASE_S * 2, "the open-batch marker to go")
-    assert sorted(rows(db, "itinerary")) == sorted(ids)
-    after = {item["index"]: item for item in rows(db, "batch-item").values()}
+        wait_for(lambda: rows("batch-open") == {}, LEASE_S * 2, "the open-batch marker to go")
+    assert sorted(rows("itinerary")) == sorted(ids)
+    after = {item["index"]: item for item in rows("batch-item").values()}
     assert all(after[i]["attempts"] == 2 for i in running_before)   # re-driven once, not more
     assert all(after[i]["attempts"] == 1 for i in after if i not in running_before)

@@ -36,8 +36,10 @@ def stop(proc: subprocess.Popen, log) -> None:
 
 @contextlib.contextmanager
 def serve(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stage: str = "dev",
-          legacy: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
-    """(base URL, process) of a running server; ``legacy``: ``chalice local``."""
+          legacy: bool = False, new_session: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+    """(base URL, process) of a running server; ``legacy``: ``chalice local``;
+    ``new_session``: in a process group of its own, for tests that SIGKILL it
+    with everything it started (``os.killpg``)."""
     port = free_port()
     full_env = dict(os.environ)
     # Tests call from 127.0.0.1 a lot; tests of the limits set their own.
@@ -51,7 +53,8 @@ def serve(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stag
     else:
         command = [sys.executable, "-m", "chalicelib.local_server", "--quiet"]
     proc = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port), "--stage", stage],
-                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=new_session)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
