@@ -151,6 +151,9 @@ def test_api_key_usage_plan_and_cors_on_gateway_errors(resources):
     for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
         headers = api["GatewayResponses"][kind]["ResponseParameters"]["Headers"]
         assert headers["Access-Control-Allow-Origin"] == "'*'"
+        # the gateway's own refusals (414, 413, throttling) in the service's error shape
+        template = api["GatewayResponses"][kind]["ResponseTemplates"]["application/json"]
+        assert template.startswith('{"error":{"code":') and '"field":null' in template
     assert api["MethodSettings"][0]["ResourcePath"] == "/*"
 
 
