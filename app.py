@@ -1,14 +1,36 @@
 """Yueyou (越游) HTTP API: routes and wiring only; the domain is in chalicelib."""
+
 from chalice import Chalice, Rate
 
-from chalicelib.api import (batches, events, exports, fallback, feeds, health, itineraries, openapi,
-                            pois, routes, widgets)
+from chalicelib.api import (
+    batches,
+    events,
+    exports,
+    fallback,
+    feeds,
+    health,
+    itineraries,
+    openapi,
+    pois,
+    routes,
+    widgets,
+)
 
 app = Chalice(app_name="yueyou")
 app.api.binary_types.extend(exports.BINARY_TYPES)
 
-for blueprint in (health.bp, pois.bp, events.bp, routes.bp, itineraries.bp, batches.bp,
-                  feeds.bp, exports.bp, widgets.bp, openapi.bp):
+for blueprint in (
+    health.bp,
+    pois.bp,
+    events.bp,
+    routes.bp,
+    itineraries.bp,
+    batches.bp,
+    feeds.bp,
+    exports.bp,
+    widgets.bp,
+    openapi.bp,
+):
     app.register_blueprint(blueprint)
 fallback.install(app)  # JSON 404/405/415 where the framework would answer itself
 

@@ -18,6 +18,7 @@ A failed request (reset, refused, broken pipe, timeout, a status other than
 connection was reset reconnects). Writes ``load.csv`` (one row per cell) and
 ``load.md`` with the machine's CPU count.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,11 +46,29 @@ TIMEOUT_S = {"GET": 10.0, "POST": 120.0}
 
 SERVERS = {
     # what `make run` used to start
-    "chalice-local": lambda port: [str(Path(sys.executable).parent / "chalice"), "local", "--host", "127.0.0.1",
-                                   "--port", str(port), "--stage", "dev", "--no-autoreload"],
+    "chalice-local": lambda port: [
+        str(Path(sys.executable).parent / "chalice"),
+        "local",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--stage",
+        "dev",
+        "--no-autoreload",
+    ],
     # what `make run` starts now
-    "local-server": lambda port: [sys.executable, "-m", "chalicelib.local_server", "--host", "127.0.0.1",
-                                  "--port", str(port), "--stage", "dev"],
+    "local-server": lambda port: [
+        sys.executable,
+        "-m",
+        "chalicelib.local_server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--stage",
+        "dev",
+    ],
 }
 
 WORKLOADS: dict[str, tuple] = {
@@ -71,13 +90,18 @@ class Server:
     def __init__(self, kind: str, workdir: Path) -> None:
         self.kind = kind
         self.port = free_port()
-        env = dict(os.environ, YUEYOU_SQLITE_PATH=str(workdir / f"{kind}.db"),
-                   YUEYOU_ANONYMOUS_DAILY_PLANS="10000000", YUEYOU_ANONYMOUS_RATE_PER_MINUTE="10000000")
+        env = dict(
+            os.environ,
+            YUEYOU_SQLITE_PATH=str(workdir / f"{kind}.db"),
+            YUEYOU_ANONYMOUS_DAILY_PLANS="10000000",
+            YUEYOU_ANONYMOUS_RATE_PER_MINUTE="10000000",
+        )
         self.log = open(workdir / f"{kind}.log", "w")
-        self.proc = subprocess.Popen(SERVERS[kind](self.port), cwd=ROOT, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            SERVERS[kind](self.port), cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         deadline = time.monotonic() + 90
         while True:
             if self.proc.poll() is not None:
@@ -114,8 +138,16 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _client(port: int, method: str, path: str, body: Optional[bytes], keep_alive: bool,
-            start: threading.Barrier, deadline: list[float], tally: Tally) -> None:
+def _client(
+    port: int,
+    method: str,
+    path: str,
+    body: Optional[bytes],
+    keep_alive: bool,
+    start: threading.Barrier,
+    deadline: list[float],
+    tally: Tally,
+) -> None:
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if not keep_alive:
         headers["Connection"] = "close"
@@ -181,8 +213,12 @@ def run_cell(port: int, workload: str, clients: int, seconds: float) -> dict:
     tally = Tally()
     start = threading.Barrier(clients + 1)
     deadline = [float("inf")]
-    threads = [threading.Thread(target=_client, args=(port, method, path, data, keep_alive, start, deadline, tally),
-                                daemon=True) for _ in range(clients)]
+    threads = [
+        threading.Thread(
+            target=_client, args=(port, method, path, data, keep_alive, start, deadline, tally), daemon=True
+        )
+        for _ in range(clients)
+    ]
     for t in threads:
         t.start()
     deadline[0] = time.perf_counter() + seconds
@@ -192,12 +228,19 @@ def run_cell(port: int, workload: str, clients: int, seconds: float) -> dict:
         t.join()
     elapsed = time.perf_counter() - t0
     ok = len(tally.latencies)
-    return {"workload": workload, "clients": clients, "seconds": round(elapsed, 2), "ok": ok,
-            "throughput_rps": round(ok / elapsed, 1),
-            "p50_ms": round(statistics.median(tally.latencies) * 1000, 1) if ok else "",
-            "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1) if ok else "",
-            "errors": tally.errors, "resets": tally.resets, "timeouts": tally.timeouts,
-            "statuses": " ".join(f"{k}:{v}" for k, v in sorted(tally.statuses.items()))}
+    return {
+        "workload": workload,
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "ok": ok,
+        "throughput_rps": round(ok / elapsed, 1),
+        "p50_ms": round(statistics.median(tally.latencies) * 1000, 1) if ok else "",
+        "p99_ms": round(percentile(tally.latencies, 0.99) * 1000, 1) if ok else "",
+        "errors": tally.errors,
+        "resets": tally.resets,
+        "timeouts": tally.timeouts,
+        "statuses": " ".join(f"{k}:{v}" for k, v in sorted(tally.statuses.items())),
+    }
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -205,8 +248,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per cell (default 3)")
     parser.add_argument("--clients", default="1,8,32,64")
     parser.add_argument("--servers", default=",".join(SERVERS))
-    parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help="comma list of: " + ", ".join(WORKLOADS))
+    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="comma list of: " + ", ".join(WORKLOADS))
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",")]
@@ -251,9 +293,11 @@ def report(rows: list[dict], args: argparse.Namespace, argv: Optional[list[str]]
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in sorted(rows, key=lambda r: (list(WORKLOADS).index(r["workload"]), r["clients"], r["server"])):
-        lines.append(f"| {r['workload']} | {r['clients']} | {r['server']} | {r['throughput_rps']} | "
-                     f"{r['p50_ms']} | {r['p99_ms']} | {r['errors']} | {r['resets']} | {r['timeouts']} | "
-                     f"{r['seconds']} |")
+        lines.append(
+            f"| {r['workload']} | {r['clients']} | {r['server']} | {r['throughput_rps']} | "
+            f"{r['p50_ms']} | {r['p99_ms']} | {r['errors']} | {r['resets']} | {r['timeouts']} | "
+            f"{r['seconds']} |"
+        )
     return "\n".join(lines) + "\n"
 
 

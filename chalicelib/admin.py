@@ -8,6 +8,7 @@
 
 Reads the same settings as the service (YUEYOU_* environment variables).
 """
+
 from __future__ import annotations
 
 import argparse

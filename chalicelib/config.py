@@ -1,8 +1,10 @@
 """Settings of one stage, read once from the environment Chalice sets."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Settings:
     anonymous_rate_per_minute: int = 10
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
         return cls(
             stage=env.get("YUEYOU_STAGE", "dev"),
             store=env.get("YUEYOU_STORE", "sqlite"),
@@ -55,8 +57,7 @@ class Settings:
             default_lodging=env.get("YUEYOU_DEFAULT_LODGING", "shaoxing-xianheng-hotel"),
             osrm_url=env.get("YUEYOU_OSRM_URL") or None,
             public_base_url=env.get("YUEYOU_PUBLIC_BASE_URL") or None,
-            allowed_hosts=tuple(h.strip().lower() for h in env.get("YUEYOU_ALLOWED_HOSTS", "").split(",")
-                                if h.strip()),
+            allowed_hosts=tuple(h.strip().lower() for h in env.get("YUEYOU_ALLOWED_HOSTS", "").split(",") if h.strip()),
             batch_queue_url=env.get("YUEYOU_BATCH_QUEUE_URL") or None,
             batch_workers=int(env.get("YUEYOU_BATCH_WORKERS", "2")),
             request_deadline_s=float(env.get("YUEYOU_REQUEST_DEADLINE_S", "30")),

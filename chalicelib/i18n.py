@@ -1,8 +1,10 @@
 """Bilingual text: every user-facing string exists in zh and en."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -34,10 +36,10 @@ class Text:
         return {"zh": self.zh, "en": self.en}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Text":
+    def from_json(cls, data: Mapping[str, Any]) -> Text:
         if not isinstance(data, Mapping):
             raise ValueError("text must be an object with 'zh' and 'en'")
         return cls(zh=data.get("zh", ""), en=data.get("en", ""))
 
-    def format(self, **kwargs: Any) -> "Text":
+    def format(self, **kwargs: Any) -> Text:
         return Text(self.zh.format(**kwargs), self.en.format(**kwargs))

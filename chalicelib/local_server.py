@@ -22,6 +22,7 @@ builds them); only the HTTP layer differs:
 
     python -m chalicelib.local_server --host 127.0.0.1 --port 8000 --stage dev
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,7 +74,7 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
             size = int(length)
         except ValueError:
             self.close_connection = True
-            raise _BadRequest("bad Content-Length")
+            raise _BadRequest("bad Content-Length") from None
         if size < 0:
             self.close_connection = True
             raise _BadRequest("bad Content-Length")
@@ -91,7 +92,7 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
                 size = int(line.split(b";")[0].strip(), 16)
             except ValueError:
                 self.close_connection = True
-                raise _BadRequest("bad chunk size")
+                raise _BadRequest("bad chunk size") from None
             if size == 0:
                 while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
@@ -107,13 +108,13 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
         except _BadRequest as error:
-            self._error(400, "bad_request", Text(f"无法读取请求：{error}", f"the request cannot be read: {error}"),
-                        "body")
+            self._error(
+                400, "bad_request", Text(f"无法读取请求：{error}", f"the request cannot be read: {error}"), "body"
+            )
             return
         headers = dict(self.headers)
         try:
-            response = self.gateway.handle_request(method=self.command, path=self.path,
-                                                   headers=headers, body=body)
+            response = self.gateway.handle_request(method=self.command, path=self.path, headers=headers, body=body)
         except LocalGatewayException as error:
             if error.CODE == 403 and b"Missing Authentication Token" in (error.body or b""):
                 # No route matched: chalice local cannot match /{proxy+}.
@@ -141,8 +142,9 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         accept = (self.headers.get("accept-language", "") if self.headers else "").lower()
         lang = "en" if accept.startswith("en") else "zh"
         body = YueyouError(code, message, field=field, status=status).to_json(lang)
-        self._respond(status, {"Content-Type": "application/json; charset=utf-8"},
-                      json.dumps(body, ensure_ascii=False).encode())
+        self._respond(
+            status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body, ensure_ascii=False).encode()
+        )
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         """What ``BaseHTTPRequestHandler`` refuses itself (414 URI too long, a
@@ -156,8 +158,12 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
             self.request_version = "HTTP/1.1"
         field = "url" if code == 414 else None
         text = message or "bad request"
-        self._error(code, {414: "uri_too_long", 501: "not_implemented"}.get(code, "bad_request"),
-                    Text(f"无法处理的请求：{text}", f"the request cannot be handled: {text}"), field)
+        self._error(
+            code,
+            {414: "uri_too_long", 501: "not_implemented"}.get(code, "bad_request"),
+            Text(f"无法处理的请求：{text}", f"the request cannot be handled: {text}"),
+            field,
+        )
 
     def _respond(self, status: int, headers: dict[str, Any], body: Optional[Any]) -> None:
         """Status line, headers and body in one write, Content-Length always set."""
@@ -179,15 +185,14 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         if self.close_connection:
             self.send_header("Connection", "close")
-        elif self.request_version == "HTTP/1.0" and \
-                self.headers.get("connection", "").lower() == "keep-alive":
+        elif self.request_version == "HTTP/1.0" and self.headers.get("connection", "").lower() == "keep-alive":
             self.send_header("Connection", "keep-alive")
         self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
             self._headers_buffer.append(data)
         self.flush_headers()  # one sendall: never headers and body in two segments
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -205,8 +210,9 @@ class LoadServer(ThreadingMixIn, HTTPServer):
     allow_reuse_address = True
 
 
-def create_server(host: str, port: int, stage: str = "dev", project_dir: Optional[str] = None,
-                  quiet: bool = False) -> LoadServer:
+def create_server(
+    host: str, port: int, stage: str = "dev", project_dir: Optional[str] = None, quiet: bool = False
+) -> LoadServer:
     """The app of ``project_dir`` with the stage's config, as ``chalice local`` loads it."""
     from chalice.cli import factory as cli_factory
     from chalice.deploy.validate import validate_routes
@@ -238,8 +244,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--stage", default="dev")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="plan-solving processes (default: one per core; 0 = solve in the request thread)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="plan-solving processes (default: one per core; 0 = solve in the request thread)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no access log")
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")

@@ -31,6 +31,7 @@ input gives the same zip. Writes ``dist/package-report.json`` with sizes.
 
 Usage: ``python3.12 deploy/slim.py dist [--keep-pandas] [--no-bytecode]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,20 +53,23 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Imports that need pandas at run time (OR-Tools' own uses, plus a direct one).
 NEEDS_PANDAS = re.compile(
     r"^\s*(?:import|from)\s+(?:pandas\b|ortools\.sat\b|ortools\.math_opt\b"
-    r"|ortools\.linear_solver\.python\.model_builder\b)", re.MULTILINE)
+    r"|ortools\.linear_solver\.python\.model_builder\b)",
+    re.MULTILINE,
+)
 
 
 def layer_drop(name: str, keep_pandas: bool) -> str | None:
     """Why a layer entry is dropped, or None to keep it."""
     if not name.startswith(SITE):
         return None
-    rel = PurePosixPath(name[len(SITE):])
+    rel = PurePosixPath(name[len(SITE) :])
     parts = rel.parts
     if not parts:
         return None
     top = parts[0]
-    if not keep_pandas and (top == "pandas" or top == "pandas.libs"
-                            or (top.startswith("pandas-") and top.endswith(".dist-info"))):
+    if not keep_pandas and (
+        top == "pandas" or top == "pandas.libs" or (top.startswith("pandas-") and top.endswith(".dist-info"))
+    ):
         return "pandas"
     if "__pycache__" in parts or rel.suffix == ".pyc":
         return "pycache"
@@ -116,11 +120,14 @@ def rebuild(src: Path, drop, bytecode: bool, mount: str) -> dict:
         compile_failures = 0
         if bytecode:
             ok = compileall.compile_dir(
-                str(root), quiet=2, workers=0, ddir=mount,
-                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+                str(root),
+                quiet=2,
+                workers=0,
+                ddir=mount,
+                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+            )
             if not ok:  # a few vendored files may not be valid 3.12 (never imported)
-                compile_failures = sum(1 for p in root.rglob("*.py")
-                                       if not _pyc_for(p).exists())
+                compile_failures = sum(1 for p in root.rglob("*.py") if not _pyc_for(p).exists())
         out = src.with_suffix(".zip.tmp")
         files = sorted(p for p in root.rglob("*") if p.is_file())
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
@@ -133,21 +140,23 @@ def rebuild(src: Path, drop, bytecode: bool, mount: str) -> dict:
                 with open(path, "rb") as fin, zf.open(info, "w") as fout:
                     shutil.copyfileobj(fin, fout, 1 << 20)
         os.replace(out, src)
-    return {"removed_files": removed, "removed_bytes": removed_bytes,
-            "bytecode_compile_failures": compile_failures}
+    return {"removed_files": removed, "removed_bytes": removed_bytes, "bytecode_compile_failures": compile_failures}
 
 
 def _pyc_for(path: Path) -> Path:
     from importlib.util import cache_from_source
+
     return Path(cache_from_source(str(path)))
 
 
 def sizes(path: Path) -> dict:
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
-        return {"zip_bytes": path.stat().st_size,
-                "unzipped_bytes": sum(i.file_size for i in infos),
-                "files": sum(1 for i in infos if not i.is_dir())}
+        return {
+            "zip_bytes": path.stat().st_size,
+            "unzipped_bytes": sum(i.file_size for i in infos),
+            "files": sum(1 for i in infos if not i.is_dir()),
+        }
 
 
 def mb(n: int) -> str:
@@ -161,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-bytecode", action="store_true")
     args = parser.parse_args(argv)
     if sys.version_info[:2] != (3, 12):
-        print(f"slim.py must run under Python 3.12 (Lambda runtime), not {sys.version.split()[0]}",
-              file=sys.stderr)
+        print(f"slim.py must run under Python 3.12 (Lambda runtime), not {sys.version.split()[0]}", file=sys.stderr)
         return 2
     dist: Path = args.dist
     function_zip = dist / "deployment.zip"
@@ -174,19 +182,24 @@ def main(argv: list[str] | None = None) -> int:
     keep_pandas = args.keep_pandas
     hits = function_needs_pandas(function_zip)
     if hits and not keep_pandas:
-        print("slim: keeping pandas, the app imports something that needs it:\n  "
-              + "\n  ".join(hits), file=sys.stderr)
+        print("slim: keeping pandas, the app imports something that needs it:\n  " + "\n  ".join(hits), file=sys.stderr)
         keep_pandas = True
 
-    report: dict = {"limit_bytes": LAMBDA_UNZIPPED_LIMIT, "pandas_stripped": not keep_pandas,
-                    "bytecode": not args.no_bytecode, "zips": {}}
+    report: dict = {
+        "limit_bytes": LAMBDA_UNZIPPED_LIMIT,
+        "pandas_stripped": not keep_pandas,
+        "bytecode": not args.no_bytecode,
+        "zips": {},
+    }
     before = {p.name: sizes(p) for p in [function_zip, *layer_zips]}
     for layer in layer_zips:
-        report["zips"][layer.name] = rebuild(layer, lambda n: layer_drop(n, keep_pandas),
-                                             not args.no_bytecode, "/opt")
+        report["zips"][layer.name] = rebuild(layer, lambda n: layer_drop(n, keep_pandas), not args.no_bytecode, "/opt")
     report["zips"][function_zip.name] = rebuild(
-        function_zip, lambda n: "pycache" if "__pycache__/" in n or n.endswith(".pyc") else None,
-        not args.no_bytecode, "/var/task")
+        function_zip,
+        lambda n: "pycache" if "__pycache__/" in n or n.endswith(".pyc") else None,
+        not args.no_bytecode,
+        "/var/task",
+    )
 
     total = 0
     print("package sizes (Lambda limit: function + layers unzipped <= 250 MB):")
@@ -194,12 +207,16 @@ def main(argv: list[str] | None = None) -> int:
         after = sizes(path)
         report["zips"][path.name].update(before=before[path.name], after=after)
         total += after["unzipped_bytes"]
-        print(f"  {path.name:28s} zip {mb(after['zip_bytes']):>9s}  unzipped "
-              f"{mb(after['unzipped_bytes']):>9s}  (before: zip {mb(before[path.name]['zip_bytes'])},"
-              f" unzipped {mb(before[path.name]['unzipped_bytes'])})")
+        print(
+            f"  {path.name:28s} zip {mb(after['zip_bytes']):>9s}  unzipped "
+            f"{mb(after['unzipped_bytes']):>9s}  (before: zip {mb(before[path.name]['zip_bytes'])},"
+            f" unzipped {mb(before[path.name]['unzipped_bytes'])})"
+        )
     report["total_unzipped_bytes"] = total
-    print(f"  {'total unzipped':28s} {mb(total):>23s}  of {mb(LAMBDA_UNZIPPED_LIMIT)}"
-          f"  (pandas {'stripped' if not keep_pandas else 'kept'})")
+    print(
+        f"  {'total unzipped':28s} {mb(total):>23s}  of {mb(LAMBDA_UNZIPPED_LIMIT)}"
+        f"  (pandas {'stripped' if not keep_pandas else 'kept'})"
+    )
     (dist / "package-report.json").write_text(json.dumps(report, indent=2) + "\n")
     if total >= LAMBDA_UNZIPPED_LIMIT:
         print("slim: over Lambda's 250 MB unzipped limit", file=sys.stderr)

@@ -14,6 +14,7 @@ function dir, ``/opt/python``, ``/opt/python/lib/python3.12/site-packages``.
 ``PYTHONDONTWRITEBYTECODE=1`` because Lambda cannot write next to the code
 either, so every run is a cold import with only the shipped bytecode.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,22 +61,25 @@ class SmokeResult:
     def summary(self) -> str:
         r = self.result
         plan = r.get("plan", {})
-        return (f"smoke: {'OK' if self.ok else 'FAILED'}; unzipped function+layers "
-                f"{self.unzipped_bytes / 2**20:.1f} MB; cold `import app` {r.get('import_app_s')} s; "
-                f"POST /v1/itineraries -> {plan.get('status')} in {plan.get('seconds')} s "
-                f"({plan.get('visits')} visits, {plan.get('stops')} stops); "
-                f"GET /v1/pois -> {r.get('pois', {}).get('status')}; "
-                f"card.pdf -> {r.get('card_pdf', {}).get('status')} "
-                f"({r.get('card_pdf', {}).get('bytes')} bytes, {r.get('card_pdf', {}).get('seconds')} s); "
-                f"ingest_feeds handler {r.get('ingest_feeds', {}).get('seconds')} s; "
-                f"imported by `import app`: {r.get('imported_by_import_app')}; "
-                f"after requests: {r.get('imported_after_requests')}; "
-                f"total {self.unpack_s + self.venv_s + self.run_s:.1f} s "
-                f"(unpack {self.unpack_s:.1f}, venv {self.venv_s:.1f}, run {self.run_s:.1f})")
+        return (
+            f"smoke: {'OK' if self.ok else 'FAILED'}; unzipped function+layers "
+            f"{self.unzipped_bytes / 2**20:.1f} MB; cold `import app` {r.get('import_app_s')} s; "
+            f"POST /v1/itineraries -> {plan.get('status')} in {plan.get('seconds')} s "
+            f"({plan.get('visits')} visits, {plan.get('stops')} stops); "
+            f"GET /v1/pois -> {r.get('pois', {}).get('status')}; "
+            f"card.pdf -> {r.get('card_pdf', {}).get('status')} "
+            f"({r.get('card_pdf', {}).get('bytes')} bytes, {r.get('card_pdf', {}).get('seconds')} s); "
+            f"ingest_feeds handler {r.get('ingest_feeds', {}).get('seconds')} s; "
+            f"imported by `import app`: {r.get('imported_by_import_app')}; "
+            f"after requests: {r.get('imported_after_requests')}; "
+            f"total {self.unpack_s + self.venv_s + self.run_s:.1f} s "
+            f"(unpack {self.unpack_s:.1f}, venv {self.venv_s:.1f}, run {self.run_s:.1f})"
+        )
 
 
-def run(dist: Path, workdir: Optional[Path] = None, python312: Optional[str] = None,
-        timeout: float = 300) -> SmokeResult:
+def run(
+    dist: Path, workdir: Optional[Path] = None, python312: Optional[str] = None, timeout: float = 300
+) -> SmokeResult:
     dist = dist.resolve()
     python312 = python312 or find_python312()
     owned = workdir is None
@@ -92,24 +96,26 @@ def run(dist: Path, workdir: Optional[Path] = None, python312: Optional[str] = N
 
         started = time.perf_counter()
         venv = base / "venv"
-        subprocess.run([python312, "-m", "venv", "--without-pip", str(venv)], check=True,
-                       env=_clean_env())
+        subprocess.run([python312, "-m", "venv", "--without-pip", str(venv)], check=True, env=_clean_env())
         venv_python = venv / "bin" / "python"
         venv_s = time.perf_counter() - started
 
         env = _clean_env()
         env.update(template_env(dist))
-        env.update({
-            "PYTHONPATH": os.pathsep.join([str(task), str(opt / "python"),
-                                           str(opt / "python/lib/python3.12/site-packages")]),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "YUEYOU_STORE": "sqlite",
-            "YUEYOU_SQLITE_PATH": str(base / "tmp" / "yueyou.db"),
-            "AWS_DEFAULT_REGION": "ap-southeast-1",
-            "AWS_REGION": "ap-southeast-1",
-            "AWS_LAMBDA_FUNCTION_NAME": "yueyou-prod-APIHandler",
-            "LAMBDA_TASK_ROOT": str(task),
-        })
+        env.update(
+            {
+                "PYTHONPATH": os.pathsep.join(
+                    [str(task), str(opt / "python"), str(opt / "python/lib/python3.12/site-packages")]
+                ),
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "YUEYOU_STORE": "sqlite",
+                "YUEYOU_SQLITE_PATH": str(base / "tmp" / "yueyou.db"),
+                "AWS_DEFAULT_REGION": "ap-southeast-1",
+                "AWS_REGION": "ap-southeast-1",
+                "AWS_LAMBDA_FUNCTION_NAME": "yueyou-prod-APIHandler",
+                "LAMBDA_TASK_ROOT": str(task),
+            }
+        )
         (base / "tmp").mkdir(exist_ok=True)
         # A copy outside the repository: the script's dir lands on sys.path[0].
         (base / "runner").mkdir(exist_ok=True)
@@ -117,16 +123,18 @@ def run(dist: Path, workdir: Optional[Path] = None, python312: Optional[str] = N
         script.write_bytes((DEPLOY / "smoke_lambda.py").read_bytes())
         started = time.perf_counter()
         # cwd = the function dir, as on Lambda; the script itself is not on the path.
-        proc = subprocess.run([str(venv_python), "-s", str(script)],
-                              cwd=task, env=env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [str(venv_python), "-s", str(script)], cwd=task, env=env, capture_output=True, text=True, timeout=timeout
+        )
         run_s = time.perf_counter() - started
         result: dict[str, Any] = {}
         for line in proc.stdout.splitlines():
             if line.startswith("SMOKE_RESULT "):
-                result = json.loads(line[len("SMOKE_RESULT "):])
+                result = json.loads(line[len("SMOKE_RESULT ") :])
         ok = proc.returncode == 0 and bool(result.get("ok"))
-        return SmokeResult(ok, result, unzipped, unpack_s, venv_s, run_s,
-                           proc.stdout, proc.stderr, [p.name for p in layers])
+        return SmokeResult(
+            ok, result, unzipped, unpack_s, venv_s, run_s, proc.stdout, proc.stderr, [p.name for p in layers]
+        )
     finally:
         if tmp:
             tmp.cleanup()
@@ -140,8 +148,7 @@ def _unzip(path: Path, target: Path) -> int:
 
 def _clean_env() -> dict[str, str]:
     """Nothing from the caller's Python setup (PYTHON*, VIRTUAL_ENV, PYENV_*) leaks in."""
-    keep = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-            "TZ": "UTC"}
+    keep = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
     if "HOME" in os.environ:
         keep["HOME"] = os.environ["HOME"]
     return keep

@@ -15,6 +15,7 @@ def catalog():
 @pytest.fixture(scope="session")
 def moto_endpoint():
     from tests.support.moto_server import moto_server
+
     with moto_server() as endpoint:
         yield endpoint
 
@@ -22,12 +23,14 @@ def moto_endpoint():
 @pytest.fixture(scope="session")
 def dynamo_client(moto_endpoint):
     from tests.support.moto_server import dynamodb_client
+
     return dynamodb_client(moto_endpoint)
 
 
 @pytest.fixture()
 def dynamo_table(dynamo_client):
     from chalicelib.store.dynamodb import create_table
+
     name = f"yueyou-test-{uuid.uuid4().hex[:12]}"
     create_table(dynamo_client, name)
     yield name
@@ -39,7 +42,8 @@ def store(request, tmp_path):
     """The same test on the embedded store and on DynamoDB (moto server over HTTP)."""
     if request.param == "sqlite":
         from chalicelib.store.sqlite import SqliteStore
+
         return SqliteStore(tmp_path / "store.db")
     from chalicelib.store.dynamodb import DynamoStore
-    return DynamoStore(request.getfixturevalue("dynamo_table"),
-                       request.getfixturevalue("dynamo_client"))
+
+    return DynamoStore(request.getfixturevalue("dynamo_table"), request.getfixturevalue("dynamo_client"))

@@ -15,6 +15,7 @@ Writes ``guide_bench.csv`` (one row per scenario) and ``guide_bench.md`` (faults
 by kind x scenario, totals, medians). ``--baseline`` adds the interest score of a
 previous run's CSV and the ratio now / then.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,15 +41,27 @@ from .scenarios import SCENARIOS
 
 MATCH_UNITS = 0.8  # interest score of an attended match
 SHORT = {  # column labels of the markdown fault table
-    "order_waste": "order", "backtrack": "back", "route_stop_missing": "route miss", "short_motor_leg": "short leg",
-    "meal_wait": "meal wait", "wait": "wait", "meal_repeat": "meal rep", "meal_no_food": "no food",
-    "meal_detour": "meal detour", "dark_outdoor": "dark", "travel_share": "travel share", "nested_visit": "nested",
-    "split_area": "split area", "signature_missing": "signature", "silent_wish": "silent wish",
+    "order_waste": "order",
+    "backtrack": "back",
+    "route_stop_missing": "route miss",
+    "short_motor_leg": "short leg",
+    "meal_wait": "meal wait",
+    "wait": "wait",
+    "meal_repeat": "meal rep",
+    "meal_no_food": "no food",
+    "meal_detour": "meal detour",
+    "dark_outdoor": "dark",
+    "travel_share": "travel share",
+    "nested_visit": "nested",
+    "split_area": "split area",
+    "signature_missing": "signature",
+    "silent_wish": "silent wish",
 }
 
 
 def _minutes(a: str, b: str) -> int:
     from datetime import datetime
+
     return int((datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() // 60)
 
 
@@ -69,22 +82,35 @@ def measure(result: dict[str, Any], problem: Any, catalog: Any) -> dict[str, Any
                 interest += MATCH_UNITS
                 matches += 1
                 visiting += _minutes(stop["start"], stop["end"])
-    return {"interest_score": round(interest, 3), "visits": visits, "matches": matches, "travel_minutes": travel,
-            "visiting_minutes": visiting, "travel_share": round(travel / visiting, 3) if visiting else None}
+    return {
+        "interest_score": round(interest, 3),
+        "visits": visits,
+        "matches": matches,
+        "travel_minutes": travel,
+        "visiting_minutes": visiting,
+        "travel_share": round(travel / visiting, 3) if visiting else None,
+    }
 
 
 def signature(result: dict[str, Any]) -> str:
-    return json.dumps([[(s["type"], s.get("poi_id"), s.get("event_id"), s["start"]) for s in d["stops"]]
-                       for d in result["days"]])
+    return json.dumps(
+        [[(s["type"], s.get("poi_id"), s.get("event_id"), s["start"]) for s in d["stops"]] for d in result["days"]]
+    )
 
 
-def run_scenario(name: str, data: dict[str, Any], catalog: Any, reps: int,
-                 saved: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], Any]:
+def run_scenario(
+    name: str, data: dict[str, Any], catalog: Any, reps: int, saved: Optional[dict[str, Any]] = None
+) -> tuple[dict[str, Any], Any]:
     """Plan (``reps`` times, timed) and review one scenario; with ``saved`` (a plan
     from ``--save-plans``) only review that plan, against the current catalog."""
     data = {"lang": "en", **data}
-    row: dict[str, Any] = {"scenario": name, "days": data.get("days", 1), "mode": data.get("mode", "transit"),
-                           "pace": data.get("pace", "normal"), "route": data.get("route") or ""}
+    row: dict[str, Any] = {
+        "scenario": name,
+        "days": data.get("days", 1),
+        "mode": data.get("mode", "transit"),
+        "pace": data.get("pace", "normal"),
+        "route": data.get("route") or "",
+    }
     timings, plans, first = [], set(), saved
     try:
         for _ in range(0 if saved is not None else reps):
@@ -106,10 +132,16 @@ def run_scenario(name: str, data: dict[str, Any], catalog: Any, reps: int,
     counts = {code: 0 for code in CODES}
     for fault in faults:
         counts[fault.code] = counts.get(fault.code, 0) + 1
-    row.update(status=first["status"], faults_total=len(faults), **{f"f_{c}": n for c, n in counts.items()},
-               score=first["totals"]["score"], **measure(first, problem, catalog),
-               engine_ms_median=round(statistics.median(timings), 1) if timings else None,
-               review_ms=round(review_ms, 1), identical_plans=len(plans) == 1 if timings else None)
+    row.update(
+        status=first["status"],
+        faults_total=len(faults),
+        **{f"f_{c}": n for c, n in counts.items()},
+        score=first["totals"]["score"],
+        **measure(first, problem, catalog),
+        engine_ms_median=round(statistics.median(timings), 1) if timings else None,
+        review_ms=round(review_ms, 1),
+        identical_plans=len(plans) == 1 if timings else None,
+    )
     own = first.get("review")  # the engine may report its own review later: recorded, never trusted
     if own is not None:
         row["engine_review_faults"] = len(own) if isinstance(own, list) else len(own.get("faults", []))
@@ -125,10 +157,12 @@ def load_baseline(path: Path) -> dict[str, dict[str, str]]:
 def _commit() -> str:
     try:
         here = Path(__file__).resolve().parent
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=here, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "chalicelib"], capture_output=True,
-                               text=True, cwd=here, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=here, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "chalicelib"], capture_output=True, text=True, cwd=here, check=True
+        ).stdout.strip()
         return head + (" with uncommitted engine changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
@@ -146,11 +180,14 @@ def markdown(rows: list[dict[str, Any]], reps: int, baseline: Optional[Path], ar
     ok = [r for r in rows if r.get("faults_total") is not None]
     codes = [c for c in CODES]
     lines = [
-        "# Guide benchmark (`python -m benchmarks.guide`)", "",
+        "# Guide benchmark (`python -m benchmarks.guide`)",
+        "",
         f"Engine commit {_commit()}; machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; {reps} run(s) per scenario; geodesic travel times; default settings.",
-        f"Reproduce: `python -m benchmarks.guide {' '.join(argv)}`".rstrip() + " (or `make bench-guide`).", "",
-        "Faults found by the guide review (`chalicelib/planning/review.py`), by kind and scenario:", "",
+        f"Reproduce: `python -m benchmarks.guide {' '.join(argv)}`".rstrip() + " (or `make bench-guide`).",
+        "",
+        "Faults found by the guide review (`chalicelib/planning/review.py`), by kind and scenario:",
+        "",
         "| scenario | " + " | ".join(SHORT[c] for c in codes) + " | total |",
         "| --- | " + " | ".join("---" for _ in codes) + " | --- |",
     ]
@@ -158,14 +195,40 @@ def markdown(rows: list[dict[str, Any]], reps: int, baseline: Optional[Path], ar
         if r.get("faults_total") is None:
             lines.append(f"| {r['scenario']} | " + " | ".join("" for _ in codes) + f" | {r['status']} |")
             continue
-        lines.append(f"| {r['scenario']} | " + " | ".join(str(r[f'f_{c}'] or "") for c in codes)
-                     + f" | {r['faults_total']} |")
-    lines.append("| **total** | " + " | ".join(f"**{sum(r[f'f_{c}'] for r in ok)}**" for c in codes)
-                 + f" | **{sum(r['faults_total'] for r in ok)}** |")
-    head = ["scenario", "status", "engine score", "interest score", "visits", "matches", "travel min",
-            "visiting min", "travel share", "engine median ms", "identical"]
-    keys = ["scenario", "status", "score", "interest_score", "visits", "matches", "travel_minutes",
-            "visiting_minutes", "travel_share", "engine_ms_median", "identical_plans"]
+        lines.append(
+            f"| {r['scenario']} | " + " | ".join(str(r[f'f_{c}'] or "") for c in codes) + f" | {r['faults_total']} |"
+        )
+    lines.append(
+        "| **total** | "
+        + " | ".join(f"**{sum(r[f'f_{c}'] for r in ok)}**" for c in codes)
+        + f" | **{sum(r['faults_total'] for r in ok)}** |"
+    )
+    head = [
+        "scenario",
+        "status",
+        "engine score",
+        "interest score",
+        "visits",
+        "matches",
+        "travel min",
+        "visiting min",
+        "travel share",
+        "engine median ms",
+        "identical",
+    ]
+    keys = [
+        "scenario",
+        "status",
+        "score",
+        "interest_score",
+        "visits",
+        "matches",
+        "travel_minutes",
+        "visiting_minutes",
+        "travel_share",
+        "engine_ms_median",
+        "identical_plans",
+    ]
     if baseline is not None:
         head += ["baseline interest", "interest ratio"]
         keys += ["baseline_interest_score", "interest_ratio"]
@@ -176,15 +239,31 @@ def markdown(rows: list[dict[str, Any]], reps: int, baseline: Optional[Path], ar
     def med(key: str) -> str:
         values = [r[key] for r in ok if isinstance(r.get(key), (int, float)) and not isinstance(r.get(key), bool)]
         return f"{statistics.median(values):g}" if values else "-"
-    medians = ["**median**", "", med("score"), med("interest_score"), med("visits"), med("matches"),
-               med("travel_minutes"), med("visiting_minutes"), med("travel_share"), med("engine_ms_median"),
-               f"{sum(1 for r in ok if r['identical_plans'])}/{len(ok)}" if any(r.get("identical_plans") is not None
-                                                                              for r in ok) else "-"]
+
+    medians = [
+        "**median**",
+        "",
+        med("score"),
+        med("interest_score"),
+        med("visits"),
+        med("matches"),
+        med("travel_minutes"),
+        med("visiting_minutes"),
+        med("travel_share"),
+        med("engine_ms_median"),
+        f"{sum(1 for r in ok if r['identical_plans'])}/{len(ok)}"
+        if any(r.get("identical_plans") is not None for r in ok)
+        else "-",
+    ]
     if baseline is not None:
         medians += [med("baseline_interest_score"), med("interest_ratio")]
     lines.append("| " + " | ".join(medians) + " |")
-    lines += ["", f"Scenarios: {len(rows)}; faults in total: {sum(r['faults_total'] for r in ok)}; "
-              f"scenarios without any fault: {sum(1 for r in ok if r['faults_total'] == 0)}.", ""]
+    lines += [
+        "",
+        f"Scenarios: {len(rows)}; faults in total: {sum(r['faults_total'] for r in ok)}; "
+        f"scenarios without any fault: {sum(1 for r in ok if r['faults_total'] == 0)}.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -195,8 +274,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--baseline", type=Path, default=None, help="a previous guide_bench.csv to compare with")
     parser.add_argument("--only", nargs="*", default=None, help="scenario names (default: all)")
     parser.add_argument("--save-plans", type=Path, default=None, help="write every first plan to this JSON file")
-    parser.add_argument("--review-plans", type=Path, default=None,
-                        help="no engine: review the plans of a --save-plans file with the current catalog")
+    parser.add_argument(
+        "--review-plans",
+        type=Path,
+        default=None,
+        help="no engine: review the plans of a --save-plans file with the current catalog",
+    )
     args = parser.parse_args(argv)
     catalog = bundle.load()
     base = load_baseline(args.baseline) if args.baseline else None
@@ -212,13 +295,19 @@ def main(argv: Optional[list[str]] = None) -> int:
             then = base.get(name, {}).get("interest_score")
             row["baseline_interest_score"] = float(then) if then not in (None, "") else None
             now = row.get("interest_score")
-            row["interest_ratio"] = round(now / row["baseline_interest_score"], 3) \
-                if now is not None and row["baseline_interest_score"] else None
+            row["interest_ratio"] = (
+                round(now / row["baseline_interest_score"], 3)
+                if now is not None and row["baseline_interest_score"]
+                else None
+            )
         rows.append(row)
         if result is not None:
             plans[name] = result
-        print(f"{name}: {row.get('status')}, {row.get('faults_total')} faults, interest "
-              f"{row.get('interest_score')}, {row.get('engine_ms_median')} ms", flush=True)
+        print(
+            f"{name}: {row.get('status')}, {row.get('faults_total')} faults, interest "
+            f"{row.get('interest_score')}, {row.get('engine_ms_median')} ms",
+            flush=True,
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     fields: list[str] = []
     for r in rows:

@@ -20,6 +20,7 @@ one list per non-empty tour, depot 0 at both ends; ``score`` is computed
 by the independent checker (0 and ``"feasible": false`` if it rejects).
 FILE is a path or an instance name of the bundled data (``c101``, ``pr01``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,14 +82,21 @@ def cmd_solve(args) -> int:
     inst = parse(path)
     run = RUNNERS[args.solver](inst, args.m, args.seconds, args.seed)
     result = checker.check(path, run.tours, args.m)
-    print(json.dumps({
-        "tours": [[0, *tour, 0] for tour in result.tours if tour],
-        "score": result.score if result.feasible else 0,
-        "feasible": result.feasible,
-        "errors": list(result.errors),
-        "instance": inst.name, "m": args.m, "solver": args.solver, "seconds": args.seconds,
-        "wall_s": round(run.wall_s, 3),
-    }))
+    print(
+        json.dumps(
+            {
+                "tours": [[0, *tour, 0] for tour in result.tours if tour],
+                "score": result.score if result.feasible else 0,
+                "feasible": result.feasible,
+                "errors": list(result.errors),
+                "instance": inst.name,
+                "m": args.m,
+                "solver": args.solver,
+                "seconds": args.seconds,
+                "wall_s": round(run.wall_s, 3),
+            }
+        )
+    )
     return 0 if result.feasible else 1
 
 

@@ -21,14 +21,16 @@ error. Rules checked:
 
 The score is the sum of the visited customers' scores.
 """
+
 from __future__ import annotations
 
 import decimal
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 _CTX = decimal.Context(prec=50)
 
@@ -38,7 +40,7 @@ class CheckResult:
     feasible: bool
     score: int
     errors: tuple[str, ...] = ()
-    travel: Decimal = Decimal(0)        # total rounded distance of all tours
+    travel: Decimal = Decimal(0)  # total rounded distance of all tours
     visited: int = 0
     tours: tuple[tuple[int, ...], ...] = field(default=(), repr=False)  # normalised (no depots)
 
@@ -64,8 +66,7 @@ def distance(a: tuple[Decimal, ...], b: tuple[Decimal, ...], decimals: int) -> D
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_FLOOR)
 
 
-def check(path: Path | str, tours: Sequence[Sequence[int]], m: int,
-          decimals: Optional[int] = None) -> CheckResult:
+def check(path: Path | str, tours: Sequence[Sequence[int]], m: int, decimals: Optional[int] = None) -> CheckResult:
     vertices = _read(str(path))
     decimals = rounding_for(path) if decimals is None else decimals
     errors: list[str] = []
@@ -108,5 +109,11 @@ def check(path: Path | str, tours: Sequence[Sequence[int]], m: int,
             errors.append(f"tour {t}: back at the depot at {back} after the budget {depot[5]}")
     if score != score.to_integral_value():
         errors.append(f"non-integer score {score}")
-    return CheckResult(feasible=not errors, score=int(score), errors=tuple(errors), travel=travel,
-                       visited=len(seen), tours=tuple(normalised))
+    return CheckResult(
+        feasible=not errors,
+        score=int(score),
+        errors=tuple(errors),
+        travel=travel,
+        visited=len(seen),
+        tours=tuple(normalised),
+    )

@@ -14,6 +14,7 @@ quantity is multiplied by ``scale`` = 10 or 100: the integer travel time
 rounded distance, with no floating-point error (computed with ``isqrt`` on
 the exact decimal coordinates).
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,8 @@ class Vertex:
     y: Decimal
     service: Decimal
     score: Decimal
-    ready: Decimal   # earliest start of service (O)
-    due: Decimal     # latest start of service (C); for the depot: the tour budget
+    ready: Decimal  # earliest start of service (O)
+    due: Decimal  # latest start of service (C); for the depot: the tour budget
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Instance:
 
     @property
     def scale(self) -> int:
-        return 10 ** self.decimals
+        return 10**self.decimals
 
     @property
     def tmax(self) -> Decimal:
@@ -71,13 +72,15 @@ class Instance:
         """``matrix[i][j] = floor(scale * euclid(i, j))``: travel on the integer axis."""
         places = max(_places(v.x) for v in self.vertices) if self.vertices else 0
         places = max(places, max(_places(v.y) for v in self.vertices))
-        unit = 10 ** places
+        unit = 10**places
         xs = [int(v.x * unit) for v in self.vertices]
         ys = [int(v.y * unit) for v in self.vertices]
         factor = self.scale * self.scale
         # floor(scale * sqrt(D) / unit) == isqrt(D * scale^2) // unit, D = squared integer distance.
-        return [[isqrt(((xi - xj) ** 2 + (yi - yj) ** 2) * factor) // unit for xj, yj in zip(xs, ys)]
-                for xi, yi in zip(xs, ys)]
+        return [
+            [isqrt(((xi - xj) ** 2 + (yi - yj) ** 2) * factor) // unit for xj, yj in zip(xs, ys)]
+            for xi, yi in zip(xs, ys)
+        ]
 
     # Integer (scaled) views used by every runner.
     @cached_property
@@ -125,12 +128,25 @@ def parse(path: Path | str, decimals: Optional[int] = None, set_name: str = "") 
         a = int(row[6])
         if len(row) != 9 + a:
             raise ValueError(f"{path}: vertex {expected}: {len(row)} fields, expected {9 + a}")
-        vertices.append(Vertex(x=Decimal(row[1]), y=Decimal(row[2]), service=Decimal(row[3]),
-                               score=Decimal(row[4]), ready=Decimal(row[-2]), due=Decimal(row[-1])))
+        vertices.append(
+            Vertex(
+                x=Decimal(row[1]),
+                y=Decimal(row[2]),
+                service=Decimal(row[3]),
+                score=Decimal(row[4]),
+                ready=Decimal(row[-2]),
+                due=Decimal(row[-1]),
+            )
+        )
     if not vertices or vertices[0].score != 0:
         raise ValueError(f"{path}: no depot line")
-    return Instance(name=path.stem, set=set_name or path.parent.name, path=path, vertices=tuple(vertices),
-                    decimals=decimals_for(path.name) if decimals is None else decimals)
+    return Instance(
+        name=path.stem,
+        set=set_name or path.parent.name,
+        path=path,
+        vertices=tuple(vertices),
+        decimals=decimals_for(path.name) if decimals is None else decimals,
+    )
 
 
 def instance_paths(sets=SETS, names=None) -> list[Path]:
@@ -152,7 +168,7 @@ def instance_paths(sets=SETS, names=None) -> list[Path]:
 def _natural(path: Path):
     stem = path.stem
     head = stem.rstrip("0123456789")
-    return head, int(stem[len(head):] or 0)
+    return head, int(stem[len(head) :] or 0)
 
 
 def load_bks(path: Path = DATA / "bks.csv") -> dict[tuple[str, int], int]:
@@ -163,5 +179,6 @@ def load_bks(path: Path = DATA / "bks.csv") -> dict[tuple[str, int], int]:
 def load_optimal_routes(path: Path = DATA / "optimal_routes_m1.csv") -> dict[str, tuple[int, list[int]]]:
     """instance -> (score, customer route without the depot) for proven-optimal m = 1 routes."""
     with open(path, newline="") as fh:
-        return {row["instance"]: (int(row["score"]), [int(v) for v in row["route"].split()])
-                for row in csv.DictReader(fh)}
+        return {
+            row["instance"]: (int(row["score"]), [int(v) for v in row["route"].split()]) for row in csv.DictReader(fh)
+        }

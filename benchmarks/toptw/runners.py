@@ -17,18 +17,20 @@ travel in every solver here (prizes scaled by ``prize_scale`` so that one
 point of score outweighs any possible travel: ``m * Tmax + 1`` on the
 integer axis; no tour can travel longer than its budget).
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable, Optional
+from typing import Optional
 
 from .instance import Instance
 
 # Python ints are fine for every solver: the largest prize is
 # 50 * (4 * 100000 + 1) ~ 2e7, objectives stay far below 2**62.
-ENGINE_SOLUTION_LIMIT = 10 ** 9  # the engine's deterministic move cap, disabled: the clock decides
+ENGINE_SOLUTION_LIMIT = 10**9  # the engine's deterministic move cap, disabled: the clock decides
 
 
 @dataclass
@@ -66,16 +68,15 @@ def run_engine(inst: Instance, m: int, seconds: float, seed: int = 0) -> Run:
     k = prize_scale(inst, m)
     nodes = [engine.Node()]
     for i in range(1, len(inst.vertices)):
-        nodes.append(engine.Node(service=inst.service[i], windows=((inst.ready[i], inst.due[i]),),
-                                 prize=inst.score[i] * k))
+        nodes.append(
+            engine.Node(service=inst.service[i], windows=((inst.ready[i], inst.due[i]),), prize=inst.score[i] * k)
+        )
     vehicles = [engine.Vehicle(start=0, end=0, window=(inst.ready[0], inst.due[0])) for _ in range(m)]
     model = engine.Model(nodes=nodes, vehicles=vehicles, matrices=[inst.matrix], travel_cost_weight=1)
-    solution = engine.solve(model, _remaining(started, seconds), seed=seed,
-                            solution_limit=ENGINE_SOLUTION_LIMIT)
+    solution = engine.solve(model, _remaining(started, seconds), seed=seed, solution_limit=ENGINE_SOLUTION_LIMIT)
     wall = time.perf_counter() - started
     tours = [[visit.node for visit in route.visits] for route in solution.routes]
-    return Run([t for t in tours if t], wall, solution.status, solution.objective,
-               {"engine_wall_ms": solution.wall_ms})
+    return Run([t for t in tours if t], wall, solution.status, solution.objective, {"engine_wall_ms": solution.wall_ms})
 
 
 # --------------------------------------------------------------------------- textbook
@@ -164,20 +165,36 @@ def run_vroom(inst: Instance, m: int, seconds: float, seed: int = 0) -> Run:
     problem = vroom.Input()
     problem.set_durations_matrix(profile="car", matrix_input=np.asarray(inst.matrix, dtype=np.uint32))
     for v in range(m):
-        problem.add_vehicle(vroom.Vehicle(id=v, start=0, end=0, profile="car",
-                                          time_window=vroom.TimeWindow(inst.ready[0], inst.due[0])))
-    problem.add_job([vroom.Job(id=i, location=i, default_service=inst.service[i], priority=inst.score[i],
-                               time_windows=[vroom.TimeWindow(inst.ready[i], inst.due[i])])
-                     for i in range(1, len(inst.vertices))])
+        problem.add_vehicle(
+            vroom.Vehicle(id=v, start=0, end=0, profile="car", time_window=vroom.TimeWindow(inst.ready[0], inst.due[0]))
+        )
+    problem.add_job(
+        [
+            vroom.Job(
+                id=i,
+                location=i,
+                default_service=inst.service[i],
+                priority=inst.score[i],
+                time_windows=[vroom.TimeWindow(inst.ready[i], inst.due[i])],
+            )
+            for i in range(1, len(inst.vertices))
+        ]
+    )
     budget = _remaining(started, seconds)
-    solution = problem.solve(exploration_level=VROOM_EXPLORATION, nb_threads=VROOM_THREADS,
-                             timeout=timedelta(seconds=budget))
+    solution = problem.solve(
+        exploration_level=VROOM_EXPLORATION, nb_threads=VROOM_THREADS, timeout=timedelta(seconds=budget)
+    )
     wall = time.perf_counter() - started
     result = solution.to_dict()
     tours = [[int(step["id"]) for step in route["steps"] if step["type"] == "job"] for route in result["routes"]]
     summary = result.get("summary", {})
-    return Run([t for t in tours if t], wall, f"code {result.get('code')}", summary.get("cost"),
-               {"priority": summary.get("priority")})
+    return Run(
+        [t for t in tours if t],
+        wall,
+        f"code {result.get('code')}",
+        summary.get("cost"),
+        {"priority": summary.get("priority")},
+    )
 
 
 # --------------------------------------------------------------------------- pyvrp
@@ -199,20 +216,34 @@ def run_pyvrp(inst: Instance, m: int, seconds: float, seed: int = 0) -> Run:
     matrix = np.asarray(inst.matrix, dtype=np.int64)
     data = ProblemData(
         locations=[Location(float(v.x), float(v.y)) for v in inst.vertices],
-        clients=[Client(location=i, service_duration=inst.service[i], tw_early=inst.ready[i],
-                        tw_late=inst.due[i], prize=inst.score[i] * k, required=False) for i in range(1, n)],
+        clients=[
+            Client(
+                location=i,
+                service_duration=inst.service[i],
+                tw_early=inst.ready[i],
+                tw_late=inst.due[i],
+                prize=inst.score[i] * k,
+                required=False,
+            )
+            for i in range(1, n)
+        ],
         depots=[Depot(location=0, tw_early=inst.ready[0], tw_late=inst.due[0])],
         vehicle_types=[VehicleType(num_available=m, tw_early=inst.ready[0], tw_late=inst.due[0])],
-        distance_matrices=[matrix], duration_matrices=[matrix])
-    result = solve(data, stop=MaxRuntime(_remaining(started, seconds)), seed=seed,
-                   collect_stats=False, display=False)
+        distance_matrices=[matrix],
+        duration_matrices=[matrix],
+    )
+    result = solve(data, stop=MaxRuntime(_remaining(started, seconds)), seed=seed, collect_stats=False, display=False)
     wall = time.perf_counter() - started
     best = result.best
     # Clients are declared in vertex order, so client index c is vertex c + 1.
     tours = [[activity.idx + 1 for activity in route.schedule() if activity.is_client()] for route in best.routes()]
-    return Run([t for t in tours if t], wall, "feasible" if best.is_feasible() else "infeasible",
-               int(result.cost()) if best.is_feasible() else None,
-               {"iterations": getattr(result, "num_iterations", None)})
+    return Run(
+        [t for t in tours if t],
+        wall,
+        "feasible" if best.is_feasible() else "infeasible",
+        int(result.cost()) if best.is_feasible() else None,
+        {"iterations": getattr(result, "num_iterations", None)},
+    )
 
 
 RUNNERS: dict[str, Callable[..., Run]] = {
@@ -225,8 +256,7 @@ RUNNERS: dict[str, Callable[..., Run]] = {
 
 def available(name: str) -> bool:
     """Whether the solver's package can be imported here."""
-    module = {"engine": "chalicelib.planning.solver", "textbook": "ortools", "vroom": "vroom",
-              "pyvrp": "pyvrp"}[name]
+    module = {"engine": "chalicelib.planning.solver", "textbook": "ortools", "vroom": "vroom", "pyvrp": "pyvrp"}[name]
     try:
         __import__(module)
     except ImportError:
@@ -236,6 +266,7 @@ def available(name: str) -> bool:
 
 def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
+
     out = {}
     for solver, package in (("engine", "ortools"), ("textbook", "ortools"), ("vroom", "pyvroom"), ("pyvrp", "pyvrp")):
         try:

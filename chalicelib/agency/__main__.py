@@ -8,6 +8,7 @@ file per group (``001-<group>-<itinerary id>.json``), with ``--cards`` also
 the printable route card PDF, and a ``summary.json``. Exit status: 0 all
 planned, 1 some items failed, 2 the batch was refused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,9 @@ def submit(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     while True:
         counts = status["counts"]
-        print("\r" + progress_bar(counts["done"], counts["failed"], status["total"]), end="",
-              file=sys.stderr, flush=True)
+        print(
+            "\r" + progress_bar(counts["done"], counts["failed"], status["total"]), end="", file=sys.stderr, flush=True
+        )
         if status["state"] == "done":
             break
         if time.monotonic() > deadline:
@@ -71,8 +73,9 @@ def submit(args: argparse.Namespace) -> int:
     return _collect(session, api, status, groups, args.out, args.cards, args.lang)
 
 
-def _collect(session: requests.Session, api: str, status: dict[str, Any], groups: list, out: Path,
-             cards: bool, lang: str) -> int:
+def _collect(
+    session: requests.Session, api: str, status: dict[str, Any], groups: list, out: Path, cards: bool, lang: str
+) -> int:
     out.mkdir(parents=True, exist_ok=True)
     summary = []
     for item in status["items"]:
@@ -84,8 +87,12 @@ def _collect(session: requests.Session, api: str, status: dict[str, Any], groups
             (out / f"{stem}.json").write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
             entry.update(itinerary_id=plan["id"], file=f"{stem}.json")
             if cards:
-                card = session.get(api + plan["links"]["card_pdf"], params={"lang": "both"},
-                                   headers={"Accept": "application/pdf"}, timeout=60)
+                card = session.get(
+                    api + plan["links"]["card_pdf"],
+                    params={"lang": "both"},
+                    headers={"Accept": "application/pdf"},
+                    timeout=60,
+                )
                 if card.status_code == 200:
                     (out / f"{stem}.pdf").write_bytes(card.content)
                     entry["card"] = f"{stem}.pdf"
@@ -94,8 +101,9 @@ def _collect(session: requests.Session, api: str, status: dict[str, Any], groups
         else:
             entry["error"] = item["error"]
         summary.append(entry)
-    (out / "summary.json").write_text(json.dumps({"batch": status["id"], "items": summary},
-                                                 ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "summary.json").write_text(
+        json.dumps({"batch": status["id"], "items": summary}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     failed = sum(1 for e in summary if e["status"] != "done")
     print(f"{len(summary) - failed} planned, {failed} failed -> {out}", file=sys.stderr)
     return 1 if failed else 0

@@ -9,6 +9,7 @@ file names), ``start_date``, ``days``, ``lang``, ``mode``, ``pace``,
 ``time_limit_s``. JSON: a list of request objects, or ``{"requests": [...]}``;
 a ``group`` key in an object is used as its label.
 """
+
 from __future__ import annotations
 
 import csv
@@ -68,8 +69,13 @@ def _from_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
                 elif key in ("meals",):
                     request[key] = _bool(value, key, path, line)
                 elif key == "want_sports":
-                    request[key] = True if value.lower() == "true" else False if value.lower() == "false" \
+                    request[key] = (
+                        True
+                        if value.lower() == "true"
+                        else False
+                        if value.lower() == "false"
                         else [v.strip() for v in value.split(";") if v.strip()]
+                    )
                 elif key in NUMBERS:
                     try:
                         request[key] = NUMBERS[key](value)

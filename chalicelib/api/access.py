@@ -5,6 +5,7 @@ per client IP for anonymous callers). A stored plan is readable by its owner
 and by anyone holding its share link (the QR code on a printed card);
 changing or deleting it needs the owner.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -65,6 +66,9 @@ def if_match(request: Request) -> Optional[int]:
         text = text[2:]
     text = text.strip('"')
     if not text.isdigit() or int(text) < 1:
-        raise invalid("If-Match", "If-Match must be an ETag this service issued, e.g. \"3\"",
-                      "If-Match 必须是本服务返回的 ETag，例如 \"3\"")
+        raise invalid(
+            "If-Match",
+            "If-Match must be an ETag this service issued, e.g. \"3\"",
+            "If-Match 必须是本服务返回的 ETag，例如 \"3\"",
+        )
     return int(text)

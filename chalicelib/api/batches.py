@@ -1,4 +1,5 @@
 """/v1/batches: group plans for travel agencies, processed asynchronously."""
+
 from __future__ import annotations
 
 from chalice import Blueprint

@@ -1,4 +1,5 @@
 """/v1/events: competition sessions at the venues."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -39,15 +40,24 @@ def list_events():
     venues = params.choice_list("venue", sorted(p.id for p in svc.catalog.venues()))
     statuses = params.choice_list("status", ("scheduled", "cancelled"))
     limit, offset = params.page(default_limit=100, max_limit=500)
-    found = [e for e in svc.events.all()
-             if (start is None or e.end >= start) and (end is None or e.start <= end)
-             and (not sports or e.sport in sports) and (not venues or e.venue_id in venues)
-             and (not statuses or e.status in statuses)]
-    return json_response({
-        "events": [event_json(e, svc.catalog, params.lang) for e in found[offset:offset + limit]],
-        "total": len(found), "limit": limit,
-        "next_cursor": next_cursor(offset, limit, len(found)), "lang": params.lang,
-    })
+    found = [
+        e
+        for e in svc.events.all()
+        if (start is None or e.end >= start)
+        and (end is None or e.start <= end)
+        and (not sports or e.sport in sports)
+        and (not venues or e.venue_id in venues)
+        and (not statuses or e.status in statuses)
+    ]
+    return json_response(
+        {
+            "events": [event_json(e, svc.catalog, params.lang) for e in found[offset : offset + limit]],
+            "total": len(found),
+            "limit": limit,
+            "next_cursor": next_cursor(offset, limit, len(found)),
+            "lang": params.lang,
+        }
+    )
 
 
 @bp.route("/v1/events/{event_id}", methods=["GET"], cors=CORS)

@@ -9,11 +9,13 @@ The PDF is a binary response: the app must list ``application/pdf`` in
 ``app.api.binary_types`` (:data:`BINARY_TYPES`) and the client must send an
 ``Accept`` header matching it (``application/pdf`` or ``*/*``, as browsers do).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from types import SimpleNamespace
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -44,6 +46,7 @@ PAGE_SIZES = ("A5", "A4")
 
 # -- helpers shared with the widgets ---------------------------------------------------
 
+
 def public_base_url(request: Optional[Request]) -> str:
     """The service's public root: ``Settings.public_base_url``, else built
     from the request (Host, X-Forwarded-Proto, API Gateway stage prefix)."""
@@ -55,9 +58,11 @@ def public_base_url(request: Optional[Request]) -> str:
     headers = request.headers or {}
     host = headers.get("host") or "localhost"
     if not _trusted_host(host, request, services.get().settings.allowed_hosts):
-        raise invalid("Host", f"{host!r} is not a host this service answers for (set YUEYOU_PUBLIC_BASE_URL "
-                      "or YUEYOU_ALLOWED_HOSTS)", f"{host!r} 不是本服务的主机名（请配置 YUEYOU_PUBLIC_BASE_URL "
-                      "或 YUEYOU_ALLOWED_HOSTS）")
+        raise invalid(
+            "Host",
+            f"{host!r} is not a host this service answers for (set YUEYOU_PUBLIC_BASE_URL or YUEYOU_ALLOWED_HOSTS)",
+            f"{host!r} 不是本服务的主机名（请配置 YUEYOU_PUBLIC_BASE_URL 或 YUEYOU_ALLOWED_HOSTS）",
+        )
     proto = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
     if proto not in ("http", "https"):
         local = host.split(":")[0] in ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -72,8 +77,13 @@ def _trusted_host(host: str, request: Request, allowed: tuple[str, ...]) -> bool
     """Loopback, an allow-listed name, or the domain API Gateway received the
     request on (``requestContext.domainName``: set by AWS, not the client)."""
     name = host.strip().lower()
-    name = name[1:name.index("]")] if name.startswith("[") and "]" in name else name.rsplit(":", 1)[0] \
-        if name.count(":") == 1 else name
+    name = (
+        name[1 : name.index("]")]
+        if name.startswith("[") and "]" in name
+        else name.rsplit(":", 1)[0]
+        if name.count(":") == 1
+        else name
+    )
     gateway = str((request.context or {}).get("domainName") or "").lower()
     return name in LOOPBACK_HOSTS or name in allowed or (bool(gateway) and name == gateway)
 
@@ -94,8 +104,10 @@ def _stage_prefix(request: Request) -> str:
 def live_plan_url(base: str, record: ItineraryRecord) -> str:
     """The live plan (the QR code target): the printable view, rendered from the
     stored plan on every request, readable on a phone with the share token."""
-    return (f"{base}/v1/itineraries/{quote(record.id, safe='')}/card.html"
-            f"?share={quote(record.share_token, safe='')}&lang=both")
+    return (
+        f"{base}/v1/itineraries/{quote(record.id, safe='')}/card.html"
+        f"?share={quote(record.share_token, safe='')}&lang=both"
+    )
 
 
 def export_params(request: Request, allowed: Iterable[str], default_lang: Optional[str]) -> tuple[Params, str]:
@@ -126,10 +138,19 @@ def _load(itinerary_id: str) -> tuple[ItineraryRecord, PlanView]:
     return record, plan_view(record.plan, services.get().catalog, plan_id=record.id)
 
 
-def _headers(record: ItineraryRecord, content_type: str, filename: Optional[str] = None,
-             disposition: str = "inline", **extra: str) -> dict[str, str]:
-    headers = {"Content-Type": content_type, "ETag": record.etag,
-               "Cache-Control": "private, no-cache", "X-Content-Type-Options": "nosniff"}
+def _headers(
+    record: ItineraryRecord,
+    content_type: str,
+    filename: Optional[str] = None,
+    disposition: str = "inline",
+    **extra: str,
+) -> dict[str, str]:
+    headers = {
+        "Content-Type": content_type,
+        "ETag": record.etag,
+        "Cache-Control": "private, no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
     if filename:
         headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     headers.update(extra)
@@ -143,6 +164,7 @@ def _filename(record: ItineraryRecord, suffix: str) -> str:
 
 # -- routes -------------------------------------------------------------------------------
 
+
 @bp.route("/v1/itineraries/{itinerary_id}/card.pdf", methods=["GET"], cors=CORS)
 @api
 def card_pdf(itinerary_id: str):
@@ -153,13 +175,17 @@ def card_pdf(itinerary_id: str):
     if not any(t.split(";")[0].strip().lower() in (PDF_TYPE, "application/*", "*/*") for t in accept.split(",")):
         # API Gateway (and chalice local) would refuse the binary body with an
         # opaque 400 of its own; say what is wrong in our error shape instead.
-        raise YueyouError("not_acceptable", Text("card.pdf 需要 Accept: application/pdf（或 */*）",
-                                                 "card.pdf needs Accept: application/pdf (or */*)"),
-                          field="Accept", status=406)
+        raise YueyouError(
+            "not_acceptable",
+            Text("card.pdf 需要 Accept: application/pdf（或 */*）", "card.pdf needs Accept: application/pdf (or */*)"),
+            field="Accept",
+            status=406,
+        )
     record, view = _load(itinerary_id)
     body = pdf_render.card_pdf(view, lang, live_plan_url(public_base_url(request), record), size)
-    return Response(body=body, status_code=200,
-                    headers=_headers(record, PDF_TYPE, _filename(record, f"-{size.lower()}.pdf")))
+    return Response(
+        body=body, status_code=200, headers=_headers(record, PDF_TYPE, _filename(record, f"-{size.lower()}.pdf"))
+    )
 
 
 @bp.route("/v1/itineraries/{itinerary_id}/card.html", methods=["GET"], cors=CORS)
@@ -170,10 +196,13 @@ def card_html(itinerary_id: str):
     size = page_size(params)
     record, view = _load(itinerary_id)
     body = card_html_render.card_html(view, lang, live_plan_url(public_base_url(request), record), size)
-    return Response(body=body, status_code=200,
-                    headers=_headers(record, HTML_TYPE, **{
-                        "Content-Security-Policy": card_html_render.CSP,
-                        "Referrer-Policy": "no-referrer"}))
+    return Response(
+        body=body,
+        status_code=200,
+        headers=_headers(
+            record, HTML_TYPE, **{"Content-Security-Policy": card_html_render.CSP, "Referrer-Policy": "no-referrer"}
+        ),
+    )
 
 
 @bp.route("/v1/itineraries/{itinerary_id}/itinerary.ics", methods=["GET"], cors=CORS)
@@ -185,8 +214,11 @@ def itinerary_ics(itinerary_id: str):
     base = public_base_url(request)
     host = re.sub(r"^https?://", "", base).split("/")[0] or "yueyou"
     body = export_render.itinerary_ics(view, lang, live_plan_url(base, record), host=host)
-    return Response(body=body.decode("utf-8"), status_code=200,
-                    headers=_headers(record, ICS_TYPE, _filename(record, ".ics"), "attachment"))
+    return Response(
+        body=body.decode("utf-8"),
+        status_code=200,
+        headers=_headers(record, ICS_TYPE, _filename(record, ".ics"), "attachment"),
+    )
 
 
 @bp.route("/v1/itineraries/{itinerary_id}/route.gpx", methods=["GET"], cors=CORS)
@@ -196,8 +228,9 @@ def route_gpx(itinerary_id: str):
     _, lang = export_params(request, ("share",), None)
     record, view = _load(itinerary_id)
     body = export_render.route_gpx(view, lang, live_plan_url(public_base_url(request), record))
-    return Response(body=body, status_code=200,
-                    headers=_headers(record, GPX_TYPE, _filename(record, ".gpx"), "attachment"))
+    return Response(
+        body=body, status_code=200, headers=_headers(record, GPX_TYPE, _filename(record, ".gpx"), "attachment")
+    )
 
 
 @bp.route("/v1/itineraries/{itinerary_id}/itinerary.geojson", methods=["GET"], cors=CORS)
@@ -207,5 +240,8 @@ def itinerary_geojson(itinerary_id: str):
     params = Params(request, ("share",))
     record, view = _load(itinerary_id)
     doc: dict[str, Any] = export_render.itinerary_geojson(view, params.lang)
-    return Response(body=export_render.geojson_text(doc), status_code=200,
-                    headers=_headers(record, GEOJSON_TYPE, _filename(record, ".geojson")))
+    return Response(
+        body=export_render.geojson_text(doc),
+        status_code=200,
+        headers=_headers(record, GEOJSON_TYPE, _filename(record, ".geojson")),
+    )

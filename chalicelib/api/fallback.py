@@ -12,9 +12,11 @@ every blueprint is registered:
 * every route accepts any common body type, so ``json_body`` can say
   "415, send application/json" itself (``body.json_body``).
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalice import Chalice
 
@@ -24,17 +26,28 @@ from .http import error_response, request_lang
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 # Types a client may send by mistake; JSON views refuse them with a JSON 415.
-BODY_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
-              "application/octet-stream", "application/xml", "text/xml", "text/html", "text/csv"]
+BODY_TYPES = [
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/octet-stream",
+    "application/xml",
+    "text/xml",
+    "text/html",
+    "text/csv",
+]
 
 
 def _not_found(app: Chalice) -> Callable[..., Any]:
     def unknown_path(**_: Any):
         request = app.current_request
         path = (request.context or {}).get("path") or "/" if request else "/"
-        error = YueyouError("not_found", Text(f"没有这个接口：{path}", f"no such endpoint: {path}"),
-                            field="path", status=404)
+        error = YueyouError(
+            "not_found", Text(f"没有这个接口：{path}", f"no such endpoint: {path}"), field="path", status=404
+        )
         return error_response(error, request_lang(request))
+
     return unknown_path
 
 
@@ -44,12 +57,16 @@ def _not_allowed(app: Chalice, path: str, allowed: list[str]) -> Callable[..., A
     def method_not_allowed(**_: Any):
         request = app.current_request
         method = request.method if request else "?"
-        error = YueyouError("method_not_allowed",
-                            Text(f"{path} 不支持 {method}；可用：{allow}", f"{path} does not allow {method}; use {allow}"),
-                            field="method", status=405)
+        error = YueyouError(
+            "method_not_allowed",
+            Text(f"{path} 不支持 {method}；可用：{allow}", f"{path} does not allow {method}; use {allow}"),
+            field="method",
+            status=405,
+        )
         response = error_response(error, request_lang(request))
         response.headers["Allow"] = allow
         return response
+
     return method_not_allowed
 
 
@@ -71,4 +88,3 @@ def install(app: Chalice) -> None:
     catch_all = _not_found(app)
     catch_all.fallback = True  # type: ignore[attr-defined]
     app.route("/{proxy+}", methods=list(METHODS), content_types=BODY_TYPES)(catch_all)
-

@@ -5,6 +5,7 @@ YUEYOU_ADMIN_TOKEN_SHA256: the secret itself never sits in config, and the
 comparison is constant-time. Without that setting the endpoints are off
 (403), so a stage that forgot to configure it is closed, not open.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,16 +27,24 @@ api = endpoint(lambda: bp.current_request)
 def require_admin() -> None:
     expected = os.environ.get("YUEYOU_ADMIN_TOKEN_SHA256", "").strip().lower()
     if not expected:
-        raise YueyouError("admin_disabled", Text(
-            "管理接口未启用：未设置 YUEYOU_ADMIN_TOKEN_SHA256",
-            "admin endpoints are disabled: YUEYOU_ADMIN_TOKEN_SHA256 is not set"),
-            field="x-admin-token", status=403)
+        raise YueyouError(
+            "admin_disabled",
+            Text(
+                "管理接口未启用：未设置 YUEYOU_ADMIN_TOKEN_SHA256",
+                "admin endpoints are disabled: YUEYOU_ADMIN_TOKEN_SHA256 is not set",
+            ),
+            field="x-admin-token",
+            status=403,
+        )
     token = (bp.current_request.headers or {}).get("x-admin-token", "")
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
     if not token or not hmac.compare_digest(digest, expected):
-        raise YueyouError("forbidden", Text("缺少或错误的管理令牌（x-admin-token）",
-                                            "missing or wrong admin token (x-admin-token)"),
-                          field="x-admin-token", status=403)
+        raise YueyouError(
+            "forbidden",
+            Text("缺少或错误的管理令牌（x-admin-token）", "missing or wrong admin token (x-admin-token)"),
+            field="x-admin-token",
+            status=403,
+        )
 
 
 @bp.route("/v1/admin/feeds/ingest", methods=["POST"])
@@ -44,8 +53,9 @@ def ingest_feeds():
     require_admin()
     params = Params(bp.current_request, ("feed",))
     reports = run_ingest(services.get(), only=params.get("feed"))
-    return json_response({"reports": [r.to_json(params.lang) for r in reports],
-                          "ok": all(r.ok for r in reports), "lang": params.lang})
+    return json_response(
+        {"reports": [r.to_json(params.lang) for r in reports], "ok": all(r.ok for r in reports), "lang": params.lang}
+    )
 
 
 @bp.route("/v1/admin/feeds", methods=["GET"])

@@ -1,4 +1,5 @@
 """/v1/health: is the catalog loaded and the store reachable?"""
+
 from __future__ import annotations
 
 from chalice import Blueprint
@@ -20,12 +21,13 @@ def health():
     svc = services.get()
     catalog = svc.catalog
     store = svc.store.health()
-    return json_response({
-        "status": "ok",
-        "message": Text("越游服务运行正常", "Yueyou is up").get(params.lang),
-        "version": VERSION,
-        "stage": svc.settings.stage,
-        "catalog": {"pois": len(catalog.pois), "events": len(catalog.events),
-                    "routes": len(catalog.routes)},
-        "store": store,
-    })
+    return json_response(
+        {
+            "status": "ok",
+            "message": Text("越游服务运行正常", "Yueyou is up").get(params.lang),
+            "version": VERSION,
+            "stage": svc.settings.stage,
+            "catalog": {"pois": len(catalog.pois), "events": len(catalog.events), "routes": len(catalog.routes)},
+            "store": store,
+        }
+    )

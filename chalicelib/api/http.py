@@ -4,6 +4,7 @@ Every view is wrapped by :func:`endpoint`, so a domain error becomes
 ``{"error": {"code", "message", "field"}}`` with its 4xx status and anything
 unexpected becomes a JSON 500 that leaks nothing.
 """
+
 from __future__ import annotations
 
 import functools
@@ -11,14 +12,15 @@ import json
 import logging
 import math
 import re
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any, Optional
 
 from chalice import CORSConfig, Response
 from chalice.app import Request
 
 from ..errors import YueyouError, invalid
-from ..store.base import decode_cursor, encode_cursor
 from ..i18n import DEFAULT_LANG, LANGS, Text
+from ..store.base import decode_cursor, encode_cursor
 
 log = logging.getLogger("yueyou.api")
 
@@ -32,20 +34,28 @@ NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 # version, location and quota headers; the default CORS set would block them.
 CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Content-Type", "X-Api-Key", "Idempotency-Key", "If-Match", "If-None-Match",
-                   "Accept-Language"],
-    expose_headers=["ETag", "Location", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                    "X-RateLimit-Reset", "Idempotent-Replayed"],
+    allow_headers=["Content-Type", "X-Api-Key", "Idempotency-Key", "If-Match", "If-None-Match", "Accept-Language"],
+    expose_headers=[
+        "ETag",
+        "Location",
+        "Retry-After",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+        "Idempotent-Replayed",
+    ],
     max_age=600,
 )
 
 
-def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]] = None,
-                  content_type: str = JSON_TYPE) -> Response:
+def json_response(
+    body: Any, status: int = 200, headers: Optional[dict[str, str]] = None, content_type: str = JSON_TYPE
+) -> Response:
     all_headers = {"Content-Type": content_type}
     all_headers.update(headers or {})
-    return Response(body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                    status_code=status, headers=all_headers)
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status, headers=all_headers
+    )
 
 
 def request_lang(request: Optional[Request]) -> str:
@@ -68,6 +78,7 @@ def request_lang(request: Optional[Request]) -> str:
 
 def error_response(error: YueyouError, lang: str) -> Response:
     from ..auth import limit_headers
+
     headers = limit_headers(error)
     if error.status in (409, 429) and isinstance(error.details, dict) and "retry_after" in error.details:
         headers["Retry-After"] = str(error.details["retry_after"])
@@ -76,6 +87,7 @@ def error_response(error: YueyouError, lang: str) -> Response:
 
 def endpoint(get_request: Callable[[], Optional[Request]]):
     """Decorator for views: JSON errors in the caller's language."""
+
     def wrap(view: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
@@ -87,10 +99,11 @@ def endpoint(get_request: Callable[[], Optional[Request]]):
                 return error_response(error, lang)
             except Exception:  # the contract is: never an HTML/opaque 500
                 log.exception("unhandled error")
-                err = YueyouError("internal", Text("服务器内部错误", "Internal server error"),
-                                  status=500)
+                err = YueyouError("internal", Text("服务器内部错误", "Internal server error"), status=500)
                 return json_response(err.to_json(lang), status=500)
+
         return wrapper
+
     return wrap
 
 
@@ -102,10 +115,12 @@ class Params:
         allowed_set = set(allowed) | set(COMMON_PARAMS)
         for name in sorted(self.raw):
             if name not in allowed_set:
-                raise invalid(name, f"unknown query parameter {name!r}; allowed: "
-                              + ", ".join(sorted(allowed_set)),
-                              f"未知的查询参数 {name!r}；允许的参数：" + "、".join(sorted(allowed_set)),
-                              code="unknown_parameter")
+                raise invalid(
+                    name,
+                    f"unknown query parameter {name!r}; allowed: " + ", ".join(sorted(allowed_set)),
+                    f"未知的查询参数 {name!r}；允许的参数：" + "、".join(sorted(allowed_set)),
+                    code="unknown_parameter",
+                )
         lang = self.raw.get("lang")
         if lang is not None and lang not in LANGS:
             raise invalid("lang", "lang must be 'zh' or 'en'", "lang 只能是 'zh' 或 'en'")
@@ -123,13 +138,17 @@ class Params:
         picked = tuple(v.strip() for v in value.split(",") if v.strip())
         for item in picked:
             if item not in options:
-                raise invalid(name, f"unknown {name} {item!r}; one of: " + ", ".join(options),
-                              f"未知的 {name}：{item!r}；可选：" + "、".join(options),
-                              code="unknown_value")
+                raise invalid(
+                    name,
+                    f"unknown {name} {item!r}; one of: " + ", ".join(options),
+                    f"未知的 {name}：{item!r}；可选：" + "、".join(options),
+                    code="unknown_value",
+                )
         return picked
 
-    def number(self, name: str, *, low: float, high: float, default: Optional[float] = None,
-               integer: bool = False) -> Optional[float]:
+    def number(
+        self, name: str, *, low: float, high: float, default: Optional[float] = None, integer: bool = False
+    ) -> Optional[float]:
         value = self.get(name)
         if value is None:
             return default
@@ -145,8 +164,12 @@ class Params:
             kind_en, kind_zh = ("an integer", "整数") if integer else ("a number", "数字")
             raise invalid(name, f"{name} must be {kind_en}", f"{name} 必须是{kind_zh}") from None
         if not low <= number <= high:
-            raise invalid(name, f"{name} must be between {low:g} and {high:g}",
-                          f"{name} 必须在 {low:g} 与 {high:g} 之间", code="out_of_range")
+            raise invalid(
+                name,
+                f"{name} must be between {low:g} and {high:g}",
+                f"{name} 必须在 {low:g} 与 {high:g} 之间",
+                code="out_of_range",
+            )
         return number
 
     def lonlat(self, name: str) -> Optional[tuple[float, float]]:
@@ -161,11 +184,18 @@ class Params:
             if not (math.isfinite(lon) and math.isfinite(lat)):
                 raise ValueError
         except ValueError:
-            raise invalid(name, f"{name} must be 'lon,lat' in decimal degrees (WGS84)",
-                          f"{name} 必须是 '经度,纬度'（WGS84 十进制度）") from None
+            raise invalid(
+                name,
+                f"{name} must be 'lon,lat' in decimal degrees (WGS84)",
+                f"{name} 必须是 '经度,纬度'（WGS84 十进制度）",
+            ) from None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise invalid(name, f"{name} is not a valid coordinate: longitude within ±180, latitude within ±90",
-                          f"{name} 不是有效坐标：经度须在 ±180 内，纬度须在 ±90 内", code="out_of_range")
+            raise invalid(
+                name,
+                f"{name} is not a valid coordinate: longitude within ±180, latitude within ±90",
+                f"{name} 不是有效坐标：经度须在 ±180 内，纬度须在 ±90 内",
+                code="out_of_range",
+            )
         return lon, lat
 
     def page(self, default_limit: int = 50, max_limit: int = 200) -> tuple[int, int]:
@@ -176,8 +206,7 @@ class Params:
         if cursor is not None:
             raw = decode_cursor(cursor)
             if not raw.isdigit() or len(raw) > 15:  # an offset, not 5 000 digits
-                raise invalid("cursor", "cursor is not one this service issued",
-                              "cursor 不是本服务返回的分页标记")
+                raise invalid("cursor", "cursor is not one this service issued", "cursor 不是本服务返回的分页标记")
             offset = int(raw)
         return limit, offset
 

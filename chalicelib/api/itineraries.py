@@ -1,4 +1,5 @@
 """/v1/itineraries: plan, keep, share, edit and delete trips."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -12,7 +13,7 @@ from ..planning import parse_request, plan
 from . import services
 from .access import caller, if_match, principal_of, readable_itinerary
 from .body import json_body
-from .http import CORS, Params, endpoint, json_response, next_cursor
+from .http import CORS, Params, endpoint, json_response
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -30,16 +31,29 @@ def _lang(params: Params, body: Optional[dict[str, Any]] = None) -> str:
 def _links(record: ItineraryRecord) -> dict[str, str]:
     base = f"/v1/itineraries/{record.id}"
     share = f"?share={record.share_token}"
-    return {"self": base, "share": base + share, "replan": base + "/replan",
-            "card_pdf": base + "/card.pdf" + share, "card_html": base + "/card.html" + share,
-            "ics": base + "/itinerary.ics" + share, "gpx": base + "/route.gpx" + share,
-            "geojson": base + "/itinerary.geojson" + share,
-            "widget": f"/v1/widgets/itinerary/{record.id}" + share}
+    return {
+        "self": base,
+        "share": base + share,
+        "replan": base + "/replan",
+        "card_pdf": base + "/card.pdf" + share,
+        "card_html": base + "/card.html" + share,
+        "ics": base + "/itinerary.ics" + share,
+        "gpx": base + "/route.gpx" + share,
+        "geojson": base + "/itinerary.geojson" + share,
+        "widget": f"/v1/widgets/itinerary/{record.id}" + share,
+    }
 
 
 def document(record: ItineraryRecord, warnings: Optional[list[Any]] = None) -> dict[str, Any]:
-    return dict(record.plan, id=record.id, version=record.version, created_at=record.created_at,
-                updated_at=record.updated_at, links=_links(record), warnings=warnings or [])
+    return dict(
+        record.plan,
+        id=record.id,
+        version=record.version,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        links=_links(record),
+        warnings=warnings or [],
+    )
 
 
 def _headers(record: ItineraryRecord, extra: dict[str, str]) -> dict[str, str]:
@@ -81,10 +95,19 @@ def list_itineraries():
     owner, limit_headers = caller(request)
     limit = int(params.number("limit", low=1, high=100, default=20, integer=True))
     records, cursor = services.get().itineraries.list_owned(owner, limit, params.get("cursor"))
-    summaries = [{"id": r.id, "version": r.version, "created_at": r.created_at, "updated_at": r.updated_at,
-                  "status": r.plan.get("status"), "days": len(r.plan.get("days", [])),
-                  "start_date": r.plan["days"][0]["date"] if r.plan.get("days") else None,
-                  "links": _links(r)} for r in records]
+    summaries = [
+        {
+            "id": r.id,
+            "version": r.version,
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+            "status": r.plan.get("status"),
+            "days": len(r.plan.get("days", [])),
+            "start_date": r.plan["days"][0]["date"] if r.plan.get("days") else None,
+            "links": _links(r),
+        }
+        for r in records
+    ]
     return json_response({"itineraries": summaries, "next_cursor": cursor}, headers=limit_headers)
 
 
@@ -112,8 +135,7 @@ def delete_itinerary(itinerary_id: str):
     return Response(body="", status_code=204, headers=limit_headers)
 
 
-@bp.route("/v1/itineraries/{itinerary_id}/replan", methods=["POST"], cors=CORS,
-          content_types=["application/json"])
+@bp.route("/v1/itineraries/{itinerary_id}/replan", methods=["POST"], cors=CORS, content_types=["application/json"])
 @api
 def replan_itinerary(itinerary_id: str):
     from ..planning.replan import replan, validate_edits
@@ -134,14 +156,20 @@ def replan_itinerary(itinerary_id: str):
     limit_headers.update(svc.charge_plans(principal))
     new_plan = svc.solve(replan, current.plan, edits, catalog, settings=svc.plan_settings, lang=lang)
     try:
-        record = svc.itineraries.update(itinerary_id, owner, current.version,
-                                        new_plan.get("request", current.request), new_plan)
+        record = svc.itineraries.update(
+            itinerary_id, owner, current.version, new_plan.get("request", current.request), new_plan
+        )
     except Conflict as stale:
         if expected is not None:
             raise  # the caller's If-Match is out of date: 412
         # No If-Match: someone else changed the plan while this one was solved.
-        raise YueyouError("concurrent_update",
-                          Text("行程在重新规划期间被他人修改，请重新读取后再试",
-                               "the itinerary changed while it was being replanned; re-read it and retry"),
-                          status=409, details=dict(stale.details or {}, retry_after=1)) from None
+        raise YueyouError(
+            "concurrent_update",
+            Text(
+                "行程在重新规划期间被他人修改，请重新读取后再试",
+                "the itinerary changed while it was being replanned; re-read it and retry",
+            ),
+            status=409,
+            details=dict(stale.details or {}, retry_after=1),
+        ) from None
     return json_response(document(record), headers=_headers(record, limit_headers))

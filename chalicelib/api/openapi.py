@@ -11,6 +11,7 @@ serves each of them). Errors share one shape,
 ``{"error": {"code", "message", "field", "details"?}}``, with the codes each
 status can carry listed per status.
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,8 +23,15 @@ from urllib.parse import quote
 from chalice import Blueprint
 from chalice.app import Request
 
-from ..catalog.model import (CATEGORIES, COORD_CONFIDENCE, EVENT_CONFIDENCE, EVENT_STATUS, FOOD_KINDS,
-                             ROUTE_KINDS, SPORTS)
+from ..catalog.model import (
+    CATEGORIES,
+    COORD_CONFIDENCE,
+    EVENT_CONFIDENCE,
+    EVENT_STATUS,
+    FOOD_KINDS,
+    ROUTE_KINDS,
+    SPORTS,
+)
 from ..planning.explain import REASONS
 from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, PACES
 from ..planning.review import CODES as REVIEW_CODES
@@ -48,8 +56,18 @@ BBOX = (119.9, 29.2, 121.3, 30.4)
 # Error codes each status can carry (ErrorBody.code). New codes must be added here:
 # the contract tests compare real responses against these lists.
 ERROR_CODES: dict[str, tuple[str, ...]] = {
-    "400": ("invalid_parameter", "unknown_parameter", "unknown_value", "out_of_range", "missing_parameter",
-            "missing_body", "invalid_json", "too_many_items", "invalid_colour", "invalid_origin"),
+    "400": (
+        "invalid_parameter",
+        "unknown_parameter",
+        "unknown_value",
+        "out_of_range",
+        "missing_parameter",
+        "missing_body",
+        "invalid_json",
+        "too_many_items",
+        "invalid_colour",
+        "invalid_origin",
+    ),
     "401": ("unauthorized", "invalid_api_key"),
     "403": ("admin_disabled", "forbidden"),
     "404": ("not_found",),
@@ -71,14 +89,14 @@ _ERROR_TEXT = {
     "403": "Admin endpoints: the admin token is missing or wrong, or admin endpoints are disabled.",
     "404": "No such resource (an itinerary that is not yours reads as missing, too).",
     "409": "A request with the same Idempotency-Key is still being processed; retry shortly. Or (replan "
-           "without If-Match) the itinerary changed while it was being replanned: re-read and retry.",
+    "without If-Match) the itinerary changed while it was being replanned: re-read and retry.",
     "405": "The path exists but not with this method (`Allow` lists the methods).",
     "406": "card.pdf without an `Accept` header that takes application/pdf (or */*).",
     "415": "The body is not `application/json`.",
     "412": "If-Match names an older version of the itinerary (`details` has both versions).",
     "413": f"The request body exceeds {MAX_BODY_BYTES} bytes.",
     "422": "Well-formed but impossible (`details.conflicts` names the clashing items), "
-           "or an Idempotency-Key reused for a different request.",
+    "or an Idempotency-Key reused for a different request.",
     "429": "Per-minute request rate or daily plan quota exceeded; see Retry-After and X-RateLimit-*.",
     "500": "Unexpected server error (JSON, never a stack trace).",
     "501": "Not implemented (oEmbed `format` other than json).",
@@ -97,8 +115,9 @@ def _array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"type": "array", "items": items, **extra}
 
 
-def _obj(properties: dict[str, Any], required: Optional[list[str]] = None, closed: bool = False,
-         **extra: Any) -> dict[str, Any]:
+def _obj(
+    properties: dict[str, Any], required: Optional[list[str]] = None, closed: bool = False, **extra: Any
+) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         out["required"] = required
@@ -108,379 +127,841 @@ def _obj(properties: dict[str, Any], required: Optional[list[str]] = None, close
     return out
 
 
-DATE_TIME = {"type": "string", "format": "date-time",
-             "description": "ISO 8601 with offset, Asia/Shanghai (+08:00)"}
+DATE_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset, Asia/Shanghai (+08:00)"}
 DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 HHMM = {"type": "string", "pattern": HHMM_PATTERN, "description": "HH:MM, 00:00 to 24:00"}
 ID = {"type": "string", "minLength": 1}
 LON = {"type": "number", "minimum": -180, "maximum": 180}
 LAT = {"type": "number", "minimum": -90, "maximum": 90}
 MONEY = nullable({"type": "number", "minimum": 0})
-BILINGUAL = _obj({"zh": {"type": "string"}, "en": {"type": "string"}}, ["zh", "en"],
-                 description="The same text in both languages")
+BILINGUAL = _obj(
+    {"zh": {"type": "string"}, "en": {"type": "string"}}, ["zh", "en"], description="The same text in both languages"
+)
 
 
 # --- schemas -----------------------------------------------------------------------------
+
 
 def _schemas() -> dict[str, Any]:
     s: dict[str, Any] = {}
 
     # GeoJSON (RFC 7946): positions are [lon, lat] in WGS84.
-    s["Position"] = {"type": "array", "minItems": 2, "maxItems": 3,
-                     "prefixItems": [LON, LAT], "items": {"type": "number"},
-                     "description": "RFC 7946 position: [longitude, latitude] (WGS84)"}
-    s["Point"] = _obj({"type": {"const": "Point"}, "coordinates": ref("Position")},
-                      ["type", "coordinates"])
-    s["LineString"] = _obj({"type": {"const": "LineString"},
-                            "coordinates": _array(ref("Position"), minItems=2)}, ["type", "coordinates"])
+    s["Position"] = {
+        "type": "array",
+        "minItems": 2,
+        "maxItems": 3,
+        "prefixItems": [LON, LAT],
+        "items": {"type": "number"},
+        "description": "RFC 7946 position: [longitude, latitude] (WGS84)",
+    }
+    s["Point"] = _obj({"type": {"const": "Point"}, "coordinates": ref("Position")}, ["type", "coordinates"])
+    s["LineString"] = _obj(
+        {"type": {"const": "LineString"}, "coordinates": _array(ref("Position"), minItems=2)}, ["type", "coordinates"]
+    )
     s["Geometry"] = {"oneOf": [ref("Point"), ref("LineString")]}
-    s["Feature"] = _obj({"type": {"const": "Feature"}, "id": {"type": ["string", "number"]},
-                         "geometry": nullable(ref("Geometry")),
-                         "properties": nullable({"type": "object"}),
-                         "bbox": _array({"type": "number"}, minItems=4)},
-                        ["type", "geometry", "properties"], description="RFC 7946 Feature")
-    s["FeatureCollection"] = _obj({"type": {"const": "FeatureCollection"},
-                                   "features": _array(ref("Feature")),
-                                   "bbox": _array({"type": "number"}, minItems=4)},
-                                  ["type", "features"], description="RFC 7946 FeatureCollection")
+    s["Feature"] = _obj(
+        {
+            "type": {"const": "Feature"},
+            "id": {"type": ["string", "number"]},
+            "geometry": nullable(ref("Geometry")),
+            "properties": nullable({"type": "object"}),
+            "bbox": _array({"type": "number"}, minItems=4),
+        },
+        ["type", "geometry", "properties"],
+        description="RFC 7946 Feature",
+    )
+    s["FeatureCollection"] = _obj(
+        {
+            "type": {"const": "FeatureCollection"},
+            "features": _array(ref("Feature")),
+            "bbox": _array({"type": "number"}, minItems=4),
+        },
+        ["type", "features"],
+        description="RFC 7946 FeatureCollection",
+    )
 
-    s["VenueInfo"] = _obj({
-        "sports": _array({"enum": list(SPORTS)}), "sport_names": _array({"type": "string"}),
-        "capacity": nullable({"type": "integer", "minimum": 0}),
-        "entry_buffer_minutes": {"type": "integer", "minimum": 0}},
-        ["sports", "sport_names", "capacity", "entry_buffer_minutes"])
+    s["VenueInfo"] = _obj(
+        {
+            "sports": _array({"enum": list(SPORTS)}),
+            "sport_names": _array({"type": "string"}),
+            "capacity": nullable({"type": "integer", "minimum": 0}),
+            "entry_buffer_minutes": {"type": "integer", "minimum": 0},
+        },
+        ["sports", "sport_names", "capacity", "entry_buffer_minutes"],
+    )
     price_pair = nullable(_array({"type": "number", "minimum": 0}, minItems=2, maxItems=2))
-    s["PoiProperties"] = _obj({
-        "id": ID, "name": {"type": "string"}, "names": BILINGUAL, "description": {"type": "string"},
-        "category": {"enum": list(CATEGORIES)}, "category_name": {"type": "string"},
-        "district": {"type": "string", "examples": list(DISTRICTS)}, "district_name": {"type": "string"},
-        "visit_minutes": {"type": "integer", "minimum": 0},
-        "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
-        "ticket_cny": MONEY, "tags": _array({"type": "string"}),
-        "coord_confidence": {"enum": list(COORD_CONFIDENCE)},
-        "sources": _array({"type": "string"}),
-        "venue": ref("VenueInfo"),
-        "food": _obj({"kind": {"enum": list(FOOD_KINDS)}, "price_per_person_cny": price_pair},
-                     ["kind", "price_per_person_cny"]),
-        "lodging": _obj({"type": {"type": "string"}, "price_band_cny": price_pair}, ["type", "price_band_cny"]),
-        "distance_km": {"type": "number", "minimum": 0, "description": "only with near="},
-        "session_count": {"type": "integer", "minimum": 0, "description": "/v1/venues only"},
-        "first_session": nullable(DATE_TIME), "last_session": nullable(DATE_TIME),
-        "role": {"enum": ["stop"], "description": "route stops only"},
-        "order": {"type": "integer", "minimum": 1, "description": "route stops only"},
-        "note": nullable({"type": "string"}),
-    }, ["id", "name", "names", "description", "category", "category_name", "district", "district_name",
-        "visit_minutes", "opening_hours", "ticket_cny", "tags", "coord_confidence", "sources"])
-    s["PoiFeature"] = {"allOf": [ref("Feature"), _obj({
-        "id": ID, "geometry": ref("Point"), "properties": ref("PoiProperties")}, ["id"])]}
-    page = {"total": {"type": "integer", "minimum": 0},
-            "limit": {"type": "integer", "minimum": 1},
-            "next_cursor": nullable({"type": "string"}),
-            "lang": {"enum": list(LANGS)}}
-    s["PoiCollection"] = {"allOf": [ref("FeatureCollection"), _obj(
-        dict(page, features=_array(ref("PoiFeature"))), ["features", "total", "limit", "next_cursor", "lang"])]}
-    s["VenueCollection"] = {"allOf": [ref("FeatureCollection"), _obj(
-        {"features": _array({"allOf": [ref("PoiFeature"), _obj({"properties": _obj({}, [
-            "venue", "session_count", "first_session", "last_session"])})]}),
-         "total": page["total"], "lang": page["lang"]}, ["features", "total", "lang"])]}
+    s["PoiProperties"] = _obj(
+        {
+            "id": ID,
+            "name": {"type": "string"},
+            "names": BILINGUAL,
+            "description": {"type": "string"},
+            "category": {"enum": list(CATEGORIES)},
+            "category_name": {"type": "string"},
+            "district": {"type": "string", "examples": list(DISTRICTS)},
+            "district_name": {"type": "string"},
+            "visit_minutes": {"type": "integer", "minimum": 0},
+            "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
+            "ticket_cny": MONEY,
+            "tags": _array({"type": "string"}),
+            "coord_confidence": {"enum": list(COORD_CONFIDENCE)},
+            "sources": _array({"type": "string"}),
+            "venue": ref("VenueInfo"),
+            "food": _obj(
+                {"kind": {"enum": list(FOOD_KINDS)}, "price_per_person_cny": price_pair},
+                ["kind", "price_per_person_cny"],
+            ),
+            "lodging": _obj({"type": {"type": "string"}, "price_band_cny": price_pair}, ["type", "price_band_cny"]),
+            "distance_km": {"type": "number", "minimum": 0, "description": "only with near="},
+            "session_count": {"type": "integer", "minimum": 0, "description": "/v1/venues only"},
+            "first_session": nullable(DATE_TIME),
+            "last_session": nullable(DATE_TIME),
+            "role": {"enum": ["stop"], "description": "route stops only"},
+            "order": {"type": "integer", "minimum": 1, "description": "route stops only"},
+            "note": nullable({"type": "string"}),
+        },
+        [
+            "id",
+            "name",
+            "names",
+            "description",
+            "category",
+            "category_name",
+            "district",
+            "district_name",
+            "visit_minutes",
+            "opening_hours",
+            "ticket_cny",
+            "tags",
+            "coord_confidence",
+            "sources",
+        ],
+    )
+    s["PoiFeature"] = {
+        "allOf": [
+            ref("Feature"),
+            _obj({"id": ID, "geometry": ref("Point"), "properties": ref("PoiProperties")}, ["id"]),
+        ]
+    }
+    page = {
+        "total": {"type": "integer", "minimum": 0},
+        "limit": {"type": "integer", "minimum": 1},
+        "next_cursor": nullable({"type": "string"}),
+        "lang": {"enum": list(LANGS)},
+    }
+    s["PoiCollection"] = {
+        "allOf": [
+            ref("FeatureCollection"),
+            _obj(dict(page, features=_array(ref("PoiFeature"))), ["features", "total", "limit", "next_cursor", "lang"]),
+        ]
+    }
+    s["VenueCollection"] = {
+        "allOf": [
+            ref("FeatureCollection"),
+            _obj(
+                {
+                    "features": _array(
+                        {
+                            "allOf": [
+                                ref("PoiFeature"),
+                                _obj(
+                                    {
+                                        "properties": _obj(
+                                            {}, ["venue", "session_count", "first_session", "last_session"]
+                                        )
+                                    }
+                                ),
+                            ]
+                        }
+                    ),
+                    "total": page["total"],
+                    "lang": page["lang"],
+                },
+                ["features", "total", "lang"],
+            ),
+        ]
+    }
 
-    s["Event"] = _obj({
-        "id": ID, "sport": {"enum": list(SPORTS)}, "sport_name": {"type": "string"},
-        "title": {"type": "string"}, "titles": BILINGUAL, "venue_id": ID,
-        "venue_name": nullable({"type": "string"}), "venue_coordinates": nullable(ref("Position")),
-        "start": DATE_TIME, "end": DATE_TIME, "confidence": {"enum": list(EVENT_CONFIDENCE)},
-        "confidence_note": {"type": "string"}, "status": {"enum": list(EVENT_STATUS)},
-        "ticket_cny": MONEY, "note": nullable({"type": "string"}), "sources": _array({"type": "string"}),
-    }, ["id", "sport", "sport_name", "title", "titles", "venue_id", "venue_name", "venue_coordinates",
-        "start", "end", "confidence", "confidence_note", "status", "ticket_cny", "note", "sources"])
-    s["EventList"] = _obj(dict(page, events=_array(ref("Event"))),
-                          ["events", "total", "limit", "next_cursor", "lang"])
+    s["Event"] = _obj(
+        {
+            "id": ID,
+            "sport": {"enum": list(SPORTS)},
+            "sport_name": {"type": "string"},
+            "title": {"type": "string"},
+            "titles": BILINGUAL,
+            "venue_id": ID,
+            "venue_name": nullable({"type": "string"}),
+            "venue_coordinates": nullable(ref("Position")),
+            "start": DATE_TIME,
+            "end": DATE_TIME,
+            "confidence": {"enum": list(EVENT_CONFIDENCE)},
+            "confidence_note": {"type": "string"},
+            "status": {"enum": list(EVENT_STATUS)},
+            "ticket_cny": MONEY,
+            "note": nullable({"type": "string"}),
+            "sources": _array({"type": "string"}),
+        },
+        [
+            "id",
+            "sport",
+            "sport_name",
+            "title",
+            "titles",
+            "venue_id",
+            "venue_name",
+            "venue_coordinates",
+            "start",
+            "end",
+            "confidence",
+            "confidence_note",
+            "status",
+            "ticket_cny",
+            "note",
+            "sources",
+        ],
+    )
+    s["EventList"] = _obj(dict(page, events=_array(ref("Event"))), ["events", "total", "limit", "next_cursor", "lang"])
 
-    s["RouteSummary"] = _obj({
-        "id": ID, "name": {"type": "string"}, "names": BILINGUAL, "description": {"type": "string"},
-        "kind": {"enum": list(ROUTE_KINDS)}, "kind_name": {"type": "string"}, "ordered": {"type": "boolean"},
-        "suggested_days": {"type": "integer", "minimum": 1}, "stop_count": {"type": "integer", "minimum": 0},
-        "length_km": {"type": "number", "minimum": 0},
-    }, ["id", "name", "names", "description", "kind", "kind_name", "ordered", "suggested_days",
-        "stop_count", "length_km"])
-    s["RouteList"] = _obj({"routes": _array(ref("RouteSummary")), "total": page["total"],
-                           "lang": page["lang"]}, ["routes", "total", "lang"])
-    s["RouteLineFeature"] = {"allOf": [ref("Feature"), _obj({
-        "id": ID, "geometry": ref("LineString"),
-        "properties": {"allOf": [ref("RouteSummary"), _obj({
-            "role": {"const": "route"}, "lodging": _array(ID), "sources": _array({"type": "string"})},
-            ["role", "lodging", "sources"])]}}, ["id"])]}
+    s["RouteSummary"] = _obj(
+        {
+            "id": ID,
+            "name": {"type": "string"},
+            "names": BILINGUAL,
+            "description": {"type": "string"},
+            "kind": {"enum": list(ROUTE_KINDS)},
+            "kind_name": {"type": "string"},
+            "ordered": {"type": "boolean"},
+            "suggested_days": {"type": "integer", "minimum": 1},
+            "stop_count": {"type": "integer", "minimum": 0},
+            "length_km": {"type": "number", "minimum": 0},
+        },
+        [
+            "id",
+            "name",
+            "names",
+            "description",
+            "kind",
+            "kind_name",
+            "ordered",
+            "suggested_days",
+            "stop_count",
+            "length_km",
+        ],
+    )
+    s["RouteList"] = _obj(
+        {"routes": _array(ref("RouteSummary")), "total": page["total"], "lang": page["lang"]},
+        ["routes", "total", "lang"],
+    )
+    s["RouteLineFeature"] = {
+        "allOf": [
+            ref("Feature"),
+            _obj(
+                {
+                    "id": ID,
+                    "geometry": ref("LineString"),
+                    "properties": {
+                        "allOf": [
+                            ref("RouteSummary"),
+                            _obj(
+                                {
+                                    "role": {"const": "route"},
+                                    "lodging": _array(ID),
+                                    "sources": _array({"type": "string"}),
+                                },
+                                ["role", "lodging", "sources"],
+                            ),
+                        ]
+                    },
+                },
+                ["id"],
+            ),
+        ]
+    }
     s["RouteStopFeature"] = {"allOf": [ref("PoiFeature"), _obj({"properties": _obj({}, ["role", "order", "note"])})]}
-    s["RouteCollection"] = {"allOf": [ref("FeatureCollection"), _obj({
-        "features": {"type": "array", "minItems": 1, "prefixItems": [ref("RouteLineFeature")],
-                     "items": ref("RouteStopFeature")},
-        "route": ID}, ["features", "route"])],
-        "description": "The route's LineString first, then its stops in order"}
+    s["RouteCollection"] = {
+        "allOf": [
+            ref("FeatureCollection"),
+            _obj(
+                {
+                    "features": {
+                        "type": "array",
+                        "minItems": 1,
+                        "prefixItems": [ref("RouteLineFeature")],
+                        "items": ref("RouteStopFeature"),
+                    },
+                    "route": ID,
+                },
+                ["features", "route"],
+            ),
+        ],
+        "description": "The route's LineString first, then its stops in order",
+    }
 
-    s["Health"] = _obj({
-        "status": {"const": "ok"}, "message": {"type": "string"}, "version": {"type": "string"},
-        "stage": {"type": "string"},
-        "catalog": _obj({k: {"type": "integer", "minimum": 0} for k in ("pois", "events", "routes")},
-                        ["pois", "events", "routes"]),
-        "store": _obj({"store": {"type": "string"}}, ["store"]),
-    }, ["status", "message", "version", "stage", "catalog", "store"])
+    s["Health"] = _obj(
+        {
+            "status": {"const": "ok"},
+            "message": {"type": "string"},
+            "version": {"type": "string"},
+            "stage": {"type": "string"},
+            "catalog": _obj(
+                {k: {"type": "integer", "minimum": 0} for k in ("pois", "events", "routes")},
+                ["pois", "events", "routes"],
+            ),
+            "store": _obj({"store": {"type": "string"}}, ["store"]),
+        },
+        ["status", "message", "version", "stage", "catalog", "store"],
+    )
 
     # --- itinerary requests ---
-    s["LodgingRef"] = _obj({"poi_id": ID}, ["poi_id"], closed=True,
-                           description="A lodging POI of the catalog")
-    s["LodgingPoint"] = _obj({"lon": {"type": "number", "minimum": BBOX[0], "maximum": BBOX[2]},
-                              "lat": {"type": "number", "minimum": BBOX[1], "maximum": BBOX[3]}},
-                             ["lon", "lat"], closed=True,
-                             description="Any place inside Shaoxing (WGS84)")
+    s["LodgingRef"] = _obj({"poi_id": ID}, ["poi_id"], closed=True, description="A lodging POI of the catalog")
+    s["LodgingPoint"] = _obj(
+        {
+            "lon": {"type": "number", "minimum": BBOX[0], "maximum": BBOX[2]},
+            "lat": {"type": "number", "minimum": BBOX[1], "maximum": BBOX[3]},
+        },
+        ["lon", "lat"],
+        closed=True,
+        description="Any place inside Shaoxing (WGS84)",
+    )
     s["LodgingPlace"] = {"oneOf": [ref("LodgingRef"), ref("LodgingPoint")]}
-    s["MealWindow"] = _obj({"start": HHMM, "end": HHMM,
-                            "minutes": {"type": "integer", "minimum": 15, "maximum": 180}},
-                           closed=True, description="Earliest start, latest end and length of a meal")
+    s["MealWindow"] = _obj(
+        {"start": HHMM, "end": HHMM, "minutes": {"type": "integer", "minimum": 15, "maximum": 180}},
+        closed=True,
+        description="Earliest start, latest end and length of a meal",
+    )
     s["DayWindow"] = _obj({"day_start": HHMM, "day_end": HHMM}, closed=True)
     interest = {"type": "number", "minimum": 0, "maximum": 1}
-    s["ItineraryRequest"] = _obj({
-        "start_date": dict(DATE, description=f"First day of the trip (YYYY-MM-DD); the trip lies between "
-                                             f"{FIRST_DATE} and {LAST_DATE}"),
-        "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 1},
-        "lang": {"enum": list(LANGS), "default": "zh"},
-        "lodging": {"oneOf": [ref("LodgingPlace"),
-                              _array(ref("LodgingPlace"), minItems=1, maxItems=14,
-                                     description="one place, or one per night (length = days)")],
-                    "description": "Default: the stage's default hotel, or the route's hotels"},
-        "day_start": dict(HHMM, default="08:30"),
-        "day_end": dict(HHMM, default="21:00",
-                        description="HH:MM; at least two hours after day_start"),
-        "mode": {"enum": list(MODES), "default": "transit"},
-        "pace": {"enum": list(PACES), "default": "normal"},
-        "interests": _obj({c: interest for c in INTEREST_CATEGORIES}, closed=True,
-                          description="category -> weight 0..1; unnamed categories keep their defaults"),
-        "must_visit": _array(ID, uniqueItems=True, description="POI ids that must appear"),
-        "avoid": _array(ID, uniqueItems=True, description="POI ids that must not appear"),
-        "events": _array(ID, uniqueItems=True, description="Session ids to attend (mandatory)"),
-        "want_sports": {"oneOf": [{"type": "boolean"}, _array({"enum": list(SPORTS)})],
-                        "default": False, "description": "true (any sport) or sports to add matches for"},
-        "route": nullable(dict(ID, description="A route id to follow in order")),
-        "budget_cny": nullable({"type": "number", "minimum": 0}),
-        "meals": {"type": "boolean", "default": True},
-        "lunch": nullable(ref("MealWindow")),
-        "dinner": nullable(ref("MealWindow")),
-        "time_limit_s": {"type": "number", "exclusiveMinimum": 0, "default": 2,
-                         "description": "Solve budget in seconds, capped by the stage (5 s)"},
-        "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "default": 0},
-        "windows": nullable(_array(nullable(ref("DayWindow")), minItems=1, maxItems=14,
-                                   description="Per-day windows, one per day (null = the default)")),
-        "on_day": nullable({"type": "object", "propertyNames": ID,
-                            "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 13},
-                            "description": "POI id -> trip day index (0 = first day) it must be visited on"}),
-        "avoid_events": nullable(_array(ID, uniqueItems=True,
-                                        description="Session ids never to propose (not in `events`)")),
-    }, ["start_date"], closed=True,
+    s["ItineraryRequest"] = _obj(
+        {
+            "start_date": dict(
+                DATE,
+                description=f"First day of the trip (YYYY-MM-DD); the trip lies between {FIRST_DATE} and {LAST_DATE}",
+            ),
+            "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 1},
+            "lang": {"enum": list(LANGS), "default": "zh"},
+            "lodging": {
+                "oneOf": [
+                    ref("LodgingPlace"),
+                    _array(
+                        ref("LodgingPlace"),
+                        minItems=1,
+                        maxItems=14,
+                        description="one place, or one per night (length = days)",
+                    ),
+                ],
+                "description": "Default: the stage's default hotel, or the route's hotels",
+            },
+            "day_start": dict(HHMM, default="08:30"),
+            "day_end": dict(HHMM, default="21:00", description="HH:MM; at least two hours after day_start"),
+            "mode": {"enum": list(MODES), "default": "transit"},
+            "pace": {"enum": list(PACES), "default": "normal"},
+            "interests": _obj(
+                {c: interest for c in INTEREST_CATEGORIES},
+                closed=True,
+                description="category -> weight 0..1; unnamed categories keep their defaults",
+            ),
+            "must_visit": _array(ID, uniqueItems=True, description="POI ids that must appear"),
+            "avoid": _array(ID, uniqueItems=True, description="POI ids that must not appear"),
+            "events": _array(ID, uniqueItems=True, description="Session ids to attend (mandatory)"),
+            "want_sports": {
+                "oneOf": [{"type": "boolean"}, _array({"enum": list(SPORTS)})],
+                "default": False,
+                "description": "true (any sport) or sports to add matches for",
+            },
+            "route": nullable(dict(ID, description="A route id to follow in order")),
+            "budget_cny": nullable({"type": "number", "minimum": 0}),
+            "meals": {"type": "boolean", "default": True},
+            "lunch": nullable(ref("MealWindow")),
+            "dinner": nullable(ref("MealWindow")),
+            "time_limit_s": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "default": 2,
+                "description": "Solve budget in seconds, capped by the stage (5 s)",
+            },
+            "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "default": 0},
+            "windows": nullable(
+                _array(
+                    nullable(ref("DayWindow")),
+                    minItems=1,
+                    maxItems=14,
+                    description="Per-day windows, one per day (null = the default)",
+                )
+            ),
+            "on_day": nullable(
+                {
+                    "type": "object",
+                    "propertyNames": ID,
+                    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 13},
+                    "description": "POI id -> trip day index (0 = first day) it must be visited on",
+                }
+            ),
+            "avoid_events": nullable(
+                _array(ID, uniqueItems=True, description="Session ids never to propose (not in `events`)")
+            ),
+        },
+        ["start_date"],
+        closed=True,
         description="Cross-field rules (answered with 400/404/422 naming the field): lodging lists have "
-                    "1 or `days` entries, windows has `days` entries, day_end >= day_start + 2 h, the "
-                    "dinner window starts after the lunch window ends, ids must exist in the catalog, "
-                    "events must fall within the trip dates.",
-        examples=[{"start_date": "2023-09-30", "days": 2, "lang": "en", "mode": "transit",
-                   "events": ["ag2023-baseball-2023-10-01-1830-field1"], "interests": {"history": 1},
-                   "time_limit_s": 1}])
+        "1 or `days` entries, windows has `days` entries, day_end >= day_start + 2 h, the "
+        "dinner window starts after the lunch window ends, ids must exist in the catalog, "
+        "events must fall within the trip dates.",
+        examples=[
+            {
+                "start_date": "2023-09-30",
+                "days": 2,
+                "lang": "en",
+                "mode": "transit",
+                "events": ["ag2023-baseball-2023-10-01-1830-field1"],
+                "interests": {"history": 1},
+                "time_limit_s": 1,
+            }
+        ],
+    )
 
-    s["NormalizedRequest"] = _obj({
-        "start_date": DATE, "days": {"type": "integer", "minimum": 1, "maximum": 14},
-        "lang": {"enum": list(LANGS)},
-        "lodging": _array(_obj({"poi_id": nullable(ID), "lon": {"type": "number"}, "lat": {"type": "number"}},
-                               ["poi_id", "lon", "lat"])),
-        "day_start": HHMM, "day_end": HHMM, "mode": {"enum": list(MODES)}, "pace": {"enum": list(PACES)},
-        "interests": {"type": "object", "additionalProperties": {"type": "number"}},
-        "must_visit": _array(ID), "avoid": _array(ID), "events": _array(ID),
-        "want_sports": _array({"enum": list(SPORTS)}), "route": nullable(ID),
-        "budget_cny": nullable({"type": "number"}), "meals": {"type": "boolean"},
-        "lunch": ref("MealWindow"), "dinner": ref("MealWindow"),
-        "time_limit_s": {"type": "number"}, "seed": {"type": "integer"},
-        "windows": _array(ref("DayWindow")),
-        "on_day": {"type": "object", "additionalProperties": {"type": "integer"}},
-        "avoid_events": _array(ID),
-    }, ["start_date", "days", "lang", "lodging", "day_start", "day_end", "mode", "pace", "interests",
-        "must_visit", "avoid", "events", "want_sports", "route", "budget_cny", "meals", "lunch", "dinner",
-        "time_limit_s", "seed"], description="The request as the engine read it, defaults filled in")
+    s["NormalizedRequest"] = _obj(
+        {
+            "start_date": DATE,
+            "days": {"type": "integer", "minimum": 1, "maximum": 14},
+            "lang": {"enum": list(LANGS)},
+            "lodging": _array(
+                _obj(
+                    {"poi_id": nullable(ID), "lon": {"type": "number"}, "lat": {"type": "number"}},
+                    ["poi_id", "lon", "lat"],
+                )
+            ),
+            "day_start": HHMM,
+            "day_end": HHMM,
+            "mode": {"enum": list(MODES)},
+            "pace": {"enum": list(PACES)},
+            "interests": {"type": "object", "additionalProperties": {"type": "number"}},
+            "must_visit": _array(ID),
+            "avoid": _array(ID),
+            "events": _array(ID),
+            "want_sports": _array({"enum": list(SPORTS)}),
+            "route": nullable(ID),
+            "budget_cny": nullable({"type": "number"}),
+            "meals": {"type": "boolean"},
+            "lunch": ref("MealWindow"),
+            "dinner": ref("MealWindow"),
+            "time_limit_s": {"type": "number"},
+            "seed": {"type": "integer"},
+            "windows": _array(ref("DayWindow")),
+            "on_day": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "avoid_events": _array(ID),
+        },
+        [
+            "start_date",
+            "days",
+            "lang",
+            "lodging",
+            "day_start",
+            "day_end",
+            "mode",
+            "pace",
+            "interests",
+            "must_visit",
+            "avoid",
+            "events",
+            "want_sports",
+            "route",
+            "budget_cny",
+            "meals",
+            "lunch",
+            "dinner",
+            "time_limit_s",
+            "seed",
+        ],
+        description="The request as the engine read it, defaults filled in",
+    )
 
     # --- itineraries ---
-    s["Travel"] = _obj({"mode": {"enum": list(MODES) + ["none"]},
-                        "minutes": {"type": "integer", "minimum": 0},
-                        "km": {"type": "number", "minimum": 0}}, ["mode", "minutes", "km"],
-                       description="The leg from the previous stop")
-    s["Stop"] = _obj({
-        "type": {"enum": ["start", "visit", "event", "meal", "end"]},
-        "poi_id": nullable(ID), "event_id": nullable(ID), "name": {"type": "string"},
-        "lon": LON, "lat": LAT,
-        "arrive": DATE_TIME, "start": DATE_TIME, "end": DATE_TIME, "depart": DATE_TIME,
-        "travel": nullable(ref("Travel")), "ticket_cny": MONEY,
-        "category": {"enum": list(CATEGORIES)}, "meal": {"enum": ["lunch", "dinner"]},
-        "venue": {"type": "string"}, "sport": {"enum": list(SPORTS)},
-    }, ["type", "poi_id", "event_id", "name", "lon", "lat", "arrive", "start", "end", "depart", "travel",
-        "ticket_cny"])
-    s["Day"] = _obj({
-        "date": DATE, "window": _obj({"start": DATE_TIME, "end": DATE_TIME}, ["start", "end"]),
-        "lodging": _obj({"poi_id": nullable(ID), "name": {"type": "string"}, "lon": LON, "lat": LAT},
-                        ["poi_id", "name", "lon", "lat"]),
-        "stops": _array(ref("Stop")),
-    }, ["date", "window", "lodging", "stops"])
-    s["Unscheduled"] = _obj({
-        "poi_id": nullable(ID), "event_id": ID,
-        "reason_code": {"enum": sorted(REASONS)},
-        "reason": {"type": "string"}, "meal": {"enum": ["lunch", "dinner"]}, "date": DATE,
-    }, ["poi_id", "reason_code", "reason"])
-    s["ReviewNote"] = _obj({
-        "code": {"enum": list(REVIEW_CODES)}, "day": nullable({"type": "integer", "minimum": 0}),
-        "stop": nullable({"type": "integer", "minimum": 0}), "poi_id": nullable(ID),
-        "value": {"type": "number"}, "limit": {"type": "number"}, "message": {"type": "string"},
-    }, ["code", "day", "stop", "poi_id", "value", "limit", "message"],
-        description="What a local guide would still circle in the plan (planning/review.py)")
-    s["Totals"] = _obj({"score": {"type": "number"}, "travel_minutes": {"type": "integer", "minimum": 0},
-                        "ticket_cny": {"type": "number", "minimum": 0}, "visits": {"type": "integer", "minimum": 0}},
-                       ["score", "travel_minutes", "ticket_cny", "visits"])
-    s["Solver"] = _obj({"status": {"type": "string", "examples": ["solution_limit", "time_limit"]},
-                        "wall_ms": {"type": "integer", "minimum": 0}, "engine_ms": {"type": "integer", "minimum": 0},
-                        "objective": nullable({"type": "number"}), "seed": {"type": "integer"},
-                        "time_limit_s": {"type": "number"}},
-                       ["status", "wall_ms", "objective", "seed", "time_limit_s"])
+    s["Travel"] = _obj(
+        {
+            "mode": {"enum": list(MODES) + ["none"]},
+            "minutes": {"type": "integer", "minimum": 0},
+            "km": {"type": "number", "minimum": 0},
+        },
+        ["mode", "minutes", "km"],
+        description="The leg from the previous stop",
+    )
+    s["Stop"] = _obj(
+        {
+            "type": {"enum": ["start", "visit", "event", "meal", "end"]},
+            "poi_id": nullable(ID),
+            "event_id": nullable(ID),
+            "name": {"type": "string"},
+            "lon": LON,
+            "lat": LAT,
+            "arrive": DATE_TIME,
+            "start": DATE_TIME,
+            "end": DATE_TIME,
+            "depart": DATE_TIME,
+            "travel": nullable(ref("Travel")),
+            "ticket_cny": MONEY,
+            "category": {"enum": list(CATEGORIES)},
+            "meal": {"enum": ["lunch", "dinner"]},
+            "venue": {"type": "string"},
+            "sport": {"enum": list(SPORTS)},
+        },
+        [
+            "type",
+            "poi_id",
+            "event_id",
+            "name",
+            "lon",
+            "lat",
+            "arrive",
+            "start",
+            "end",
+            "depart",
+            "travel",
+            "ticket_cny",
+        ],
+    )
+    s["Day"] = _obj(
+        {
+            "date": DATE,
+            "window": _obj({"start": DATE_TIME, "end": DATE_TIME}, ["start", "end"]),
+            "lodging": _obj(
+                {"poi_id": nullable(ID), "name": {"type": "string"}, "lon": LON, "lat": LAT},
+                ["poi_id", "name", "lon", "lat"],
+            ),
+            "stops": _array(ref("Stop")),
+        },
+        ["date", "window", "lodging", "stops"],
+    )
+    s["Unscheduled"] = _obj(
+        {
+            "poi_id": nullable(ID),
+            "event_id": ID,
+            "reason_code": {"enum": sorted(REASONS)},
+            "reason": {"type": "string"},
+            "meal": {"enum": ["lunch", "dinner"]},
+            "date": DATE,
+        },
+        ["poi_id", "reason_code", "reason"],
+    )
+    s["ReviewNote"] = _obj(
+        {
+            "code": {"enum": list(REVIEW_CODES)},
+            "day": nullable({"type": "integer", "minimum": 0}),
+            "stop": nullable({"type": "integer", "minimum": 0}),
+            "poi_id": nullable(ID),
+            "value": {"type": "number"},
+            "limit": {"type": "number"},
+            "message": {"type": "string"},
+        },
+        ["code", "day", "stop", "poi_id", "value", "limit", "message"],
+        description="What a local guide would still circle in the plan (planning/review.py)",
+    )
+    s["Totals"] = _obj(
+        {
+            "score": {"type": "number"},
+            "travel_minutes": {"type": "integer", "minimum": 0},
+            "ticket_cny": {"type": "number", "minimum": 0},
+            "visits": {"type": "integer", "minimum": 0},
+        },
+        ["score", "travel_minutes", "ticket_cny", "visits"],
+    )
+    s["Solver"] = _obj(
+        {
+            "status": {"type": "string", "examples": ["solution_limit", "time_limit"]},
+            "wall_ms": {"type": "integer", "minimum": 0},
+            "engine_ms": {"type": "integer", "minimum": 0},
+            "objective": nullable({"type": "number"}),
+            "seed": {"type": "integer"},
+            "time_limit_s": {"type": "number"},
+        },
+        ["status", "wall_ms", "objective", "seed", "time_limit_s"],
+    )
     link_names = ("self", "share", "replan", "card_pdf", "card_html", "ics", "gpx", "geojson", "widget")
-    s["ItineraryLinks"] = _obj({k: {"type": "string", "format": "uri-reference"} for k in link_names},
-                               list(link_names), description="Relative links; `share` ones carry ?share=")
-    s["PlanWarning"] = _obj({
-        "code": {"enum": ["event_cancelled", "event_moved", "event_missing"]}, "event_id": ID,
-        "message": {"type": "string"},
-        "planned": {"type": "object"}, "current": nullable({"type": "object"}),
-        "changed_at": nullable({"type": "string"}), "action": {"const": "replan"}},
-        ["code", "event_id", "message"], description="A planned match changed after planning")
-    s["Lock"] = _obj({"type": {"enum": ["visit", "event", "meal"]}, "day": {"type": "integer", "minimum": 0},
-                      "poi_id": nullable(ID), "event_id": nullable(ID),
-                      "meal": nullable({"enum": ["lunch", "dinner"]}), "start": DATE_TIME},
-                     ["type", "day", "poi_id", "event_id", "meal", "start"])
-    diff_item = _obj({"poi_id": ID, "event_id": ID, "day": {"type": "integer", "minimum": 0}, "start": DATE_TIME},
-                     ["day", "start"])
+    s["ItineraryLinks"] = _obj(
+        {k: {"type": "string", "format": "uri-reference"} for k in link_names},
+        list(link_names),
+        description="Relative links; `share` ones carry ?share=",
+    )
+    s["PlanWarning"] = _obj(
+        {
+            "code": {"enum": ["event_cancelled", "event_moved", "event_missing"]},
+            "event_id": ID,
+            "message": {"type": "string"},
+            "planned": {"type": "object"},
+            "current": nullable({"type": "object"}),
+            "changed_at": nullable({"type": "string"}),
+            "action": {"const": "replan"},
+        },
+        ["code", "event_id", "message"],
+        description="A planned match changed after planning",
+    )
+    s["Lock"] = _obj(
+        {
+            "type": {"enum": ["visit", "event", "meal"]},
+            "day": {"type": "integer", "minimum": 0},
+            "poi_id": nullable(ID),
+            "event_id": nullable(ID),
+            "meal": nullable({"enum": ["lunch", "dinner"]}),
+            "start": DATE_TIME,
+        },
+        ["type", "day", "poi_id", "event_id", "meal", "start"],
+    )
+    diff_item = _obj(
+        {"poi_id": ID, "event_id": ID, "day": {"type": "integer", "minimum": 0}, "start": DATE_TIME}, ["day", "start"]
+    )
     moved_at = _obj({"day": {"type": "integer", "minimum": 0}, "start": DATE_TIME}, ["day", "start"])
-    s["PlanDiff"] = _obj({
-        "added": _array(diff_item), "removed": _array(diff_item),
-        "moved": _array(_obj({"poi_id": ID, "event_id": ID, "from": moved_at, "to": moved_at}, ["from", "to"])),
-        "unchanged": {"type": "integer", "minimum": 0}}, ["added", "removed", "moved", "unchanged"])
-    s["Itinerary"] = _obj({
-        "id": ID, "status": {"enum": ["ok", "partial"]}, "lang": {"enum": list(LANGS)},
-        "request": ref("NormalizedRequest"), "days": _array(ref("Day"), minItems=1, maxItems=14),
-        "unscheduled": _array(ref("Unscheduled")), "totals": ref("Totals"), "solver": ref("Solver"),
-        "notes": _array({"type": "string"}),
-        "review": _array(ref("ReviewNote")),
-        "version": {"type": "integer", "minimum": 1}, "created_at": DATE_TIME, "updated_at": DATE_TIME,
-        "links": ref("ItineraryLinks"), "warnings": _array(ref("PlanWarning")),
-        "locks": _array(ref("Lock"), description="replanned plans: stops kept in place"),
-        "diff": dict(ref("PlanDiff"), description="replanned plans: changes from the previous plan"),
-        "previous_id": nullable(dict(ID, description="replanned plans: the plan id it was derived from")),
-    }, ["id", "status", "lang", "request", "days", "unscheduled", "totals", "solver", "notes", "version",
-        "created_at", "updated_at", "links", "warnings"])
-    s["ItinerarySummary"] = _obj({
-        "id": ID, "version": {"type": "integer", "minimum": 1}, "created_at": DATE_TIME, "updated_at": DATE_TIME,
-        "status": nullable({"enum": ["ok", "partial"]}), "days": {"type": "integer", "minimum": 0},
-        "start_date": nullable(DATE), "links": ref("ItineraryLinks")},
-        ["id", "version", "created_at", "updated_at", "status", "days", "start_date", "links"])
-    s["ItineraryList"] = _obj({"itineraries": _array(ref("ItinerarySummary")),
-                               "next_cursor": nullable({"type": "string"})}, ["itineraries", "next_cursor"])
+    s["PlanDiff"] = _obj(
+        {
+            "added": _array(diff_item),
+            "removed": _array(diff_item),
+            "moved": _array(_obj({"poi_id": ID, "event_id": ID, "from": moved_at, "to": moved_at}, ["from", "to"])),
+            "unchanged": {"type": "integer", "minimum": 0},
+        },
+        ["added", "removed", "moved", "unchanged"],
+    )
+    s["Itinerary"] = _obj(
+        {
+            "id": ID,
+            "status": {"enum": ["ok", "partial"]},
+            "lang": {"enum": list(LANGS)},
+            "request": ref("NormalizedRequest"),
+            "days": _array(ref("Day"), minItems=1, maxItems=14),
+            "unscheduled": _array(ref("Unscheduled")),
+            "totals": ref("Totals"),
+            "solver": ref("Solver"),
+            "notes": _array({"type": "string"}),
+            "review": _array(ref("ReviewNote")),
+            "version": {"type": "integer", "minimum": 1},
+            "created_at": DATE_TIME,
+            "updated_at": DATE_TIME,
+            "links": ref("ItineraryLinks"),
+            "warnings": _array(ref("PlanWarning")),
+            "locks": _array(ref("Lock"), description="replanned plans: stops kept in place"),
+            "diff": dict(ref("PlanDiff"), description="replanned plans: changes from the previous plan"),
+            "previous_id": nullable(dict(ID, description="replanned plans: the plan id it was derived from")),
+        },
+        [
+            "id",
+            "status",
+            "lang",
+            "request",
+            "days",
+            "unscheduled",
+            "totals",
+            "solver",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+            "links",
+            "warnings",
+        ],
+    )
+    s["ItinerarySummary"] = _obj(
+        {
+            "id": ID,
+            "version": {"type": "integer", "minimum": 1},
+            "created_at": DATE_TIME,
+            "updated_at": DATE_TIME,
+            "status": nullable({"enum": ["ok", "partial"]}),
+            "days": {"type": "integer", "minimum": 0},
+            "start_date": nullable(DATE),
+            "links": ref("ItineraryLinks"),
+        },
+        ["id", "version", "created_at", "updated_at", "status", "days", "start_date", "links"],
+    )
+    s["ItineraryList"] = _obj(
+        {"itineraries": _array(ref("ItinerarySummary")), "next_cursor": nullable({"type": "string"})},
+        ["itineraries", "next_cursor"],
+    )
 
     # --- replan edits (chalicelib/planning/replan.py) ---
     day = {"type": "integer", "minimum": 0, "maximum": 13, "description": "trip day index (0 = first day)"}
     ids = _array(ID, uniqueItems=True)
-    s["ReplanEdits"] = _obj({
-        "lock": _array({"oneOf": [
-            _obj({"day": day, "poi_id": ID, "meal": {"enum": ["lunch", "dinner"]}}, ["day", "poi_id"], closed=True),
-            _obj({"day": day, "event_id": ID}, ["day", "event_id"], closed=True)]},
-            description="Keep these stops at their day and start time"),
-        "lock_all": {"type": "boolean", "description": "lock every current visit and match"},
-        "unlock": dict(ids, description="release locks carried from an earlier replan"),
-        "remove": dict(ids, description="POI ids (avoided from now on) or event ids"),
-        "add_must_visit": ids,
-        "move": _array(_obj({"poi_id": ID, "to_day": day}, ["poi_id", "to_day"], closed=True)),
-        "lodging": _array({"oneOf": [
-            _obj({"day": day, "poi_id": ID}, ["day", "poi_id"], closed=True),
-            _obj({"day": day, "lon": s["LodgingPoint"]["properties"]["lon"],
-                  "lat": s["LodgingPoint"]["properties"]["lat"]}, ["day", "lon", "lat"], closed=True)]},
-            description="the lodging of a night (one entry per day at most)"),
-        "window": _array(_obj({"day": day, "day_start": HHMM, "day_end": HHMM}, ["day"], closed=True,
-                              minProperties=2), description="one entry per day at most"),
-        "add_events": ids,
-        "time_limit_s": {"type": "number", "exclusiveMinimum": 0},
-    }, closed=True, description="Edits to a stored plan; errors name the edit (`edits.move[1].to_day`)",
-        examples=[{"lock_all": True, "remove": ["shen-garden"], "time_limit_s": 1}])
+    s["ReplanEdits"] = _obj(
+        {
+            "lock": _array(
+                {
+                    "oneOf": [
+                        _obj(
+                            {"day": day, "poi_id": ID, "meal": {"enum": ["lunch", "dinner"]}},
+                            ["day", "poi_id"],
+                            closed=True,
+                        ),
+                        _obj({"day": day, "event_id": ID}, ["day", "event_id"], closed=True),
+                    ]
+                },
+                description="Keep these stops at their day and start time",
+            ),
+            "lock_all": {"type": "boolean", "description": "lock every current visit and match"},
+            "unlock": dict(ids, description="release locks carried from an earlier replan"),
+            "remove": dict(ids, description="POI ids (avoided from now on) or event ids"),
+            "add_must_visit": ids,
+            "move": _array(_obj({"poi_id": ID, "to_day": day}, ["poi_id", "to_day"], closed=True)),
+            "lodging": _array(
+                {
+                    "oneOf": [
+                        _obj({"day": day, "poi_id": ID}, ["day", "poi_id"], closed=True),
+                        _obj(
+                            {
+                                "day": day,
+                                "lon": s["LodgingPoint"]["properties"]["lon"],
+                                "lat": s["LodgingPoint"]["properties"]["lat"],
+                            },
+                            ["day", "lon", "lat"],
+                            closed=True,
+                        ),
+                    ]
+                },
+                description="the lodging of a night (one entry per day at most)",
+            ),
+            "window": _array(
+                _obj({"day": day, "day_start": HHMM, "day_end": HHMM}, ["day"], closed=True, minProperties=2),
+                description="one entry per day at most",
+            ),
+            "add_events": ids,
+            "time_limit_s": {"type": "number", "exclusiveMinimum": 0},
+        },
+        closed=True,
+        description="Edits to a stored plan; errors name the edit (`edits.move[1].to_day`)",
+        examples=[{"lock_all": True, "remove": ["shen-garden"], "time_limit_s": 1}],
+    )
 
     # --- batches ---
-    s["BatchRequest"] = _obj({
-        "requests": _array(ref("ItineraryRequest"), minItems=1, maxItems=MAX_BATCH_ITEMS),
-        "name": nullable({"type": "string", "maxLength": 200})}, ["requests"], closed=True)
-    item_error = _obj({"code": {"type": "string"}, "field": nullable({"type": "string"}),
-                       "status": {"type": "integer"}, "message": {"type": "string"}},
-                      ["code", "field", "status", "message"])
-    s["BatchItem"] = _obj({
-        "index": {"type": "integer", "minimum": 0},
-        "status": {"enum": ["queued", "running", "done", "failed"]},
-        "itinerary_id": nullable(ID), "plan_status": nullable({"enum": ["ok", "partial"]}),
-        "links": nullable(_obj({"itinerary": {"type": "string"}}, ["itinerary"])),
-        "error": nullable(item_error), "updated_at": DATE_TIME},
-        ["index", "status", "itinerary_id", "plan_status", "links", "error", "updated_at"])
+    s["BatchRequest"] = _obj(
+        {
+            "requests": _array(ref("ItineraryRequest"), minItems=1, maxItems=MAX_BATCH_ITEMS),
+            "name": nullable({"type": "string", "maxLength": 200}),
+        },
+        ["requests"],
+        closed=True,
+    )
+    item_error = _obj(
+        {
+            "code": {"type": "string"},
+            "field": nullable({"type": "string"}),
+            "status": {"type": "integer"},
+            "message": {"type": "string"},
+        },
+        ["code", "field", "status", "message"],
+    )
+    s["BatchItem"] = _obj(
+        {
+            "index": {"type": "integer", "minimum": 0},
+            "status": {"enum": ["queued", "running", "done", "failed"]},
+            "itinerary_id": nullable(ID),
+            "plan_status": nullable({"enum": ["ok", "partial"]}),
+            "links": nullable(_obj({"itinerary": {"type": "string"}}, ["itinerary"])),
+            "error": nullable(item_error),
+            "updated_at": DATE_TIME,
+        },
+        ["index", "status", "itinerary_id", "plan_status", "links", "error", "updated_at"],
+    )
     count = {"type": "integer", "minimum": 0}
-    s["BatchStatus"] = _obj({
-        "id": ID, "name": nullable({"type": "string"}), "state": {"enum": ["queued", "running", "done"]},
-        "total": {"type": "integer", "minimum": 1},
-        "counts": _obj({k: count for k in ("queued", "running", "done", "failed")},
-                       ["queued", "running", "done", "failed"]),
-        "progress": {"type": "number", "minimum": 0, "maximum": 1}, "created_at": DATE_TIME,
-        "items": _array(ref("BatchItem"))},
-        ["id", "name", "state", "total", "counts", "progress", "created_at", "items"])
+    s["BatchStatus"] = _obj(
+        {
+            "id": ID,
+            "name": nullable({"type": "string"}),
+            "state": {"enum": ["queued", "running", "done"]},
+            "total": {"type": "integer", "minimum": 1},
+            "counts": _obj(
+                {k: count for k in ("queued", "running", "done", "failed")}, ["queued", "running", "done", "failed"]
+            ),
+            "progress": {"type": "number", "minimum": 0, "maximum": 1},
+            "created_at": DATE_TIME,
+            "items": _array(ref("BatchItem")),
+        },
+        ["id", "name", "state", "total", "counts", "progress", "created_at", "items"],
+    )
 
     # --- oEmbed, feeds ---
-    s["OEmbed"] = _obj({
-        "type": {"const": "rich"}, "version": {"const": "1.0"}, "title": {"type": "string"},
-        "provider_name": {"type": "string"}, "provider_url": {"type": "string"}, "html": {"type": "string"},
-        "width": {"type": "integer", "minimum": 1}, "height": {"type": "integer", "minimum": 1},
-        "cache_age": {"type": "integer"}, "yueyou_kind": {"enum": ["itinerary", "route"]}},
-        ["type", "version", "html", "width", "height"], description="oEmbed 1.0 rich response")
-    s["FeedReport"] = _obj({
-        "feed": {"type": "string"}, "ok": {"type": "boolean"},
-        **{k: count for k in ("created", "updated", "cancelled", "unchanged")},
-        "error": nullable({"type": "object"}), "fetched_at": nullable({"type": "string"}),
-        "content_hash": nullable({"type": "string"}), "notes": _array({"type": "object"})},
-        ["feed", "ok", "error"])
-    s["FeedIngestResult"] = _obj({"reports": _array(ref("FeedReport")), "ok": {"type": "boolean"},
-                                  "lang": {"enum": list(LANGS)}}, ["reports", "ok", "lang"])
-    s["FeedStates"] = _obj({"feeds": _array({"type": "object"}), "lang": {"enum": list(LANGS)}},
-                           ["feeds", "lang"])
+    s["OEmbed"] = _obj(
+        {
+            "type": {"const": "rich"},
+            "version": {"const": "1.0"},
+            "title": {"type": "string"},
+            "provider_name": {"type": "string"},
+            "provider_url": {"type": "string"},
+            "html": {"type": "string"},
+            "width": {"type": "integer", "minimum": 1},
+            "height": {"type": "integer", "minimum": 1},
+            "cache_age": {"type": "integer"},
+            "yueyou_kind": {"enum": ["itinerary", "route"]},
+        },
+        ["type", "version", "html", "width", "height"],
+        description="oEmbed 1.0 rich response",
+    )
+    s["FeedReport"] = _obj(
+        {
+            "feed": {"type": "string"},
+            "ok": {"type": "boolean"},
+            **{k: count for k in ("created", "updated", "cancelled", "unchanged")},
+            "error": nullable({"type": "object"}),
+            "fetched_at": nullable({"type": "string"}),
+            "content_hash": nullable({"type": "string"}),
+            "notes": _array({"type": "object"}),
+        },
+        ["feed", "ok", "error"],
+    )
+    s["FeedIngestResult"] = _obj(
+        {"reports": _array(ref("FeedReport")), "ok": {"type": "boolean"}, "lang": {"enum": list(LANGS)}},
+        ["reports", "ok", "lang"],
+    )
+    s["FeedStates"] = _obj({"feeds": _array({"type": "object"}), "lang": {"enum": list(LANGS)}}, ["feeds", "lang"])
 
     # --- errors ---
-    s["ErrorBody"] = _obj({
-        "code": {"type": "string", "description": "machine-readable; the codes per status are listed "
-                 "in each response"},
-        "message": {"type": "string", "description": "in the request's language"},
-        "field": nullable({"type": "string", "description": "the offending parameter, header or body "
-                           "field, e.g. `limit`, `If-Match`, `lodging[1].poi_id`"}),
-        "details": {"description": "e.g. `conflicts` (422), `expected_version`/`current_version` (412), "
-                    "`retry_after`/`limit`/`remaining`/`reset`/`kind` (429), `retry_after` (409)"}},
-        ["code", "message", "field"])
-    s["Error"] = _obj({"error": ref("ErrorBody")}, ["error"], closed=True,
-                      examples=[{"error": {"code": "out_of_range", "message": "limit must be between 1 and 200",
-                                           "field": "limit"}}])
+    s["ErrorBody"] = _obj(
+        {
+            "code": {
+                "type": "string",
+                "description": "machine-readable; the codes per status are listed in each response",
+            },
+            "message": {"type": "string", "description": "in the request's language"},
+            "field": nullable(
+                {
+                    "type": "string",
+                    "description": "the offending parameter, header or body "
+                    "field, e.g. `limit`, `If-Match`, `lodging[1].poi_id`",
+                }
+            ),
+            "details": {
+                "description": "e.g. `conflicts` (422), `expected_version`/`current_version` (412), "
+                "`retry_after`/`limit`/`remaining`/`reset`/`kind` (429), `retry_after` (409)"
+            },
+        },
+        ["code", "message", "field"],
+    )
+    s["Error"] = _obj(
+        {"error": ref("ErrorBody")},
+        ["error"],
+        closed=True,
+        examples=[{"error": {"code": "out_of_range", "message": "limit must be between 1 and 200", "field": "limit"}}],
+    )
     for status, codes in ERROR_CODES.items():
         s[f"Error{status}"] = {"allOf": [ref("Error"), _obj({"error": _obj({"code": {"enum": list(codes)}})})]}
-    s["Error422"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj({
-        "conflicts": _array({"type": "string"})})
-    s["Error429"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj({
-        "retry_after": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"},
-        "remaining": {"type": "integer"}, "reset": {"type": "integer"},
-        "kind": {"enum": ["request", "plan"]}}, ["retry_after"])
-    s["Error409"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj({
-        "retry_after": {"type": "integer", "minimum": 0}}, ["retry_after"])
+    s["Error422"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj(
+        {"conflicts": _array({"type": "string"})}
+    )
+    s["Error429"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj(
+        {
+            "retry_after": {"type": "integer", "minimum": 0},
+            "limit": {"type": "integer"},
+            "remaining": {"type": "integer"},
+            "reset": {"type": "integer"},
+            "kind": {"enum": ["request", "plan"]},
+        },
+        ["retry_after"],
+    )
+    s["Error409"]["allOf"][1]["properties"]["error"]["properties"]["details"] = _obj(
+        {"retry_after": {"type": "integer", "minimum": 0}}, ["retry_after"]
+    )
     return s
 
 
 # --- parameters, headers, responses --------------------------------------------------------
 
+
 def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description,
-            **extra}
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **extra}
 
 
 def _comma_list(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
@@ -489,52 +970,101 @@ def _comma_list(name: str, items: dict[str, Any], description: str) -> dict[str,
 
 def _parameters() -> dict[str, Any]:
     return {
-        "lang": _query("lang", {"enum": list(LANGS)},
-                       "Response language (default: Accept-Language, else zh)"),
-        "exportLang": _query("lang", {"enum": list(LANGS) + ["both"]},
-                             "Language of the document; `both` prints zh and en"),
-        "acceptLanguage": {"name": "Accept-Language", "in": "header", "required": False,
-                           "schema": {"type": "string"}, "description": "Used when `lang` is absent"},
-        "cursor": _query("cursor", {"type": "string", "minLength": 1},
-                         "Opaque cursor from a previous page's `next_cursor`"),
+        "lang": _query("lang", {"enum": list(LANGS)}, "Response language (default: Accept-Language, else zh)"),
+        "exportLang": _query(
+            "lang", {"enum": list(LANGS) + ["both"]}, "Language of the document; `both` prints zh and en"
+        ),
+        "acceptLanguage": {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "Used when `lang` is absent",
+        },
+        "cursor": _query(
+            "cursor", {"type": "string", "minLength": 1}, "Opaque cursor from a previous page's `next_cursor`"
+        ),
         "poiLimit": _query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Page size"),
-        "eventLimit": _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
-                             "Page size"),
-        "itineraryLimit": _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-                                 "Page size"),
-        "share": _query("share", {"type": "string"},
-                        "Share token from `links.share`: read access without being the owner"),
-        "ifMatch": {"name": "If-Match", "in": "header", "required": False,
-                    "schema": {"type": "string", "pattern": r'^(?:\*|(?:W/)?"?[0-9]{0,8}[1-9]"?)$',
-                               "examples": ['"1"', 'W/"3"', "*"]},
-                    "description": "ETag of the version you read; a stale one is a 412 (optimistic concurrency)"},
-        "ifNoneMatch": {"name": "If-None-Match", "in": "header", "required": False,
-                        "schema": {"type": "string"}, "description": "The ETag you hold: unchanged plans are a 304"},
-        "idempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
-                           "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                           "description": "Retries with the same key (per caller, 24 h) return the first "
-                                          "result instead of planning again"},
-        "poiId": {"name": "poi_id", "in": "path", "required": True,
-                  "schema": {"type": "string", "pattern": ID_PATTERN, "examples": ["shen-garden"]}},
-        "eventId": {"name": "event_id", "in": "path", "required": True,
-                    "schema": {"type": "string", "pattern": ID_PATTERN,
-                               "examples": ["ag2023-softball-2023-10-02-1800"]}},
-        "routeId": {"name": "route_id", "in": "path", "required": True,
-                    "schema": {"type": "string", "pattern": ID_PATTERN, "examples": ["tang-poetry-road"]}},
-        "itineraryId": {"name": "itinerary_id", "in": "path", "required": True,
-                        "schema": {"type": "string", "pattern": ID_PATTERN}},
-        "batchId": {"name": "batch_id", "in": "path", "required": True,
-                    "schema": {"type": "string", "pattern": ID_PATTERN}},
-        "pageSize": _query("size", {"type": "string", "pattern": "^[Aa][45]$", "default": "A5"},
-                           "Card page size: A5 or A4"),
-        "colourPrimary": _query("primary", {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
-                                "Widget accent colour (#rgb or #rrggbb)"),
-        "colourBg": _query("bg", {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
-                           "Widget background colour"),
-        "colourFg": _query("fg", {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
-                           "Widget text colour"),
-        "embedKey": _query("key", {"type": "string"},
-                           "Public id of an agency key: its embedding policy (frame-ancestors, CORS)"),
+        "eventLimit": _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}, "Page size"),
+        "itineraryLimit": _query(
+            "limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Page size"
+        ),
+        "share": _query(
+            "share", {"type": "string"}, "Share token from `links.share`: read access without being the owner"
+        ),
+        "ifMatch": {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "schema": {
+                "type": "string",
+                "pattern": r'^(?:\*|(?:W/)?"?[0-9]{0,8}[1-9]"?)$',
+                "examples": ['"1"', 'W/"3"', "*"],
+            },
+            "description": "ETag of the version you read; a stale one is a 412 (optimistic concurrency)",
+        },
+        "ifNoneMatch": {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "The ETag you hold: unchanged plans are a 304",
+        },
+        "idempotencyKey": {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": "Retries with the same key (per caller, 24 h) return the first "
+            "result instead of planning again",
+        },
+        "poiId": {
+            "name": "poi_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": ID_PATTERN, "examples": ["shen-garden"]},
+        },
+        "eventId": {
+            "name": "event_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": ID_PATTERN, "examples": ["ag2023-softball-2023-10-02-1800"]},
+        },
+        "routeId": {
+            "name": "route_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": ID_PATTERN, "examples": ["tang-poetry-road"]},
+        },
+        "itineraryId": {
+            "name": "itinerary_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": ID_PATTERN},
+        },
+        "batchId": {
+            "name": "batch_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": ID_PATTERN},
+        },
+        "pageSize": _query(
+            "size", {"type": "string", "pattern": "^[Aa][45]$", "default": "A5"}, "Card page size: A5 or A4"
+        ),
+        "colourPrimary": _query(
+            "primary",
+            {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
+            "Widget accent colour (#rgb or #rrggbb)",
+        ),
+        "colourBg": _query(
+            "bg", {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}, "Widget background colour"
+        ),
+        "colourFg": _query(
+            "fg", {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}, "Widget text colour"
+        ),
+        "embedKey": _query(
+            "key", {"type": "string"}, "Public id of an agency key: its embedding policy (frame-ancestors, CORS)"
+        ),
     }
 
 
@@ -552,16 +1082,17 @@ def _headers() -> dict[str, Any]:
         "X-RateLimit-Remaining": h("What is left in the window", {"type": "integer", "minimum": 0}),
         "X-RateLimit-Reset": h("Seconds until the window resets", {"type": "integer", "minimum": 0}),
         "Retry-After": h("Seconds to wait before retrying", {"type": "integer", "minimum": 0}, True),
-        "Idempotent-Replayed": h("`true` when an Idempotency-Key replay returned the original plan",
-                                 {"const": "true"}),
+        "Idempotent-Replayed": h("`true` when an Idempotency-Key replay returned the original plan", {"const": "true"}),
         "Cache-Control": h("Caching policy"),
         "Content-Disposition": h("inline or attachment, with a file name"),
         "Content-Security-Policy": h("Per-response policy (widgets carry a script nonce)"),
     }
 
 
-RATE_HEADERS = {k: {"$ref": f"#/components/headers/{k}"}
-                for k in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")}
+RATE_HEADERS = {
+    k: {"$ref": f"#/components/headers/{k}"}
+    for k in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+}
 
 
 def _error_responses() -> dict[str, Any]:
@@ -574,7 +1105,8 @@ def _error_responses() -> dict[str, Any]:
             headers = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
         resp: dict[str, Any] = {
             "description": _ERROR_TEXT[status] + " Codes: " + ", ".join(f"`{c}`" for c in codes) + ".",
-            "content": {"application/json": {"schema": ref(f"Error{status}")}}}
+            "content": {"application/json": {"schema": ref(f"Error{status}")}},
+        }
         if headers:
             resp["headers"] = headers
         out[f"E{status}"] = resp
@@ -598,9 +1130,17 @@ PUBLIC: list[dict[str, list[str]]] = []
 OPTIONAL_KEY = [{}, {"ApiKey": []}]
 
 
-def _op(op_id: str, tag: str, summary: str, responses: dict[str, Any], parameters: Optional[list] = None,
-        security: Optional[list] = None, body: Optional[dict[str, Any]] = None, description: str = "",
-        module: Optional[str] = None) -> dict[str, Any]:
+def _op(
+    op_id: str,
+    tag: str,
+    summary: str,
+    responses: dict[str, Any],
+    parameters: Optional[list] = None,
+    security: Optional[list] = None,
+    body: Optional[dict[str, Any]] = None,
+    description: str = "",
+    module: Optional[str] = None,
+) -> dict[str, Any]:
     op: dict[str, Any] = {"operationId": op_id, "tags": [tag], "summary": summary}
     if description:
         op["description"] = description
@@ -616,210 +1156,447 @@ def _op(op_id: str, tag: str, summary: str, responses: dict[str, Any], parameter
 
 def _paths() -> dict[str, Any]:
     ok = lambda description, schema, media="application/json", **extra: dict(  # noqa: E731
-        {"description": description}, **_json(schema, media), **extra)
+        {"description": description}, **_json(schema, media), **extra
+    )
     geo = "application/geo+json"
     p: dict[str, Any] = {}
 
-    p["/v1/health"] = {"get": _op("getHealth", "service", "Catalog counts and store status",
-                                  {"200": ok("Service is up", ref("Health")), **_errors(400, 500)}, LANG)}
-    p["/v1/openapi.json"] = {"get": _op(
-        "getOpenApi", "service", "This OpenAPI 3.1 document",
-        {"200": ok("The document", {"type": "object", "required": ["openapi", "info", "paths"]}),
-         **_errors(400, 500)}, [], module="chalicelib.api.openapi")}
+    p["/v1/health"] = {
+        "get": _op(
+            "getHealth",
+            "service",
+            "Catalog counts and store status",
+            {"200": ok("Service is up", ref("Health")), **_errors(400, 500)},
+            LANG,
+        )
+    }
+    p["/v1/openapi.json"] = {
+        "get": _op(
+            "getOpenApi",
+            "service",
+            "This OpenAPI 3.1 document",
+            {
+                "200": ok("The document", {"type": "object", "required": ["openapi", "info", "paths"]}),
+                **_errors(400, 500),
+            },
+            [],
+            module="chalicelib.api.openapi",
+        )
+    }
 
-    p["/v1/pois"] = {"get": _op(
-        "listPois", "catalog", "POIs as a GeoJSON FeatureCollection",
-        {"200": ok("A page of POIs (sorted by distance with `near`)", ref("PoiCollection"), geo),
-         **_errors(400, 500)},
-        [_comma_list("category", {"enum": list(CATEGORIES)}, "Categories"),
-         _comma_list("district", {"enum": list(DISTRICTS)}, "Districts"),
-         _query("q", {"type": "string", "maxLength": 200}, "Text in either language"),
-         _query("near", {"type": "string", "pattern": r"^-?[0-9]{1,3}(?:\.[0-9]+)?,-?[0-9]{1,2}(?:\.[0-9]+)?$",
-                         "examples": ["120.5811,29.995"]},
-                "`lon,lat` (WGS84, decimal degrees); results sorted by distance with `distance_km`"),
-         _query("radius_km", {"type": "number", "minimum": 0.001, "maximum": 300, "default": 5},
-                "Search radius around `near` (requires `near`)"),
-         _query("open_at", {"type": "string", "format": "date-time"},
-                "Only POIs open at this moment (ISO 8601; no offset = Asia/Shanghai)"),
-         _param("poiLimit"), _param("cursor"), *LANG])}
-    p["/v1/pois/{poi_id}"] = {"get": _op(
-        "getPoi", "catalog", "One POI as a GeoJSON Feature",
-        {"200": ok("The POI", ref("PoiFeature"), geo), **_errors(400, 404, 500)}, [_param("poiId"), *LANG])}
-    p["/v1/venues"] = {"get": _op(
-        "listVenues", "catalog", "Asian Games venues with their session counts",
-        {"200": ok("Venues", ref("VenueCollection"), geo), **_errors(400, 500)},
-        [_comma_list("sport", {"enum": list(SPORTS)}, "Sports"), *LANG])}
+    p["/v1/pois"] = {
+        "get": _op(
+            "listPois",
+            "catalog",
+            "POIs as a GeoJSON FeatureCollection",
+            {
+                "200": ok("A page of POIs (sorted by distance with `near`)", ref("PoiCollection"), geo),
+                **_errors(400, 500),
+            },
+            [
+                _comma_list("category", {"enum": list(CATEGORIES)}, "Categories"),
+                _comma_list("district", {"enum": list(DISTRICTS)}, "Districts"),
+                _query("q", {"type": "string", "maxLength": 200}, "Text in either language"),
+                _query(
+                    "near",
+                    {
+                        "type": "string",
+                        "pattern": r"^-?[0-9]{1,3}(?:\.[0-9]+)?,-?[0-9]{1,2}(?:\.[0-9]+)?$",
+                        "examples": ["120.5811,29.995"],
+                    },
+                    "`lon,lat` (WGS84, decimal degrees); results sorted by distance with `distance_km`",
+                ),
+                _query(
+                    "radius_km",
+                    {"type": "number", "minimum": 0.001, "maximum": 300, "default": 5},
+                    "Search radius around `near` (requires `near`)",
+                ),
+                _query(
+                    "open_at",
+                    {"type": "string", "format": "date-time"},
+                    "Only POIs open at this moment (ISO 8601; no offset = Asia/Shanghai)",
+                ),
+                _param("poiLimit"),
+                _param("cursor"),
+                *LANG,
+            ],
+        )
+    }
+    p["/v1/pois/{poi_id}"] = {
+        "get": _op(
+            "getPoi",
+            "catalog",
+            "One POI as a GeoJSON Feature",
+            {"200": ok("The POI", ref("PoiFeature"), geo), **_errors(400, 404, 500)},
+            [_param("poiId"), *LANG],
+        )
+    }
+    p["/v1/venues"] = {
+        "get": _op(
+            "listVenues",
+            "catalog",
+            "Asian Games venues with their session counts",
+            {"200": ok("Venues", ref("VenueCollection"), geo), **_errors(400, 500)},
+            [_comma_list("sport", {"enum": list(SPORTS)}, "Sports"), *LANG],
+        )
+    }
     bound = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
-    p["/v1/events"] = {"get": _op(
-        "listEvents", "catalog", "Competition sessions",
-        {"200": ok("A page of sessions in start order", ref("EventList")), **_errors(400, 500)},
-        [_query("from", bound, "Sessions ending at or after (a date = the whole day)"),
-         _query("to", bound, "Sessions starting at or before (a date = the whole day)"),
-         _comma_list("sport", {"enum": list(SPORTS)}, "Sports"),
-         _comma_list("venue", {"type": "string", "pattern": ID_PATTERN}, "Venue POI ids"),
-         _comma_list("status", {"enum": list(EVENT_STATUS)}, "Statuses"),
-         _param("eventLimit"), _param("cursor"), *LANG])}
-    p["/v1/events/{event_id}"] = {"get": _op(
-        "getEvent", "catalog", "One session",
-        {"200": ok("The session", ref("Event")), **_errors(400, 404, 500)}, [_param("eventId"), *LANG])}
-    p["/v1/routes"] = {"get": _op(
-        "listRoutes", "catalog", "Curated routes",
-        {"200": ok("Routes", ref("RouteList")), **_errors(400, 500)},
-        [_comma_list("kind", {"enum": list(ROUTE_KINDS)}, "Route kinds"), *LANG])}
-    p["/v1/routes/{route_id}"] = {"get": _op(
-        "getRoute", "catalog", "A route: its LineString, then its stops in order",
-        {"200": ok("The route", ref("RouteCollection"), geo), **_errors(400, 404, 500)},
-        [_param("routeId"), *LANG])}
+    p["/v1/events"] = {
+        "get": _op(
+            "listEvents",
+            "catalog",
+            "Competition sessions",
+            {"200": ok("A page of sessions in start order", ref("EventList")), **_errors(400, 500)},
+            [
+                _query("from", bound, "Sessions ending at or after (a date = the whole day)"),
+                _query("to", bound, "Sessions starting at or before (a date = the whole day)"),
+                _comma_list("sport", {"enum": list(SPORTS)}, "Sports"),
+                _comma_list("venue", {"type": "string", "pattern": ID_PATTERN}, "Venue POI ids"),
+                _comma_list("status", {"enum": list(EVENT_STATUS)}, "Statuses"),
+                _param("eventLimit"),
+                _param("cursor"),
+                *LANG,
+            ],
+        )
+    }
+    p["/v1/events/{event_id}"] = {
+        "get": _op(
+            "getEvent",
+            "catalog",
+            "One session",
+            {"200": ok("The session", ref("Event")), **_errors(400, 404, 500)},
+            [_param("eventId"), *LANG],
+        )
+    }
+    p["/v1/routes"] = {
+        "get": _op(
+            "listRoutes",
+            "catalog",
+            "Curated routes",
+            {"200": ok("Routes", ref("RouteList")), **_errors(400, 500)},
+            [_comma_list("kind", {"enum": list(ROUTE_KINDS)}, "Route kinds"), *LANG],
+        )
+    }
+    p["/v1/routes/{route_id}"] = {
+        "get": _op(
+            "getRoute",
+            "catalog",
+            "A route: its LineString, then its stops in order",
+            {"200": ok("The route", ref("RouteCollection"), geo), **_errors(400, 404, 500)},
+            [_param("routeId"), *LANG],
+        )
+    }
 
-    created_headers = dict(RATE_HEADERS, ETag={"$ref": "#/components/headers/ETag"},
-                           Location={"$ref": "#/components/headers/Location"})
+    created_headers = dict(
+        RATE_HEADERS, ETag={"$ref": "#/components/headers/ETag"}, Location={"$ref": "#/components/headers/Location"}
+    )
     p["/v1/itineraries"] = {
         "get": _op(
-            "listItineraries", "itineraries", "Your stored itineraries, oldest first",
-            {"200": ok("A page of summaries", ref("ItineraryList"), headers=RATE_HEADERS),
-             **_errors(400, 401, 429, 500)},
-            [_param("itineraryLimit"), _param("cursor"), *LANG], OPTIONAL_KEY),
+            "listItineraries",
+            "itineraries",
+            "Your stored itineraries, oldest first",
+            {
+                "200": ok("A page of summaries", ref("ItineraryList"), headers=RATE_HEADERS),
+                **_errors(400, 401, 429, 500),
+            },
+            [_param("itineraryLimit"), _param("cursor"), *LANG],
+            OPTIONAL_KEY,
+        ),
     }
     plan_links = {
-        "GetItinerary": {"operationId": "getItinerary", "parameters": {"itinerary_id": "$response.body#/id"},
-                         "description": "Read the plan back"},
-        "ReplanItinerary": {"operationId": "replanItinerary",
-                            "parameters": {"itinerary_id": "$response.body#/id"}},
-        "DeleteItinerary": {"operationId": "deleteItinerary",
-                            "parameters": {"itinerary_id": "$response.body#/id"}},
-        **{op_id[3:]: {"operationId": op_id, "parameters": {"itinerary_id": "$response.body#/id"}}
-           for op_id in ("getItineraryCardPdf", "getItineraryCardHtml", "getItineraryIcs", "getItineraryGpx",
-                         "getItineraryGeoJson", "getItineraryWidget")},
+        "GetItinerary": {
+            "operationId": "getItinerary",
+            "parameters": {"itinerary_id": "$response.body#/id"},
+            "description": "Read the plan back",
+        },
+        "ReplanItinerary": {"operationId": "replanItinerary", "parameters": {"itinerary_id": "$response.body#/id"}},
+        "DeleteItinerary": {"operationId": "deleteItinerary", "parameters": {"itinerary_id": "$response.body#/id"}},
+        **{
+            op_id[3:]: {"operationId": op_id, "parameters": {"itinerary_id": "$response.body#/id"}}
+            for op_id in (
+                "getItineraryCardPdf",
+                "getItineraryCardHtml",
+                "getItineraryIcs",
+                "getItineraryGpx",
+                "getItineraryGeoJson",
+                "getItineraryWidget",
+            )
+        },
     }
     p["/v1/itineraries"]["post"] = _op(
-        "createItinerary", "itineraries", "Plan and store a multi-day trip",
-        {"201": ok("Planned and stored", ref("Itinerary"), headers=created_headers),
-         "200": ok("Idempotency-Key replay: the plan created first", ref("Itinerary"),
-                   headers=dict(created_headers, **{
-                       "Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}})),
-         **_errors(400, 401, 404, 409, 413, 415, 422, 429, 500)},
-        [_param("idempotencyKey"), *LANG], OPTIONAL_KEY,
+        "createItinerary",
+        "itineraries",
+        "Plan and store a multi-day trip",
+        {
+            "201": ok("Planned and stored", ref("Itinerary"), headers=created_headers),
+            "200": ok(
+                "Idempotency-Key replay: the plan created first",
+                ref("Itinerary"),
+                headers=dict(
+                    created_headers, **{"Idempotent-Replayed": {"$ref": "#/components/headers/Idempotent-Replayed"}}
+                ),
+            ),
+            **_errors(400, 401, 404, 409, 413, 415, 422, 429, 500),
+        },
+        [_param("idempotencyKey"), *LANG],
+        OPTIONAL_KEY,
         {"required": True, **_json(ref("ItineraryRequest"))},
         description="Without `x-api-key` the caller is anonymous, counted per client IP with a small "
-                    "daily plan quota. The response language is `lang` (query), else the body's `lang`.")
+        "daily plan quota. The response language is `lang` (query), else the body's `lang`.",
+    )
     for status in ("200", "201"):
         p["/v1/itineraries"]["post"]["responses"][status]["links"] = plan_links
 
-    etag_headers = {"ETag": {"$ref": "#/components/headers/ETag"},
-                    "Cache-Control": {"$ref": "#/components/headers/Cache-Control"}}
+    etag_headers = {
+        "ETag": {"$ref": "#/components/headers/ETag"},
+        "Cache-Control": {"$ref": "#/components/headers/Cache-Control"},
+    }
     p["/v1/itineraries/{itinerary_id}"] = {
         "get": _op(
-            "getItinerary", "itineraries", "A stored itinerary (owner or share token)",
-            {"200": ok("The plan, with `warnings` about matches changed since", ref("Itinerary"),
-                       headers=etag_headers),
-             "304": {"description": "Not modified (If-None-Match matched)",
-                     "headers": {"ETag": {"$ref": "#/components/headers/ETag"}}},
-             **_errors(400, 401, 404, 429, 500)},
-            [_param("itineraryId"), _param("share"), _param("ifNoneMatch"), *LANG], OPTIONAL_KEY),
+            "getItinerary",
+            "itineraries",
+            "A stored itinerary (owner or share token)",
+            {
+                "200": ok(
+                    "The plan, with `warnings` about matches changed since", ref("Itinerary"), headers=etag_headers
+                ),
+                "304": {
+                    "description": "Not modified (If-None-Match matched)",
+                    "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+                },
+                **_errors(400, 401, 404, 429, 500),
+            },
+            [_param("itineraryId"), _param("share"), _param("ifNoneMatch"), *LANG],
+            OPTIONAL_KEY,
+        ),
         "delete": _op(
-            "deleteItinerary", "itineraries", "Delete your itinerary",
-            {"204": {"description": "Deleted", "headers": RATE_HEADERS},
-             **_errors(400, 401, 404, 412, 429, 500)},
-            [_param("itineraryId"), _param("ifMatch"), *LANG], OPTIONAL_KEY),
+            "deleteItinerary",
+            "itineraries",
+            "Delete your itinerary",
+            {"204": {"description": "Deleted", "headers": RATE_HEADERS}, **_errors(400, 401, 404, 412, 429, 500)},
+            [_param("itineraryId"), _param("ifMatch"), *LANG],
+            OPTIONAL_KEY,
+        ),
     }
-    p["/v1/itineraries/{itinerary_id}/replan"] = {"post": _op(
-        "replanItinerary", "itineraries", "Edit your itinerary and re-solve around locked stops",
-        {"200": ok("The new version (with `locks`, `diff` and `previous_id`)", ref("Itinerary"),
-                   headers=dict(etag_headers, **RATE_HEADERS)),
-         **_errors(400, 401, 404, 409, 412, 413, 415, 422, 429, 500)},
-        [_param("itineraryId"), _param("ifMatch"), *LANG], OPTIONAL_KEY,
-        {"required": True, **_json(ref("ReplanEdits"))},
-        description="Counts as a plan against the daily quota. Errors name the edit, e.g. "
-                    "`edits.move[1].to_day`; a lock the edits made impossible is a 422 naming the lock.",
-        module="chalicelib.api.itineraries (engine: chalicelib.planning.replan)")}
+    p["/v1/itineraries/{itinerary_id}/replan"] = {
+        "post": _op(
+            "replanItinerary",
+            "itineraries",
+            "Edit your itinerary and re-solve around locked stops",
+            {
+                "200": ok(
+                    "The new version (with `locks`, `diff` and `previous_id`)",
+                    ref("Itinerary"),
+                    headers=dict(etag_headers, **RATE_HEADERS),
+                ),
+                **_errors(400, 401, 404, 409, 412, 413, 415, 422, 429, 500),
+            },
+            [_param("itineraryId"), _param("ifMatch"), *LANG],
+            OPTIONAL_KEY,
+            {"required": True, **_json(ref("ReplanEdits"))},
+            description="Counts as a plan against the daily quota. Errors name the edit, e.g. "
+            "`edits.move[1].to_day`; a lock the edits made impossible is a 422 naming the lock.",
+            module="chalicelib.api.itineraries (engine: chalicelib.planning.replan)",
+        )
+    }
 
     export_params = [_param("itineraryId"), _param("share")]
     export_errors = _errors(400, 401, 404, 429, 500)
-    file_headers = {"ETag": {"$ref": "#/components/headers/ETag"},
-                    "Content-Disposition": {"$ref": "#/components/headers/Content-Disposition"}}
+    file_headers = {
+        "ETag": {"$ref": "#/components/headers/ETag"},
+        "Content-Disposition": {"$ref": "#/components/headers/Content-Disposition"},
+    }
 
-    def export(op_id: str, summary: str, media: str, schema: dict[str, Any], extra: list,
-               headers: dict[str, Any]) -> dict[str, Any]:
-        return {"get": _op(op_id, "exports", summary,
-                           {"200": {"description": summary, "headers": headers,
-                                    "content": {media: {"schema": schema}}}, **export_errors},
-                           export_params + extra, OPTIONAL_KEY, module="chalicelib.api.exports")}
+    def export(
+        op_id: str, summary: str, media: str, schema: dict[str, Any], extra: list, headers: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "get": _op(
+                op_id,
+                "exports",
+                summary,
+                {
+                    "200": {"description": summary, "headers": headers, "content": {media: {"schema": schema}}},
+                    **export_errors,
+                },
+                export_params + extra,
+                OPTIONAL_KEY,
+                module="chalicelib.api.exports",
+            )
+        }
 
     base = "/v1/itineraries/{itinerary_id}"
     binary = {"type": "string", "contentMediaType": "application/pdf"}
     p[base + "/card.pdf"] = export(
-        "getItineraryCardPdf", "Printable route card (PDF, A5/A4, QR code to the live plan)",
-        "application/pdf", binary, [_param("pageSize"), _param("exportLang")], file_headers)
+        "getItineraryCardPdf",
+        "Printable route card (PDF, A5/A4, QR code to the live plan)",
+        "application/pdf",
+        binary,
+        [_param("pageSize"), _param("exportLang")],
+        file_headers,
+    )
     p[base + "/card.pdf"]["get"]["responses"].update(_errors(406))
     p[base + "/card.html"] = export(
-        "getItineraryCardHtml", "Printable route card (HTML print view)", "text/html",
-        {"type": "string"}, [_param("pageSize"), _param("exportLang")],
-        {"ETag": {"$ref": "#/components/headers/ETag"},
-         "Content-Security-Policy": {"$ref": "#/components/headers/Content-Security-Policy"}})
+        "getItineraryCardHtml",
+        "Printable route card (HTML print view)",
+        "text/html",
+        {"type": "string"},
+        [_param("pageSize"), _param("exportLang")],
+        {
+            "ETag": {"$ref": "#/components/headers/ETag"},
+            "Content-Security-Policy": {"$ref": "#/components/headers/Content-Security-Policy"},
+        },
+    )
     p[base + "/itinerary.ics"] = export(
-        "getItineraryIcs", "The plan as an iCalendar file (one event per stop)", "text/calendar",
-        {"type": "string"}, [_param("exportLang")], file_headers)
+        "getItineraryIcs",
+        "The plan as an iCalendar file (one event per stop)",
+        "text/calendar",
+        {"type": "string"},
+        [_param("exportLang")],
+        file_headers,
+    )
     p[base + "/route.gpx"] = export(
-        "getItineraryGpx", "The plan as GPX 1.1 (waypoints and a track per day)", "application/gpx+xml",
-        {"type": "string"}, [_param("exportLang")], file_headers)
+        "getItineraryGpx",
+        "The plan as GPX 1.1 (waypoints and a track per day)",
+        "application/gpx+xml",
+        {"type": "string"},
+        [_param("exportLang")],
+        file_headers,
+    )
     p[base + "/itinerary.geojson"] = export(
-        "getItineraryGeoJson", "The plan as GeoJSON: stops (Points) and legs (LineStrings)", geo,
-        ref("FeatureCollection"), LANG, file_headers)
+        "getItineraryGeoJson",
+        "The plan as GeoJSON: stops (Points) and legs (LineStrings)",
+        geo,
+        ref("FeatureCollection"),
+        LANG,
+        file_headers,
+    )
 
     widget_params = [_param("colourPrimary"), _param("colourBg"), _param("colourFg"), _param("embedKey")]
     widget_errors = _errors(400, 404, 500)
-    html_ok = {"description": "A self-contained HTML page for an <iframe>",
-               "headers": {"Content-Security-Policy": {"$ref": "#/components/headers/Content-Security-Policy"}},
-               "content": {"text/html": {"schema": {"type": "string"}}}}
-    p["/v1/widgets/itinerary/{itinerary_id}"] = {"get": _op(
-        "getItineraryWidget", "widgets", "Embeddable itinerary widget (HTML)",
-        {"200": html_ok, **_errors(400, 401, 404, 429, 500)},
-        [_param("itineraryId"), _param("share"), *widget_params, *LANG], OPTIONAL_KEY,
-        module="chalicelib.api.widgets")}
-    p["/v1/widgets/route/{route_id}"] = {"get": _op(
-        "getRouteWidget", "widgets", "Embeddable route widget (HTML)", {"200": html_ok, **widget_errors},
-        [_param("routeId"), *widget_params, *LANG], module="chalicelib.api.widgets")}
-    p["/v1/widgets/embed.js"] = {"get": _op(
-        "getEmbedScript", "widgets", "Loader script that turns placeholders into widget iframes",
-        {"200": {"description": "JavaScript", "content": {"application/javascript": {"schema": {"type": "string"}}}},
-         **_errors(400, 500)},
-        [_query("v", {"type": "string"}, "Cache-busting version (ignored)"), *LANG],
-        module="chalicelib.api.widgets")}
-    p["/v1/oembed"] = {"get": _op(
-        "getOEmbed", "widgets", "oEmbed for widget, itinerary and route URLs of this service",
-        {"200": ok("oEmbed rich response", ref("OEmbed")), **_errors(400, 404, 500, 501)},
-        [{"name": "url", "in": "query", "required": True, "schema": {"type": "string", "format": "uri"},
-          "description": "A widget, itinerary or route URL of this service"},
-         _query("format", {"enum": ["json"]}, "Only json"),
-         _query("maxwidth", {"type": "integer", "minimum": 100, "maximum": 2000}, "Maximum width"),
-         _query("maxheight", {"type": "integer", "minimum": 100, "maximum": 10000}, "Maximum height"),
-         _param("embedKey"), *LANG], module="chalicelib.api.widgets")}
+    html_ok = {
+        "description": "A self-contained HTML page for an <iframe>",
+        "headers": {"Content-Security-Policy": {"$ref": "#/components/headers/Content-Security-Policy"}},
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+    p["/v1/widgets/itinerary/{itinerary_id}"] = {
+        "get": _op(
+            "getItineraryWidget",
+            "widgets",
+            "Embeddable itinerary widget (HTML)",
+            {"200": html_ok, **_errors(400, 401, 404, 429, 500)},
+            [_param("itineraryId"), _param("share"), *widget_params, *LANG],
+            OPTIONAL_KEY,
+            module="chalicelib.api.widgets",
+        )
+    }
+    p["/v1/widgets/route/{route_id}"] = {
+        "get": _op(
+            "getRouteWidget",
+            "widgets",
+            "Embeddable route widget (HTML)",
+            {"200": html_ok, **widget_errors},
+            [_param("routeId"), *widget_params, *LANG],
+            module="chalicelib.api.widgets",
+        )
+    }
+    p["/v1/widgets/embed.js"] = {
+        "get": _op(
+            "getEmbedScript",
+            "widgets",
+            "Loader script that turns placeholders into widget iframes",
+            {
+                "200": {
+                    "description": "JavaScript",
+                    "content": {"application/javascript": {"schema": {"type": "string"}}},
+                },
+                **_errors(400, 500),
+            },
+            [_query("v", {"type": "string"}, "Cache-busting version (ignored)"), *LANG],
+            module="chalicelib.api.widgets",
+        )
+    }
+    p["/v1/oembed"] = {
+        "get": _op(
+            "getOEmbed",
+            "widgets",
+            "oEmbed for widget, itinerary and route URLs of this service",
+            {"200": ok("oEmbed rich response", ref("OEmbed")), **_errors(400, 404, 500, 501)},
+            [
+                {
+                    "name": "url",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uri"},
+                    "description": "A widget, itinerary or route URL of this service",
+                },
+                _query("format", {"enum": ["json"]}, "Only json"),
+                _query("maxwidth", {"type": "integer", "minimum": 100, "maximum": 2000}, "Maximum width"),
+                _query("maxheight", {"type": "integer", "minimum": 100, "maximum": 10000}, "Maximum height"),
+                _param("embedKey"),
+                *LANG,
+            ],
+            module="chalicelib.api.widgets",
+        )
+    }
 
-    p["/v1/batches"] = {"post": _op(
-        "createBatch", "batches", "Plan up to 100 trips asynchronously (travel agencies)",
-        {"202": ok("Accepted: the batch status", ref("BatchStatus"),
-                   headers=dict(RATE_HEADERS, Location={"$ref": "#/components/headers/Location"})),
-         **_errors(400, 401, 404, 413, 415, 422, 429, 500)},
-        LANG, OPTIONAL_KEY, {"required": True, **_json(ref("BatchRequest"))},
-        description="Every item is validated first (errors name `requests[i].<field>`), then each counts "
-                    "as one plan against the daily quota.")}
+    p["/v1/batches"] = {
+        "post": _op(
+            "createBatch",
+            "batches",
+            "Plan up to 100 trips asynchronously (travel agencies)",
+            {
+                "202": ok(
+                    "Accepted: the batch status",
+                    ref("BatchStatus"),
+                    headers=dict(RATE_HEADERS, Location={"$ref": "#/components/headers/Location"}),
+                ),
+                **_errors(400, 401, 404, 413, 415, 422, 429, 500),
+            },
+            LANG,
+            OPTIONAL_KEY,
+            {"required": True, **_json(ref("BatchRequest"))},
+            description="Every item is validated first (errors name `requests[i].<field>`), then each counts "
+            "as one plan against the daily quota.",
+        )
+    }
     p["/v1/batches"]["post"]["responses"]["202"]["links"] = {
-        "GetBatch": {"operationId": "getBatch", "parameters": {"batch_id": "$response.body#/id"}}}
-    p["/v1/batches/{batch_id}"] = {"get": _op(
-        "getBatch", "batches", "Progress and results of your batch",
-        {"200": ok("Batch status", ref("BatchStatus"), headers=RATE_HEADERS), **_errors(400, 401, 404, 429, 500)},
-        [_param("batchId"), *LANG], OPTIONAL_KEY)}
+        "GetBatch": {"operationId": "getBatch", "parameters": {"batch_id": "$response.body#/id"}}
+    }
+    p["/v1/batches/{batch_id}"] = {
+        "get": _op(
+            "getBatch",
+            "batches",
+            "Progress and results of your batch",
+            {"200": ok("Batch status", ref("BatchStatus"), headers=RATE_HEADERS), **_errors(400, 401, 404, 429, 500)},
+            [_param("batchId"), *LANG],
+            OPTIONAL_KEY,
+        )
+    }
 
     admin = [{"AdminToken": []}]
-    p["/v1/admin/feeds/ingest"] = {"post": _op(
-        "ingestFeeds", "admin", "Fetch and apply the schedule feeds now",
-        {"200": ok("One report per feed", ref("FeedIngestResult")), **_errors(400, 403, 500)},
-        [_query("feed", {"type": "string"}, "Only this feed id"), *LANG], admin,
-        module="chalicelib.api.feeds")}
-    p["/v1/admin/feeds"] = {"get": _op(
-        "listFeeds", "admin", "Each configured feed's last fetch, success, hash and error",
-        {"200": ok("Feed states", ref("FeedStates")), **_errors(400, 403, 500)}, LANG, admin,
-        module="chalicelib.api.feeds")}
+    p["/v1/admin/feeds/ingest"] = {
+        "post": _op(
+            "ingestFeeds",
+            "admin",
+            "Fetch and apply the schedule feeds now",
+            {"200": ok("One report per feed", ref("FeedIngestResult")), **_errors(400, 403, 500)},
+            [_query("feed", {"type": "string"}, "Only this feed id"), *LANG],
+            admin,
+            module="chalicelib.api.feeds",
+        )
+    }
+    p["/v1/admin/feeds"] = {
+        "get": _op(
+            "listFeeds",
+            "admin",
+            "Each configured feed's last fetch, success, hash and error",
+            {"200": ok("Feed states", ref("FeedStates")), **_errors(400, 403, 500)},
+            LANG,
+            admin,
+            module="chalicelib.api.feeds",
+        )
+    }
     return p
 
 
@@ -836,12 +1613,20 @@ def _base_document() -> dict[str, Any]:
                 "Every response speaks Chinese and English (`lang=zh|en`, default zh, or Accept-Language). "
                 "Times are Asia/Shanghai (ISO 8601, +08:00); geometry is GeoJSON (RFC 7946, [lon, lat], "
                 "WGS84). Unknown query parameters are refused (400 `unknown_parameter`). Errors are "
-                "`{\"error\": {\"code\", \"message\", \"field\"}}` in the request's language."),
+                "`{\"error\": {\"code\", \"message\", \"field\"}}` in the request's language."
+            ),
             "license": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": "service"}, {"name": "catalog"}, {"name": "itineraries"}, {"name": "exports"},
-                 {"name": "widgets"}, {"name": "batches"}, {"name": "admin"}],
+        "tags": [
+            {"name": "service"},
+            {"name": "catalog"},
+            {"name": "itineraries"},
+            {"name": "exports"},
+            {"name": "widgets"},
+            {"name": "batches"},
+            {"name": "admin"},
+        ],
         "paths": _paths(),
         "components": {
             "schemas": _schemas(),
@@ -849,12 +1634,19 @@ def _base_document() -> dict[str, Any]:
             "headers": _headers(),
             "responses": _error_responses(),
             "securitySchemes": {
-                "ApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key",
-                           "description": "Agency API key. Optional for planning: anonymous callers get a "
-                                          "small daily plan quota and request rate per client IP."},
-                "AdminToken": {"type": "apiKey", "in": "header", "name": "x-admin-token",
-                               "description": "Operator token (its SHA-256 is the stage's "
-                                              "YUEYOU_ADMIN_TOKEN_SHA256)"},
+                "ApiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "x-api-key",
+                    "description": "Agency API key. Optional for planning: anonymous callers get a "
+                    "small daily plan quota and request rate per client IP.",
+                },
+                "AdminToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "x-admin-token",
+                    "description": "Operator token (its SHA-256 is the stage's YUEYOU_ADMIN_TOKEN_SHA256)",
+                },
             },
         },
     }
@@ -871,6 +1663,7 @@ def server_url(request: Optional[Request]) -> str:
     """The API root as the caller sees it: YUEYOU_PUBLIC_BASE_URL, else Host +
     X-Forwarded-Proto + the API Gateway stage prefix (``/api``), else ``/``."""
     from . import services
+
     configured = services.get().settings.public_base_url
     if configured:
         return configured.rstrip("/") or "/"
@@ -899,5 +1692,4 @@ def server_url(request: Optional[Request]) -> str:
 def openapi_json():
     request = bp.current_request
     Params(request, ())
-    return json_response(document(server_url(request)),
-                         headers={"Cache-Control": "public, max-age=300"})
+    return json_response(document(server_url(request)), headers={"Cache-Control": "public, max-age=300"})

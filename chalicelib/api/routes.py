@@ -1,4 +1,5 @@
 """/v1/routes: curated tourist routes (Tang Poetry Road, city lines)."""
+
 from __future__ import annotations
 
 from chalice import Blueprint
@@ -17,8 +18,11 @@ def list_routes():
     params = Params(bp.current_request, ("kind",))
     catalog = services.get().catalog
     kinds = params.choice_list("kind", ("poetry-road", "sports", "city-line"))
-    routes = [route_summary(r, params.lang) for r in sorted(catalog.routes.values(), key=lambda r: r.id)
-              if not kinds or r.kind in kinds]
+    routes = [
+        route_summary(r, params.lang)
+        for r in sorted(catalog.routes.values(), key=lambda r: r.id)
+        if not kinds or r.kind in kinds
+    ]
     return json_response({"routes": routes, "total": len(routes), "lang": params.lang})
 
 
@@ -27,5 +31,4 @@ def list_routes():
 def get_route(route_id: str):
     params = Params(bp.current_request, ())
     catalog = services.get().catalog
-    return json_response(route_collection(catalog.route(route_id), catalog, params.lang),
-                         content_type=GEOJSON_TYPE)
+    return json_response(route_collection(catalog.route(route_id), catalog, params.lang), content_type=GEOJSON_TYPE)

@@ -3,31 +3,34 @@
 app.py installs a factory; nothing is built (no env read, no file opened)
 until the first request needs it. Tests install their own.
 """
+
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from ..catalog import Catalog
-from ..catalog import bundle
-from ..config import Settings
-from ..planning import PlanSettings
 from ..auth import AuthPolicy, Principal, authorize, charge_plans
 from ..batches import BatchService, SqsRunner, ThreadRunner
+from ..catalog import Catalog, bundle
+from ..config import Settings
 from ..itineraries import ItineraryRepository
-from ..planning import parse_request, plan
+from ..planning import PlanSettings, parse_request, plan
 from ..schedule import EventRepository
 from ..store import Store, open_store
 from .solving import in_process
 
 
 class Services:
-    def __init__(self, settings: Settings, catalog: Optional[Catalog] = None,
-                 store: Optional[Store] = None,
-                 solver: Optional[Callable[..., Any]] = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Optional[Catalog] = None,
+        store: Optional[Store] = None,
+        solver: Optional[Callable[..., Any]] = None,
+    ) -> None:
         self.settings = settings
         self._catalog = catalog
         self._store = store
@@ -36,7 +39,7 @@ class Services:
         self.solver = solver or in_process
 
     @classmethod
-    def from_env(cls, solver: Optional[Callable[..., Any]] = None) -> "Services":
+    def from_env(cls, solver: Optional[Callable[..., Any]] = None) -> Services:
         return cls(Settings.from_env(os.environ), solver=solver)
 
     def solve(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -53,15 +56,23 @@ class Services:
         if self._store is not None:
             return self._store
         s = self.settings
-        return open_store(s.store, sqlite_path=s.sqlite_path, table_name=s.table_name,
-                          endpoint_url=s.dynamodb_endpoint_url, region_name=s.aws_region)
+        return open_store(
+            s.store,
+            sqlite_path=s.sqlite_path,
+            table_name=s.table_name,
+            endpoint_url=s.dynamodb_endpoint_url,
+            region_name=s.aws_region,
+        )
 
     @cached_property
     def plan_settings(self) -> PlanSettings:
         s = self.settings
-        return PlanSettings(time_limit_cap_s=s.solve_time_limit_cap_s,
-                            default_time_limit_s=min(2.0, s.solve_time_limit_cap_s),
-                            default_lodging_id=s.default_lodging, osrm_url=s.osrm_url)
+        return PlanSettings(
+            time_limit_cap_s=s.solve_time_limit_cap_s,
+            default_time_limit_s=min(2.0, s.solve_time_limit_cap_s),
+            default_lodging_id=s.default_lodging,
+            osrm_url=s.osrm_url,
+        )
 
     @cached_property
     def itineraries(self) -> ItineraryRepository:
@@ -70,15 +81,18 @@ class Services:
     @cached_property
     def batches(self) -> BatchService:
         service = BatchService(
-            self.store, self.itineraries,
-            planner=lambda request: self.solve(plan, request, self.planning_catalog(),
-                                               settings=self.plan_settings),
+            self.store,
+            self.itineraries,
+            planner=lambda request: self.solve(plan, request, self.planning_catalog(), settings=self.plan_settings),
             validate=lambda request: parse_request(request, self.planning_catalog(), self.plan_settings),
-            lease_s=self.settings.batch_lease_s)
+            lease_s=self.settings.batch_lease_s,
+        )
         if self.settings.batch_queue_url:
             import boto3
-            service.runner = SqsRunner(boto3.client("sqs", region_name=self.settings.aws_region),
-                                       self.settings.batch_queue_url)
+
+            service.runner = SqsRunner(
+                boto3.client("sqs", region_name=self.settings.aws_region), self.settings.batch_queue_url
+            )
         else:
             service.runner = ThreadRunner(service.process, workers=self.settings.batch_workers)
             # Items a killed process left queued or running: now, and as leases run out.
@@ -88,14 +102,19 @@ class Services:
     @cached_property
     def auth_policy(self) -> AuthPolicy:
         s = self.settings
-        return AuthPolicy(allow_anonymous=s.allow_anonymous, anonymous_daily_plans=s.anonymous_daily_plans,
-                          anonymous_rate_per_minute=s.anonymous_rate_per_minute)
+        return AuthPolicy(
+            allow_anonymous=s.allow_anonymous,
+            anonymous_daily_plans=s.anonymous_daily_plans,
+            anonymous_rate_per_minute=s.anonymous_rate_per_minute,
+        )
 
-    def authorize(self, headers, source_ip: str, kind: Optional[str] = None,
-                  count: int = 1) -> tuple[Principal, dict[str, str]]:
+    def authorize(
+        self, headers, source_ip: str, kind: Optional[str] = None, count: int = 1
+    ) -> tuple[Principal, dict[str, str]]:
         """The caller and its rate-limit headers; ``kind="plan"`` charges ``count`` plans."""
-        return authorize(headers, source_ip, self.store, self.auth_policy,
-                         kind="plan" if kind == "plan" else "request", count=count)
+        return authorize(
+            headers, source_ip, self.store, self.auth_policy, kind="plan" if kind == "plan" else "request", count=count
+        )
 
     def charge_plans(self, principal: Principal, count: int = 1) -> dict[str, str]:
         """Take ``count`` plans from the caller's quota; the quota headers."""
@@ -104,6 +123,7 @@ class Services:
     def plan_warnings(self, plan: dict, lang: str) -> list:
         """Warnings about a stored plan (events moved or cancelled since)."""
         from ..feeds import plan_warnings
+
         return plan_warnings(plan, self.events, lang)
 
     def planning_catalog(self) -> Catalog:

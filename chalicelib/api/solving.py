@@ -8,14 +8,16 @@ holds the GIL for most of a solve, so threads alone use one core). Inputs and
 results cross the process boundary by pickling; the engine is deterministic
 in its inputs, so a pooled solve returns the plan an in-process one would.
 """
+
 from __future__ import annotations
 
 import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 
 def in_process(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -56,6 +58,7 @@ def _ignore_interrupts() -> None:
 def _warm() -> int:
     """First task of each worker: import the engine (OR-Tools) before traffic."""
     from ..planning import engine, replan  # noqa: F401
+
     return os.getpid()
 
 
@@ -67,9 +70,9 @@ class ProcessPoolSolver:
 
     def __init__(self, workers: Optional[int] = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._executor = ProcessPoolExecutor(max_workers=self.workers,
-                                             mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_ignore_interrupts)
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
+        )
         self._lock = threading.Lock()
         self.solves = 0
 

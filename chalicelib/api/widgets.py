@@ -9,11 +9,13 @@ nonce; ``frame-ancestors`` and the CORS origins come from the
 never the secret): :func:`configure_embed_policy` installs the resolver, the
 default allows every origin.
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from chalice import Blueprint, Response
@@ -58,6 +60,7 @@ def key_policy(key: Optional[str]) -> EmbedPolicy:
     if not key:
         return EmbedPolicy()
     from ..auth.keys import KeyStore, key_id_of
+
     key_id = key_id_of(key)
     record = KeyStore(services.get().store).get(key_id) if key_id else None
     if record is None or record.revoked:
@@ -94,11 +97,13 @@ def cors_headers(request: Request, policy: EmbedPolicy) -> dict[str, str]:
 
 def _widget_response(html: str, nonce: str, policy: EmbedPolicy, cache: str) -> Response:
     request = bp.current_request
-    headers = {"Content-Type": HTML_TYPE,
-               "Content-Security-Policy": render.csp(nonce, policy.frame_ancestors),
-               "X-Content-Type-Options": "nosniff",
-               "Referrer-Policy": "strict-origin-when-cross-origin",
-               "Cache-Control": cache}
+    headers = {
+        "Content-Type": HTML_TYPE,
+        "Content-Security-Policy": render.csp(nonce, policy.frame_ancestors),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Cache-Control": cache,
+    }
     headers.update(cors_headers(request, policy))
     return Response(body=html, status_code=200, headers=headers)
 
@@ -113,6 +118,7 @@ def _self_url(base: str, path: str, params: Params) -> str:
 
 
 # -- widgets ---------------------------------------------------------------------------
+
 
 @bp.route("/v1/widgets/itinerary/{itinerary_id}", methods=["GET"])
 @api
@@ -144,8 +150,9 @@ def route_widget(route_id: str):
     base = public_base_url(request)
     self_url = _self_url(base, f"/v1/widgets/route/{quote(route.id, safe='')}", params)
     nonce = render.new_nonce()
-    html = render.route_widget(route, catalog, params.lang, colours, nonce, route_length_km(route),
-                               _oembed_link(base, self_url))
+    html = render.route_widget(
+        route, catalog, params.lang, colours, nonce, route_length_km(route), _oembed_link(base, self_url)
+    )
     return _widget_response(html, nonce, policy, "public, max-age=300")
 
 
@@ -153,9 +160,16 @@ def route_widget(route_id: str):
 @api
 def embed_js():
     Params(bp.current_request, ("v",))
-    return Response(body=render.EMBED_JS, status_code=200,
-                    headers={"Content-Type": JS_TYPE, "Cache-Control": "public, max-age=3600",
-                             "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body=render.EMBED_JS,
+        status_code=200,
+        headers={
+            "Content-Type": JS_TYPE,
+            "Cache-Control": "public, max-age=3600",
+            "Access-Control-Allow-Origin": "*",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 # -- oEmbed ----------------------------------------------------------------------------
@@ -165,9 +179,14 @@ _PASS_THROUGH = ("share", "lang", "primary", "bg", "fg", "key")
 
 def _oembed_target(url: str, base: str) -> tuple[str, str, dict[str, str]]:
     """(kind, id, query) for a URL of this service, else 404 (oEmbed rule)."""
+
     def unknown() -> YueyouError:
-        return YueyouError("not_found", Text("该 URL 不是本服务可嵌入的内容", "this service cannot embed that URL"),
-                           field="url", status=404)
+        return YueyouError(
+            "not_found",
+            Text("该 URL 不是本服务可嵌入的内容", "this service cannot embed that URL"),
+            field="url",
+            status=404,
+        )
 
     parts = urlsplit(url)
     ours = urlsplit(base)
@@ -176,7 +195,7 @@ def _oembed_target(url: str, base: str) -> tuple[str, str, dict[str, str]]:
     path = parts.path
     prefix = ours.path.rstrip("/")
     if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     segments = [s for s in path.split("/") if s]
     query = {k: v[0] for k, v in parse_qs(parts.query).items() if k in _PASS_THROUGH and v}
     if len(segments) >= 4 and segments[:3] == ["v1", "widgets", "itinerary"]:
@@ -198,8 +217,9 @@ def oembed():
     policy = embed_policy(params.get("key"))
     fmt = params.get("format") or "json"
     if fmt != "json":
-        raise YueyouError("not_implemented", Text("仅支持 format=json", "only format=json is supported"),
-                          field="format", status=501)
+        raise YueyouError(
+            "not_implemented", Text("仅支持 format=json", "only format=json is supported"), field="format", status=501
+        )
     url = params.get("url")
     if url is None:
         raise invalid("url", "url is required", "缺少 url 参数", code="missing_parameter")

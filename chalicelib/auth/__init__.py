@@ -6,6 +6,7 @@ Wiring a protected view takes one call::
 
 Public read endpoints do not call it and stay open.
 """
+
 from __future__ import annotations
 
 from .errors import TooManyRequests, Unauthorized
@@ -15,5 +16,17 @@ from .limits import Limiter, LimitState
 from .policy import AuthPolicy
 from .principal import Principal
 
-__all__ = ["ApiKey", "AuthPolicy", "KeyStore", "Limiter", "LimitState", "Principal",
-           "TooManyRequests", "Unauthorized", "authorize", "charge_plans", "header", "limit_headers"]
+__all__ = [
+    "ApiKey",
+    "AuthPolicy",
+    "KeyStore",
+    "Limiter",
+    "LimitState",
+    "Principal",
+    "TooManyRequests",
+    "Unauthorized",
+    "authorize",
+    "charge_plans",
+    "header",
+    "limit_headers",
+]

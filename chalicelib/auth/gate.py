@@ -3,9 +3,11 @@
 :func:`authorize` is what the HTTP layer calls; everything it raises is a
 YueyouError (401 or 429) the ``endpoint`` decorator already renders.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from ..errors import YueyouError
 from ..store import Store
@@ -35,9 +37,15 @@ def header(headers: Optional[Mapping[str, str]], name: str) -> Optional[str]:
     return None
 
 
-def authorize(headers: Optional[Mapping[str, str]], source_ip: Optional[str], store: Store,
-              policy: AuthPolicy = AuthPolicy(), kind: Kind = "plan",
-              clock: Clock = utc_now, count: int = 1) -> tuple[Principal, dict[str, str]]:
+def authorize(
+    headers: Optional[Mapping[str, str]],
+    source_ip: Optional[str],
+    store: Store,
+    policy: AuthPolicy = AuthPolicy(),
+    kind: Kind = "plan",
+    clock: Clock = utc_now,
+    count: int = 1,
+) -> tuple[Principal, dict[str, str]]:
     """Authenticate the caller and charge one unit; returns the principal and
     the ``X-RateLimit-*`` headers for the response.
 
@@ -63,8 +71,9 @@ def authorize(headers: Optional[Mapping[str, str]], source_ip: Optional[str], st
     return principal, state.headers()
 
 
-def charge_plans(principal: Principal, store: Store, policy: AuthPolicy = AuthPolicy(),
-                 clock: Clock = utc_now, count: int = 1) -> dict[str, str]:
+def charge_plans(
+    principal: Principal, store: Store, policy: AuthPolicy = AuthPolicy(), clock: Clock = utc_now, count: int = 1
+) -> dict[str, str]:
     """Take ``count`` plans from the caller's daily quota (429, taking
     nothing, when they do not fit); the quota's ``X-RateLimit-*`` headers.
 
@@ -79,6 +88,8 @@ def limit_headers(error: YueyouError) -> dict[str, str]:
     details: Any = error.details
     if error.status != 429 or not isinstance(details, dict) or "limit" not in details:
         return {}
-    return {"X-RateLimit-Limit": str(details["limit"]),
-            "X-RateLimit-Remaining": str(details["remaining"]),
-            "X-RateLimit-Reset": str(details["reset"])}
+    return {
+        "X-RateLimit-Limit": str(details["limit"]),
+        "X-RateLimit-Remaining": str(details["remaining"]),
+        "X-RateLimit-Reset": str(details["reset"]),
+    }

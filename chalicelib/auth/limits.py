@@ -12,14 +12,16 @@ A refusal writes nothing, so being refused never uses up quota.
 Old windows are never read again; their ``expires_at`` (epoch seconds) is
 there for a cleanup job or a TTL.
 """
+
 from __future__ import annotations
 
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Literal
+from typing import Literal
 
 from ..errors import Conflict
 from ..i18n import Text
@@ -79,14 +81,21 @@ class LimitState:
     reset_s: int
 
     def headers(self) -> dict[str, str]:
-        return {"X-RateLimit-Limit": str(self.limit),
-                "X-RateLimit-Remaining": str(self.remaining),
-                "X-RateLimit-Reset": str(self.reset_s)}
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_s),
+        }
 
 
 class Limiter:
-    def __init__(self, store: Store, policy: AuthPolicy = AuthPolicy(),
-                 clock: Clock = utc_now, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        store: Store,
+        policy: AuthPolicy = AuthPolicy(),
+        clock: Clock = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.store = store
         self.policy = policy
         self.clock = clock
@@ -123,12 +132,16 @@ class Limiter:
             used = int(item.data["count"]) if item is not None else 0
             if used + n > limit:
                 raise over_limit(kind, limit, max(0, limit - used), window.reset_s(now))
-            data = {"subject": principal.subject, "owner": principal.owner, "kind": kind,
-                    "window": window.id, "count": used + n,
-                    "expires_at": int(window.end.timestamp()) + _KEEP_S}
+            data = {
+                "subject": principal.subject,
+                "owner": principal.owner,
+                "kind": kind,
+                "window": window.id,
+                "count": used + n,
+                "expires_at": int(window.end.timestamp()) + _KEEP_S,
+            }
             try:
-                self.store.put(COLLECTION, key, data,
-                               MUST_NOT_EXIST if item is None else item.version)
+                self.store.put(COLLECTION, key, data, MUST_NOT_EXIST if item is None else item.version)
                 return LimitState(limit, limit - used - n, window.reset_s(now))
             except Conflict:
                 # Lost a race: back off a little (jittered, growing) and re-read.
@@ -141,21 +154,32 @@ def _counter_key(principal: Principal, window: Window) -> str:
 
 
 def over_limit(kind: str, limit: int, remaining: int, retry_after: int) -> TooManyRequests:
-    details = {"retry_after": retry_after, "limit": limit, "remaining": remaining,
-               "reset": retry_after, "kind": kind}
+    details = {"retry_after": retry_after, "limit": limit, "remaining": remaining, "reset": retry_after, "kind": kind}
     if kind == "plan":
-        return TooManyRequests("quota_exceeded", Text(
-            zh=f"今日行程配额（每日 {limit} 次）已用完，北京时间 0 点重置，请 {retry_after} 秒后再试",
-            en=f"The daily quota of {limit} plans is used up; it resets at 00:00 Asia/Shanghai, "
-               f"in {retry_after} s"), field="x-api-key", details=details)
-    return TooManyRequests("rate_limited", Text(
-        zh=f"请求过于频繁（每分钟最多 {limit} 次），请 {retry_after} 秒后再试",
-        en=f"Too many requests: at most {limit} per minute; retry in {retry_after} s"),
-        field="x-api-key", details=details)
+        return TooManyRequests(
+            "quota_exceeded",
+            Text(
+                zh=f"今日行程配额（每日 {limit} 次）已用完，北京时间 0 点重置，请 {retry_after} 秒后再试",
+                en=f"The daily quota of {limit} plans is used up; it resets at 00:00 Asia/Shanghai, in {retry_after} s",
+            ),
+            field="x-api-key",
+            details=details,
+        )
+    return TooManyRequests(
+        "rate_limited",
+        Text(
+            zh=f"请求过于频繁（每分钟最多 {limit} 次），请 {retry_after} 秒后再试",
+            en=f"Too many requests: at most {limit} per minute; retry in {retry_after} s",
+        ),
+        field="x-api-key",
+        details=details,
+    )
 
 
 def busy() -> TooManyRequests:
-    return TooManyRequests("rate_limited", Text(
-        zh="同一密钥的并发请求过多，请稍后重试",
-        en="Too many concurrent requests for this key; retry shortly"),
-        field="x-api-key", details={"retry_after": 1})
+    return TooManyRequests(
+        "rate_limited",
+        Text(zh="同一密钥的并发请求过多，请稍后重试", en="Too many concurrent requests for this key; retry shortly"),
+        field="x-api-key",
+        details={"retry_after": 1},
+    )

@@ -3,11 +3,12 @@
 The lead wires :class:`AuthPolicy` from the stage's Settings; this package
 only supplies defaults, so it never reads the environment itself.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 #: Returns "now" as a timezone-aware datetime. Injected so tests move time
 #: across minute and day boundaries without sleeping.
@@ -15,7 +16,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """Who is calling: an API key's owner, or an anonymous client IP."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -36,9 +37,8 @@ class Principal:
         return f"key:{self.key_id}" if self.key_id else self.owner
 
     @classmethod
-    def anonymous(cls, source_ip: Optional[str], ipv6_prefix: int = 64) -> "Principal":
-        return cls(owner=ANONYMOUS_PREFIX + client_bucket(source_ip, ipv6_prefix),
-                   key_id=None, anonymous=True)
+    def anonymous(cls, source_ip: Optional[str], ipv6_prefix: int = 64) -> Principal:
+        return cls(owner=ANONYMOUS_PREFIX + client_bucket(source_ip, ipv6_prefix), key_id=None, anonymous=True)
 
 
 def client_bucket(source_ip: Optional[str], ipv6_prefix: int = 64) -> str:

@@ -5,13 +5,15 @@ each item idempotent, so SQS redeliveries or a double submit do no harm.
 Items of a process that died are re-driven by SQS redelivery on Lambda and
 by :meth:`ThreadRunner.start_recovery` locally (see :mod:`.service`).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Optional, Protocol, Sequence
+from typing import Any, Optional, Protocol
 
 log = logging.getLogger("yueyou.batches")
 
@@ -40,7 +42,7 @@ class ThreadRunner:
         self.process = process
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
         self._lock = threading.Lock()
-        self._pending: set[tuple[str, int]] = set()   # submitted here, not yet finished
+        self._pending: set[tuple[str, int]] = set()  # submitted here, not yet finished
         self._stop = threading.Event()
         self._sweeper: Optional[threading.Thread] = None
 
@@ -76,6 +78,7 @@ class ThreadRunner:
 
     def _safe(self, batch_id: str, index: int) -> None:
         from .service import ItemBusy
+
         try:
             self.process(batch_id, index)
         except ItemBusy as busy:  # another worker has it; a later sweep checks again
@@ -95,10 +98,9 @@ class SqsRunner:
         self.queue_url = queue_url
 
     def submit(self, batch_id: str, indexes: Sequence[int]) -> None:
-        entries = [{"Id": str(i), "MessageBody": json.dumps({"batch_id": batch_id, "index": i})}
-                   for i in indexes]
+        entries = [{"Id": str(i), "MessageBody": json.dumps({"batch_id": batch_id, "index": i})} for i in indexes]
         for start in range(0, len(entries), 10):  # SQS takes 10 per call
-            self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries[start:start + 10])
+            self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries[start : start + 10])
 
 
 def parse_message(body: str) -> tuple[str, int]:

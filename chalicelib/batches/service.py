@@ -25,15 +25,16 @@ memory, :meth:`BatchService.recover` (at start and every ``lease_s / 2``, see
 :meth:`.runner.ThreadRunner.start_recovery`) resubmits the queued and
 lease-expired items of every unfinished batch (``batch-open`` collection).
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any
 
 from ..errors import Conflict, YueyouError, invalid, not_found
-from ..i18n import Text
 from ..itineraries import ItineraryRepository
 from ..itineraries.repository import hold_claim_for_tests, new_id
 from ..store import MUST_NOT_EXIST, Store
@@ -42,13 +43,13 @@ from ..timeutil import SHANGHAI, iso
 MAX_ITEMS = 100
 BATCH = "batch"
 ITEM = "batch-item"
-OPEN = "batch-open"          # batch ids with items not yet finished: what recover() scans
+OPEN = "batch-open"  # batch ids with items not yet finished: what recover() scans
 # How long a worker owns an item it took: above the batch worker's Lambda
 # timeout (30 s, .chalice/config.json) and below the SQS visibility timeout
 # (180 s, deploy/merge.json), so a redelivered message finds the lease of a
 # dead worker expired. YUEYOU_BATCH_LEASE_S overrides it.
 LEASE_S = 60.0
-OPEN_TTL_S = 14 * 86_400    # the open-batch marker expires even if nobody recovers
+OPEN_TTL_S = 14 * 86_400  # the open-batch marker expires even if nobody recovers
 
 log = logging.getLogger("yueyou.batches")
 
@@ -61,21 +62,28 @@ class ItemBusy(Exception):
         super().__init__(f"batch {batch_id} item {index} is leased until {lease_until:.0f}")
         self.batch_id, self.index, self.lease_until = batch_id, index, lease_until
 
-Planner = Callable[[dict[str, Any]], dict[str, Any]]   # request -> plan (raises YueyouError)
+
+Planner = Callable[[dict[str, Any]], dict[str, Any]]  # request -> plan (raises YueyouError)
 Validator = Callable[[dict[str, Any]], None]
 
 
 class BatchService:
-    def __init__(self, store: Store, itineraries: ItineraryRepository, planner: Planner,
-                 validate: Validator, clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
-                 lease_s: float = LEASE_S) -> None:
+    def __init__(
+        self,
+        store: Store,
+        itineraries: ItineraryRepository,
+        planner: Planner,
+        validate: Validator,
+        clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
+        lease_s: float = LEASE_S,
+    ) -> None:
         self.store = store
         self.itineraries = itineraries
         self.planner = planner
         self.validate = validate
         self.clock = clock
         self.lease_s = lease_s
-        self.runner: Any = None   # set by the wiring (thread pool locally, SQS on Lambda)
+        self.runner: Any = None  # set by the wiring (thread pool locally, SQS on Lambda)
 
     @staticmethod
     def check_shape(body: dict[str, Any]) -> list[Any]:
@@ -85,11 +93,18 @@ class BatchService:
         if unknown:
             raise invalid(unknown[0], f"unknown field {unknown[0]!r}", f"未知字段 {unknown[0]!r}")
         if not isinstance(requests, list) or not requests:
-            raise invalid("requests", "requests must be a non-empty list of itinerary requests",
-                          "requests 必须是非空的行程请求列表")
+            raise invalid(
+                "requests",
+                "requests must be a non-empty list of itinerary requests",
+                "requests 必须是非空的行程请求列表",
+            )
         if len(requests) > MAX_ITEMS:
-            raise invalid("requests", f"a batch holds at most {MAX_ITEMS} requests (got {len(requests)})",
-                          f"一个批次最多 {MAX_ITEMS} 个请求（收到 {len(requests)} 个）", code="too_many_items")
+            raise invalid(
+                "requests",
+                f"a batch holds at most {MAX_ITEMS} requests (got {len(requests)})",
+                f"一个批次最多 {MAX_ITEMS} 个请求（收到 {len(requests)} 个）",
+                code="too_many_items",
+            )
         name = body.get("name")
         if name is not None and (not isinstance(name, str) or len(name) > 200):
             raise invalid("name", "name must be a string of at most 200 characters", "name 必须是不超过 200 字的字符串")
@@ -107,14 +122,24 @@ class BatchService:
         batch_id = "bt-" + secrets.token_hex(8)
         now = iso(self.clock())
         # First, so that a crash anywhere after leaves the batch findable by recover().
-        self.store.put(OPEN, batch_id, {"expires_at": int(self.clock().timestamp()) + OPEN_TTL_S},
-                       MUST_NOT_EXIST)
+        self.store.put(OPEN, batch_id, {"expires_at": int(self.clock().timestamp()) + OPEN_TTL_S}, MUST_NOT_EXIST)
         for i, item in enumerate(requests):
-            self.store.put(ITEM, _item_key(batch_id, i),
-                           {"index": i, "status": "queued", "request": item, "itinerary_id": None,
-                            "error": None, "updated_at": now}, MUST_NOT_EXIST)
-        self.store.put(BATCH, batch_id, {"owner": owner, "name": name, "total": len(requests),
-                                         "created_at": now}, MUST_NOT_EXIST)
+            self.store.put(
+                ITEM,
+                _item_key(batch_id, i),
+                {
+                    "index": i,
+                    "status": "queued",
+                    "request": item,
+                    "itinerary_id": None,
+                    "error": None,
+                    "updated_at": now,
+                },
+                MUST_NOT_EXIST,
+            )
+        self.store.put(
+            BATCH, batch_id, {"owner": owner, "name": name, "total": len(requests), "created_at": now}, MUST_NOT_EXIST
+        )
         self.runner.submit(batch_id, list(range(len(requests))))
         return batch_id
 
@@ -137,9 +162,14 @@ class BatchService:
             lease_until = float(item.data.get("lease_until") or 0)
             if item.data["status"] == "running" and lease_until > now:
                 raise ItemBusy(batch_id, index, lease_until)
-            claim = dict(item.data, status="running", updated_at=iso(self.clock()),
-                         lease_until=now + self.lease_s, attempts=int(item.data.get("attempts") or 0) + 1,
-                         reserved_id=item.data.get("reserved_id") or new_id())
+            claim = dict(
+                item.data,
+                status="running",
+                updated_at=iso(self.clock()),
+                lease_until=now + self.lease_s,
+                attempts=int(item.data.get("attempts") or 0) + 1,
+                reserved_id=item.data.get("reserved_id") or new_id(),
+            )
             try:
                 claimed = self.store.put(ITEM, key, claim, item.version)
                 break
@@ -151,15 +181,23 @@ class BatchService:
         data = dict(claimed.data)
         try:
             plan = self.planner(data["request"])
-            record = self.itineraries.create_or_get(header.data["owner"], data["request"], plan,
-                                                    data["reserved_id"])
+            record = self.itineraries.create_or_get(header.data["owner"], data["request"], plan, data["reserved_id"])
             data.update(status="done", itinerary_id=record.id, plan_status=record.plan.get("status"))
         except YueyouError as exc:
-            data.update(status="failed", error={"code": exc.code, "message": exc.message.to_json(),
-                                                "field": exc.field, "status": exc.status})
+            data.update(
+                status="failed",
+                error={"code": exc.code, "message": exc.message.to_json(), "field": exc.field, "status": exc.status},
+            )
         except Exception as exc:  # an engine bug must not leave the item running forever
-            data.update(status="failed", error={"code": "internal", "field": None, "status": 500,
-                                                "message": {"zh": "内部错误", "en": f"internal error ({type(exc).__name__})"}})
+            data.update(
+                status="failed",
+                error={
+                    "code": "internal",
+                    "field": None,
+                    "status": 500,
+                    "message": {"zh": "内部错误", "en": f"internal error ({type(exc).__name__})"},
+                },
+            )
         data["updated_at"] = iso(self.clock())
         data.pop("lease_until", None)
         try:
@@ -186,15 +224,23 @@ class BatchService:
             page = self.store.list(OPEN, limit=100, cursor=cursor)
             for marker in page.items:
                 batch_id = marker.key
-                if self.store.get(BATCH, batch_id) is None and \
-                        now - float(marker.data.get("expires_at", 0) - OPEN_TTL_S) < self.lease_s:
+                if (
+                    self.store.get(BATCH, batch_id) is None
+                    and now - float(marker.data.get("expires_at", 0) - OPEN_TTL_S) < self.lease_s
+                ):
                     continue  # being created right now
                 items = self.store.list(ITEM, prefix=f"{batch_id}#", limit=MAX_ITEMS + 1).items
-                stale = [item.data["index"] for item in items
-                         if item.data["status"] == "queued"
-                         or item.data["status"] == "running" and float(item.data.get("lease_until") or 0) <= now]
-                if not any(item.data["status"] in ("queued", "running") for item in items) \
-                        or self.store.get(BATCH, batch_id) is None:
+                stale = [
+                    item.data["index"]
+                    for item in items
+                    if item.data["status"] == "queued"
+                    or item.data["status"] == "running"
+                    and float(item.data.get("lease_until") or 0) <= now
+                ]
+                if (
+                    not any(item.data["status"] in ("queued", "running") for item in items)
+                    or self.store.get(BATCH, batch_id) is None
+                ):
                     try:
                         self.store.delete(OPEN, batch_id, marker.version)
                     except Conflict:
@@ -218,20 +264,37 @@ class BatchService:
             d = item.data
             counts[d["status"]] += 1
             error = d.get("error")
-            rendered.append({
-                "index": d["index"], "status": d["status"], "itinerary_id": d.get("itinerary_id"),
-                "plan_status": d.get("plan_status"),
-                "links": {"itinerary": f"/v1/itineraries/{d['itinerary_id']}"} if d.get("itinerary_id") else None,
-                "error": None if error is None else {"code": error["code"], "field": error["field"],
-                                                      "status": error["status"],
-                                                      "message": error["message"].get(lang) or error["message"]["en"]},
-                "updated_at": d["updated_at"]})
+            rendered.append(
+                {
+                    "index": d["index"],
+                    "status": d["status"],
+                    "itinerary_id": d.get("itinerary_id"),
+                    "plan_status": d.get("plan_status"),
+                    "links": {"itinerary": f"/v1/itineraries/{d['itinerary_id']}"} if d.get("itinerary_id") else None,
+                    "error": None
+                    if error is None
+                    else {
+                        "code": error["code"],
+                        "field": error["field"],
+                        "status": error["status"],
+                        "message": error["message"].get(lang) or error["message"]["en"],
+                    },
+                    "updated_at": d["updated_at"],
+                }
+            )
         total = header.data["total"]
         finished = counts["done"] + counts["failed"]
         state = "done" if finished == total else ("running" if finished or counts["running"] else "queued")
-        return {"id": batch_id, "name": header.data.get("name"), "state": state, "total": total,
-                "counts": counts, "progress": round(finished / total, 3) if total else 1.0,
-                "created_at": header.data["created_at"], "items": rendered}
+        return {
+            "id": batch_id,
+            "name": header.data.get("name"),
+            "state": state,
+            "total": total,
+            "counts": counts,
+            "progress": round(finished / total, 3) if total else 1.0,
+            "created_at": header.data["created_at"],
+            "items": rendered,
+        }
 
 
 def _item_key(batch_id: str, index: int) -> str:

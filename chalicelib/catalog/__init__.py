@@ -1,4 +1,5 @@
 """Shaoxing catalog: POIs, venues, events and curated routes."""
+
 from .catalog import Catalog
 from .model import CATEGORIES, SPORTS, Event, Poi, Route
 

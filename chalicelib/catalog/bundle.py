@@ -4,6 +4,7 @@ Only ``app.py`` and ``chalicelib/`` reach Lambda, so the editable sources in
 ``poi_data/`` and ``routes/`` are compiled into one JSON file here; a test
 fails when it is stale.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,9 +1,11 @@
 """The catalog: every POI, event, route and district, cross-checked."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..errors import not_found
 from ..i18n import Text
@@ -43,8 +45,10 @@ class Catalog:
                 elif parent.part_of is not None:
                     yield f"POI {poi.id}: part_of {poi.part_of} is itself part of another place (one level only)"
                 elif parent.district != poi.district and _km(poi, parent) > PART_OF_MAX_KM:
-                    yield (f"POI {poi.id}: part_of {poi.part_of} is in {parent.district} and "
-                           f"{_km(poi, parent):.1f} km away (more than {PART_OF_MAX_KM:g} km across a border)")
+                    yield (
+                        f"POI {poi.id}: part_of {poi.part_of} is in {parent.district} and "
+                        f"{_km(poi, parent):.1f} km away (more than {PART_OF_MAX_KM:g} km across a border)"
+                    )
                 elif _km(poi, parent) > 3 * PART_OF_MAX_KM:
                     yield f"POI {poi.id}: part_of {poi.part_of} is {_km(poi, parent):.1f} km away"
         for event in self.events.values():
@@ -64,8 +68,10 @@ class Catalog:
                 yield f"route {route.id}: a stop is listed twice"
             visiting = sum(self.pois[s].visit_minutes for s in route.stop_ids if s in self.pois)
             if route.suggested_days * ROUTE_DAY_MINUTES < visiting:
-                yield (f"route {route.id}: {visiting} min of visits do not fit in {route.suggested_days} day(s) "
-                       f"of {ROUTE_DAY_MINUTES} min; raise suggested_days")
+                yield (
+                    f"route {route.id}: {visiting} min of visits do not fit in {route.suggested_days} day(s) "
+                    f"of {ROUTE_DAY_MINUTES} min; raise suggested_days"
+                )
 
     def poi(self, poi_id: str, field: str = "id") -> Poi:
         try:
@@ -89,7 +95,7 @@ class Catalog:
         return [p for p in self.pois.values() if p.category == "venue"]
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Catalog":
+    def from_json(cls, data: Mapping[str, Any]) -> Catalog:
         def index(items: Iterable[Any], kind: str) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for item in items:

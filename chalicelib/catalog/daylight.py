@@ -11,6 +11,7 @@ never a fixed hour.
 >>> daylight(date(2026, 5, 15), 120.58, 30.0)
 (304, 1150)
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -38,7 +39,7 @@ def daylight(day: date, lon: float, lat: float) -> tuple[int, int]:
     return rise.hour * 60 + rise.minute, end.hour * 60 + end.minute
 
 
-def visitable(poi: "Poi", day: date) -> tuple[tuple[int, int], ...]:
+def visitable(poi: Poi, day: date) -> tuple[tuple[int, int], ...]:
     """When ``poi`` may be visited on ``day`` (minutes after midnight): while
     open and, for outdoor places, between sunrise and dusk or in its lit
     ``night`` hours."""

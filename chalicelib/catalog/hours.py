@@ -4,6 +4,7 @@ Parsing is left to the maintained opening-hours-py package; this module only
 turns its intervals into minutes after local midnight, the unit the planner
 uses.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -17,7 +18,7 @@ ParserError = opening_hours.ParserError
 
 
 @lru_cache(maxsize=512)
-def _parsed(spec: str) -> "opening_hours.OpeningHours":
+def _parsed(spec: str) -> opening_hours.OpeningHours:
     return opening_hours.OpeningHours(spec)
 
 

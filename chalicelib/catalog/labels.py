@@ -1,4 +1,5 @@
 """Bilingual labels for enumerations (categories, sports, kinds)."""
+
 from __future__ import annotations
 
 from ..i18n import Text

@@ -2,18 +2,19 @@
 
 Each validates itself at construction, so a loaded catalog is a valid one.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from ..i18n import Text
 from ..timeutil import parse_datetime
 from . import hours
 
-CATEGORIES = ("history", "culture", "nature", "religion", "shopping",
-              "food", "venue", "lodging")
+CATEGORIES = ("history", "culture", "nature", "religion", "shopping", "food", "venue", "lodging")
 SIGHT_CATEGORIES = ("history", "culture", "nature", "religion", "shopping")
 SPORTS = ("baseball", "softball", "basketball", "volleyball", "sport-climbing")
 FOOD_KINDS = ("restaurant", "street", "tasting", "market")
@@ -51,9 +52,13 @@ def _check(cond: bool, what: str) -> None:
 def _range(value: Any, what: str) -> Optional[tuple[float, float]]:
     if value is None:
         return None
-    _check(isinstance(value, (list, tuple)) and len(value) == 2
-           and all(isinstance(v, (int, float)) for v in value) and 0 <= value[0] <= value[1],
-           f"{what} must be [low, high] or null")
+    _check(
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) for v in value)
+        and 0 <= value[0] <= value[1],
+        f"{what} must be [low, high] or null",
+    )
     return (float(value[0]), float(value[1]))
 
 
@@ -125,28 +130,30 @@ class Poi:
     venue: Optional[VenueInfo] = None
     food: Optional[FoodInfo] = None
     lodging: Optional[LodgingInfo] = None
-    setting: str = "mixed"          # required in the JSON (from_json); the default serves tests only
-    part_of: Optional[str] = None     # the POI that contains this one (Luzhen inside Keyan)
-    area: Optional[str] = None        # a scenic area shared with other POIs (kuaiji): visit them on one day
+    setting: str = "mixed"  # required in the JSON (from_json); the default serves tests only
+    part_of: Optional[str] = None  # the POI that contains this one (Luzhen inside Keyan)
+    area: Optional[str] = None  # a scenic area shared with other POIs (kuaiji): visit them on one day
     rating: Optional[Rating] = None
-    night: Optional[str] = None       # opening_hours when lit and worth a visit after dark
+    night: Optional[str] = None  # opening_hours when lit and worth a visit after dark
 
     def __post_init__(self) -> None:
         _check(_is_slug(self.id), f"POI id {self.id!r} is not a slug")
         _check(self.category in CATEGORIES, f"{self.id}: unknown category {self.category!r}")
         _check(in_shaoxing(self.lon, self.lat), f"{self.id}: [{self.lon}, {self.lat}] is outside Shaoxing")
         _check(self.coord_confidence in COORD_CONFIDENCE, f"{self.id}: bad coord_confidence")
-        _check(isinstance(self.visit_minutes, int) and 0 <= self.visit_minutes <= 600,
-               f"{self.id}: visit_minutes out of range")
+        _check(
+            isinstance(self.visit_minutes, int) and 0 <= self.visit_minutes <= 600,
+            f"{self.id}: visit_minutes out of range",
+        )
         _check(self.ticket_cny is None or self.ticket_cny >= 0, f"{self.id}: negative ticket")
         _check(0.0 <= self.weight <= 1.0, f"{self.id}: weight must be within 0..1")
         _check((self.category == "venue") == (self.venue is not None), f"{self.id}: venue block iff category venue")
         _check((self.category == "food") == (self.food is not None), f"{self.id}: food block iff category food")
-        _check((self.category == "lodging") == (self.lodging is not None),
-               f"{self.id}: lodging block iff category lodging")
+        _check(
+            (self.category == "lodging") == (self.lodging is not None), f"{self.id}: lodging block iff category lodging"
+        )
         _check(self.setting in SETTINGS, f"{self.id}: setting must be one of {SETTINGS}")
-        _check(self.part_of is None or (_is_slug(self.part_of) and self.part_of != self.id),
-               f"{self.id}: bad part_of")
+        _check(self.part_of is None or (_is_slug(self.part_of) and self.part_of != self.id), f"{self.id}: bad part_of")
         _check(self.area is None or _is_slug(self.area), f"{self.id}: area must be a slug")
         try:
             hours.validate(self.opening_hours)
@@ -166,39 +173,57 @@ class Poi:
         return (self.lon, self.lat)
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> "Poi":
+    def from_json(cls, d: Mapping[str, Any]) -> Poi:
         venue = d.get("venue")
         food = d.get("food")
         lodging = d.get("lodging")
         rating = d.get("rating")
         try:
             return cls(
-                id=d["id"], name=Text.from_json(d["name"]),
+                id=d["id"],
+                name=Text.from_json(d["name"]),
                 description=Text.from_json(d["description"]),
-                category=d["category"], district=d["district"],
-                lon=float(d["lon"]), lat=float(d["lat"]),
+                category=d["category"],
+                district=d["district"],
+                lon=float(d["lon"]),
+                lat=float(d["lat"]),
                 coord_confidence=d["coord_confidence"],
-                visit_minutes=d["visit_minutes"], opening_hours=d["opening_hours"],
+                visit_minutes=d["visit_minutes"],
+                opening_hours=d["opening_hours"],
                 ticket_cny=None if d.get("ticket_cny") is None else float(d["ticket_cny"]),
-                weight=float(d["weight"]), tags=tuple(d.get("tags", ())),
+                weight=float(d["weight"]),
+                tags=tuple(d.get("tags", ())),
                 sources=tuple(d.get("sources", ())),
-                venue=None if venue is None else VenueInfo(
-                    sports=tuple(venue["sports"]), capacity=venue.get("capacity"),
+                venue=None
+                if venue is None
+                else VenueInfo(
+                    sports=tuple(venue["sports"]),
+                    capacity=venue.get("capacity"),
                     entry_buffer_minutes=int(venue.get("entry_buffer_minutes", 45)),
                     egress_surge_factor=float(venue.get("egress_surge_factor", 1.5)),
-                    egress_surge_minutes=int(venue.get("egress_surge_minutes", 45))),
-                food=None if food is None else FoodInfo(
+                    egress_surge_minutes=int(venue.get("egress_surge_minutes", 45)),
+                ),
+                food=None
+                if food is None
+                else FoodInfo(
                     kind=food["kind"],
-                    price_per_person_cny=_range(food.get("price_per_person_cny"), "price_per_person_cny")),
-                lodging=None if lodging is None else LodgingInfo(
-                    type=lodging.get("type", ""),
-                    price_band_cny=_range(lodging.get("price_band_cny"), "price_band_cny")),
+                    price_per_person_cny=_range(food.get("price_per_person_cny"), "price_per_person_cny"),
+                ),
+                lodging=None
+                if lodging is None
+                else LodgingInfo(
+                    type=lodging.get("type", ""), price_band_cny=_range(lodging.get("price_band_cny"), "price_band_cny")
+                ),
                 setting=d["setting"],
                 part_of=d.get("part_of"),
                 area=d.get("area"),
-                rating=None if rating is None else Rating(
-                    a_level=rating.get("a_level"), heritage=rating.get("heritage"),
-                    sources=tuple(rating.get("sources", ()))),
+                rating=None
+                if rating is None
+                else Rating(
+                    a_level=rating.get("a_level"),
+                    heritage=rating.get("heritage"),
+                    sources=tuple(rating.get("sources", ())),
+                ),
                 night=d.get("night"),
             )
         except KeyError as exc:
@@ -228,17 +253,21 @@ class Event:
         _check(self.ticket_cny is None or self.ticket_cny >= 0, f"{self.id}: negative ticket")
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> "Event":
+    def from_json(cls, d: Mapping[str, Any]) -> Event:
         try:
             return cls(
-                id=d["id"], sport=d["sport"], title=Text.from_json(d["title"]),
+                id=d["id"],
+                sport=d["sport"],
+                title=Text.from_json(d["title"]),
                 venue_id=d["venue_id"],
-                start=parse_datetime(d["start"], "start"), end=parse_datetime(d["end"], "end"),
+                start=parse_datetime(d["start"], "start"),
+                end=parse_datetime(d["end"], "end"),
                 confidence=d["confidence"],
                 ticket_cny=None if d.get("ticket_cny") is None else float(d["ticket_cny"]),
                 status=d.get("status", "scheduled"),
                 note=None if d.get("note") is None else Text.from_json(d["note"]),
-                sources=tuple(d.get("sources", ())))
+                sources=tuple(d.get("sources", ())),
+            )
         except KeyError as exc:
             raise ValueError(f"event {d.get('id', '?')}: missing field {exc}") from None
 
@@ -276,20 +305,25 @@ class Route:
         return tuple(s.poi_id for s in self.stops)
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> "Route":
+    def from_json(cls, d: Mapping[str, Any]) -> Route:
         try:
             geometry = d["geometry"]
             _check(geometry.get("type") == "LineString", f"route {d.get('id')}: geometry must be a LineString")
             return cls(
-                id=d["id"], name=Text.from_json(d["name"]),
-                description=Text.from_json(d["description"]), kind=d["kind"],
+                id=d["id"],
+                name=Text.from_json(d["name"]),
+                description=Text.from_json(d["description"]),
+                kind=d["kind"],
                 ordered=bool(d.get("ordered", True)),
                 suggested_days=int(d.get("suggested_days", 1)),
-                stops=tuple(RouteStop(s["poi_id"], None if s.get("note") is None else Text.from_json(s["note"]))
-                            for s in d["stops"]),
+                stops=tuple(
+                    RouteStop(s["poi_id"], None if s.get("note") is None else Text.from_json(s["note"]))
+                    for s in d["stops"]
+                ),
                 lodging=tuple(d.get("lodging", ())),
                 coordinates=tuple((float(c[0]), float(c[1])) for c in geometry["coordinates"]),
-                sources=tuple(d.get("sources", ())))
+                sources=tuple(d.get("sources", ())),
+            )
         except KeyError as exc:
             raise ValueError(f"route {d.get('id', '?')}: missing field {exc}") from None
 
@@ -301,6 +335,11 @@ class District:
 
 
 def _is_slug(value: Any) -> bool:
-    return (isinstance(value, str) and 0 < len(value) <= 80
-            and all(c.islower() or c.isdigit() or c == "-" for c in value)
-            and value.isascii() and not value.startswith("-") and not value.endswith("-"))
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 80
+        and all(c.islower() or c.isdigit() or c == "-" for c in value)
+        and value.isascii()
+        and not value.startswith("-")
+        and not value.endswith("-")
+    )

@@ -1,4 +1,5 @@
 """Searching the catalog's POIs (filters used by the API and widgets)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +18,25 @@ class PoiQuery:
     categories: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
     text: str = ""
-    near: Optional[tuple[float, float]] = None   # (lon, lat)
+    near: Optional[tuple[float, float]] = None  # (lon, lat)
     radius_km: Optional[float] = None
     open_at: Optional[datetime] = None
 
 
 def _matches_text(poi: Poi, catalog: Catalog, needle: str) -> bool:
     district = catalog.districts[poi.district].name
-    haystack = " ".join((poi.id, poi.name.zh, poi.name.en, poi.description.zh,
-                         poi.description.en, district.zh, district.en, " ".join(poi.tags)))
+    haystack = " ".join(
+        (
+            poi.id,
+            poi.name.zh,
+            poi.name.en,
+            poi.description.zh,
+            poi.description.en,
+            district.zh,
+            district.en,
+            " ".join(poi.tags),
+        )
+    )
     return all(word in haystack.casefold() for word in needle.casefold().split())
 
 

@@ -7,6 +7,7 @@ Checks: field types and ranges, unique ids, coordinates inside Shaoxing,
 every referenced id exists, every opening_hours string parses, every
 user-facing string has zh and en, and the bundle matches the sources.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     by_category = Counter(p.category for p in catalog.pois.values())
     by_district = Counter(p.district for p in catalog.pois.values())
-    print(f"catalog OK: {len(catalog.pois)} POIs, {len(catalog.events)} events, "
-          f"{len(catalog.routes)} routes")
+    print(f"catalog OK: {len(catalog.pois)} POIs, {len(catalog.events)} events, {len(catalog.routes)} routes")
     print("  by category: " + ", ".join(f"{k}={v}" for k, v in sorted(by_category.items())))
     print("  by district: " + ", ".join(f"{k}={v}" for k, v in sorted(by_district.items())))
     return 0

@@ -3,12 +3,14 @@
 Prints the reports as JSON and exits 1 when any feed failed, so cron or a
 deploy script notices. Uses the same settings (environment) as the service.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 from ..api.services import Services
 from ..errors import YueyouError

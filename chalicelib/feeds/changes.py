@@ -6,10 +6,12 @@ date) needs no extra bookkeeping and also catches changes made by any
 other writer. Warnings are advisory: the plan stays as it was until the
 client re-plans.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Optional
 
 from ..i18n import Text
 from ..schedule import EventRepository
@@ -59,28 +61,47 @@ def plan_warnings(plan: Mapping[str, Any], events: EventRepository, lang: str) -
         current = stored.get(event_id)
         name = stop.get("name") or event_id
         if current is None:
-            text = Text(zh=f"行程中的赛事场次 {name} 已不存在，请重新规划",
-                        en=f"The session {name} in this plan no longer exists; please re-plan")
+            text = Text(
+                zh=f"行程中的赛事场次 {name} 已不存在，请重新规划",
+                en=f"The session {name} in this plan no longer exists; please re-plan",
+            )
             code, now = "event_missing", None
         else:
-            now = {"start": current.get("start"), "end": current.get("end"),
-                   "venue_id": current.get("venue_id"), "status": current.get("status")}
+            now = {
+                "start": current.get("start"),
+                "end": current.get("end"),
+                "venue_id": current.get("venue_id"),
+                "status": current.get("status"),
+            }
             if current.get("status") == "cancelled":
                 code = "event_cancelled"
-                text = Text(zh=f"赛事场次 {name} 已取消，请重新规划行程",
-                            en=f"The session {name} was cancelled; please re-plan")
-            elif not (_same_moment(planned["start"], now["start"]) and _same_moment(planned["end"], now["end"])
-                      and (planned["venue_id"] is None or planned["venue_id"] == now["venue_id"])):
+                text = Text(
+                    zh=f"赛事场次 {name} 已取消，请重新规划行程", en=f"The session {name} was cancelled; please re-plan"
+                )
+            elif not (
+                _same_moment(planned["start"], now["start"])
+                and _same_moment(planned["end"], now["end"])
+                and (planned["venue_id"] is None or planned["venue_id"] == now["venue_id"])
+            ):
                 code = "event_moved"
-                text = Text(zh=f"赛事场次 {name} 已改为 {_when(now['start'])}–{_when(now['end'])[11:]}"
-                               f"（场馆 {now['venue_id']}），请重新规划行程",
-                            en=f"The session {name} moved to {_when(now['start'])}–{_when(now['end'])[11:]} "
-                               f"(venue {now['venue_id']}); please re-plan")
+                text = Text(
+                    zh=f"赛事场次 {name} 已改为 {_when(now['start'])}–{_when(now['end'])[11:]}"
+                    f"（场馆 {now['venue_id']}），请重新规划行程",
+                    en=f"The session {name} moved to {_when(now['start'])}–{_when(now['end'])[11:]} "
+                    f"(venue {now['venue_id']}); please re-plan",
+                )
             else:
                 continue
         reported.add(event_id)
-        warnings.append({"code": code, "event_id": event_id, "message": text.get(lang),
-                         "planned": planned, "current": now,
-                         "changed_at": None if current is None else current.get("changed_at"),
-                         "action": "replan"})
+        warnings.append(
+            {
+                "code": code,
+                "event_id": event_id,
+                "message": text.get(lang),
+                "planned": planned,
+                "current": now,
+                "changed_at": None if current is None else current.get("changed_at"),
+                "action": "replan",
+            }
+        )
     return warnings

@@ -11,13 +11,15 @@ peer is checked again after connecting, to narrow DNS-rebinding. The body is
 streamed with a byte cap and a total deadline so a huge or trickling
 response cannot exhaust memory or the Lambda's time.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -42,7 +44,7 @@ def system_resolver(host: str, port: int) -> list[str]:
 @dataclass(frozen=True)
 class FetchResult:
     body: bytes
-    url: str                 # after redirects
+    url: str  # after redirects
     content_type: str
 
 
@@ -72,14 +74,19 @@ def address_allowed(address: str, allow_loopback: bool) -> bool:
             ip = embedded
     if ip.is_loopback:
         return allow_loopback
-    return ip.is_global and not (ip.is_private or ip.is_link_local or ip.is_reserved
-                                 or ip.is_multicast or ip.is_unspecified)
+    return ip.is_global and not (
+        ip.is_private or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+    )
 
 
 class Fetcher:
-    def __init__(self, policy: FetchPolicy, session: Optional[requests.Session] = None,
-                 resolver: Resolver = system_resolver,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        session: Optional[requests.Session] = None,
+        resolver: Resolver = system_resolver,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.policy = policy
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxies or .netrc from the environment
@@ -97,14 +104,23 @@ class Fetcher:
             raise _error("bad_url", "feed URLs must not carry credentials", "订阅源地址不得包含用户名或密码")
         if parts.scheme == "http":
             if not (self.policy.allow_loopback_http and host in LOOPBACK_NAMES):
-                raise _error("insecure_scheme", f"{url} is not https; plain http is only allowed to "
-                             "127.0.0.1 in tests", f"{url} 不是 https；仅测试环境允许以 http 访问 127.0.0.1")
+                raise _error(
+                    "insecure_scheme",
+                    f"{url} is not https; plain http is only allowed to 127.0.0.1 in tests",
+                    f"{url} 不是 https；仅测试环境允许以 http 访问 127.0.0.1",
+                )
         elif parts.scheme != "https":
-            raise _error("insecure_scheme", f"scheme {parts.scheme!r} is not allowed (https only)",
-                         f"不允许的协议 {parts.scheme!r}（仅限 https）")
+            raise _error(
+                "insecure_scheme",
+                f"scheme {parts.scheme!r} is not allowed (https only)",
+                f"不允许的协议 {parts.scheme!r}（仅限 https）",
+            )
         if not self.policy.host_allowed(host):
-            raise _error("host_not_allowed", f"host {host} is not on the feed allowlist (YUEYOU_FEED_HOSTS)",
-                         f"主机 {host} 不在订阅源白名单（YUEYOU_FEED_HOSTS）中")
+            raise _error(
+                "host_not_allowed",
+                f"host {host} is not on the feed allowlist (YUEYOU_FEED_HOSTS)",
+                f"主机 {host} 不在订阅源白名单（YUEYOU_FEED_HOSTS）中",
+            )
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
@@ -120,49 +136,64 @@ class Fetcher:
 
     def _check_address(self, host: str, address: str) -> None:
         if not address_allowed(address, self.policy.allow_loopback_http):
-            raise _error("address_not_allowed", f"{host} resolves to {address}, a private, loopback or "
-                         "link-local address; refused", f"{host} 解析到 {address}（内网、回环或链路本地地址），已拒绝")
+            raise _error(
+                "address_not_allowed",
+                f"{host} resolves to {address}, a private, loopback or link-local address; refused",
+                f"{host} 解析到 {address}（内网、回环或链路本地地址），已拒绝",
+            )
 
     # -- fetching ----------------------------------------------------------
     def fetch(self, url: str) -> FetchResult:
         deadline = self.clock() + self.policy.timeout_s
         current = url
-        for hop in range(self.policy.max_redirects + 1):
+        for _hop in range(self.policy.max_redirects + 1):
             self.check_url(current)
             response = self._open(current, deadline)
             try:
                 if response.status_code in REDIRECT_CODES:
                     location = response.headers.get("Location")
                     if not location:
-                        raise _error("bad_redirect", f"HTTP {response.status_code} without a Location",
-                                     f"HTTP {response.status_code} 重定向缺少 Location")
+                        raise _error(
+                            "bad_redirect",
+                            f"HTTP {response.status_code} without a Location",
+                            f"HTTP {response.status_code} 重定向缺少 Location",
+                        )
                     current = urljoin(current, location)
                     continue
                 if response.status_code != 200:
-                    raise _error("http_status", f"the feed answered HTTP {response.status_code}",
-                                 f"订阅源返回 HTTP {response.status_code}")
+                    raise _error(
+                        "http_status",
+                        f"the feed answered HTTP {response.status_code}",
+                        f"订阅源返回 HTTP {response.status_code}",
+                    )
                 body = self._read(response, deadline)
-                return FetchResult(body=body, url=current,
-                                   content_type=response.headers.get("Content-Type", ""))
+                return FetchResult(body=body, url=current, content_type=response.headers.get("Content-Type", ""))
             finally:
                 response.close()
-        raise _error("too_many_redirects", f"more than {self.policy.max_redirects} redirects",
-                     f"重定向超过 {self.policy.max_redirects} 次")
+        raise _error(
+            "too_many_redirects",
+            f"more than {self.policy.max_redirects} redirects",
+            f"重定向超过 {self.policy.max_redirects} 次",
+        )
 
     def _open(self, url: str, deadline: float) -> requests.Response:
         remaining = deadline - self.clock()
         if remaining <= 0:
             raise self._timeout()
         try:
-            response = self.session.get(url, stream=True, allow_redirects=False,
-                                        timeout=(remaining, remaining),
-                                        headers={"User-Agent": USER_AGENT,
-                                                 "Accept": "application/json, text/calendar;q=0.9"})
+            response = self.session.get(
+                url,
+                stream=True,
+                allow_redirects=False,
+                timeout=(remaining, remaining),
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json, text/calendar;q=0.9"},
+            )
         except requests.Timeout:
             raise self._timeout() from None
         except requests.RequestException as exc:
-            raise _error("unreachable", f"cannot fetch the feed: {type(exc).__name__}",
-                         f"无法获取订阅源：{type(exc).__name__}") from None
+            raise _error(
+                "unreachable", f"cannot fetch the feed: {type(exc).__name__}", f"无法获取订阅源：{type(exc).__name__}"
+            ) from None
         peer = _peer_address(response)
         if peer is not None:
             try:
@@ -189,8 +220,11 @@ class Fetcher:
             except Exception as exc:  # urllib3 timeout / protocol / decode errors
                 if "timed out" in str(exc).lower() or isinstance(exc, (socket.timeout, TimeoutError)):
                     raise self._timeout() from None
-                raise _error("read_failed", f"the feed body could not be read: {type(exc).__name__}",
-                             f"读取订阅源内容失败：{type(exc).__name__}") from None
+                raise _error(
+                    "read_failed",
+                    f"the feed body could not be read: {type(exc).__name__}",
+                    f"读取订阅源内容失败：{type(exc).__name__}",
+                ) from None
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)
@@ -199,8 +233,11 @@ class Fetcher:
             chunks.append(chunk)
 
     def _timeout(self) -> FeedError:
-        return _error("timeout", f"the feed did not answer within {self.policy.timeout_s:g} s",
-                      f"订阅源在 {self.policy.timeout_s:g} 秒内未完成响应")
+        return _error(
+            "timeout",
+            f"the feed did not answer within {self.policy.timeout_s:g} s",
+            f"订阅源在 {self.policy.timeout_s:g} 秒内未完成响应",
+        )
 
     @staticmethod
     def _too_large(limit: int) -> FeedError:

@@ -7,6 +7,7 @@ with LANGUAGE=zh*/en* parameters, else X-YUEYOU-TITLE-ZH/-EN, else a
 report); STATUS:CANCELLED -> cancelled; X-YUEYOU-SPORT, X-YUEYOU-TICKET-CNY,
 X-YUEYOU-VENUE. Recurring events are refused: sessions are single games.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,12 +32,15 @@ def parse_ics(body: bytes, source: FeedSource) -> ParsedFeed:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise malformed(source, [problem(f"byte {exc.start}", "the body is not UTF-8", "内容不是 UTF-8 编码")])
+        raise malformed(
+            source, [problem(f"byte {exc.start}", "the body is not UTF-8", "内容不是 UTF-8 编码")]
+        ) from None
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, IndexError, KeyError) as exc:
-        raise malformed(source, [problem(_locate(text, str(exc)), f"not iCalendar: {exc}",
-                                         f"不是合法的 iCalendar：{exc}")]) from None
+        raise malformed(
+            source, [problem(_locate(text, str(exc)), f"not iCalendar: {exc}", f"不是合法的 iCalendar：{exc}")]
+        ) from None
     if calendar.name != "VCALENDAR":
         raise malformed(source, [problem("line 1", "the body must be one VCALENDAR", "内容必须是一个 VCALENDAR")])
     lines = [n + 1 for n, line in enumerate(text.splitlines()) if line.strip().upper() == "BEGIN:VEVENT"]
@@ -61,21 +65,30 @@ def _locate(text: str, message: str) -> str:
     return "calendar"
 
 
-def _session(ev: Any, where: str, source: FeedSource, problems: list[Problem],
-             notes: list[Problem]) -> Optional[Session]:
+def _session(
+    ev: Any, where: str, source: FeedSource, problems: list[Problem], notes: list[Problem]
+) -> Optional[Session]:
     before = len(problems)
     for name, message in getattr(ev, "errors", []) or []:
-        problems.append(problem(f"{where} {name}", f"cannot parse {name}: {message}",
-                                f"无法解析 {name}：{message}"))
+        problems.append(problem(f"{where} {name}", f"cannot parse {name}: {message}", f"无法解析 {name}：{message}"))
     for name in ("RRULE", "RDATE", "RECURRENCE-ID"):
         if name in ev:
-            problems.append(problem(f"{where} {name}", f"{name}: recurring events are not supported; "
-                                    "list each session as its own VEVENT",
-                                    f"{name}：不支持重复事件，请将每个场次写成单独的 VEVENT"))
+            problems.append(
+                problem(
+                    f"{where} {name}",
+                    f"{name}: recurring events are not supported; list each session as its own VEVENT",
+                    f"{name}：不支持重复事件，请将每个场次写成单独的 VEVENT",
+                )
+            )
     uid = str(ev.get("UID", "")).strip()
     if not uid or len(uid) > UID_MAX:
-        problems.append(problem(f"{where} UID", f"UID is required (at most {UID_MAX} characters)",
-                                f"UID 为必填项（最多 {UID_MAX} 个字符）"))
+        problems.append(
+            problem(
+                f"{where} UID",
+                f"UID is required (at most {UID_MAX} characters)",
+                f"UID 为必填项（最多 {UID_MAX} 个字符）",
+            )
+        )
     if len(problems) > before:
         return None
     start = _moment(ev, "DTSTART", where, problems)
@@ -90,20 +103,38 @@ def _session(ev: Any, where: str, source: FeedSource, problems: list[Problem],
         problems.append(problem(f"{where} DTEND", "DTEND must be after DTSTART", "DTEND 必须晚于 DTSTART"))
     raw_status = str(ev.get("STATUS", "CONFIRMED")).strip().upper()
     if raw_status not in _STATUS:
-        problems.append(problem(f"{where} STATUS", f"STATUS {raw_status!r} is not CONFIRMED, TENTATIVE or CANCELLED",
-                                f"STATUS {raw_status!r} 不是 CONFIRMED、TENTATIVE 或 CANCELLED"))
+        problems.append(
+            problem(
+                f"{where} STATUS",
+                f"STATUS {raw_status!r} is not CONFIRMED, TENTATIVE or CANCELLED",
+                f"STATUS {raw_status!r} 不是 CONFIRMED、TENTATIVE 或 CANCELLED",
+            )
+        )
     sport = str(ev.get("X-YUEYOU-SPORT", "")).strip().lower() or source.sport
     if sport not in SPORTS:
-        problems.append(problem(f"{where} X-YUEYOU-SPORT", "X-YUEYOU-SPORT (or the feed's default sport) must be "
-                                "one of: " + ", ".join(SPORTS),
-                                "X-YUEYOU-SPORT（或订阅源默认项目）必须是：" + "、".join(SPORTS)))
+        problems.append(
+            problem(
+                f"{where} X-YUEYOU-SPORT",
+                "X-YUEYOU-SPORT (or the feed's default sport) must be one of: " + ", ".join(SPORTS),
+                "X-YUEYOU-SPORT（或订阅源默认项目）必须是：" + "、".join(SPORTS),
+            )
+        )
     ticket = _ticket(ev, where, problems)
     title = _title(ev, where, problems, notes)
     venue = str(ev.get("X-YUEYOU-VENUE", "")).strip() or None
     if len(problems) > before:
         return None
-    return Session(uid=uid, sport=sport, title=title, start=start, end=end,  # type: ignore[arg-type]
-                   status=_STATUS[raw_status], ticket_cny=ticket, venue_id=venue, where=where)
+    return Session(
+        uid=uid,
+        sport=sport,
+        title=title,
+        start=start,
+        end=end,  # type: ignore[arg-type]
+        status=_STATUS[raw_status],
+        ticket_cny=ticket,
+        venue_id=venue,
+        where=where,
+    )
 
 
 def _moment(ev: Any, name: str, where: str, problems: list[Problem]) -> Optional[datetime]:
@@ -111,8 +142,13 @@ def _moment(ev: Any, name: str, where: str, problems: list[Problem]) -> Optional
     value = getattr(prop, "dt", None) if prop is not None else None
     if not isinstance(value, datetime):
         kind = "a date without a time" if isinstance(value, date) else "missing"
-        problems.append(problem(f"{where} {name}", f"{name} must be a date-time ({kind})",
-                                f"{name} 必须是日期时间（{'仅有日期' if isinstance(value, date) else '缺失'}）"))
+        problems.append(
+            problem(
+                f"{where} {name}",
+                f"{name} must be a date-time ({kind})",
+                f"{name} 必须是日期时间（{'仅有日期' if isinstance(value, date) else '缺失'}）",
+            )
+        )
         return None
     if value.tzinfo is None:  # floating time: read as Shanghai local time
         return value.replace(tzinfo=SHANGHAI)
@@ -129,8 +165,13 @@ def _ticket(ev: Any, where: str, problems: list[Problem]) -> Optional[float]:
             raise ValueError
         return value
     except ValueError:
-        problems.append(problem(f"{where} X-YUEYOU-TICKET-CNY", "X-YUEYOU-TICKET-CNY must be a number ≥ 0",
-                                "X-YUEYOU-TICKET-CNY 必须是不小于 0 的数字"))
+        problems.append(
+            problem(
+                f"{where} X-YUEYOU-TICKET-CNY",
+                "X-YUEYOU-TICKET-CNY must be a number ≥ 0",
+                "X-YUEYOU-TICKET-CNY 必须是不小于 0 的数字",
+            )
+        )
         return None
 
 
@@ -164,6 +205,9 @@ def _title(ev: Any, where: str, problems: list[Problem], notes: list[Problem]) -
         problems.append(problem(f"{where} SUMMARY", "SUMMARY is required", "SUMMARY 为必填项"))
         return None
     if not zh or not en:
-        notes.append(problem(f"{where} SUMMARY", "title in one language only; used for both",
-                             "标题只有一种语言，中英文均使用该标题"))
+        notes.append(
+            problem(
+                f"{where} SUMMARY", "title in one language only; used for both", "标题只有一种语言，中英文均使用该标题"
+            )
+        )
     return Text(zh=zh or en, en=en or zh)

@@ -13,12 +13,14 @@ Why this shape:
 - A moved or cancelled event keeps ``previous`` (start, end, venue, status)
   and ``changed_at`` so plans and clients can explain what changed.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ..catalog import Catalog
 from ..errors import Conflict
@@ -43,8 +45,13 @@ RETRIES = 3
 
 
 class Ingestor:
-    def __init__(self, store: Store, catalog: Catalog, fetcher: Fetcher,
-                 clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI)) -> None:
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        fetcher: Fetcher,
+        clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.fetcher = fetcher
@@ -72,9 +79,13 @@ class Ingestor:
                     raise malformed(source, problems)
                 report.notes = parsed.notes
                 self._apply(source, parsed.sessions, report, now)
-                state.update(content_hash=digest, config=source.fingerprint, sessions=len(parsed.sessions),
-                             counts=report.counts(),
-                             notes=[{"where": n.where, "message": n.message.to_json()} for n in parsed.notes[:20]])
+                state.update(
+                    content_hash=digest,
+                    config=source.fingerprint,
+                    sessions=len(parsed.sessions),
+                    counts=report.counts(),
+                    notes=[{"where": n.where, "message": n.message.to_json()} for n in parsed.notes[:20]],
+                )
             report.ok = True
             state.update(last_success_at=now, last_error=None)
         except FeedError as error:
@@ -82,10 +93,13 @@ class Ingestor:
             state.update(last_error=dict(error.to_store(), at=now))
         except Exception:  # a bug must not stop the other feeds
             log.exception("feed %s: ingestion failed", source.id)
-            report.error = FeedError("internal", Text("导入订阅源时出现内部错误", "internal error while ingesting the feed"))
+            report.error = FeedError(
+                "internal", Text("导入订阅源时出现内部错误", "internal error while ingesting the feed")
+            )
             state.update(last_error=dict(report.error.to_store(), at=now))
-        state.update(feed=source.id, url=source.url, format=source.format, venue_id=source.venue_id,
-                     last_fetched_at=now)
+        state.update(
+            feed=source.id, url=source.url, format=source.format, venue_id=source.venue_id, last_fetched_at=now
+        )
         self.store.put(STATE, source.id, state, ANY_VERSION)
         log.info("feed %s: %s", source.id, report.to_json("en"))
         return report
@@ -94,10 +108,14 @@ class Ingestor:
     def _apply(self, source: FeedSource, sessions: list[Session], report: IngestReport, now: str) -> None:
         owned = self._owned(source)
         if not sessions and any(item.data.get("status") != "cancelled" for item in owned.values()):
-            raise FeedError("empty_feed", Text(
-                zh=f"订阅源 {source.id} 没有任何场次；为避免误取消全部场次，未应用",
-                en=f"feed {source.id} lists no sessions at all; not applied so that a glitch cannot "
-                   "cancel every session"))
+            raise FeedError(
+                "empty_feed",
+                Text(
+                    zh=f"订阅源 {source.id} 没有任何场次；为避免误取消全部场次，未应用",
+                    en=f"feed {source.id} lists no sessions at all; not applied so that a glitch cannot "
+                    "cancel every session",
+                ),
+            )
         seen = set()
         for session in sessions:
             ident = event_id(source.id, session.uid)
@@ -121,14 +139,23 @@ class Ingestor:
 
     @staticmethod
     def _event_data(ident: str, s: Session, source: FeedSource) -> dict[str, Any]:
-        return {"id": ident, "sport": s.sport, "title": s.title.to_json(),
-                "venue_id": s.venue_id or source.venue_id, "start": iso(s.start), "end": iso(s.end),
-                "confidence": "exact", "ticket_cny": s.ticket_cny, "status": s.status,
-                "note": None if s.note is None else s.note.to_json(), "sources": [source.url],
-                "origin": source.origin, "feed": {"id": source.id, "uid": s.uid}}
+        return {
+            "id": ident,
+            "sport": s.sport,
+            "title": s.title.to_json(),
+            "venue_id": s.venue_id or source.venue_id,
+            "start": iso(s.start),
+            "end": iso(s.end),
+            "confidence": "exact",
+            "ticket_cny": s.ticket_cny,
+            "status": s.status,
+            "note": None if s.note is None else s.note.to_json(),
+            "sources": [source.url],
+            "origin": source.origin,
+            "feed": {"id": source.id, "uid": s.uid},
+        }
 
-    def _upsert(self, ident: str, data: dict[str, Any], source: FeedSource, report: IngestReport,
-                now: str) -> None:
+    def _upsert(self, ident: str, data: dict[str, Any], source: FeedSource, report: IngestReport, now: str) -> None:
         for _ in range(RETRIES):
             item = self.store.get(EVENTS, ident)
             try:
@@ -137,9 +164,15 @@ class Ingestor:
                     report.created += 1
                     return
                 if item.data.get("origin") != source.origin:
-                    report.notes.append(Problem(ident, Text(
-                        zh=f"事件 {ident} 属于 {item.data.get('origin')}，未覆盖",
-                        en=f"event {ident} belongs to {item.data.get('origin')}; left alone")))
+                    report.notes.append(
+                        Problem(
+                            ident,
+                            Text(
+                                zh=f"事件 {ident} 属于 {item.data.get('origin')}，未覆盖",
+                                en=f"event {ident} belongs to {item.data.get('origin')}; left alone",
+                            ),
+                        )
+                    )
                     return
                 old = {k: v for k, v in item.data.items() if k not in HISTORY_KEYS}
                 if old == data:
@@ -159,5 +192,7 @@ class Ingestor:
                 return
             except Conflict:
                 continue  # someone else wrote it meanwhile: re-read and compare again
-        raise FeedError("write_conflict", Text(zh=f"事件 {ident} 持续写入冲突，稍后重试",
-                                               en=f"event {ident} kept changing under us; retry later"))
+        raise FeedError(
+            "write_conflict",
+            Text(zh=f"事件 {ident} 持续写入冲突，稍后重试", en=f"event {ident} kept changing under us; retry later"),
+        )

@@ -4,6 +4,7 @@ A feed failure is data, not an exception, for the caller: the scheduled
 function and the admin endpoint both return one report per feed, so one
 broken feed never hides the others.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from ..i18n import Text
 class Problem:
     """One thing wrong in a feed body, located as precisely as the format allows."""
 
-    where: str          # "line 12, column 5", "sessions[3].start", "VEVENT #2 (line 40)"
+    where: str  # "line 12, column 5", "sessions[3].start", "VEVENT #2 (line 40)"
     message: Text
 
     def to_json(self, lang: str) -> dict[str, str]:
@@ -39,8 +40,11 @@ class FeedError(Exception):
         return body
 
     def to_store(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message.to_json(),
-                "problems": [{"where": p.where, "message": p.message.to_json()} for p in self.problems[:20]]}
+        return {
+            "code": self.code,
+            "message": self.message.to_json(),
+            "problems": [{"where": p.where, "message": p.message.to_json()} for p in self.problems[:20]],
+        }
 
 
 @dataclass
@@ -57,11 +61,20 @@ class IngestReport:
     notes: list[Problem] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated,
-                "cancelled": self.cancelled, "unchanged": self.unchanged}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "cancelled": self.cancelled,
+            "unchanged": self.unchanged,
+        }
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
-        return {"feed": self.feed, "ok": self.ok, **self.counts(),
-                "error": None if self.error is None else self.error.to_json(lang),
-                "fetched_at": self.fetched_at, "content_hash": self.content_hash,
-                "notes": [n.to_json(lang) for n in self.notes]}
+        return {
+            "feed": self.feed,
+            "ok": self.ok,
+            **self.counts(),
+            "error": None if self.error is None else self.error.to_json(lang),
+            "fetched_at": self.fetched_at,
+            "content_hash": self.content_hash,
+            "notes": [n.to_json(lang) for n in self.notes],
+        }

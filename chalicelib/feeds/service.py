@@ -4,10 +4,12 @@ Feed settings are read from the environment at call time (not at import)
 so a Lambda picks up a changed stage config on its next cold start and
 tests can pass their own mapping.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Optional, Protocol
+from collections.abc import Mapping
+from typing import Any, Optional, Protocol
 
 import requests
 
@@ -24,8 +26,12 @@ class HasStoreAndCatalog(Protocol):
     catalog: Catalog
 
 
-def run_ingest(services: HasStoreAndCatalog, env: Optional[Mapping[str, str]] = None,
-               only: Optional[str] = None, resolver: Resolver = system_resolver) -> list[IngestReport]:
+def run_ingest(
+    services: HasStoreAndCatalog,
+    env: Optional[Mapping[str, str]] = None,
+    only: Optional[str] = None,
+    resolver: Resolver = system_resolver,
+) -> list[IngestReport]:
     """Ingest every configured feed (or just ``only``); one report per feed.
 
     Raises FeedConfigError (status 500) when the stage's feed settings are
@@ -37,14 +43,18 @@ def run_ingest(services: HasStoreAndCatalog, env: Optional[Mapping[str, str]] = 
         feeds = [f for f in feeds if f.id == only]
         if not feeds:
             from ..errors import invalid
-            raise invalid("feed", f"no configured feed has id {only!r}", f"没有 id 为 {only!r} 的已配置订阅源",
-                          code="unknown_value")
+
+            raise invalid(
+                "feed",
+                f"no configured feed has id {only!r}",
+                f"没有 id 为 {only!r} 的已配置订阅源",
+                code="unknown_value",
+            )
     fetcher = Fetcher(FetchPolicy.from_env(env), session=requests.Session(), resolver=resolver)
     return Ingestor(services.store, services.catalog, fetcher).run(feeds)
 
 
-def run_scheduled_ingest(services: HasStoreAndCatalog, env: Optional[Mapping[str, str]] = None
-                         ) -> list[IngestReport]:
+def run_scheduled_ingest(services: HasStoreAndCatalog, env: Optional[Mapping[str, str]] = None) -> list[IngestReport]:
     """What the hourly ``@app.schedule`` function runs."""
     return run_ingest(services, env)
 

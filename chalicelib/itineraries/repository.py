@@ -7,6 +7,7 @@ gets the original result. A claim left pending by a crashed process is taken
 over by a retry once it is older than the request deadline (see
 ``ItineraryRepository.create_idempotent``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +17,10 @@ import math
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ..errors import Conflict, NotFound, YueyouError, not_found
 from ..i18n import Text
@@ -68,8 +70,12 @@ def request_fingerprint(body: Any) -> str:
 
 
 class ItineraryRepository:
-    def __init__(self, store: Store, clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
-                 claim_deadline_s: float = CLAIM_DEADLINE_S) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
+        claim_deadline_s: float = CLAIM_DEADLINE_S,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.claim_deadline_s = claim_deadline_s
@@ -99,13 +105,20 @@ class ItineraryRepository:
         return records, page.next_cursor
 
     # -- writes ------------------------------------------------------------
-    def create(self, owner: str, request: dict[str, Any], plan: dict[str, Any],
-               itinerary_id: Optional[str] = None) -> ItineraryRecord:
+    def create(
+        self, owner: str, request: dict[str, Any], plan: dict[str, Any], itinerary_id: Optional[str] = None
+    ) -> ItineraryRecord:
         itinerary_id = itinerary_id or new_id()
         now = iso(self.clock())
         plan = dict(plan, id=itinerary_id)
-        data = {"owner": owner, "created_at": now, "updated_at": now, "request": request, "plan": plan,
-                "share_token": secrets.token_urlsafe(16)}
+        data = {
+            "owner": owner,
+            "created_at": now,
+            "updated_at": now,
+            "request": request,
+            "plan": plan,
+            "share_token": secrets.token_urlsafe(16),
+        }
         item = self.store.put(COLLECTION, itinerary_id, data, MUST_NOT_EXIST)
         self.store.put("owner-index", f"{owner}#{now}#{itinerary_id}", {"itinerary_id": itinerary_id})
         return self._record(itinerary_id, item.version, item.data)
@@ -116,15 +129,23 @@ class ItineraryRepository:
         if expected_version != ANY_VERSION and record.version != expected_version:
             raise _stale(record.id, expected_version, record.version)
 
-    def update(self, itinerary_id: str, owner: str, expected_version: int,
-               request: dict[str, Any], plan: dict[str, Any]) -> ItineraryRecord:
+    def update(
+        self, itinerary_id: str, owner: str, expected_version: int, request: dict[str, Any], plan: dict[str, Any]
+    ) -> ItineraryRecord:
         current = self.get_owned(itinerary_id, owner)
         self.check_version(current, expected_version)
-        data = {"owner": owner, "created_at": current.created_at, "updated_at": iso(self.clock()),
-                "request": request, "plan": dict(plan, id=itinerary_id), "share_token": current.share_token}
+        data = {
+            "owner": owner,
+            "created_at": current.created_at,
+            "updated_at": iso(self.clock()),
+            "request": request,
+            "plan": dict(plan, id=itinerary_id),
+            "share_token": current.share_token,
+        }
         try:
-            item = self.store.put(COLLECTION, itinerary_id, data,
-                                  current.version if expected_version == ANY_VERSION else expected_version)
+            item = self.store.put(
+                COLLECTION, itinerary_id, data, current.version if expected_version == ANY_VERSION else expected_version
+            )
         except Conflict as exc:
             actual = exc.details.get("current_version") if isinstance(exc.details, dict) else None
             raise _stale(itinerary_id, expected_version, actual) from None
@@ -139,8 +160,9 @@ class ItineraryRepository:
             raise _stale(itinerary_id, expected_version, actual) from None
         self.store.delete("owner-index", f"{owner}#{current.created_at}#{itinerary_id}")
 
-    def create_or_get(self, owner: str, request: dict[str, Any], plan: dict[str, Any],
-                      itinerary_id: str) -> ItineraryRecord:
+    def create_or_get(
+        self, owner: str, request: dict[str, Any], plan: dict[str, Any], itinerary_id: str
+    ) -> ItineraryRecord:
         """Create the plan under a reserved id, or, when an earlier attempt
         (one that crashed, or is still finishing) already created it, return
         that one: a reserved id is created at most once. Also restores the
@@ -151,8 +173,7 @@ class ItineraryRepository:
             record = self.get(itinerary_id)
             if record.owner != owner:
                 raise
-            self.store.put("owner-index", f"{owner}#{record.created_at}#{itinerary_id}",
-                           {"itinerary_id": itinerary_id})
+            self.store.put("owner-index", f"{owner}#{record.created_at}#{itinerary_id}", {"itinerary_id": itinerary_id})
             return record
 
     # -- idempotency -------------------------------------------------------
@@ -170,15 +191,18 @@ class ItineraryRepository:
     # the first attempt was only slow, not dead, one plan is created, not two.
     # After expires_at (24 h) the key is free again, whatever it held.
 
-    def create_idempotent(self, owner: str, key: Optional[str], request: dict[str, Any],
-                          make_plan: Callable[[], dict[str, Any]]) -> tuple[ItineraryRecord, bool]:
+    def create_idempotent(
+        self, owner: str, key: Optional[str], request: dict[str, Any], make_plan: Callable[[], dict[str, Any]]
+    ) -> tuple[ItineraryRecord, bool]:
         """(record, created). Without a key every call creates a plan."""
         if not key:
             return self.create(owner, request, make_plan()), True
         if len(key) > 200:
-            raise YueyouError("invalid_parameter", Text("Idempotency-Key 过长（最多 200 个字符）",
-                                                         "Idempotency-Key is too long (200 characters at most)"),
-                              field="Idempotency-Key")
+            raise YueyouError(
+                "invalid_parameter",
+                Text("Idempotency-Key 过长（最多 200 个字符）", "Idempotency-Key is too long (200 characters at most)"),
+                field="Idempotency-Key",
+            )
         slot = f"{owner}#{key}"
         fingerprint = request_fingerprint(request)
         claim = self._new_claim(fingerprint)
@@ -193,11 +217,17 @@ class ItineraryRepository:
 
     def _new_claim(self, fingerprint: str) -> dict[str, Any]:
         now = self.clock().timestamp()
-        return {"fingerprint": fingerprint, "itinerary_id": new_id(), "state": "pending",
-                "claimed_at": now, "expires_at": int(now) + IDEMPOTENCY_TTL_S}
+        return {
+            "fingerprint": fingerprint,
+            "itinerary_id": new_id(),
+            "state": "pending",
+            "claimed_at": now,
+            "expires_at": int(now) + IDEMPOTENCY_TTL_S,
+        }
 
-    def _fulfil(self, owner: str, slot: str, claimed: Item, request: dict[str, Any],
-                make_plan: Callable[[], dict[str, Any]]) -> ItineraryRecord:
+    def _fulfil(
+        self, owner: str, slot: str, claimed: Item, request: dict[str, Any], make_plan: Callable[[], dict[str, Any]]
+    ) -> ItineraryRecord:
         itinerary_id = claimed.data["itinerary_id"]
         existing = self.store.get(COLLECTION, itinerary_id)
         if existing is not None:  # a taken-over attempt got as far as creating it
@@ -219,8 +249,7 @@ class ItineraryRepository:
         is settled the same way; a fresh claim after a release is left alone."""
         for _ in range(5):
             item = self.store.get(IDEMPOTENCY, slot)
-            if item is None or item.data.get("itinerary_id") != itinerary_id \
-                    or item.data.get("state") == "done":
+            if item is None or item.data.get("itinerary_id") != itinerary_id or item.data.get("state") == "done":
                 return
             try:
                 if release:
@@ -231,22 +260,30 @@ class ItineraryRepository:
             except Conflict:
                 continue  # a retry took the claim over between our read and write: re-read
 
-    def _replay_or_take_over(self, slot: str, fingerprint: str) -> "ItineraryRecord | Item":
+    def _replay_or_take_over(self, slot: str, fingerprint: str) -> ItineraryRecord | Item:
         """The original's result, or the claim itself if this call took it over."""
         item = self.store.get(IDEMPOTENCY, slot)
         if item is None:  # released by a failed attempt a moment ago
-            raise YueyouError("idempotency_retry", Text("请求正在处理，请稍后重试",
-                                                        "the original request is being retried; try again"),
-                              field="Idempotency-Key", status=409, details={"retry_after": 1})
+            raise YueyouError(
+                "idempotency_retry",
+                Text("请求正在处理，请稍后重试", "the original request is being retried; try again"),
+                field="Idempotency-Key",
+                status=409,
+                details={"retry_after": 1},
+            )
         data = item.data
         now = self.clock().timestamp()
         if now >= data.get("expires_at", float("inf")):
             return self._take_over(slot, item, self._new_claim(fingerprint))  # the key is free again
         if data["fingerprint"] != fingerprint:
-            raise YueyouError("idempotency_key_reused",
-                              Text("该 Idempotency-Key 已用于另一个不同的请求",
-                                   "this Idempotency-Key was used for a different request"),
-                              field="Idempotency-Key", status=422)
+            raise YueyouError(
+                "idempotency_key_reused",
+                Text(
+                    "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was used for a different request"
+                ),
+                field="Idempotency-Key",
+                status=422,
+            )
         if data["state"] == "done":
             return self.get(data["itinerary_id"])
         claimed_at = data.get("claimed_at", data.get("expires_at", now) - IDEMPOTENCY_TTL_S)
@@ -254,8 +291,11 @@ class ItineraryRepository:
             # Retry in a moment; at the latest when a dead attempt's claim may be taken over.
             raise _in_progress(max(1, min(5, math.ceil(self.claim_deadline_s - (now - claimed_at)))))
         # Past the deadline: the attempt holding the claim died. Take over, same plan id.
-        return self._take_over(slot, item, dict(data, claimed_at=now, attempt=data.get("attempt", 1) + 1,
-                                                expires_at=int(now) + IDEMPOTENCY_TTL_S))
+        return self._take_over(
+            slot,
+            item,
+            dict(data, claimed_at=now, attempt=data.get("attempt", 1) + 1, expires_at=int(now) + IDEMPOTENCY_TTL_S),
+        )
 
     def _take_over(self, slot: str, item: Item, claim: dict[str, Any]) -> Item:
         try:
@@ -265,15 +305,26 @@ class ItineraryRepository:
 
     @staticmethod
     def _record(itinerary_id: str, version: int, data: dict[str, Any]) -> ItineraryRecord:
-        return ItineraryRecord(id=itinerary_id, owner=data["owner"], version=version,
-                               created_at=data["created_at"], updated_at=data["updated_at"],
-                               request=data["request"], plan=data["plan"], share_token=data["share_token"])
+        return ItineraryRecord(
+            id=itinerary_id,
+            owner=data["owner"],
+            version=version,
+            created_at=data["created_at"],
+            updated_at=data["updated_at"],
+            request=data["request"],
+            plan=data["plan"],
+            share_token=data["share_token"],
+        )
 
 
 def _in_progress(retry_after: int) -> YueyouError:
-    return YueyouError("idempotency_in_progress",
-                       Text("相同 Idempotency-Key 的请求仍在处理中", "a request with this Idempotency-Key is still in progress"),
-                       field="Idempotency-Key", status=409, details={"retry_after": retry_after})
+    return YueyouError(
+        "idempotency_in_progress",
+        Text("相同 Idempotency-Key 的请求仍在处理中", "a request with this Idempotency-Key is still in progress"),
+        field="Idempotency-Key",
+        status=409,
+        details={"retry_after": retry_after},
+    )
 
 
 def hold_claim_for_tests() -> None:
@@ -287,7 +338,12 @@ def hold_claim_for_tests() -> None:
 
 
 def _stale(itinerary_id: str, expected: int, actual: Optional[int]) -> Conflict:
-    return Conflict("version_conflict",
-                    Text(f"行程 {itinerary_id} 已被修改（当前版本 {actual}），请重新读取后再提交",
-                         f"itinerary {itinerary_id} has changed (now version {actual}); re-read and retry"),
-                    field="If-Match", details={"expected_version": expected, "current_version": actual})
+    return Conflict(
+        "version_conflict",
+        Text(
+            f"行程 {itinerary_id} 已被修改（当前版本 {actual}），请重新读取后再提交",
+            f"itinerary {itinerary_id} has changed (now version {actual}); re-read and retry",
+        ),
+        field="If-Match",
+        details={"expected_version": expected, "current_version": actual},
+    )

@@ -1,4 +1,5 @@
 """The itinerary engine: no HTTP, no AWS; shared by the API, CLI and benchmarks."""
+
 from .engine import plan, request_id
 from .replan import replan
 from .request import PlanRequest, parse_request

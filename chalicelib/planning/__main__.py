@@ -3,6 +3,7 @@
 Prints the plan JSON; on a bad or infeasible request prints the error JSON
 and exits with status 2 (the same engine as ``POST /v1/itineraries``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(json.dumps(exc.to_json(lang) | {"status": exc.status}, ensure_ascii=False, indent=1))
         return 2
     except (OSError, json.JSONDecodeError) as exc:
-        print(json.dumps({"error": {"code": "bad_request_file", "message": str(exc), "field": None}, "status": 400},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"error": {"code": "bad_request_file", "message": str(exc), "field": None}, "status": 400},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0

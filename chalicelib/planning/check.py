@@ -7,10 +7,12 @@ the request's day windows, meal windows, budget, route order, must-visits
 and pace. The engine runs it on every plan before returning it; tests run
 it on every plan they make.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from ..catalog.model import Event
 from ..timeutil import parse_datetime
@@ -42,7 +44,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
         return [f"plan has {len(days)} days, request asks for {req.days}"]
     seen_pois: dict[str, str] = {}
     visit_day: dict[str, int] = {}
-    held: dict[tuple, int] = {}     # Lock.key -> start minute, for every stop of the plan
+    held: dict[tuple, int] = {}  # Lock.key -> start minute, for every stop of the plan
     seen_events: set[str] = set()
     route_starts: dict[str, int] = {}
     tickets = 0.0
@@ -92,8 +94,10 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
             else:
                 travel = problem.leg(prev_place, place, prev_depart, last_event)
                 if arrive < prev_depart + travel:
-                    bad.append(f"{where}: arrives {arrive - prev_depart} min after leaving the previous stop, "
-                               f"travel needs {travel}")
+                    bad.append(
+                        f"{where}: arrives {arrive - prev_depart} min after leaving the previous stop, "
+                        f"travel needs {travel}"
+                    )
                 reported = (stop.get("travel") or {}).get("minutes")
                 if reported != travel:
                     bad.append(f"{where}: reports {reported} travel minutes, the matrix gives {travel}")
@@ -178,8 +182,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
         if found is None:
             bad.append(f"locked {lock.kind} {lock.item_id} (day {lock.day}) is missing")
         elif found != lock.start:
-            bad.append(f"locked {lock.kind} {lock.item_id} moved: day {lock.day} start {lock.start} "
-                       f"-> start {found}")
+            bad.append(f"locked {lock.kind} {lock.item_id} moved: day {lock.day} start {lock.start} -> start {found}")
     if req.budget_cny is not None and tickets > req.budget_cny + 1e-6:
         bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
     if req.route and catalog.routes[req.route].ordered:
@@ -196,8 +199,9 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
     return bad
 
 
-def _place_of(problem: Problem, d: int, k: int, stop: dict[str, Any], prev_place: Optional[int],
-              bad: list[str], where: str) -> Optional[int]:
+def _place_of(
+    problem: Problem, d: int, k: int, stop: dict[str, Any], prev_place: Optional[int], bad: list[str], where: str
+) -> Optional[int]:
     kind = stop.get("type")
     if kind == "start":
         return start_place(problem, d)

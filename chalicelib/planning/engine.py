@@ -3,19 +3,22 @@
 ``plan`` is the single entry point shared by the API, the CLI and the
 benchmarks. It never returns a plan the checker has not proven.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import time as _time
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Optional, Union
 
 from ..catalog.catalog import Catalog
 from ..errors import Unprocessable, YueyouError
 from ..i18n import Text
 from ..timeutil import SHANGHAI, iso
-from . import check, meals, problem as problem_mod, solver
+from . import check, meals, solver
+from . import problem as problem_mod
 from .explain import MEAL_NAMES, explain
 from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
@@ -27,9 +30,13 @@ from .travel import GeodesicTravel, TravelTimes, leg_mode, provider_from_setting
 ENGINE_VERSION = 1
 
 
-def plan(request: Union[PlanRequest, Mapping[str, Any]], catalog: Catalog,
-         travel: Optional[TravelTimes] = None, settings: Optional[PlanSettings] = None,
-         lang: Optional[str] = None) -> dict[str, Any]:
+def plan(
+    request: Union[PlanRequest, Mapping[str, Any]],
+    catalog: Catalog,
+    travel: Optional[TravelTimes] = None,
+    settings: Optional[PlanSettings] = None,
+    lang: Optional[str] = None,
+) -> dict[str, Any]:
     """Plan a trip; raises InvalidInput/NotFound (bad request) or Unprocessable (infeasible)."""
     started = _time.perf_counter()
     settings = settings or PlanSettings()
@@ -40,9 +47,14 @@ def plan(request: Union[PlanRequest, Mapping[str, Any]], catalog: Catalog,
     return solve_problem(prob, settings, travel, lang, started)
 
 
-def solve_problem(prob: Problem, settings: PlanSettings, travel: TravelTimes, lang: str,
-                  started: Optional[float] = None,
-                  meal_places: Optional[Mapping[tuple[int, str], str]] = None) -> dict[str, Any]:
+def solve_problem(
+    prob: Problem,
+    settings: PlanSettings,
+    travel: TravelTimes,
+    lang: str,
+    started: Optional[float] = None,
+    meal_places: Optional[Mapping[tuple[int, str], str]] = None,
+) -> dict[str, Any]:
     """Solve a built problem (with its locks, if any), re-time, render and check.
 
     A meal the solver left out is first tried at a restaurant near the day's
@@ -56,8 +68,11 @@ def solve_problem(prob: Problem, settings: PlanSettings, travel: TravelTimes, la
     _raise_if_named_excluded(prob)
     sol = solver.solve(prob.model, req.time_limit_s, req.seed, settings.solution_limit)
     if not sol.feasible:
-        raise Unprocessable("infeasible", Text(zh="找不到满足全部必选项的行程", en="No plan satisfies all required items"),
-                            details={"conflicts": list(req.must_visit) + list(req.events)})
+        raise Unprocessable(
+            "infeasible",
+            Text(zh="找不到满足全部必选项的行程", en="No plan satisfies all required items"),
+            details={"conflicts": list(req.must_visit) + list(req.events)},
+        )
     _raise_if_mandatory_dropped(prob, sol)
 
     day_stops: list[list[Timed]] = []
@@ -91,11 +106,17 @@ def _raise_if_named_excluded(prob: Problem) -> None:
         if poi_id in prob.excluded:
             poi = prob.catalog.pois[poi_id]
             code = prob.excluded[poi_id]
-            why = Text(zh="每天都不开放或时间不够", en="is not open long enough on any trip day") if code == "closed" else \
-                Text(zh="离住处太远，无法当天往返", en="is too far from the lodging to visit within a day")
-            raise Unprocessable("infeasible", Text(zh=f"必去地点 {poi.name.zh} {why.zh}", en=f"Must-visit {poi.name.en} {why.en}"),
-                                field=f"must_visit[{i}]" if i < len(prob.request.must_visit) else f"on_day.{poi_id}",
-                                details={"conflicts": [poi_id]})
+            why = (
+                Text(zh="每天都不开放或时间不够", en="is not open long enough on any trip day")
+                if code == "closed"
+                else Text(zh="离住处太远，无法当天往返", en="is too far from the lodging to visit within a day")
+            )
+            raise Unprocessable(
+                "infeasible",
+                Text(zh=f"必去地点 {poi.name.zh} {why.zh}", en=f"Must-visit {poi.name.en} {why.en}"),
+                field=f"must_visit[{i}]" if i < len(prob.request.must_visit) else f"on_day.{poi_id}",
+                details={"conflicts": [poi_id]},
+            )
 
 
 def _raise_if_mandatory_dropped(prob: Problem, sol: solver.Solution) -> None:
@@ -106,11 +127,16 @@ def _raise_if_mandatory_dropped(prob: Problem, sol: solver.Solution) -> None:
     others = [e for e in prob.request.events if e not in ids] + [p for p in prob.request.must_visit if p not in ids]
     names_zh = "、".join(t.event.title.zh if t.event else t.poi.name.zh for t in dropped)  # type: ignore[union-attr]
     names_en = ", ".join(t.event.title.en if t.event else t.poi.name.en for t in dropped)  # type: ignore[union-attr]
-    raise Unprocessable("infeasible", Text(
-        zh=f"无法在行程中安排：{names_zh}（与其他必选项、开放时间或每日时间段冲突）",
-        en=f"Cannot fit {names_en} into the trip (it clashes with other required items, "
-           f"opening hours or the day windows)"), field="must_visit" if not dropped[0].event else "events",
-        details={"conflicts": ids + others})
+    raise Unprocessable(
+        "infeasible",
+        Text(
+            zh=f"无法在行程中安排：{names_zh}（与其他必选项、开放时间或每日时间段冲突）",
+            en=f"Cannot fit {names_en} into the trip (it clashes with other required items, "
+            f"opening hours or the day windows)",
+        ),
+        field="must_visit" if not dropped[0].event else "events",
+        details={"conflicts": ids + others},
+    )
 
 
 def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
@@ -119,15 +145,24 @@ def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
     while timed is None:  # cannot happen with the conservative matrix; kept as a safety net
         optional = [k for k, i in enumerate(items) if isinstance(i, int) and not prob.tasks[i].mandatory]
         if not optional:
-            raise YueyouError("plan_timing_failed", Text(zh="行程时间计算失败", en="Could not time the plan"), status=500)
+            raise YueyouError(
+                "plan_timing_failed", Text(zh="行程时间计算失败", en="Could not time the plan"), status=500
+            )
         worst = min(optional, key=lambda k: prob.tasks[items[k]].prize_units)
-        items = items[:worst] + items[worst + 1:]
+        items = items[:worst] + items[worst + 1 :]
         timed = time_day(prob, d, items)
     return timed
 
 
-def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, lang: str,
-            settings: PlanSettings, missing_meals: list[tuple[int, str, int]], travel: TravelTimes) -> dict[str, Any]:
+def _render(
+    prob: Problem,
+    day_stops: list[list[Timed]],
+    sol: solver.Solution,
+    lang: str,
+    settings: PlanSettings,
+    missing_meals: list[tuple[int, str, int]],
+    travel: TravelTimes,
+) -> dict[str, Any]:
     req = prob.request
     midnight = datetime.combine(prob.dates[0], time(0, 0), SHANGHAI)
 
@@ -143,12 +178,23 @@ def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, l
             task = prob.tasks[stop.item] if isinstance(stop.item, int) else None
             place = prob.places[stop.place]
             entry: dict[str, Any] = {
-                "type": stop.kind, "poi_id": place.poi_id if stop.kind != "meal" or task else None,
-                "event_id": None, "name": place.name.get(lang), "lon": place.lon, "lat": place.lat,
-                "arrive": at(stop.arrive), "start": at(stop.start), "end": at(stop.end), "depart": at(stop.depart),
-                "travel": None if prev_place is None else {
+                "type": stop.kind,
+                "poi_id": place.poi_id if stop.kind != "meal" or task else None,
+                "event_id": None,
+                "name": place.name.get(lang),
+                "lon": place.lon,
+                "lat": place.lat,
+                "arrive": at(stop.arrive),
+                "start": at(stop.start),
+                "end": at(stop.end),
+                "depart": at(stop.depart),
+                "travel": None
+                if prev_place is None
+                else {
                     "mode": leg_mode(req.mode, stop.travel_km) if stop.travel_minutes else "none",
-                    "minutes": stop.travel_minutes, "km": round(stop.travel_km, 2)},
+                    "minutes": stop.travel_minutes,
+                    "km": round(stop.travel_km, 2),
+                },
                 "ticket_cny": None,
             }
             if task is not None and task.kind == "visit":
@@ -161,8 +207,13 @@ def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, l
                 visits += 1
             elif task is not None and task.kind == "event":
                 ev = task.event
-                entry.update(event_id=ev.id, name=ev.title.get(lang), ticket_cny=ev.ticket_cny,  # type: ignore[union-attr]
-                             venue=place.name.get(lang), sport=ev.sport)  # type: ignore[union-attr]
+                entry.update(
+                    event_id=ev.id,
+                    name=ev.title.get(lang),
+                    ticket_cny=ev.ticket_cny,  # type: ignore[union-attr]
+                    venue=place.name.get(lang),
+                    sport=ev.sport,
+                )  # type: ignore[union-attr]
                 visited_events.add(ev.id)  # type: ignore[union-attr]
                 score += task.prize_units
                 tickets += ev.ticket_cny or 0.0  # type: ignore[union-attr]
@@ -170,35 +221,50 @@ def _render(prob: Problem, day_stops: list[list[Timed]], sol: solver.Solution, l
                 meal = task.meal if task else stop.item.meal  # type: ignore[union-attr]
                 entry["meal"] = meal
                 if task is None:
-                    entry["name"] = Text(zh=f"{MEAL_NAMES[meal].zh}（就地休息）",
-                                         en=f"{MEAL_NAMES[meal].en.capitalize()} break").get(lang)
+                    entry["name"] = Text(
+                        zh=f"{MEAL_NAMES[meal].zh}（就地休息）", en=f"{MEAL_NAMES[meal].en.capitalize()} break"
+                    ).get(lang)
             if prev_place is not None:
                 travel_total += stop.travel_minutes
             out_stops.append(entry)
             prev_place = stop.place
         night = prob.places[prob.lodging_places[d]]
-        days.append({"date": prob.dates[d].isoformat(), "window": {"start": at(prob.day_windows[d][0]),
-                                                                   "end": at(prob.day_windows[d][1])},
-                     "lodging": {"poi_id": night.poi_id, "name": night.name.get(lang), "lon": night.lon,
-                                 "lat": night.lat},
-                     "stops": out_stops})
+        days.append(
+            {
+                "date": prob.dates[d].isoformat(),
+                "window": {"start": at(prob.day_windows[d][0]), "end": at(prob.day_windows[d][1])},
+                "lodging": {"poi_id": night.poi_id, "name": night.name.get(lang), "lon": night.lon, "lat": night.lat},
+                "stops": out_stops,
+            }
+        )
     unscheduled = explain(prob, visited_pois, visited_events, starts, tickets, missing_meals, settings.explain_top_n)
     partial = any(u.named for u in unscheduled)
     notes = []
     for d, (lo, hi) in enumerate(prob.day_windows):
         if lo != d * DAY + req.window(d)[0] or hi != d * DAY + req.window(d)[1]:
-            notes.append(Text(zh=f"{prob.dates[d]} 的时间段已按赛事延长", en=f"The day window of {prob.dates[d]} was "
-                              f"stretched to fit the match").get(lang))
+            notes.append(
+                Text(
+                    zh=f"{prob.dates[d]} 的时间段已按赛事延长",
+                    en=f"The day window of {prob.dates[d]} was stretched to fit the match",
+                ).get(lang)
+            )
     for warning in getattr(travel, "warnings", []):
         notes.append(warning)
     return {
-        "id": request_id(req), "status": "partial" if partial else "ok", "lang": lang,
+        "id": request_id(req),
+        "status": "partial" if partial else "ok",
+        "lang": lang,
         "request": req.to_json(),
         "days": days,
         "unscheduled": [u.to_json(lang) for u in unscheduled],
         "totals": {"score": round(score, 3), "travel_minutes": travel_total, "ticket_cny": tickets, "visits": visits},
-        "solver": {"status": sol.status, "wall_ms": sol.wall_ms, "objective": sol.objective,
-                   "seed": req.seed, "time_limit_s": req.time_limit_s},
+        "solver": {
+            "status": sol.status,
+            "wall_ms": sol.wall_ms,
+            "objective": sol.objective,
+            "seed": req.seed,
+            "time_limit_s": req.time_limit_s,
+        },
         "notes": notes,
     }
 

@@ -4,6 +4,7 @@ Only the candidates the traveller cares about are explained: everything they
 named (route stops, wanted matches, missing meals) plus the top-N left-out
 candidates by prize. Listing all 80 catalog entries would hide the signal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,34 +16,48 @@ from .problem import Problem
 from .travel import Point, geodesic_km
 
 REASONS: dict[str, Text] = {
-    "closed": Text(zh="{name}在行程期间每天都不开放（或开放时间不够游览）",
-                   en="{name} is closed, or open too briefly for a visit, on every day of the trip"),
-    "too_far": Text(zh="{name}离住处太远，一天之内无法往返游览",
-                    en="{name} is too far from your lodging to visit and return within a day"),
-    "dark": Text(zh="{name}是户外景点，行程中开放的时段都在天黑之后（或白天时间不够游览）",
-                 en="{name} is outdoors and open only after dark (or too briefly in daylight) on the trip days"),
-    "off_route": Text(zh="{name}离线路各天经过的路段和住处都较远",
-                      en="{name} is away from every day's stretch of the route and its lodging"),
-    "no_time": Text(zh="按当前节奏，行程中已没有时间安排{name}",
-                    en="There is no time left for {name} at this pace"),
-    "budget": Text(zh="{name}的门票（{ticket} 元）超出剩余预算",
-                   en="The {name} ticket ({ticket} CNY) does not fit the remaining budget"),
-    "route_order": Text(zh="{name}在开放的日子里无法按线路顺序安排",
-                        en="{name} cannot be fitted in route order on the days it is open"),
-    "conflict": Text(zh="{name}与已安排的赛事时间冲突",
-                     en="{name} clashes with a match already in the plan"),
-    "meal_conflict": Text(zh="{date} 的{meal}时间与赛事“{name}”冲突，可在场馆内用餐",
-                          en="{meal} on {date} clashes with {name}; plan to eat at the venue"),
+    "closed": Text(
+        zh="{name}在行程期间每天都不开放（或开放时间不够游览）",
+        en="{name} is closed, or open too briefly for a visit, on every day of the trip",
+    ),
+    "too_far": Text(
+        zh="{name}离住处太远，一天之内无法往返游览",
+        en="{name} is too far from your lodging to visit and return within a day",
+    ),
+    "dark": Text(
+        zh="{name}是户外景点，行程中开放的时段都在天黑之后（或白天时间不够游览）",
+        en="{name} is outdoors and open only after dark (or too briefly in daylight) on the trip days",
+    ),
+    "off_route": Text(
+        zh="{name}离线路各天经过的路段和住处都较远",
+        en="{name} is away from every day's stretch of the route and its lodging",
+    ),
+    "no_time": Text(zh="按当前节奏，行程中已没有时间安排{name}", en="There is no time left for {name} at this pace"),
+    "budget": Text(
+        zh="{name}的门票（{ticket} 元）超出剩余预算",
+        en="The {name} ticket ({ticket} CNY) does not fit the remaining budget",
+    ),
+    "route_order": Text(
+        zh="{name}在开放的日子里无法按线路顺序安排", en="{name} cannot be fitted in route order on the days it is open"
+    ),
+    "conflict": Text(zh="{name}与已安排的赛事时间冲突", en="{name} clashes with a match already in the plan"),
+    "meal_conflict": Text(
+        zh="{date} 的{meal}时间与赛事“{name}”冲突，可在场馆内用餐",
+        en="{meal} on {date} clashes with {name}; plan to eat at the venue",
+    ),
     "meal_no_restaurant": Text(
         zh="{date} {meal}时段您在{place}附近，我们没有收录附近的餐馆；最近的是{food}（约 {km} 公里），建议自备午餐或提前用餐",
         en="No restaurant we know of is near {place} at {meal} on {date}; the nearest is {food} (about {km} km): "
-           "bring food or eat earlier"),
+        "bring food or eat earlier",
+    ),
     "no_sessions": Text(
         zh="行程日期（{start} 至 {end}）内没有{sport}场次；最近的场次是 {date} 的“{title}”（{venue}）",
         en="No {sport} sessions fall in the trip dates ({start} to {end}); the nearest on record is "
-           "{title} on {date} at {venue}"),
-    "meal_no_time": Text(zh="{date} 的{meal}没有合适的时间或餐馆",
-                         en="No restaurant or free time for {meal} on {date}"),
+        "{title} on {date} at {venue}",
+    ),
+    "meal_no_time": Text(
+        zh="{date} 的{meal}没有合适的时间或餐馆", en="No restaurant or free time for {meal} on {date}"
+    ),
 }
 MEAL_NAMES = {"lunch": Text(zh="午餐", en="lunch"), "dinner": Text(zh="晚餐", en="dinner")}
 
@@ -53,7 +68,7 @@ class Unscheduled:
     event_id: Optional[str]
     code: str
     reason: Text
-    named: bool          # the traveller asked for it (route, want_sports, meals)
+    named: bool  # the traveller asked for it (route, want_sports, meals)
     meal: Optional[str] = None
     date: Optional[str] = None
 
@@ -66,9 +81,15 @@ class Unscheduled:
         return out
 
 
-def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
-            starts: dict[str, int], tickets_used: float, missing_meals: list[tuple[int, str, int]],
-            top_n: int) -> list[Unscheduled]:
+def explain(
+    problem: Problem,
+    visited_pois: set[str],
+    visited_events: set[str],
+    starts: dict[str, int],
+    tickets_used: float,
+    missing_meals: list[tuple[int, str, int]],
+    top_n: int,
+) -> list[Unscheduled]:
     req, catalog = problem.request, problem.catalog
     route = catalog.routes[req.route] if req.route else None
     route_ids = list(route.stop_ids) if route else []
@@ -78,8 +99,11 @@ def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
         if poi_id in problem.excluded:
             return problem.excluded[poi_id]
         poi = catalog.pois[poi_id]
-        if req.budget_cny is not None and (poi.ticket_cny or 0) > 0 \
-                and tickets_used + (poi.ticket_cny or 0) > req.budget_cny + 1e-9:
+        if (
+            req.budget_cny is not None
+            and (poi.ticket_cny or 0) > 0
+            and tickets_used + (poi.ticket_cny or 0) > req.budget_cny + 1e-9
+        ):
             return "budget"
         if poi_id in route_ids and route is not None and route.ordered:
             if _outside_route_order(problem, poi_id, route_ids, starts):
@@ -90,9 +114,18 @@ def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
         code = reason_for(poi_id)
         poi = catalog.pois[poi_id]
         text = REASONS[code]
-        out.append(Unscheduled(poi_id, None, code, Text(
-            zh=text.zh.format(name=poi.name.zh, ticket=_num(poi.ticket_cny)),
-            en=text.en.format(name=poi.name.en, ticket=_num(poi.ticket_cny))), named))
+        out.append(
+            Unscheduled(
+                poi_id,
+                None,
+                code,
+                Text(
+                    zh=text.zh.format(name=poi.name.zh, ticket=_num(poi.ticket_cny)),
+                    en=text.en.format(name=poi.name.en, ticket=_num(poi.ticket_cny)),
+                ),
+                named,
+            )
+        )
 
     listed = set()
     for poi_id in route_ids:
@@ -102,36 +135,85 @@ def explain(problem: Problem, visited_pois: set[str], visited_events: set[str],
     for task in problem.tasks:
         if task.kind == "event" and task.event and task.event.id not in visited_events and not task.mandatory:
             if req.want_sports and len(req.want_sports) < 5:  # the traveller named sports: explain matches
-                clash = any(_overlaps(task, other) for other in problem.tasks
-                            if other.kind == "event" and other.event and other.event.id in visited_events)
+                clash = any(
+                    _overlaps(task, other)
+                    for other in problem.tasks
+                    if other.kind == "event" and other.event and other.event.id in visited_events
+                )
                 code = "conflict" if clash else "no_time"
                 title = task.event.title
-                out.append(Unscheduled(task.event.venue_id, task.event.id, code, Text(
-                    zh=REASONS[code].zh.format(name=title.zh, ticket=""),
-                    en=REASONS[code].en.format(name=title.en, ticket="")), True))
+                out.append(
+                    Unscheduled(
+                        task.event.venue_id,
+                        task.event.id,
+                        code,
+                        Text(
+                            zh=REASONS[code].zh.format(name=title.zh, ticket=""),
+                            en=REASONS[code].en.format(name=title.en, ticket=""),
+                        ),
+                        True,
+                    )
+                )
     for d, meal, place in missing_meals:
         date = problem.dates[d].isoformat()
         name = MEAL_NAMES[meal]
         clash = _meal_clash(problem, d, meal, visited_events)
         if clash is not None:  # a consequence of the chosen match, not a gap in the plan
-            out.append(Unscheduled(None, clash.id, "conflict", Text(
-                zh=REASONS["meal_conflict"].zh.format(date=date, meal=name.zh, name=clash.title.zh),
-                en=REASONS["meal_conflict"].en.format(date=date, meal=name.en.capitalize(), name=clash.title.en)),
-                False, meal=meal, date=date))
+            out.append(
+                Unscheduled(
+                    None,
+                    clash.id,
+                    "conflict",
+                    Text(
+                        zh=REASONS["meal_conflict"].zh.format(date=date, meal=name.zh, name=clash.title.zh),
+                        en=REASONS["meal_conflict"].en.format(
+                            date=date, meal=name.en.capitalize(), name=clash.title.en
+                        ),
+                    ),
+                    False,
+                    meal=meal,
+                    date=date,
+                )
+            )
             continue
         near = _nearest_food(problem, place)
         if near is None or near[1] > MEAL_NEAR_KM:
             here = problem.places[place].name
             food = near[0].name if near else Text(zh="（无）", en="(none)")
             km = f"{near[1]:.0f}" if near else "?"
-            out.append(Unscheduled(near[0].id if near else None, None, "meal_no_restaurant", Text(
-                zh=REASONS["meal_no_restaurant"].zh.format(date=date, meal=name.zh, place=here.zh, food=food.zh, km=km),
-                en=REASONS["meal_no_restaurant"].en.format(date=date, meal=name.en, place=here.en, food=food.en,
-                                                           km=km)), True, meal=meal, date=date))
+            out.append(
+                Unscheduled(
+                    near[0].id if near else None,
+                    None,
+                    "meal_no_restaurant",
+                    Text(
+                        zh=REASONS["meal_no_restaurant"].zh.format(
+                            date=date, meal=name.zh, place=here.zh, food=food.zh, km=km
+                        ),
+                        en=REASONS["meal_no_restaurant"].en.format(
+                            date=date, meal=name.en, place=here.en, food=food.en, km=km
+                        ),
+                    ),
+                    True,
+                    meal=meal,
+                    date=date,
+                )
+            )
             continue
-        out.append(Unscheduled(None, None, "no_time", Text(
-            zh=REASONS["meal_no_time"].zh.format(date=date, meal=name.zh),
-            en=REASONS["meal_no_time"].en.format(date=date, meal=name.en)), True, meal=meal, date=date))
+        out.append(
+            Unscheduled(
+                None,
+                None,
+                "no_time",
+                Text(
+                    zh=REASONS["meal_no_time"].zh.format(date=date, meal=name.zh),
+                    en=REASONS["meal_no_time"].en.format(date=date, meal=name.en),
+                ),
+                True,
+                meal=meal,
+                date=date,
+            )
+        )
     out += _no_sessions(problem)
     # Top-N by prize among the interesting candidates left out.
     scored = []
@@ -151,8 +233,11 @@ MEAL_NEAR_KM = 5.0  # farther than this, a missing meal is reported as "no resta
 
 def _nearest_food(problem: Problem, place: int) -> Optional[tuple[Any, float]]:
     here = problem.places[place]
-    foods = [(geodesic_km(Point(here.lon, here.lat), Point(p.lon, p.lat)), p.id, p)
-             for p in problem.catalog.pois.values() if p.category == "food"]
+    foods = [
+        (geodesic_km(Point(here.lon, here.lat), Point(p.lon, p.lat)), p.id, p)
+        for p in problem.catalog.pois.values()
+        if p.category == "food"
+    ]
     if not foods:
         return None
     km, _, poi = min(foods)
@@ -174,9 +259,20 @@ def _no_sessions(problem: Problem) -> list[Unscheduled]:
         venue = catalog.pois[nearest.venue_id].name
         label = SPORT_NAMES[sport]
         fmt = {"start": first.isoformat(), "end": last.isoformat(), "date": nearest.start.date().isoformat()}
-        out.append(Unscheduled(nearest.venue_id, nearest.id, "no_sessions", Text(
-            zh=REASONS["no_sessions"].zh.format(sport=label.zh, title=nearest.title.zh, venue=venue.zh, **fmt),
-            en=REASONS["no_sessions"].en.format(sport=label.en.lower(), title=nearest.title.en, venue=venue.en, **fmt)), True))
+        out.append(
+            Unscheduled(
+                nearest.venue_id,
+                nearest.id,
+                "no_sessions",
+                Text(
+                    zh=REASONS["no_sessions"].zh.format(sport=label.zh, title=nearest.title.zh, venue=venue.zh, **fmt),
+                    en=REASONS["no_sessions"].en.format(
+                        sport=label.en.lower(), title=nearest.title.en, venue=venue.en, **fmt
+                    ),
+                ),
+                True,
+            )
+        )
     return out
 
 
@@ -198,7 +294,7 @@ def _outside_route_order(problem: Problem, poi_id: str, route_ids: list[str], st
     """True when every open day of the stop lies outside the slot its neighbours leave."""
     k = route_ids.index(poi_id)
     before = [starts[p] for p in route_ids[:k] if p in starts]
-    after = [starts[p] for p in route_ids[k + 1:] if p in starts]
+    after = [starts[p] for p in route_ids[k + 1 :] if p in starts]
     lo = max(before) if before else -1
     hi = min(after) if after else 10**9
     poi = problem.catalog.pois[poi_id]

@@ -12,15 +12,17 @@ out is repaired here with exact times, in this order:
    or ``no_time``) with the nearest restaurant, instead of inventing a lunch
    at a temple.
 """
+
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
 from .problem import DAY, MEALS_PER_RESTAURANT, Problem, end_place, start_place
 from .timing import Break, Item, Timed, time_day
 
-MEAL_DETOUR_KM = 8.0   # extra km a restaurant may add to the leg it sits on
-MEAL_WAIT = 30         # minutes one may wait for a restaurant's meal time
+MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
+MEAL_WAIT = 30  # minutes one may wait for a restaurant's meal time
 
 
 def restaurant_use(problem: Problem, day_items: Sequence[Sequence[Item]]) -> dict[str, int]:
@@ -41,19 +43,34 @@ def _path(problem: Problem, d: int, items: Sequence[Item]) -> list[int]:
     return places + [end_place(problem, d)]
 
 
-def add_restaurant_meals(problem: Problem, d: int, items: list[Item], timed: list[Timed],
-                         prefer: Mapping[tuple[int, str], str], used: dict[str, int]
-                         ) -> tuple[list[Timed], list[Item]]:
+def add_restaurant_meals(
+    problem: Problem,
+    d: int,
+    items: list[Item],
+    timed: list[Timed],
+    prefer: Mapping[tuple[int, str], str],
+    used: dict[str, int],
+) -> tuple[list[Timed], list[Item]]:
     """Put each missing meal at a restaurant where exact times allow."""
     km = problem.km
     for meal in ("lunch", "dinner"):
         if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
             continue
-        taken = {problem.tasks[i].poi.id for i in items  # type: ignore[union-attr]
-                 if isinstance(i, int) and problem.tasks[i].kind == "meal"}
-        options = [i for i, t in enumerate(problem.tasks) if t.kind == "meal" and t.day == d and t.meal == meal
-                   and not t.mandatory and t.poi.id not in taken  # type: ignore[union-attr]
-                   and used.get(t.poi.id, 0) < MEALS_PER_RESTAURANT]  # type: ignore[union-attr]
+        taken = {
+            problem.tasks[i].poi.id
+            for i in items  # type: ignore[union-attr]
+            if isinstance(i, int) and problem.tasks[i].kind == "meal"
+        }
+        options = [
+            i
+            for i, t in enumerate(problem.tasks)
+            if t.kind == "meal"
+            and t.day == d
+            and t.meal == meal
+            and not t.mandatory
+            and t.poi.id not in taken  # type: ignore[union-attr]
+            and used.get(t.poi.id, 0) < MEALS_PER_RESTAURANT
+        ]  # type: ignore[union-attr]
         path = _path(problem, d, items)
         best: Optional[tuple[tuple[bool, float, int, int], list[Timed], list[Item]]] = None
         for node in options:
@@ -79,8 +96,9 @@ def add_restaurant_meals(problem: Problem, d: int, items: list[Item], timed: lis
     return timed, items
 
 
-def add_meal_breaks(problem: Problem, d: int, items: list[Item], timed: list[Timed]
-                    ) -> tuple[list[Timed], list[Item], list[tuple[int, str, int]]]:
+def add_meal_breaks(
+    problem: Problem, d: int, items: list[Item], timed: list[Timed]
+) -> tuple[list[Timed], list[Item], list[tuple[int, str, int]]]:
     """A meal still missing becomes a break at a match venue;
     else it is returned as (day, meal, place where the traveller is then)."""
     req, missing = problem.request, []
@@ -91,8 +109,9 @@ def add_meal_breaks(problem: Problem, d: int, items: list[Item], timed: list[Tim
         best: Optional[tuple[int, list[Timed], list[Item]]] = None
         for pos in range(len(items) + 1):
             before = timed[pos]  # the stop the break would follow (timed[0] is the day's start)
-            at_venue = before.kind == "event" or (pos < len(items) and timed[pos + 1].kind == "event"
-                                                  and timed[pos + 1].place == before.place)
+            at_venue = before.kind == "event" or (
+                pos < len(items) and timed[pos + 1].kind == "event" and timed[pos + 1].place == before.place
+            )
             if not at_venue:
                 continue
             trial = items[:pos] + [brk] + items[pos:]

@@ -1,4 +1,5 @@
 """The traveller's pace: visit length, slack after each visit, visits per day."""
+
 from __future__ import annotations
 
 from ..catalog.model import Poi

@@ -17,15 +17,17 @@ matrix (largest factor of the day, surge on every arc out of a match), so
 re-timing the solver's sequence with the exact rule can only make arrivals
 earlier: the re-timed plan stays feasible.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Optional, Sequence
+from typing import Optional
 
 from ..catalog import hours
-from ..catalog.daylight import visitable
 from ..catalog.catalog import Catalog
+from ..catalog.daylight import visitable
 from ..catalog.model import SIGHT_CATEGORIES, UNRATED, Event, Poi, Route
 from ..errors import Unprocessable
 from ..i18n import Text
@@ -44,12 +46,12 @@ DAY = 1440
 # (Fame squared, and meals outranking every sight, were measured and rejected:
 # 54 guide faults against 34, route stops dropped for lunch.)
 PRIZE_SCALE = 150
-MANDATORY_PENALTY = 10**9     # soft "must": dropped only if impossible, then explained
+MANDATORY_PENALTY = 10**9  # soft "must": dropped only if impossible, then explained
 LOCK_PENALTY = 8 * MANDATORY_PENALTY  # a locked stop goes before any number of new must-visits
-MEAL_UNITS = 2.5              # a meal at a restaurant near the day (route trips: near its
-                              # stretch, ``_meal_options``) outranks an ordinary sight
-ROUTE_UNITS = 4.0             # a route stop outranks any ordinary sight and a meal (times its fame)
-SPORT_UNITS = 2.5             # an optional match from want_sports
+MEAL_UNITS = 2.5  # a meal at a restaurant near the day (route trips: near its
+# stretch, ``_meal_options``) outranks an ordinary sight
+ROUTE_UNITS = 4.0  # a route stop outranks any ordinary sight and a meal (times its fame)
+SPORT_UNITS = 2.5  # an optional match from want_sports
 # Route trips: sights off the route are offered only on days whose stretch of
 # road (or lodging) lies within this straight-line distance.
 NEAR_ROUTE_KM = 6.0
@@ -61,7 +63,6 @@ WAIT_COST = 1
 # 45 min to get out and back (conservative minutes; the review flags 60 %).
 TRAVEL_SHARE = 0.8
 TRAVEL_ALLOWANCE = 45
-
 
 
 @dataclass(frozen=True)
@@ -98,19 +99,19 @@ class Lock:
 class Task:
     """One solver node. ``windows``: allowed start times (absolute)."""
 
-    kind: str                  # lodging | visit | event | meal
+    kind: str  # lodging | visit | event | meal
     place: int
-    duration: int              # start -> end
-    after: int                 # end -> depart (pace slack)
+    duration: int  # start -> end
+    after: int  # end -> depart (pace slack)
     windows: tuple[tuple[int, int], ...]
     prize_units: float = 0.0
     ticket: Optional[float] = None
     mandatory: bool = False
     poi: Optional[Poi] = None
     event: Optional[Event] = None
-    meal: Optional[str] = None   # lunch | dinner
-    day: Optional[int] = None    # for lodging and meal nodes
-    entry_buffer: int = 0        # events: arrive this long before the start
+    meal: Optional[str] = None  # lunch | dinner
+    day: Optional[int] = None  # for lodging and meal nodes
+    entry_buffer: int = 0  # events: arrive this long before the start
     days: Optional[tuple[int, ...]] = None  # visits: the only days allowed (route spine, near filler)
 
     @property
@@ -130,11 +131,11 @@ class Problem:
     km: list[list[float]]
     tasks: list[Task] = field(default_factory=list)
     model: Optional[solver.Model] = None
-    excluded: dict[str, str] = field(default_factory=dict)   # poi_id -> reason code
+    excluded: dict[str, str] = field(default_factory=dict)  # poi_id -> reason code
     place_index: dict[str, int] = field(default_factory=dict)
-    lodging_places: list[int] = field(default_factory=list)   # per night
+    lodging_places: list[int] = field(default_factory=list)  # per night
     day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
-    locks: tuple[Lock, ...] = ()    # replan: stops that keep their day and start
+    locks: tuple[Lock, ...] = ()  # replan: stops that keep their day and start
     route_day: dict[str, int] = field(default_factory=dict)  # route trips: stop -> its day on the spine
 
     # --- the one travel rule -------------------------------------------
@@ -156,8 +157,9 @@ class Problem:
         return (local.date() - self.dates[0]).days * DAY + local.hour * 60 + local.minute
 
     @property
-    def request_tz(self):  # noqa: ANN201 - tzinfo
+    def request_tz(self):
         from ..timeutil import SHANGHAI
+
         return SHANGHAI
 
     def open_intervals(self, poi: Poi, day: int) -> list[tuple[int, int]]:
@@ -186,13 +188,20 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         return index[key]
 
     lodging_places = []
-    for night, lodge in enumerate(request.lodging):
+    for _night, lodge in enumerate(request.lodging):
         if lodge.poi_id:
             poi = catalog.pois[lodge.poi_id]
             lodging_places.append(add_place(poi.id, poi, poi.lon, poi.lat, poi.name))
         else:
-            lodging_places.append(add_place(f"lodging@{lodge.lon:.6f},{lodge.lat:.6f}", None, lodge.lon,
-                                            lodge.lat, Text(zh="住处", en="Your lodging")))
+            lodging_places.append(
+                add_place(
+                    f"lodging@{lodge.lon:.6f},{lodge.lat:.6f}",
+                    None,
+                    lodge.lon,
+                    lodge.lat,
+                    Text(zh="住处", en="Your lodging"),
+                )
+            )
     route = catalog.routes[request.route] if request.route else None
     route_ids = set(route.stop_ids) if route else set()
     candidates: list[Poi] = []
@@ -207,15 +216,28 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
     events = [catalog.events[e] for e in request.events]
     optional_events = _optional_events(request, catalog, dates)
     meal_locked = {lk.item_id for lk in locks if lk.kind == "meal"}
-    foods = [p for p in sorted(catalog.pois.values(), key=lambda p: p.id)
-             if p.category == "food" and p.id not in request.avoid and request.meals]
+    foods = [
+        p
+        for p in sorted(catalog.pois.values(), key=lambda p: p.id)
+        if p.category == "food" and p.id not in request.avoid and request.meals
+    ]
     foods += [catalog.pois[p] for p in sorted(meal_locked) if catalog.pois[p] not in foods]
     for poi in candidates + foods + [catalog.pois[e.venue_id] for e in events + optional_events]:
         add_place(poi.id, poi, poi.lon, poi.lat, poi.name)
 
     matrix = travel.matrix([Point(p.lon, p.lat) for p in places], request.mode)
-    problem = Problem(request, catalog, dates, [], places, matrix.minutes, matrix.km,
-                      place_index=index, lodging_places=lodging_places, locks=tuple(locks))
+    problem = Problem(
+        request,
+        catalog,
+        dates,
+        [],
+        places,
+        matrix.minutes,
+        matrix.km,
+        place_index=index,
+        lodging_places=lodging_places,
+        locks=tuple(locks),
+    )
     problem.day_windows = _day_windows(problem, events)
     _precheck(problem, events)
     if locks:
@@ -232,11 +254,17 @@ def _spine(problem: Problem, route: Route) -> dict[str, int]:
     req, index = problem.request, problem.place_index
     keys = [problem.places[p].key for p in problem.lodging_places]
     peak = max(max_time_factor(req.mode, w) for w in problem.day_windows)  # as the solver's matrix
-    ids, cut = route_spine(problem.catalog, route, problem.dates,
-                           [(lo - d * DAY, hi - d * DAY) for d, (lo, hi) in enumerate(problem.day_windows)],
-                           req.pace, (req.lunch.start, req.lunch.end, req.lunch.minutes if req.meals else 0),
-                           [[k] for k in keys], lambda a, b: problem.base[index[a]][index[b]] * peak,
-                           skip=[p for p in route.stop_ids if p in req.avoid or p not in index])
+    ids, cut = route_spine(
+        problem.catalog,
+        route,
+        problem.dates,
+        [(lo - d * DAY, hi - d * DAY) for d, (lo, hi) in enumerate(problem.day_windows)],
+        req.pace,
+        (req.lunch.start, req.lunch.end, req.lunch.minutes if req.meals else 0),
+        [[k] for k in keys],
+        lambda a, b: problem.base[index[a]][index[b]] * peak,
+        skip=[p for p in route.stop_ids if p in req.avoid or p not in index],
+    )
     # Trimmed stops (-1) are not pinned: the days cannot hold them all.
     return {pid: day for pid, day in zip(ids, cut.day_of) if day >= 0}
 
@@ -271,10 +299,15 @@ def end_place(problem: Problem, day: int) -> int:
 def _optional_events(request: PlanRequest, catalog: Catalog, dates: list[date]) -> list[Event]:
     if not request.want_sports:
         return []
-    return [e for e in sorted(catalog.events.values(), key=lambda e: (e.start, e.id))
-            if e.sport in request.want_sports and e.status == "scheduled"
-            and e.id not in request.events and e.id not in request.avoid_events
-            and dates[0] <= e.start.date() <= dates[-1]]
+    return [
+        e
+        for e in sorted(catalog.events.values(), key=lambda e: (e.start, e.id))
+        if e.sport in request.want_sports
+        and e.status == "scheduled"
+        and e.id not in request.events
+        and e.id not in request.avoid_events
+        and dates[0] <= e.start.date() <= dates[-1]
+    ]
 
 
 def _conservative(problem: Problem, a: int, b: int, day: int, surge: float = 1.0) -> int:
@@ -299,8 +332,10 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
             # conservative factor: repeat until the window fits its own factor.
             go = _conservative(problem, start_place(problem, d), v, d)
             back = _conservative(problem, v, end_place(problem, d), d, surge)
-            stretched = (min(lo, problem.abs_time(event.start) - buffer - go),
-                         max(hi, problem.abs_time(event.end) + back))
+            stretched = (
+                min(lo, problem.abs_time(event.start) - buffer - go),
+                max(hi, problem.abs_time(event.end) + back),
+            )
             if stretched == windows[d]:
                 break
             windows[d] = stretched
@@ -324,37 +359,61 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
             raise _infeasible(
                 f"赛事场次 {a.id} 与 {b.id} 时间冲突（含入场提前量和交通时间）",
                 f"Events {a.id} and {b.id} overlap once the entry buffer and travel are counted",
-                [a.id, b.id], "events")
+                [a.id, b.id],
+                "events",
+            )
     for i, poi_id in enumerate(req.must_visit):
         poi = catalog.pois[poi_id]
         length, _ = problem.visit_length(poi)
-        fits = any(min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
-                   for d in range(req.days) for lo, hi in problem.visit_intervals(poi, d))
+        fits = any(
+            min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
+            for d in range(req.days)
+            for lo, hi in problem.visit_intervals(poi, d)
+        )
         if not fits:
-            raise _infeasible(f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
-                              f"Must-visit {poi.name.en} is not open long enough on any day of the trip",
-                              [poi_id], f"must_visit[{i}]")
+            raise _infeasible(
+                f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
+                f"Must-visit {poi.name.en} is not open long enough on any day of the trip",
+                [poi_id],
+                f"must_visit[{i}]",
+            )
     for poi_id, d in req.on_day:
         poi = catalog.pois[poi_id]
         length, _ = problem.visit_length(poi)
-        if not any(min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
-                   for lo, hi in problem.visit_intervals(poi, d)):
-            raise _infeasible(f"{poi.name.zh} 在 {problem.dates[d]} 不开放（或开放时间不足以游览）",
-                              f"{poi.name.en} is not open long enough on {problem.dates[d]}",
-                              [poi_id], f"on_day.{poi_id}")
+        if not any(
+            min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
+            for lo, hi in problem.visit_intervals(poi, d)
+        ):
+            raise _infeasible(
+                f"{poi.name.zh} 在 {problem.dates[d]} 不开放（或开放时间不足以游览）",
+                f"{poi.name.en} is not open long enough on {problem.dates[d]}",
+                [poi_id],
+                f"on_day.{poi_id}",
+            )
     if req.budget_cny is not None:
-        required = list(dict.fromkeys(list(req.must_visit) + [p for p, _ in req.on_day]
-                                      + [lk.item_id for lk in problem.locks if lk.kind == "visit"]))
-        named = [(e.id, e.ticket_cny or 0.0) for e in events] + \
-                [(p, catalog.pois[p].ticket_cny or 0.0) for p in required]
+        required = list(
+            dict.fromkeys(
+                list(req.must_visit)
+                + [p for p, _ in req.on_day]
+                + [lk.item_id for lk in problem.locks if lk.kind == "visit"]
+            )
+        )
+        named = [(e.id, e.ticket_cny or 0.0) for e in events] + [
+            (p, catalog.pois[p].ticket_cny or 0.0) for p in required
+        ]
         total = sum(t for _, t in named)
         if total > req.budget_cny + 1e-9:
-            raise _infeasible(f"预算 {req.budget_cny:g} 元低于必需门票合计 {total:g} 元",
-                              f"The budget of {req.budget_cny:g} CNY is below the {total:g} CNY of required tickets",
-                              [i for i, t in named if t > 0], "budget_cny")
+            raise _infeasible(
+                f"预算 {req.budget_cny:g} 元低于必需门票合计 {total:g} 元",
+                f"The budget of {req.budget_cny:g} CNY is below the {total:g} CNY of required tickets",
+                [i for i, t in named if t > 0],
+                "budget_cny",
+            )
 
 
-def _fixed_stops(problem: Problem, events: list[Event]) -> list[list[tuple[int, int, int, Optional[Event], Lock | Event]]]:
+def _fixed_stops(
+    problem: Problem, events: list[Event]
+) -> list[list[tuple[int, int, int, Optional[Event], Lock | Event]]]:
     """Per day: (arrive by, depart, place, event, source) of every stop whose time is fixed."""
     catalog, req = problem.catalog, problem.request
     out: list[list] = [[] for _ in range(req.days)]
@@ -363,8 +422,15 @@ def _fixed_stops(problem: Problem, events: list[Event]) -> list[list[tuple[int, 
         venue = catalog.pois[event.venue_id]
         buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
         d = (event.start.date() - problem.dates[0]).days
-        out[d].append((problem.abs_time(event.start) - buffer, problem.abs_time(event.end),
-                       problem.place_index[venue.id], event, event_locks.get(event.id, event)))
+        out[d].append(
+            (
+                problem.abs_time(event.start) - buffer,
+                problem.abs_time(event.end),
+                problem.place_index[venue.id],
+                event,
+                event_locks.get(event.id, event),
+            )
+        )
     for lock in problem.locks:
         if lock.kind == "event":
             continue  # an event lock is its (mandatory) event, above
@@ -380,13 +446,14 @@ def _fixed_stops(problem: Problem, events: list[Event]) -> list[list[tuple[int, 
     return out
 
 
-def _lock_name(problem: Problem, source: "Lock | Event") -> tuple[str, Text]:
+def _lock_name(problem: Problem, source: Lock | Event) -> tuple[str, Text]:
     if isinstance(source, Lock):
         if source.kind == "event":
             return source.item_id, problem.catalog.events[source.item_id].title
         name = problem.catalog.pois[source.item_id].name
         if source.kind == "meal":
-            from .explain import MEAL_NAMES  # noqa: PLC0415 - explain imports this module
+            from .explain import MEAL_NAMES
+
             meal = MEAL_NAMES[source.meal or "lunch"]
             name = Text(zh=f"{name.zh}（{meal.zh}）", en=f"{name.en} ({meal.en})")
         return source.item_id, name
@@ -421,11 +488,14 @@ def _precheck_locks(problem: Problem, events: list[Event]) -> None:
             length = window.minutes
             if not (lock.day * DAY + window.start <= lock.start <= lock.day * DAY + window.end - length):
                 _, name = _lock_name(problem, lock)
-                raise fail(f"锁定的{name.zh}不在用餐时间段内", f"The locked {name.en} is outside the meal window",
-                           [lock])
+                raise fail(
+                    f"锁定的{name.zh}不在用餐时间段内", f"The locked {name.en} is outside the meal window", [lock]
+                )
         if not any(lo <= lock.start and lock.start + length <= hi for lo, hi in problem.open_intervals(poi, lock.day)):
             _, name = _lock_name(problem, lock)
-            raise fail(f"锁定的{name.zh}在原定时间不开放", f"The locked {name.en} is not open at its locked time", [lock])
+            raise fail(
+                f"锁定的{name.zh}在原定时间不开放", f"The locked {name.en} is not open at its locked time", [lock]
+            )
     for d, stops in enumerate(by_day):
         if not any(isinstance(s[4], Lock) for s in stops):
             continue
@@ -436,29 +506,43 @@ def _precheck_locks(problem: Problem, events: list[Event]) -> None:
             if arrive > arrive_by and (isinstance(source, Lock) or isinstance(prev, Lock)):
                 _, name = _lock_name(problem, source)
                 if prev is None:
-                    raise fail(f"{problem.dates[d]} 从住处出发（时间段 {_hm(day_lo)} 起）无法按时到达锁定的{name.zh}",
-                               f"On {problem.dates[d]}, leaving the lodging at {_hm(day_lo)} (the day window) "
-                               f"cannot reach the locked {name.en} in time", [source])
+                    raise fail(
+                        f"{problem.dates[d]} 从住处出发（时间段 {_hm(day_lo)} 起）无法按时到达锁定的{name.zh}",
+                        f"On {problem.dates[d]}, leaving the lodging at {_hm(day_lo)} (the day window) "
+                        f"cannot reach the locked {name.en} in time",
+                        [source],
+                    )
                 _, prev_name = _lock_name(problem, prev)
-                raise fail(f"{problem.dates[d]} 的{prev_name.zh}之后无法按时到达锁定的{name.zh}",
-                           f"On {problem.dates[d]}, the locked {name.en} cannot be reached in time after "
-                           f"{prev_name.en}", [source, prev])
+                raise fail(
+                    f"{problem.dates[d]} 的{prev_name.zh}之后无法按时到达锁定的{name.zh}",
+                    f"On {problem.dates[d]}, the locked {name.en} cannot be reached in time after {prev_name.en}",
+                    [source, prev],
+                )
             place, depart, prev = at, max(depart, leave), source
             last_event = event or last_event
         back = depart + problem.leg(place, end_place(problem, d), depart, last_event)
         if back > day_hi and isinstance(prev, Lock):
             _, name = _lock_name(problem, prev)
-            raise fail(f"{problem.dates[d]} 在锁定的{name.zh}之后无法在时间段结束（{_hm(day_hi)}）前回到住处",
-                       f"On {problem.dates[d]}, after the locked {name.en} the lodging cannot be reached "
-                       f"before the day window ends ({_hm(day_hi)})", [prev])
+            raise fail(
+                f"{problem.dates[d]} 在锁定的{name.zh}之后无法在时间段结束（{_hm(day_hi)}）前回到住处",
+                f"On {problem.dates[d]}, after the locked {name.en} the lodging cannot be reached "
+                f"before the day window ends ({_hm(day_hi)})",
+                [prev],
+            )
 
 
 def _hm(minute: int) -> str:
     return f"{minute % DAY // 60:02d}:{minute % 60:02d}"
 
 
-def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], optional_events: list[Event],
-               foods: list[Poi], route_ids: set[str]) -> None:
+def _add_tasks(
+    problem: Problem,
+    candidates: list[Poi],
+    events: list[Event],
+    optional_events: list[Event],
+    foods: list[Poi],
+    route_ids: set[str],
+) -> None:
     req, tasks = problem.request, problem.tasks
     visit_locks = {lk.item_id: lk for lk in problem.locks if lk.kind == "visit"}
     meal_locks = {(lk.day, lk.meal): lk for lk in problem.locks if lk.kind == "meal"}
@@ -471,11 +555,21 @@ def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], opt
         buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
         arrive_by = problem.abs_time(event.start) - buffer
         mandatory = event.id in req.events
-        tasks.append(Task("event", problem.place_index[venue.id], problem.abs_time(event.end) - problem.abs_time(event.start),
-                          0, ((arrive_by, arrive_by),),
-                          prize_units=0.0 if mandatory else max(SPORT_UNITS, req.interest("venue")),
-                          ticket=event.ticket_cny, mandatory=mandatory, event=event,
-                          entry_buffer=buffer, day=(event.start.date() - problem.dates[0]).days))
+        tasks.append(
+            Task(
+                "event",
+                problem.place_index[venue.id],
+                problem.abs_time(event.end) - problem.abs_time(event.start),
+                0,
+                ((arrive_by, arrive_by),),
+                prize_units=0.0 if mandatory else max(SPORT_UNITS, req.interest("venue")),
+                ticket=event.ticket_cny,
+                mandatory=mandatory,
+                event=event,
+                entry_buffer=buffer,
+                day=(event.start.date() - problem.dates[0]).days,
+            )
+        )
     for poi in candidates:
         length, slack = problem.visit_length(poi)
         lock, pin = visit_locks.get(poi.id), req.pinned_day(poi.id)
@@ -495,24 +589,57 @@ def _add_tasks(problem: Problem, candidates: list[Poi], events: list[Event], opt
             if not days:
                 problem.excluded[poi.id] = "off_route"
                 continue
-        tasks.append(Task("visit", problem.place_index[poi.id], length, slack, tuple(windows),
-                          prize_units=prize_units(req, poi, poi.id in route_ids), ticket=poi.ticket_cny,
-                          mandatory=poi.id in req.must_visit or lock is not None or pin is not None,
-                          poi=poi, day=day, days=days))
+        tasks.append(
+            Task(
+                "visit",
+                problem.place_index[poi.id],
+                length,
+                slack,
+                tuple(windows),
+                prize_units=prize_units(req, poi, poi.id in route_ids),
+                ticket=poi.ticket_cny,
+                mandatory=poi.id in req.must_visit or lock is not None or pin is not None,
+                poi=poi,
+                day=day,
+                days=days,
+            )
+        )
     if req.meals:
         for d in range(req.days):
             for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
                 held = meal_locks.get((d, meal))
                 if held is not None:  # only the locked restaurant, at the locked time
-                    tasks.append(Task("meal", problem.place_index[held.item_id], window.minutes, 0,
-                                      ((held.start, held.start),), ticket=None, mandatory=True,
-                                      poi=problem.catalog.pois[held.item_id], meal=meal, day=d))
+                    tasks.append(
+                        Task(
+                            "meal",
+                            problem.place_index[held.item_id],
+                            window.minutes,
+                            0,
+                            ((held.start, held.start),),
+                            ticket=None,
+                            mandatory=True,
+                            poi=problem.catalog.pois[held.item_id],
+                            meal=meal,
+                            day=d,
+                        )
+                    )
                     continue
                 for poi in _meal_options(problem, foods, d):
                     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
                     if windows:
-                        tasks.append(Task("meal", problem.place_index[poi.id], window.minutes, 0,
-                                          tuple(windows), ticket=None, poi=poi, meal=meal, day=d))
+                        tasks.append(
+                            Task(
+                                "meal",
+                                problem.place_index[poi.id],
+                                window.minutes,
+                                0,
+                                tuple(windows),
+                                ticket=None,
+                                poi=poi,
+                                meal=meal,
+                                day=d,
+                            )
+                        )
 
 
 def _route_days(problem: Problem, poi: Poi, windows: list[tuple[int, int]]) -> tuple[int, ...]:
@@ -549,13 +676,19 @@ def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:
         # Route trips: only restaurants near the day's stretch of road or its lodgings,
         # so lunch is where the day is (none near: the meal is reported, not a detour).
         anchors = list(homes) + [problem.place_index[p] for p, day in problem.route_day.items() if day == d]
-        foods = [f for f in foods if any(geodesic_km(Point(f.lon, f.lat), Point(problem.places[a].lon,
-                                                                                  problem.places[a].lat))
-                                         <= NEAR_ROUTE_KM for a in anchors)]
+        foods = [
+            f
+            for f in foods
+            if any(
+                geodesic_km(Point(f.lon, f.lat), Point(problem.places[a].lon, problem.places[a].lat)) <= NEAR_ROUTE_KM
+                for a in anchors
+            )
+        ]
     ranked = sorted(foods, key=lambda f: (min(problem.base[h][problem.place_index[f.id]] for h in homes), f.id))
     chosen = {f.id: f for f in ranked[:MEAL_OPTIONS]}
-    named = list(problem.request.must_visit) + (list(problem.catalog.routes[problem.request.route].stop_ids)
-                                               if problem.request.route else [])
+    named = list(problem.request.must_visit) + (
+        list(problem.catalog.routes[problem.request.route].stop_ids) if problem.request.route else []
+    )
     for poi_id in named:
         p = problem.place_index.get(poi_id)
         if problem.route_day and problem.route_day.get(poi_id, d) != d:
@@ -599,10 +732,12 @@ def _why_not(problem: Problem, poi: Poi, length: int) -> str:
         lo_day, hi_day = problem.day_windows[d]
         if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.visit_intervals(poi, d)):
             return "too_far"
-    if poi.setting == "outdoor" and any(min(hi, hi_day) - max(lo, lo_day) >= length
-                                        for d in range(problem.request.days)
-                                        for lo_day, hi_day in [problem.day_windows[d]]
-                                        for lo, hi in problem.open_intervals(poi, d)):
+    if poi.setting == "outdoor" and any(
+        min(hi, hi_day) - max(lo, lo_day) >= length
+        for d in range(problem.request.days)
+        for lo_day, hi_day in [problem.day_windows[d]]
+        for lo, hi in problem.open_intervals(poi, d)
+    ):
         return "dark"
     return "closed"
 
@@ -611,9 +746,15 @@ def _locked_tasks(problem: Problem) -> set[int]:
     keys = {lk.key for lk in problem.locks}
     out = set()
     for i, t in enumerate(problem.tasks):
-        key = ("event", t.event.id) if t.kind == "event" and t.event else \
-            ("visit", t.poi.id) if t.kind == "visit" and t.poi else \
-            ("meal", t.day, t.meal) if t.kind == "meal" and t.mandatory else None
+        key = (
+            ("event", t.event.id)
+            if t.kind == "event" and t.event
+            else ("visit", t.poi.id)
+            if t.kind == "visit" and t.poi
+            else ("meal", t.day, t.meal)
+            if t.kind == "meal" and t.mandatory
+            else None
+        )
         if key in keys:
             out.add(i)
     return out
@@ -682,60 +823,101 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         if task.day is not None:
             allowed = (task.day,)
         else:
-            allowed = tuple(d for d in range(req.days)
-                            if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows)
-                            and (task.days is None or d in task.days))
-        prize = LOCK_PENALTY if i in locked else MANDATORY_PENALTY if task.mandatory \
+            allowed = tuple(
+                d
+                for d in range(req.days)
+                if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows)
+                and (task.days is None or d in task.days)
+            )
+        prize = (
+            LOCK_PENALTY
+            if i in locked
+            else MANDATORY_PENALTY
+            if task.mandatory
             else int(round(task.prize_units * PRIZE_SCALE))
-        nodes.append(solver.Node(service=task.service, windows=task.windows, prize=prize,
-                                 demand=int(-(-(task.ticket or 0) // 1)) if req.budget_cny is not None else 0,
-                                 count=1 if task.kind == "visit" else 0, allowed_vehicles=allowed,
-                                 visiting=task.duration if task.kind in ("visit", "event") else 0))
+        )
+        nodes.append(
+            solver.Node(
+                service=task.service,
+                windows=task.windows,
+                prize=prize,
+                demand=int(-(-(task.ticket or 0) // 1)) if req.budget_cny is not None else 0,
+                count=1 if task.kind == "visit" else 0,
+                allowed_vehicles=allowed,
+                visiting=task.duration if task.kind in ("visit", "event") else 0,
+            )
+        )
     groups = []
     for d in range(req.days):
         for meal in ("lunch", "dinner"):
-            members = tuple(i for i, t in enumerate(tasks)
-                            if t.kind == "meal" and t.day == d and t.meal == meal and not t.mandatory)
+            members = tuple(
+                i for i, t in enumerate(tasks) if t.kind == "meal" and t.day == d and t.meal == meal and not t.mandatory
+            )
             if members:
                 groups.append(solver.Group(members, int(MEAL_UNITS * PRIZE_SCALE)))
-    vehicles = [solver.Vehicle(start=2 * d, end=2 * d + 1, window=problem.day_windows[d],
-                               matrix=factors.index(max_time_factor(req.mode, problem.day_windows[d])),
-                               max_stops=max_visits) for d in range(req.days)]
+    vehicles = [
+        solver.Vehicle(
+            start=2 * d,
+            end=2 * d + 1,
+            window=problem.day_windows[d],
+            matrix=factors.index(max_time_factor(req.mode, problem.day_windows[d])),
+            max_stops=max_visits,
+        )
+        for d in range(req.days)
+    ]
     by_poi = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit"}
     present = [by_poi[p] for p in route_order if p in by_poi]
-    precedences = [(a, b) for k, a in enumerate(present) for b in present[k + 1:]]
+    precedences = [(a, b) for k, a in enumerate(present) for b in present[k + 1 :]]
     capacity = int(req.budget_cny // 1) if req.budget_cny is not None else None
     # Not the same restaurant for lunch and dinner on one day.
     meal_nodes: dict[tuple[int, str], list[int]] = {}
     for i, t in enumerate(tasks):
         if t.kind == "meal":
             meal_nodes.setdefault((t.day, t.poi.id), []).append(i)  # type: ignore[union-attr]
-    exclusive = [(a, b) for pair in meal_nodes.values() for k, a in enumerate(pair) for b in pair[k + 1:]]
+    exclusive = [(a, b) for pair in meal_nodes.values() for k, a in enumerate(pair) for b in pair[k + 1 :]]
     # A place and the place it is part of are one visit (Luzhen inside Keyan).
     visit_of = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit" and t.poi}
-    exclusive += [(i, visit_of[t.poi.part_of]) for i, t in enumerate(tasks)  # type: ignore[union-attr]
-                  if t.kind == "visit" and t.poi and t.poi.part_of in visit_of]
+    exclusive += [
+        (i, visit_of[t.poi.part_of])
+        for i, t in enumerate(tasks)  # type: ignore[union-attr]
+        if t.kind == "visit" and t.poi and t.poi.part_of in visit_of
+    ]
     # A meal at a place that is also a sight (Xianheng Tavern) is the visit:
     # no extra hour of "visiting" the tavern after lunch there.
-    exclusive += [(visit_of[t.poi.id], i) for i, t in enumerate(tasks)  # type: ignore[union-attr]
-                  if t.kind == "meal" and t.poi and t.poi.id in visit_of]
+    exclusive += [
+        (visit_of[t.poi.id], i)
+        for i, t in enumerate(tasks)  # type: ignore[union-attr]
+        if t.kind == "meal" and t.poi and t.poi.id in visit_of
+    ]
     # Parts of one scenic area (the Kuaiji area) on one day.
     areas: dict[str, list[int]] = {}
     for i, t in enumerate(tasks):
         if t.kind == "visit" and t.poi and t.poi.area:
             areas.setdefault(t.poi.area, []).append(i)
-    same_vehicle = [(a, b) for group in areas.values() for k, a in enumerate(group) for b in group[k + 1:]]
+    same_vehicle = [(a, b) for group in areas.values() for k, a in enumerate(group) for b in group[k + 1 :]]
     # Variety: a restaurant serves at most MEALS_PER_RESTAURANT meals of the trip
     # (locked meals are the traveller's choice and do not count).
     by_restaurant: dict[str, list[int]] = {}
     for i, t in enumerate(tasks):
         if t.kind == "meal" and not t.mandatory:
             by_restaurant.setdefault(t.poi.id, []).append(i)  # type: ignore[union-attr]
-    at_most = [(tuple(nodes), MEALS_PER_RESTAURANT) for nodes in by_restaurant.values()
-               if len({tasks[i].day for i in nodes}) > MEALS_PER_RESTAURANT // 2 + 1 or len(nodes) > MEALS_PER_RESTAURANT]
+    at_most = [
+        (tuple(nodes), MEALS_PER_RESTAURANT)
+        for nodes in by_restaurant.values()
+        if len({tasks[i].day for i in nodes}) > MEALS_PER_RESTAURANT // 2 + 1 or len(nodes) > MEALS_PER_RESTAURANT
+    ]
     del n
-    return solver.Model(nodes=nodes, vehicles=vehicles, matrices=matrices, groups=groups,
-                        precedences=precedences, capacity=capacity, exclusive=exclusive,
-                        at_most=at_most, same_vehicle=same_vehicle, wait_cost_weight=WAIT_COST,
-                        # Route trips move along the road by design (the spine balances them).
-                        travel_share=None if problem.route_day or problem.locks else (TRAVEL_SHARE, TRAVEL_ALLOWANCE))
+    return solver.Model(
+        nodes=nodes,
+        vehicles=vehicles,
+        matrices=matrices,
+        groups=groups,
+        precedences=precedences,
+        capacity=capacity,
+        exclusive=exclusive,
+        at_most=at_most,
+        same_vehicle=same_vehicle,
+        wait_cost_weight=WAIT_COST,
+        # Route trips move along the road by design (the spine balances them).
+        travel_share=None if problem.route_day or problem.locks else (TRAVEL_SHARE, TRAVEL_ALLOWANCE),
+    )

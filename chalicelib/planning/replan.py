@@ -27,6 +27,7 @@ removed, moved visits and matches, and the count unchanged) and
 Errors name the edit: ``edits.lock[0]``, ``edits.move[1].to_day``...; a
 lock the edits made impossible is a 422 naming the lock.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,9 +35,10 @@ import hashlib
 import json
 import math
 import time as _time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from ..catalog.catalog import Catalog
 from ..errors import Unprocessable, invalid
@@ -49,14 +51,24 @@ from .request import Lodging, PlanRequest, _hhmm, _one_lodging, id_list, request
 from .settings import PlanSettings
 from .travel import TravelTimes, provider_from_settings
 
-EDIT_FIELDS = ("lock", "lock_all", "unlock", "remove", "add_must_visit", "move", "lodging", "window",
-               "add_events", "time_limit_s")
+EDIT_FIELDS = (
+    "lock",
+    "lock_all",
+    "unlock",
+    "remove",
+    "add_must_visit",
+    "move",
+    "lodging",
+    "window",
+    "add_events",
+    "time_limit_s",
+)
 MEALS = ("lunch", "dinner")
 
 
 @dataclass
 class Edits:
-    locks: list[Lock] = field(default_factory=list)      # explicit, then lock_all
+    locks: list[Lock] = field(default_factory=list)  # explicit, then lock_all
     unlock: set[str] = field(default_factory=set)
     remove_pois: list[str] = field(default_factory=list)
     remove_events: list[str] = field(default_factory=list)
@@ -84,9 +96,14 @@ class Stop:
         return ("meal", self.day, self.meal) if self.kind == "meal" else (self.kind, self.item_id)
 
 
-def replan(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: Catalog,
-           travel: Optional[TravelTimes] = None, settings: Optional[PlanSettings] = None,
-           lang: Optional[str] = None) -> dict[str, Any]:
+def replan(
+    previous_plan: Mapping[str, Any],
+    edits: Mapping[str, Any],
+    catalog: Catalog,
+    travel: Optional[TravelTimes] = None,
+    settings: Optional[PlanSettings] = None,
+    lang: Optional[str] = None,
+) -> dict[str, Any]:
     """Apply ``edits`` to ``previous_plan`` and re-solve around the locked stops.
 
     Raises InvalidInput/NotFound (400/404, field ``edits....``) for bad edits
@@ -112,15 +129,20 @@ def replan(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: 
     return result
 
 
-def validate_edits(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: Catalog,
-                   settings: Optional[PlanSettings] = None) -> None:
+def validate_edits(
+    previous_plan: Mapping[str, Any],
+    edits: Mapping[str, Any],
+    catalog: Catalog,
+    settings: Optional[PlanSettings] = None,
+) -> None:
     """Raise the 400/404 that ``replan`` would for bad ``edits``, without
     solving (the API charges a plan only for edits that can be planned)."""
     _edited(previous_plan, edits, catalog, settings or PlanSettings())
 
 
-def _edited(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: Catalog,
-            settings: PlanSettings) -> tuple[list[Stop], Edits, list[Lock], PlanRequest]:
+def _edited(
+    previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog: Catalog, settings: PlanSettings
+) -> tuple[list[Stop], Edits, list[Lock], PlanRequest]:
     prev_req, stops = _previous(previous_plan, catalog, settings)
     carried = _carried_locks(previous_plan, prev_req, stops)
     parsed = parse_edits(edits, prev_req, stops, carried, catalog)
@@ -129,14 +151,21 @@ def _edited(previous_plan: Mapping[str, Any], edits: Mapping[str, Any], catalog:
 
 
 def replan_id(req: PlanRequest, locks: list[Lock]) -> str:
-    canonical = json.dumps({"v": ENGINE_VERSION, "request": req.to_json(),
-                            "locks": [[lk.kind, lk.day, lk.item_id, lk.meal, lk.start] for lk in locks]},
-                           sort_keys=True, ensure_ascii=True)
+    canonical = json.dumps(
+        {
+            "v": ENGINE_VERSION,
+            "request": req.to_json(),
+            "locks": [[lk.kind, lk.day, lk.item_id, lk.meal, lk.start] for lk in locks],
+        },
+        sort_keys=True,
+        ensure_ascii=True,
+    )
     return "it-" + hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 
-def problem_for(plan_json: Mapping[str, Any], catalog: Catalog, travel: TravelTimes,
-                settings: Optional[PlanSettings] = None) -> Problem:
+def problem_for(
+    plan_json: Mapping[str, Any], catalog: Catalog, travel: TravelTimes, settings: Optional[PlanSettings] = None
+) -> Problem:
     """The Problem (with locks) a returned plan or replan was solved against, to re-check it."""
     req = request_from_json(plan_json.get("request"), catalog, settings)
     stops = _stops(plan_json, req)
@@ -145,11 +174,18 @@ def problem_for(plan_json: Mapping[str, Any], catalog: Catalog, travel: TravelTi
 
 # --- the previous plan ------------------------------------------------------
 
+
 def _previous(previous_plan: Any, catalog: Catalog, settings: PlanSettings) -> tuple[PlanRequest, list[Stop]]:
-    if not isinstance(previous_plan, Mapping) or not isinstance(previous_plan.get("days"), list) \
-            or not isinstance(previous_plan.get("request"), Mapping):
-        raise invalid("plan", "the previous plan must be a plan object with request and days",
-                      "原行程必须是包含 request 和 days 的行程对象")
+    if (
+        not isinstance(previous_plan, Mapping)
+        or not isinstance(previous_plan.get("days"), list)
+        or not isinstance(previous_plan.get("request"), Mapping)
+    ):
+        raise invalid(
+            "plan",
+            "the previous plan must be a plan object with request and days",
+            "原行程必须是包含 request 和 days 的行程对象",
+        )
     req = request_from_json(previous_plan["request"], catalog, settings)
     if len(previous_plan["days"]) != req.days:
         raise invalid("plan.days", "the previous plan does not match its request", "原行程与其请求不一致")
@@ -180,8 +216,9 @@ def _stops(plan_json: Mapping[str, Any], req: PlanRequest) -> list[Stop]:
     return out
 
 
-def _carried_locks(plan_json: Mapping[str, Any], req: PlanRequest, stops: list[Stop],
-                   verify: bool = True) -> list[Lock]:
+def _carried_locks(
+    plan_json: Mapping[str, Any], req: PlanRequest, stops: list[Stop], verify: bool = True
+) -> list[Lock]:
     """The ``locks`` of an earlier replan; each must still match its stop."""
     raw = plan_json.get("locks") or []
     if not isinstance(raw, list):
@@ -190,8 +227,12 @@ def _carried_locks(plan_json: Mapping[str, Any], req: PlanRequest, stops: list[S
     out = []
     for i, item in enumerate(raw):
         where = f"locks[{i}]"
-        if not isinstance(item, Mapping) or item.get("type") not in ("visit", "event", "meal") \
-                or not isinstance(item.get("day"), int) or not 0 <= item["day"] < req.days:
+        if (
+            not isinstance(item, Mapping)
+            or item.get("type") not in ("visit", "event", "meal")
+            or not isinstance(item.get("day"), int)
+            or not 0 <= item["day"] < req.days
+        ):
             raise invalid(where, "a stored lock is malformed", "存储的锁定项格式有误")
         kind = item["type"]
         item_id = item.get("event_id") if kind == "event" else item.get("poi_id")
@@ -201,13 +242,17 @@ def _carried_locks(plan_json: Mapping[str, Any], req: PlanRequest, stops: list[S
         lock = Lock(item["day"], kind, item_id, _minute(item.get("start"), req, f"{where}.start"), meal, where)
         stop = by_key.get(lock.key)
         if verify and (stop is None or stop.start != lock.start or stop.item_id != item_id):
-            raise invalid(where, f"the locked {kind} {item_id} is not where the previous plan has it",
-                          f"锁定的 {item_id} 与原行程不一致")
+            raise invalid(
+                where,
+                f"the locked {kind} {item_id} is not where the previous plan has it",
+                f"锁定的 {item_id} 与原行程不一致",
+            )
         out.append(lock)
     return out
 
 
 # --- the edits ----------------------------------------------------------------
+
 
 def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[Lock], catalog: Catalog) -> Edits:
     """Validate every edit against the previous plan; errors name ``edits.<field>[i]``."""
@@ -215,8 +260,11 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         raise invalid("edits", "edits must be a JSON object", "edits 必须是 JSON 对象")
     unknown = sorted(set(edits) - set(EDIT_FIELDS))
     if unknown:
-        raise invalid(f"edits.{unknown[0]}", f"unknown edit {unknown[0]!r}; use {', '.join(EDIT_FIELDS)}",
-                      f"未知的修改项 {unknown[0]!r}；可选：{'、'.join(EDIT_FIELDS)}")
+        raise invalid(
+            f"edits.{unknown[0]}",
+            f"unknown edit {unknown[0]!r}; use {', '.join(EDIT_FIELDS)}",
+            f"未知的修改项 {unknown[0]!r}；可选：{'、'.join(EDIT_FIELDS)}",
+        )
     out = Edits()
     planned_events = {s.item_id for s in stops if s.kind == "event"}
 
@@ -224,8 +272,11 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         where = f"edits.remove[{i}]"
         if item_id in catalog.pois:
             if catalog.pois[item_id].category == "lodging":
-                raise invalid(where, f"{item_id} is a hotel; change it with edits.lodging",
-                              f"{item_id} 是住宿，请用 edits.lodging 修改")
+                raise invalid(
+                    where,
+                    f"{item_id} is a hotel; change it with edits.lodging",
+                    f"{item_id} 是住宿，请用 edits.lodging 修改",
+                )
             out.remove_pois.append(item_id)
         elif item_id in catalog.events:
             if item_id not in req.events and item_id not in planned_events:
@@ -258,8 +309,11 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
             raise invalid(f"{where}.poi_id", "poi_id must be a string", "poi_id 必须是字符串")
         poi = catalog.poi(poi_id, f"{where}.poi_id")
         if poi.category == "lodging":
-            raise invalid(f"{where}.poi_id", f"{poi_id} is a hotel; change it with edits.lodging",
-                          f"{poi_id} 是住宿，请用 edits.lodging 修改")
+            raise invalid(
+                f"{where}.poi_id",
+                f"{poi_id} is a hotel; change it with edits.lodging",
+                f"{poi_id} 是住宿，请用 edits.lodging 修改",
+            )
         if poi_id in removed:
             raise invalid(where, f"{poi_id} is both moved and removed", f"{poi_id} 同时被移动和移除")
         if poi_id in out.move:
@@ -275,14 +329,20 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
     for i, item in enumerate(_day_items(edits.get("window", []), "edits.window", req.days)):
         where = f"edits.window[{i}]"
         if set(item) - {"day", "day_start", "day_end"} or len(item) < 2:
-            raise invalid(where, "a window edit is {\"day\", \"day_start\" and/or \"day_end\"} (HH:MM)",
-                          "时间段修改项必须是 {\"day\", \"day_start\" 和/或 \"day_end\"}（HH:MM）")
+            raise invalid(
+                where,
+                "a window edit is {\"day\", \"day_start\" and/or \"day_end\"} (HH:MM)",
+                "时间段修改项必须是 {\"day\", \"day_start\" 和/或 \"day_end\"}（HH:MM）",
+            )
         lo0, hi0 = req.window(item["day"])
         lo = parse_hhmm(item.get("day_start", _hhmm(lo0)), f"{where}.day_start")
         hi = parse_hhmm(item.get("day_end", _hhmm(hi0)), f"{where}.day_end")
         if hi - lo < 120:
-            raise invalid(f"{where}.day_end", "day_end must be at least two hours after day_start",
-                          "day_end 必须比 day_start 晚至少两小时")
+            raise invalid(
+                f"{where}.day_end",
+                "day_end must be at least two hours after day_start",
+                "day_end 必须比 day_start 晚至少两小时",
+            )
         out.window[item["day"]] = (lo, hi)
 
     last = req.start_date + timedelta(days=req.days - 1)
@@ -292,21 +352,33 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         if event_id in removed:
             raise invalid(where, f"{event_id} is both added and removed", f"{event_id} 同时被添加和移除")
         if event.status == "cancelled":
-            raise Unprocessable("infeasible", Text(zh=f"赛事场次 {event_id} 已取消", en=f"Event {event_id} was cancelled"),
-                                field=where, details={"conflicts": [event_id]})
+            raise Unprocessable(
+                "infeasible",
+                Text(zh=f"赛事场次 {event_id} 已取消", en=f"Event {event_id} was cancelled"),
+                field=where,
+                details={"conflicts": [event_id]},
+            )
         if not req.start_date <= event.start.date() <= last:
-            raise Unprocessable("infeasible", Text(
-                zh=f"赛事场次 {event_id} 在 {event.start.date()}，不在行程日期 {req.start_date} 至 {last} 之内",
-                en=f"Event {event_id} is on {event.start.date()}, outside the trip dates {req.start_date} to {last}"),
-                field=where, details={"conflicts": [event_id]})
+            raise Unprocessable(
+                "infeasible",
+                Text(
+                    zh=f"赛事场次 {event_id} 在 {event.start.date()}，不在行程日期 {req.start_date} 至 {last} 之内",
+                    en=f"Event {event_id} is on {event.start.date()}, outside the trip dates {req.start_date} to {last}",
+                ),
+                field=where,
+                details={"conflicts": [event_id]},
+            )
         out.add_events.append(event_id)
         out.origin[event_id] = where
 
     if "time_limit_s" in edits:
         limit = edits["time_limit_s"]
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not math.isfinite(limit) or limit <= 0:
-            raise invalid("edits.time_limit_s", "time_limit_s must be a positive number of seconds",
-                          "time_limit_s 必须是正数（秒）")
+            raise invalid(
+                "edits.time_limit_s",
+                "time_limit_s must be a positive number of seconds",
+                "time_limit_s 必须是正数（秒）",
+            )
         out.time_limit_s = float(limit)
 
     carried_ids = {lk.item_id for lk in carried}
@@ -318,14 +390,18 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
     by_key = {s.key: s for s in stops}
     locks = edits.get("lock", [])
     if not isinstance(locks, list):
-        raise invalid("edits.lock", "lock must be a list of {day, poi_id | event_id}",
-                      "lock 必须是 {day, poi_id 或 event_id} 列表")
+        raise invalid(
+            "edits.lock",
+            "lock must be a list of {day, poi_id | event_id}",
+            "lock 必须是 {day, poi_id 或 event_id} 列表",
+        )
     for i, item in enumerate(locks):
         where = f"edits.lock[{i}]"
         lock = _explicit_lock(item, where, req, stops, by_key)
         if lock.item_id in removed or (lock.kind == "visit" and lock.item_id in out.move):
-            raise invalid(where, f"{lock.item_id} is locked and also removed or moved",
-                          f"{lock.item_id} 既被锁定又被移除或移动")
+            raise invalid(
+                where, f"{lock.item_id} is locked and also removed or moved", f"{lock.item_id} 既被锁定又被移除或移动"
+            )
         if lock.item_id in out.unlock:
             raise invalid(where, f"{lock.item_id} is both locked and unlocked", f"{lock.item_id} 同时被锁定和解锁")
         if any(lk.key == lock.key for lk in out.locks):
@@ -337,17 +413,29 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         raise invalid("edits.lock_all", "lock_all must be true or false", "lock_all 必须是 true 或 false")
     if lock_all:  # every current visit and match the edits leave where they are
         for s in stops:
-            if s.kind in ("visit", "event") and s.item_id not in removed and s.item_id not in out.move \
-                    and s.item_id not in out.unlock and all(lk.key != s.key for lk in out.locks):
+            if (
+                s.kind in ("visit", "event")
+                and s.item_id not in removed
+                and s.item_id not in out.move
+                and s.item_id not in out.unlock
+                and all(lk.key != s.key for lk in out.locks)
+            ):
                 out.locks.append(Lock(s.day, s.kind, s.item_id, s.start, None, "edits.lock_all"))
     return out
 
 
 def _explicit_lock(item: Any, where: str, req: PlanRequest, stops: list[Stop], by_key: dict) -> Lock:
-    if not isinstance(item, Mapping) or "day" not in item or set(item) - {"day", "poi_id", "event_id", "meal"} \
-            or ("poi_id" in item) == ("event_id" in item):
-        raise invalid(where, "a lock is {\"day\", \"poi_id\"} or {\"day\", \"event_id\"}",
-                      "锁定项必须是 {\"day\", \"poi_id\"} 或 {\"day\", \"event_id\"}")
+    if (
+        not isinstance(item, Mapping)
+        or "day" not in item
+        or set(item) - {"day", "poi_id", "event_id", "meal"}
+        or ("poi_id" in item) == ("event_id" in item)
+    ):
+        raise invalid(
+            where,
+            "a lock is {\"day\", \"poi_id\"} or {\"day\", \"event_id\"}",
+            "锁定项必须是 {\"day\", \"poi_id\"} 或 {\"day\", \"event_id\"}",
+        )
     day = _day(item["day"], f"{where}.day", req.days)
     key_field = "poi_id" if "poi_id" in item else "event_id"
     item_id = item[key_field]
@@ -355,8 +443,11 @@ def _explicit_lock(item: Any, where: str, req: PlanRequest, stops: list[Stop], b
         raise invalid(f"{where}.{key_field}", f"{key_field} must be an id string", f"{key_field} 必须是 id 字符串")
     meal = item.get("meal")
     if meal is not None and (meal not in MEALS or key_field != "poi_id"):
-        raise invalid(f"{where}.meal", "meal must be lunch or dinner (with a poi_id)",
-                      "meal 只能是 lunch 或 dinner（需配合 poi_id）")
+        raise invalid(
+            f"{where}.meal",
+            "meal must be lunch or dinner (with a poi_id)",
+            "meal 只能是 lunch 或 dinner（需配合 poi_id）",
+        )
     if key_field == "event_id":
         candidates = [by_key.get(("event", item_id))]
     elif meal is None:
@@ -365,15 +456,19 @@ def _explicit_lock(item: Any, where: str, req: PlanRequest, stops: list[Stop], b
         candidates = [by_key.get(("meal", day, meal))]
     found = next((s for s in candidates if s is not None and s.day == day and s.item_id == item_id), None)
     if found is None:
-        raise invalid(where, f"day {day} of the plan has no stop {item_id} to lock",
-                      f"行程第 {day + 1} 天没有可锁定的 {item_id}")
+        raise invalid(
+            where, f"day {day} of the plan has no stop {item_id} to lock", f"行程第 {day + 1} 天没有可锁定的 {item_id}"
+        )
     return Lock(day, found.kind, item_id, found.start, found.meal, where)
 
 
 def _day(value: Any, where: str, days: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < days:
-        raise invalid(where, f"day must be an integer from 0 to {days - 1} (0 = the first day)",
-                      f"day 必须是 0 到 {days - 1} 之间的整数（0 表示第一天）")
+        raise invalid(
+            where,
+            f"day must be an integer from 0 to {days - 1} (0 = the first day)",
+            f"day 必须是 0 到 {days - 1} 之间的整数（0 表示第一天）",
+        )
     return value
 
 
@@ -383,7 +478,9 @@ def _day_items(value: Any, where: str, days: int) -> list[dict[str, Any]]:
     seen = set()
     for i, item in enumerate(value):
         if not isinstance(item, Mapping) or "day" not in item:
-            raise invalid(f"{where}[{i}]", "each item needs a day (0 = the first day)", "每项都需要 day（0 表示第一天）")
+            raise invalid(
+                f"{where}[{i}]", "each item needs a day (0 = the first day)", "每项都需要 day（0 表示第一天）"
+            )
         day = _day(item["day"], f"{where}[{i}].day", days)
         if day in seen:
             raise invalid(f"{where}[{i}].day", f"day {day} is edited twice", f"第 {day + 1} 天被修改了两次")
@@ -397,16 +494,19 @@ def _merge_locks(edits: Edits, carried: list[Lock], req: PlanRequest, stops: lis
     keys = {lk.key for lk in out}
     removed = set(edits.remove_pois) | set(edits.remove_events)
     for lock in carried:
-        if lock.key in keys or lock.item_id in edits.unlock or lock.item_id in removed \
-                or (lock.kind == "visit" and lock.item_id in edits.move):
+        if (
+            lock.key in keys
+            or lock.item_id in edits.unlock
+            or lock.item_id in removed
+            or (lock.kind == "visit" and lock.item_id in edits.move)
+        ):
             continue
         keys.add(lock.key)
         out.append(lock)
     return out
 
 
-def _apply(req: PlanRequest, edits: Edits, locks: list[Lock], catalog: Catalog,
-           settings: PlanSettings) -> PlanRequest:
+def _apply(req: PlanRequest, edits: Edits, locks: list[Lock], catalog: Catalog, settings: PlanSettings) -> PlanRequest:
     """The previous request with the edits applied, re-validated through the parser."""
     data = req.to_json()
     removed = set(edits.remove_pois)
@@ -417,10 +517,12 @@ def _apply(req: PlanRequest, edits: Edits, locks: list[Lock], catalog: Catalog,
     on_day.update(edits.move)
     data["on_day"] = on_day
     locked_events = [lk.item_id for lk in locks if lk.kind == "event"]
-    data["events"] = list(dict.fromkeys([e for e in req.events if e not in edits.remove_events]
-                                        + edits.add_events + locked_events))
-    data["avoid_events"] = list(dict.fromkeys([e for e in req.avoid_events if e not in data["events"]]
-                                              + edits.remove_events))
+    data["events"] = list(
+        dict.fromkeys([e for e in req.events if e not in edits.remove_events] + edits.add_events + locked_events)
+    )
+    data["avoid_events"] = list(
+        dict.fromkeys([e for e in req.avoid_events if e not in data["events"]] + edits.remove_events)
+    )
     lodging = list(req.lodging)
     for day, place in edits.lodging.items():
         lodging[day] = place
@@ -435,6 +537,7 @@ def _apply(req: PlanRequest, edits: Edits, locks: list[Lock], catalog: Catalog,
 
 
 # --- errors -----------------------------------------------------------------
+
 
 def _name_the_edit(err: Unprocessable, edits: Edits, locks: list[Lock]) -> Unprocessable:
     """Point an engine error at the edit (or lock) that caused it."""
@@ -453,15 +556,21 @@ def _name_the_edit(err: Unprocessable, edits: Edits, locks: list[Lock]) -> Unpro
 
 # --- output -----------------------------------------------------------------
 
+
 def lock_to_json(prob: Problem, lock: Lock) -> dict[str, Any]:
-    return {"type": lock.kind, "day": lock.day,
-            "poi_id": None if lock.kind == "event" else lock.item_id,
-            "event_id": lock.item_id if lock.kind == "event" else None,
-            "meal": lock.meal, "start": _at(prob.request, lock.start)}
+    return {
+        "type": lock.kind,
+        "day": lock.day,
+        "poi_id": None if lock.kind == "event" else lock.item_id,
+        "event_id": lock.item_id if lock.kind == "event" else None,
+        "meal": lock.meal,
+        "start": _at(prob.request, lock.start),
+    }
 
 
 def diff(previous_plan: Mapping[str, Any], new_plan: Mapping[str, Any]) -> dict[str, Any]:
     """Visits (by poi_id) and matches (by event_id) added, removed, moved (day or start)."""
+
     def index(plan_json: Mapping[str, Any]) -> dict[tuple[str, str], tuple[int, str]]:
         out = {}
         for d, day in enumerate(plan_json.get("days", [])):
@@ -474,7 +583,9 @@ def diff(previous_plan: Mapping[str, Any], new_plan: Mapping[str, Any]) -> dict[
 
     old, new = index(previous_plan), index(new_plan)
     added = [{key: item, "day": d, "start": start} for (key, item), (d, start) in new.items() if (key, item) not in old]
-    removed = [{key: item, "day": d, "start": start} for (key, item), (d, start) in old.items() if (key, item) not in new]
+    removed = [
+        {key: item, "day": d, "start": start} for (key, item), (d, start) in old.items() if (key, item) not in new
+    ]
     moved, unchanged = [], 0
     for (key, item), (d, start) in new.items():
         if (key, item) not in old:
@@ -490,7 +601,7 @@ def diff(previous_plan: Mapping[str, Any], new_plan: Mapping[str, Any]) -> dict[
 def _norm(value: str) -> Any:
     try:
         return parse_datetime(value, "start")
-    except Exception:  # noqa: BLE001 - compare malformed strings as strings
+    except Exception:
         return value
 
 

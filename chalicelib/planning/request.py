@@ -4,12 +4,14 @@ Every field is checked here, and every error names its field (for example
 ``lodging[1].poi_id`` or ``interests.history``) in zh and en, so the HTTP
 layer and the CLI can answer 400/404 without knowing the rules.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from ..catalog.catalog import Catalog
 from ..catalog.model import CATEGORIES, SPORTS, in_shaoxing
@@ -24,15 +26,43 @@ PACES = ("relaxed", "normal", "packed")
 INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c != "lodging")
 # Categories the traveller did not mention keep these weights: an empty
 # ``interests`` still yields a sensible sightseeing day.
-DEFAULT_INTERESTS = {"history": 0.7, "culture": 0.7, "nature": 0.5, "religion": 0.4,
-                     "shopping": 0.3, "food": 0.3, "venue": 0.0}
+DEFAULT_INTERESTS = {
+    "history": 0.7,
+    "culture": 0.7,
+    "nature": 0.5,
+    "religion": 0.4,
+    "shopping": 0.3,
+    "food": 0.3,
+    "venue": 0.0,
+}
 OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
 
 FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
-FIELDS = ("start_date", "days", "lang", "lodging", "day_start", "day_end", "mode", "pace",
-          "interests", "must_visit", "avoid", "events", "want_sports", "route", "budget_cny",
-          "meals", "lunch", "dinner", "time_limit_s", "seed", "windows", "on_day",
-          "avoid_events")
+FIELDS = (
+    "start_date",
+    "days",
+    "lang",
+    "lodging",
+    "day_start",
+    "day_end",
+    "mode",
+    "pace",
+    "interests",
+    "must_visit",
+    "avoid",
+    "events",
+    "want_sports",
+    "route",
+    "budget_cny",
+    "meals",
+    "lunch",
+    "dinner",
+    "time_limit_s",
+    "seed",
+    "windows",
+    "on_day",
+    "avoid_events",
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +74,8 @@ class Lodging:
 
 @dataclass(frozen=True)
 class MealWindow:
-    start: int    # minutes after midnight: earliest meal start
-    end: int      # the meal must be over by then
+    start: int  # minutes after midnight: earliest meal start
+    end: int  # the meal must be over by then
     minutes: int  # meal length
 
 
@@ -54,7 +84,7 @@ class PlanRequest:
     start_date: date
     days: int
     lang: str
-    lodging: tuple[Lodging, ...]   # one per night (day i ends there)
+    lodging: tuple[Lodging, ...]  # one per night (day i ends there)
     day_start: int
     day_end: int
     mode: str
@@ -130,16 +160,20 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
     if not FIRST_DATE <= start_date <= LAST_DATE - timedelta(days=days - 1):
         # The calendar's edges: a trip needs a day either side of it for
         # time-zone and sunrise arithmetic (0001-01-01, 9999-12-31 + 14 days).
-        raise invalid("start_date", f"the trip must lie between {FIRST_DATE} and {LAST_DATE}",
-                      f"行程日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间")
+        raise invalid(
+            "start_date",
+            f"the trip must lie between {FIRST_DATE} and {LAST_DATE}",
+            f"行程日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间",
+        )
     lang = data.get("lang", "zh")
     if lang not in LANGS:
         raise invalid("lang", "lang must be 'zh' or 'en'", "lang 只能是 'zh' 或 'en'")
     day_start = parse_hhmm(data.get("day_start", "08:30"), "day_start")
     day_end = parse_hhmm(data.get("day_end", "21:00"), "day_end")
     if day_end - day_start < 120:
-        raise invalid("day_end", "day_end must be at least two hours after day_start",
-                      "day_end 必须比 day_start 晚至少两小时")
+        raise invalid(
+            "day_end", "day_end must be at least two hours after day_start", "day_end 必须比 day_start 晚至少两小时"
+        )
     mode = _choice(data.get("mode", "transit"), "mode", MODES)
     pace = _choice(data.get("pace", "normal"), "pace", PACES)
     interests = _interests(data.get("interests", {}))
@@ -152,16 +186,21 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
     avoid = _poi_ids(data.get("avoid", []), "avoid", catalog)
     for i, poi_id in enumerate(must_visit):
         if poi_id in avoid:
-            raise invalid(f"must_visit[{i}]", f"{poi_id} is both in must_visit and avoid",
-                          f"{poi_id} 同时出现在 must_visit 和 avoid 中")
+            raise invalid(
+                f"must_visit[{i}]",
+                f"{poi_id} is both in must_visit and avoid",
+                f"{poi_id} 同时出现在 must_visit 和 avoid 中",
+            )
         if catalog.pois[poi_id].category == "lodging":
-            raise invalid(f"must_visit[{i}]", f"{poi_id} is a hotel, not a place to visit",
-                          f"{poi_id} 是住宿，不是游览地点")
+            raise invalid(
+                f"must_visit[{i}]", f"{poi_id} is a hotel, not a place to visit", f"{poi_id} 是住宿，不是游览地点"
+            )
     events = _event_ids(data.get("events", []), catalog, start_date, days)
     want_sports = _want_sports(data.get("want_sports", False))
     budget = data.get("budget_cny")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
-                               or not math.isfinite(budget) or budget < 0):
+    if budget is not None and (
+        isinstance(budget, bool) or not isinstance(budget, (int, float)) or not math.isfinite(budget) or budget < 0
+    ):
         raise invalid("budget_cny", "budget_cny must be a number >= 0", "budget_cny 必须是不小于 0 的数字")
     meals = data.get("meals", True)
     if not isinstance(meals, bool):
@@ -169,35 +208,70 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
     lunch = _meal(data.get("lunch"), "lunch", MealWindow(660, 810, 60), day_start, day_end)
     dinner = _meal(data.get("dinner"), "dinner", MealWindow(1020, 1170, 60), day_start, day_end)
     if lunch.end > dinner.start:
-        raise invalid("dinner", "the dinner window must start after the lunch window ends",
-                      "晚餐时间段必须在午餐时间段结束之后")
+        raise invalid(
+            "dinner", "the dinner window must start after the lunch window ends", "晚餐时间段必须在午餐时间段结束之后"
+        )
     time_limit = data.get("time_limit_s", settings.default_time_limit_s)
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
-            or not math.isfinite(time_limit) or time_limit <= 0:
-        raise invalid("time_limit_s", "time_limit_s must be a positive number of seconds",
-                      "time_limit_s 必须是正数（秒）")
+    if (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, (int, float))
+        or not math.isfinite(time_limit)
+        or time_limit <= 0
+    ):
+        raise invalid(
+            "time_limit_s", "time_limit_s must be a positive number of seconds", "time_limit_s 必须是正数（秒）"
+        )
     seed = _int(data.get("seed", 0), "seed", 0, 2**31 - 1)
     windows = _windows(data.get("windows"), days, day_start, day_end)
     lodging = _lodging(data.get("lodging"), days, catalog, settings, route_id)
     if data.get("lodging") is None and route_id is not None and catalog.routes[route_id].lodging:
-        lodging = _route_lodging(catalog, route_id, start_date, days, mode, pace,
-                                 windows or ((day_start, day_end),) * days,
-                                 (lunch.start, lunch.end, lunch.minutes if meals else 0), avoid)
+        lodging = _route_lodging(
+            catalog,
+            route_id,
+            start_date,
+            days,
+            mode,
+            pace,
+            windows or ((day_start, day_end),) * days,
+            (lunch.start, lunch.end, lunch.minutes if meals else 0),
+            avoid,
+        )
     on_day = _on_day(data.get("on_day"), days, catalog, avoid)
     raw_avoid_events = data.get("avoid_events")
     avoid_events = tuple(id_list([] if raw_avoid_events is None else raw_avoid_events, "avoid_events"))
     for i, event_id in enumerate(avoid_events):
         catalog.event(event_id, f"avoid_events[{i}]")
         if event_id in events:
-            raise invalid(f"avoid_events[{i}]", f"{event_id} is both in events and avoid_events",
-                          f"{event_id} 同时出现在 events 和 avoid_events 中")
+            raise invalid(
+                f"avoid_events[{i}]",
+                f"{event_id} is both in events and avoid_events",
+                f"{event_id} 同时出现在 events 和 avoid_events 中",
+            )
     return PlanRequest(
-        start_date=start_date, days=days, lang=lang, lodging=lodging, day_start=day_start,
-        day_end=day_end, mode=mode, pace=pace, interests=interests, must_visit=must_visit,
-        avoid=avoid, events=events, want_sports=want_sports, route=route_id,
-        budget_cny=None if budget is None else float(budget), meals=meals, lunch=lunch,
-        dinner=dinner, time_limit_s=float(min(time_limit, settings.time_limit_cap_s)), seed=seed,
-        windows=windows, on_day=on_day, avoid_events=avoid_events)
+        start_date=start_date,
+        days=days,
+        lang=lang,
+        lodging=lodging,
+        day_start=day_start,
+        day_end=day_end,
+        mode=mode,
+        pace=pace,
+        interests=interests,
+        must_visit=must_visit,
+        avoid=avoid,
+        events=events,
+        want_sports=want_sports,
+        route=route_id,
+        budget_cny=None if budget is None else float(budget),
+        meals=meals,
+        lunch=lunch,
+        dinner=dinner,
+        time_limit_s=float(min(time_limit, settings.time_limit_cap_s)),
+        seed=seed,
+        windows=windows,
+        on_day=on_day,
+        avoid_events=avoid_events,
+    )
 
 
 def request_from_json(data: Any, catalog: Catalog, settings: Optional[PlanSettings] = None) -> PlanRequest:
@@ -211,43 +285,57 @@ def request_from_json(data: Any, catalog: Catalog, settings: Optional[PlanSettin
     raw = {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}  # as after a JSON round trip
     lodging = raw.get("lodging")
     if isinstance(lodging, list):
-        raw["lodging"] = [{"poi_id": item["poi_id"]} if isinstance(item, Mapping) and item.get("poi_id")
-                          else {k: v for k, v in item.items() if k != "poi_id"} if isinstance(item, Mapping)
-                          else item for item in lodging]
+        raw["lodging"] = [
+            {"poi_id": item["poi_id"]}
+            if isinstance(item, Mapping) and item.get("poi_id")
+            else {k: v for k, v in item.items() if k != "poi_id"}
+            if isinstance(item, Mapping)
+            else item
+            for item in lodging
+        ]
     sports = raw.get("want_sports")
     if isinstance(sports, list) and sports and sorted(sports) == sorted(SPORTS):
-        raw["want_sports"] = True   # keep the normalized order of "all sports"
+        raw["want_sports"] = True  # keep the normalized order of "all sports"
     return parse_request(raw, catalog, settings)
 
 
 def _int(value: Any, field: str, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise invalid(field, f"{field} must be an integer from {lo} to {hi}",
-                      f"{field} 必须是 {lo} 到 {hi} 之间的整数")
+        raise invalid(field, f"{field} must be an integer from {lo} to {hi}", f"{field} 必须是 {lo} 到 {hi} 之间的整数")
     return value
 
 
 def _choice(value: Any, field: str, options: tuple[str, ...]) -> str:
     if value not in options:
-        raise invalid(field, f"{field} must be one of {', '.join(options)}",
-                      f"{field} 必须是以下之一：{'、'.join(options)}")
+        raise invalid(
+            field, f"{field} must be one of {', '.join(options)}", f"{field} 必须是以下之一：{'、'.join(options)}"
+        )
     return value
 
 
 def _interests(value: Any) -> tuple[tuple[str, float], ...]:
     if not isinstance(value, Mapping):
-        raise invalid("interests", "interests must be an object of category -> weight 0..1",
-                      "interests 必须是“类别 → 0 到 1 的权重”对象")
+        raise invalid(
+            "interests",
+            "interests must be an object of category -> weight 0..1",
+            "interests 必须是“类别 → 0 到 1 的权重”对象",
+        )
     merged = dict(DEFAULT_INTERESTS)
     for key, weight in value.items():
         field = f"interests.{key}"
         if key not in INTEREST_CATEGORIES:
-            raise invalid(field, f"unknown category {key!r}; use one of {', '.join(INTEREST_CATEGORIES)}",
-                          f"未知类别 {key!r}；可选：{'、'.join(INTEREST_CATEGORIES)}")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) \
-                or not math.isfinite(weight) or not 0 <= weight <= 1:
-            raise invalid(field, "an interest weight must be a number from 0 to 1",
-                          "兴趣权重必须是 0 到 1 之间的数字")
+            raise invalid(
+                field,
+                f"unknown category {key!r}; use one of {', '.join(INTEREST_CATEGORIES)}",
+                f"未知类别 {key!r}；可选：{'、'.join(INTEREST_CATEGORIES)}",
+            )
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not math.isfinite(weight)
+            or not 0 <= weight <= 1
+        ):
+            raise invalid(field, "an interest weight must be a number from 0 to 1", "兴趣权重必须是 0 到 1 之间的数字")
         merged[key] = float(weight)
     return tuple(sorted(merged.items()))
 
@@ -279,15 +367,23 @@ def _event_ids(value: Any, catalog: Catalog, start: date, days: int) -> tuple[st
     for i, event_id in enumerate(ids):
         event = catalog.event(event_id, f"events[{i}]")
         if event.status == "cancelled":
-            raise Unprocessable("infeasible", Text(zh=f"赛事场次 {event_id} 已取消",
-                                                   en=f"Event {event_id} was cancelled"),
-                                field=f"events[{i}]", details={"conflicts": [event_id]})
+            raise Unprocessable(
+                "infeasible",
+                Text(zh=f"赛事场次 {event_id} 已取消", en=f"Event {event_id} was cancelled"),
+                field=f"events[{i}]",
+                details={"conflicts": [event_id]},
+            )
         day = event.start.date()
         if not start <= day <= last:
-            raise Unprocessable("infeasible", Text(
-                zh=f"赛事场次 {event_id} 在 {day}，不在行程日期 {start} 至 {last} 之内",
-                en=f"Event {event_id} is on {day}, outside the trip dates {start} to {last}"),
-                field=f"events[{i}]", details={"conflicts": [event_id]})
+            raise Unprocessable(
+                "infeasible",
+                Text(
+                    zh=f"赛事场次 {event_id} 在 {day}，不在行程日期 {start} 至 {last} 之内",
+                    en=f"Event {event_id} is on {day}, outside the trip dates {start} to {last}",
+                ),
+                field=f"events[{i}]",
+                details={"conflicts": [event_id]},
+            )
     return tuple(ids)
 
 
@@ -297,25 +393,33 @@ def _want_sports(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         for i, sport in enumerate(value):
             if sport not in SPORTS:
-                raise invalid(f"want_sports[{i}]", f"unknown sport {sport!r}; use one of {', '.join(SPORTS)}",
-                              f"未知运动项目 {sport!r}；可选：{'、'.join(SPORTS)}")
+                raise invalid(
+                    f"want_sports[{i}]",
+                    f"unknown sport {sport!r}; use one of {', '.join(SPORTS)}",
+                    f"未知运动项目 {sport!r}；可选：{'、'.join(SPORTS)}",
+                )
         return tuple(sorted(set(value)))
-    raise invalid("want_sports", "want_sports must be true/false or a list of sports",
-                  "want_sports 必须是 true/false 或运动项目列表")
+    raise invalid(
+        "want_sports",
+        "want_sports must be true/false or a list of sports",
+        "want_sports 必须是 true/false 或运动项目列表",
+    )
 
 
 def _meal(value: Any, field: str, default: MealWindow, day_start: int, day_end: int) -> MealWindow:
     if value is None:
         return default
     if not isinstance(value, Mapping) or set(value) - {"start", "end", "minutes"}:
-        raise invalid(field, f"{field} must be an object with start, end (HH:MM) and minutes",
-                      f"{field} 必须是含 start、end（HH:MM）和 minutes 的对象")
+        raise invalid(
+            field,
+            f"{field} must be an object with start, end (HH:MM) and minutes",
+            f"{field} 必须是含 start、end（HH:MM）和 minutes 的对象",
+        )
     start = parse_hhmm(value.get("start", _hhmm(default.start)), f"{field}.start")
     end = parse_hhmm(value.get("end", _hhmm(default.end)), f"{field}.end")
     minutes = _int(value.get("minutes", default.minutes), f"{field}.minutes", 15, 180)
     if end - start < minutes:
-        raise invalid(f"{field}.end", f"the {field} window is shorter than the meal",
-                      f"{field} 时间段比用餐时长还短")
+        raise invalid(f"{field}.end", f"the {field} window is shorter than the meal", f"{field} 时间段比用餐时长还短")
     return MealWindow(start, end, minutes)
 
 
@@ -325,8 +429,11 @@ def _windows(value: Any, days: int, day_start: int, day_end: int) -> tuple[tuple
     if value is None:
         return ()
     if not isinstance(value, list) or len(value) != days:
-        raise invalid("windows", f"windows must be a list of {days} (one per day, null for the default)",
-                      f"windows 必须是 {days} 项的列表（每天一项，null 表示默认）")
+        raise invalid(
+            "windows",
+            f"windows must be a list of {days} (one per day, null for the default)",
+            f"windows 必须是 {days} 项的列表（每天一项，null 表示默认）",
+        )
     out = []
     for i, item in enumerate(value):
         field = f"windows[{i}]"
@@ -334,13 +441,19 @@ def _windows(value: Any, days: int, day_start: int, day_end: int) -> tuple[tuple
             out.append((day_start, day_end))
             continue
         if not isinstance(item, Mapping) or set(item) - {"day_start", "day_end"}:
-            raise invalid(field, "a day window is {\"day_start\", \"day_end\"} (HH:MM)",
-                          "每日时间段必须是 {\"day_start\", \"day_end\"}（HH:MM）")
+            raise invalid(
+                field,
+                "a day window is {\"day_start\", \"day_end\"} (HH:MM)",
+                "每日时间段必须是 {\"day_start\", \"day_end\"}（HH:MM）",
+            )
         lo = parse_hhmm(item.get("day_start", _hhmm(day_start)), f"{field}.day_start")
         hi = parse_hhmm(item.get("day_end", _hhmm(day_end)), f"{field}.day_end")
         if hi - lo < 120:
-            raise invalid(f"{field}.day_end", "day_end must be at least two hours after day_start",
-                          "day_end 必须比 day_start 晚至少两小时")
+            raise invalid(
+                f"{field}.day_end",
+                "day_end must be at least two hours after day_start",
+                "day_end 必须比 day_start 晚至少两小时",
+            )
         out.append((lo, hi))
     if all(w == (day_start, day_end) for w in out):
         return ()
@@ -352,8 +465,11 @@ def _on_day(value: Any, days: int, catalog: Catalog, avoid: tuple[str, ...]) -> 
     if value is None:
         return ()
     if not isinstance(value, Mapping):
-        raise invalid("on_day", "on_day must be an object of poi_id -> day index",
-                      "on_day 必须是“地点 id → 第几天（从 0 起）”对象")
+        raise invalid(
+            "on_day",
+            "on_day must be an object of poi_id -> day index",
+            "on_day 必须是“地点 id → 第几天（从 0 起）”对象",
+        )
     out = []
     for poi_id, day in value.items():
         field = f"on_day.{poi_id}"
@@ -370,15 +486,19 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _lodging(value: Any, days: int, catalog: Catalog, settings: PlanSettings,
-             route_id: Optional[str]) -> tuple[Lodging, ...]:
+def _lodging(
+    value: Any, days: int, catalog: Catalog, settings: PlanSettings, route_id: Optional[str]
+) -> tuple[Lodging, ...]:
     if value is None:
         return (default_lodging(catalog, settings),) * days
     items = value if isinstance(value, list) else [value]
     is_list = isinstance(value, list)
     if not items or (is_list and len(items) not in (1, days)):
-        raise invalid("lodging", f"lodging must be one place or a list of {days} (one per night)",
-                      f"lodging 必须是一个地点，或 {days} 个（每晚一个）的列表")
+        raise invalid(
+            "lodging",
+            f"lodging must be one place or a list of {days} (one per night)",
+            f"lodging 必须是一个地点，或 {days} 个（每晚一个）的列表",
+        )
     result = []
     for i, item in enumerate(items):
         field = f"lodging[{i}]" if is_list else "lodging"
@@ -390,8 +510,9 @@ def _lodging(value: Any, days: int, catalog: Catalog, settings: PlanSettings,
 
 def _one_lodging(item: Any, field: str, catalog: Catalog) -> Lodging:
     if not isinstance(item, Mapping):
-        raise invalid(field, "lodging must be {\"poi_id\"} or {\"lon\", \"lat\"}",
-                      "住宿必须是 {\"poi_id\"} 或 {\"lon\", \"lat\"}")
+        raise invalid(
+            field, "lodging must be {\"poi_id\"} or {\"lon\", \"lat\"}", "住宿必须是 {\"poi_id\"} 或 {\"lon\", \"lat\"}"
+        )
     if "poi_id" in item:
         if set(item) != {"poi_id"}:
             raise invalid(field, "give either poi_id or lon/lat, not both", "只能给出 poi_id 或经纬度之一")
@@ -408,8 +529,11 @@ def _one_lodging(item: Any, field: str, catalog: Catalog) -> Lodging:
             raise invalid(f"{field}.{key}", f"{key} must be a number", f"{key} 必须是数字")
         coords.append(float(v))
     if not in_shaoxing(coords[0], coords[1]):
-        raise invalid(field, "the lodging must be inside Shaoxing (check lon/lat order)",
-                      "住宿必须在绍兴范围内（请检查经纬度顺序）")
+        raise invalid(
+            field,
+            "the lodging must be inside Shaoxing (check lon/lat order)",
+            "住宿必须在绍兴范围内（请检查经纬度顺序）",
+        )
     return Lodging(None, coords[0], coords[1])
 
 
@@ -418,16 +542,26 @@ def default_lodging(catalog: Catalog, settings: PlanSettings) -> Lodging:
     if settings.default_lodging_id and settings.default_lodging_id in catalog.pois:
         poi = catalog.pois[settings.default_lodging_id]
         return Lodging(poi.id, poi.lon, poi.lat)
-    hotels = sorted((p for p in catalog.pois.values() if p.category == "lodging"),
-                    key=lambda p: ((p.lon - OLD_TOWN[0]) ** 2 + (p.lat - OLD_TOWN[1]) ** 2, p.id))
+    hotels = sorted(
+        (p for p in catalog.pois.values() if p.category == "lodging"),
+        key=lambda p: ((p.lon - OLD_TOWN[0]) ** 2 + (p.lat - OLD_TOWN[1]) ** 2, p.id),
+    )
     if hotels:
         return Lodging(hotels[0].id, hotels[0].lon, hotels[0].lat)
     return Lodging(None, OLD_TOWN[0], OLD_TOWN[1])
 
 
-def _route_lodging(catalog: Catalog, route_id: str, start: date, days: int, mode: str, pace: str,
-                   windows: tuple[tuple[int, int], ...], lunch: tuple[int, int, int],
-                   avoid: tuple[str, ...]) -> tuple[Lodging, ...]:
+def _route_lodging(
+    catalog: Catalog,
+    route_id: str,
+    start: date,
+    days: int,
+    mode: str,
+    pace: str,
+    windows: tuple[tuple[int, int], ...],
+    lunch: tuple[int, int, int],
+    avoid: tuple[str, ...],
+) -> tuple[Lodging, ...]:
     """Nights along the route: the route's suggested hotel nearest the end of
     each day's stretch, chosen together with the stretches (``spine``)."""
     route = catalog.routes[route_id]
@@ -440,6 +574,5 @@ def _route_lodging(catalog: Catalog, route_id: str, start: date, days: int, mode
         return mode_minutes(mode, geodesic_km(Point(pa.lon, pa.lat), Point(pb.lon, pb.lat)))[0] * peak
 
     dates = [start + timedelta(days=i) for i in range(days)]
-    _, spine = route_spine(catalog, route, dates, windows, pace, lunch, [route.lodging] * days,
-                           minutes, skip=avoid)
+    _, spine = route_spine(catalog, route, dates, windows, pace, lunch, [route.lodging] * days, minutes, skip=avoid)
     return tuple(Lodging(pid, catalog.pois[pid].lon, catalog.pois[pid].lat) for pid in spine.lodging)

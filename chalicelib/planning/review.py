@@ -97,12 +97,14 @@ Catalog attributes that an older catalog may lack are read with defaults
 0.3), so the review also runs against older engines (the guide benchmark's
 baseline).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from ..catalog import hours
 from ..catalog.model import ROUTE_DAY_MINUTES, SIGHT_CATEGORIES
@@ -135,9 +137,23 @@ THRESHOLDS: dict[str, float] = {
     "signature_min_visits": 3,
 }
 
-CODES = ("order_waste", "backtrack", "route_stop_missing", "short_motor_leg", "meal_wait", "wait",
-         "meal_repeat", "meal_no_food", "meal_detour", "dark_outdoor", "travel_share", "nested_visit",
-         "split_area", "signature_missing", "silent_wish")
+CODES = (
+    "order_waste",
+    "backtrack",
+    "route_stop_missing",
+    "short_motor_leg",
+    "meal_wait",
+    "wait",
+    "meal_repeat",
+    "meal_no_food",
+    "meal_detour",
+    "dark_outdoor",
+    "travel_share",
+    "nested_visit",
+    "split_area",
+    "signature_missing",
+    "silent_wish",
+)
 
 MOTOR_MODES = ("transit", "drive", "taxi")
 MEAL_NAMES = {"lunch": Text(zh="午餐", en="lunch"), "dinner": Text(zh="晚餐", en="dinner")}
@@ -154,9 +170,15 @@ class Fault:
     message: Text
 
     def to_json(self, lang: str) -> dict[str, Any]:
-        return {"code": self.code, "day": self.day, "stop": self.stop, "poi_id": self.poi_id,
-                "value": round(self.value, 2), "limit": round(self.limit, 2),
-                "message": self.message.get(lang)}
+        return {
+            "code": self.code,
+            "day": self.day,
+            "stop": self.stop,
+            "poi_id": self.poi_id,
+            "value": round(self.value, 2),
+            "limit": round(self.limit, 2),
+            "message": self.message.get(lang),
+        }
 
 
 @dataclass(frozen=True)
@@ -185,6 +207,7 @@ class _Stop:
 
 
 # --- small helpers ------------------------------------------------------------
+
 
 def _attr(obj: Any, name: str, default: Any) -> Any:
     value = getattr(obj, name, default)
@@ -242,10 +265,22 @@ class _Review:
         for k, s in enumerate(day.get("stops", [])):
             where = f"days[{d}].stops[{k}]"
             loc = prev if s.get("type") == "meal" and not s.get("poi_id") and prev is not None else self._loc(s, prev)
-            out.append(_Stop(d, k, s.get("type", ""), s.get("poi_id"), s.get("event_id"), s.get("meal"), loc,
-                             self._minute(s.get("arrive"), where), self._minute(s.get("start"), where),
-                             self._minute(s.get("end"), where), self._minute(s.get("depart"), where),
-                             s.get("travel")))
+            out.append(
+                _Stop(
+                    d,
+                    k,
+                    s.get("type", ""),
+                    s.get("poi_id"),
+                    s.get("event_id"),
+                    s.get("meal"),
+                    loc,
+                    self._minute(s.get("arrive"), where),
+                    self._minute(s.get("start"), where),
+                    self._minute(s.get("end"), where),
+                    self._minute(s.get("depart"), where),
+                    s.get("travel"),
+                )
+            )
             prev = loc
         return out
 
@@ -262,8 +297,10 @@ class _Review:
         if poi is not None:
             return poi.name
         if stop.kind == "meal":
-            return Text(zh=f"{MEAL_NAMES.get(stop.meal or '', MEAL_NAMES['lunch']).zh}（就地休息）",
-                        en=f"{MEAL_NAMES.get(stop.meal or '', MEAL_NAMES['lunch']).en} break")
+            return Text(
+                zh=f"{MEAL_NAMES.get(stop.meal or '', MEAL_NAMES['lunch']).zh}（就地休息）",
+                en=f"{MEAL_NAMES.get(stop.meal or '', MEAL_NAMES['lunch']).en} break",
+            )
         if stop.kind in ("start", "end"):
             return Text(zh="住处", en="the lodging")
         return Text(zh=stop.poi_id or "?", en=stop.poi_id or "?")
@@ -272,25 +309,56 @@ class _Review:
         poi = self.catalog.pois.get(poi_id)
         return poi.name if poi is not None else Text(zh=poi_id, en=poi_id)
 
-    def add(self, code: str, day: Optional[int], stop: Optional[int], poi_id: Optional[str], value: float,
-            limit: float, zh: str, en: str) -> None:
+    def add(
+        self,
+        code: str,
+        day: Optional[int],
+        stop: Optional[int],
+        poi_id: Optional[str],
+        value: float,
+        limit: float,
+        zh: str,
+        en: str,
+    ) -> None:
         head = _day_text(day)
-        self.faults.append(Fault(code, day, stop, poi_id, float(value), float(limit),
-                                 Text(zh=f"{head.zh}：{zh}", en=f"{head.en}: {en}")))
+        self.faults.append(
+            Fault(
+                code, day, stop, poi_id, float(value), float(limit), Text(zh=f"{head.zh}：{zh}", en=f"{head.en}: {en}")
+            )
+        )
 
     def visits(self) -> Iterable[_Stop]:
         return (s for day in self.days for s in day if s.kind == "visit" and s.poi_id)
 
     # --- the checks --------------------------------------------------------------
     def run(self) -> list[Fault]:
-        for check in (self.order_waste, self.backtrack, self.route_stop_missing, self.short_motor_leg,
-                      self.waits, self.meal_repeat, self.meal_no_food, self.meal_detour, self.dark_outdoor,
-                      self.travel_share, self.nested_visit, self.split_area, self.signature_missing,
-                      self.silent_wish):
+        for check in (
+            self.order_waste,
+            self.backtrack,
+            self.route_stop_missing,
+            self.short_motor_leg,
+            self.waits,
+            self.meal_repeat,
+            self.meal_no_food,
+            self.meal_detour,
+            self.dark_outdoor,
+            self.travel_share,
+            self.nested_visit,
+            self.split_area,
+            self.signature_missing,
+            self.silent_wish,
+        ):
             check()
         order = {c: i for i, c in enumerate(CODES)}
-        return sorted(self.faults, key=lambda f: (order.get(f.code, 99), -1 if f.day is None else f.day,
-                                                  -1 if f.stop is None else f.stop, f.poi_id or ""))
+        return sorted(
+            self.faults,
+            key=lambda f: (
+                order.get(f.code, 99),
+                -1 if f.day is None else f.day,
+                -1 if f.stop is None else f.stop,
+                f.poi_id or "",
+            ),
+        )
 
     def order_waste(self) -> None:
         for d, stops in enumerate(self.days):
@@ -304,12 +372,19 @@ class _Review:
             actual = sum(self.km(a, b) for a, b in zip(seq, seq[1:]))
             best = _best_order_km(self, movable, first, last, int(self.t["order_exact_max_stops"]))
             if actual > best * self.t["order_waste_ratio"] and actual - best > self.t["order_waste_km"]:
-                self.add("order_waste", d, None, None, actual, best * self.t["order_waste_ratio"],
-                         f"游览顺序绕路：全天 {actual:.1f} 公里，同样的地点换个顺序只需 {best:.1f} 公里"
-                         f"（上限为 {self.t['order_waste_ratio']:g} 倍且多出不超过 {self.t['order_waste_km']:g} 公里）",
-                         f"the order of the day zigzags: {actual:.1f} km where the same stops in a better order "
-                         f"take {best:.1f} km (limit x{self.t['order_waste_ratio']:g} and "
-                         f"+{self.t['order_waste_km']:g} km)")
+                self.add(
+                    "order_waste",
+                    d,
+                    None,
+                    None,
+                    actual,
+                    best * self.t["order_waste_ratio"],
+                    f"游览顺序绕路：全天 {actual:.1f} 公里，同样的地点换个顺序只需 {best:.1f} 公里"
+                    f"（上限为 {self.t['order_waste_ratio']:g} 倍且多出不超过 {self.t['order_waste_km']:g} 公里）",
+                    f"the order of the day zigzags: {actual:.1f} km where the same stops in a better order "
+                    f"take {best:.1f} km (limit x{self.t['order_waste_ratio']:g} and "
+                    f"+{self.t['order_waste_km']:g} km)",
+                )
 
     def backtrack(self) -> None:
         if not self.route_order:
@@ -324,11 +399,15 @@ class _Review:
                 # A first or last meal next to that night's lodging is the way out
                 # or home, not a return along the road.
                 homes = ([stops[0]] if n == 0 else []) + ([stops[-1]] if n == len(moving) - 1 else [])
-                if s.kind == "meal" and any(geodesic_km(Point(s.loc.lon, s.loc.lat), Point(h.loc.lon, h.loc.lat))
-                                            <= self.t["home_meal_km"] for h in homes):
+                if s.kind == "meal" and any(
+                    geodesic_km(Point(s.loc.lon, s.loc.lat), Point(h.loc.lon, h.loc.lat)) <= self.t["home_meal_km"]
+                    for h in homes
+                ):
                     continue
                 here = Point(s.loc.lon, s.loc.lat)
-                idx = min(range(len(anchors)), key=lambda i: (geodesic_km(here, Point(anchors[i].lon, anchors[i].lat)), i))
+                idx = min(
+                    range(len(anchors)), key=lambda i: (geodesic_km(here, Point(anchors[i].lon, anchors[i].lat)), i)
+                )
                 if idx >= front - self.t["backtrack_stops"]:
                     behind = False
                     if idx > front:
@@ -340,11 +419,18 @@ class _Review:
                     back = anchors[idx].name
                     ahead = anchors[front].name
                     name = self.name(s)
-                    self.add("backtrack", s.day, s.k, s.poi_id, jump, self.t["backtrack_km"],
-                             f"{name.zh}在线路上退回到{back.zh}一带（此前已到{ahead.zh}），往回 {jump:.1f} 公里"
-                             f"（上限 {self.t['backtrack_km']:g} 公里）",
-                             f"{name.en} goes back along the route to {back.en} after reaching {ahead.en}: "
-                             f"{jump:.1f} km back (limit {self.t['backtrack_km']:g})")
+                    self.add(
+                        "backtrack",
+                        s.day,
+                        s.k,
+                        s.poi_id,
+                        jump,
+                        self.t["backtrack_km"],
+                        f"{name.zh}在线路上退回到{back.zh}一带（此前已到{ahead.zh}），往回 {jump:.1f} 公里"
+                        f"（上限 {self.t['backtrack_km']:g} 公里）",
+                        f"{name.en} goes back along the route to {back.en} after reaching {ahead.en}: "
+                        f"{jump:.1f} km back (limit {self.t['backtrack_km']:g})",
+                    )
 
     def _fits(self, poi: Any, d: int) -> bool:
         """Open for its visit length within the day window of trip day ``d``."""
@@ -368,7 +454,9 @@ class _Review:
         days_suffice = self.route_days_needed() <= self.req.days
         # When the days do not suffice, the route must keep its most important
         # stops: a stop left out is a fault only if a less prominent one was kept.
-        kept = [_prominence(self.catalog.pois[p]) for p in self.route.stop_ids if p in visited and p in self.catalog.pois]
+        kept = [
+            _prominence(self.catalog.pois[p]) for p in self.route.stop_ids if p in visited and p in self.catalog.pois
+        ]
         least_kept = min(kept, default=math.inf)
         for i, poi_id in enumerate(self.route.stop_ids):
             poi = self.catalog.pois.get(poi_id)
@@ -377,15 +465,29 @@ class _Review:
             if not days_suffice and _prominence(poi) <= least_kept:
                 continue
             if any(self._fits(poi, d) for d in range(len(self.problem.dates))):
-                why = (Text(zh=f"线路建议 {self.route.suggested_days} 天，行程 {self.req.days} 天",
-                            en=f"the route suggests {_days(self.route.suggested_days)}, the trip has "
-                               f"{_days(self.req.days)}") if days_suffice else
-                       Text(zh="行程天数不够走完全程，但保留了不如它重要的站点",
-                            en="the days do not hold the whole route, yet less prominent stops were kept"))
-                self.add("route_stop_missing", None, None, poi_id, 1, 0,
-                         f"线路“{self.route.name.zh}”的第 {i + 1} 站{poi.name.zh}没有安排，而它在行程中有开放日（{why.zh}）",
-                         f"stop {i + 1} of the {self.route.name.en} route, {poi.name.en}, is left out although it "
-                         f"is open during the trip ({why.en})")
+                why = (
+                    Text(
+                        zh=f"线路建议 {self.route.suggested_days} 天，行程 {self.req.days} 天",
+                        en=f"the route suggests {_days(self.route.suggested_days)}, the trip has "
+                        f"{_days(self.req.days)}",
+                    )
+                    if days_suffice
+                    else Text(
+                        zh="行程天数不够走完全程，但保留了不如它重要的站点",
+                        en="the days do not hold the whole route, yet less prominent stops were kept",
+                    )
+                )
+                self.add(
+                    "route_stop_missing",
+                    None,
+                    None,
+                    poi_id,
+                    1,
+                    0,
+                    f"线路“{self.route.name.zh}”的第 {i + 1} 站{poi.name.zh}没有安排，而它在行程中有开放日（{why.zh}）",
+                    f"stop {i + 1} of the {self.route.name.en} route, {poi.name.en}, is left out although it "
+                    f"is open during the trip ({why.en})",
+                )
 
     def short_motor_leg(self) -> None:
         limit = self.t["short_motor_leg_km"]
@@ -395,9 +497,16 @@ class _Review:
                 mode, km = travel.get("mode"), travel.get("km")
                 if mode in MOTOR_MODES and km is not None and km < limit:
                     name = self.name(s)
-                    self.add("short_motor_leg", s.day, s.k, s.poi_id, km, limit,
-                             f"去{name.zh}只有 {km:.2f} 公里却安排了{_MODE_ZH.get(mode, mode)}（少于 {limit:g} 公里应步行）",
-                             f"{mode} for a {km:.2f} km hop to {name.en} (walk anything under {limit:g} km)")
+                    self.add(
+                        "short_motor_leg",
+                        s.day,
+                        s.k,
+                        s.poi_id,
+                        km,
+                        limit,
+                        f"去{name.zh}只有 {km:.2f} 公里却安排了{_MODE_ZH.get(mode, mode)}（少于 {limit:g} 公里应步行）",
+                        f"{mode} for a {km:.2f} km hop to {name.en} (walk anything under {limit:g} km)",
+                    )
 
     def waits(self) -> None:
         for stops in self.days:
@@ -406,18 +515,32 @@ class _Review:
                     wait, limit = s.start - s.arrive, self.t["meal_wait_min"]
                     if wait > limit:
                         name, meal = self.name(s), MEAL_NAMES.get(s.meal or "", MEAL_NAMES["lunch"])
-                        self.add("meal_wait", s.day, s.k, s.poi_id, wait, limit,
-                                 f"在{name.zh}等 {wait} 分钟才开始{meal.zh}（{_hm(s.arrive)} 到，{_hm(s.start)} 开始；上限 {limit:g} 分钟）",
-                                 f"{wait} min wait before {meal.en} at {name.en} (arrive {_hm(s.arrive)}, "
-                                 f"start {_hm(s.start)}; limit {limit:g})")
+                        self.add(
+                            "meal_wait",
+                            s.day,
+                            s.k,
+                            s.poi_id,
+                            wait,
+                            limit,
+                            f"在{name.zh}等 {wait} 分钟才开始{meal.zh}（{_hm(s.arrive)} 到，{_hm(s.start)} 开始；上限 {limit:g} 分钟）",
+                            f"{wait} min wait before {meal.en} at {name.en} (arrive {_hm(s.arrive)}, "
+                            f"start {_hm(s.start)}; limit {limit:g})",
+                        )
                 elif s.kind == "visit":
                     wait, limit = s.start - s.arrive, self.t["wait_min"]
                     if wait > limit:
                         name = self.name(s)
-                        self.add("wait", s.day, s.k, s.poi_id, wait, limit,
-                                 f"在{name.zh}门口等 {wait} 分钟（{_hm(s.arrive)} 到，{_hm(s.start)} 开始；上限 {limit:g} 分钟）",
-                                 f"{wait} min wait at {name.en} (arrive {_hm(s.arrive)}, start {_hm(s.start)}; "
-                                 f"limit {limit:g})")
+                        self.add(
+                            "wait",
+                            s.day,
+                            s.k,
+                            s.poi_id,
+                            wait,
+                            limit,
+                            f"在{name.zh}门口等 {wait} 分钟（{_hm(s.arrive)} 到，{_hm(s.start)} 开始；上限 {limit:g} 分钟）",
+                            f"{wait} min wait at {name.en} (arrive {_hm(s.arrive)}, start {_hm(s.start)}; "
+                            f"limit {limit:g})",
+                        )
                 elif s.kind == "event":
                     event = self.catalog.events.get(s.event_id or "")
                     venue = self.catalog.pois.get(event.venue_id) if event else None
@@ -426,10 +549,17 @@ class _Review:
                     wait, limit = s.start - buffer - s.arrive, self.t["wait_min"]
                     if wait > limit:
                         name = self.name(s)
-                        self.add("wait", s.day, s.k, venue.id if venue else s.poi_id, wait, limit,
-                                 f"{name.zh}：入场前（提前 {buffer} 分钟）还要在场馆外等 {wait} 分钟（上限 {limit:g} 分钟）",
-                                 f"{wait} min wait outside the venue before {name.en}, on top of the {buffer} min "
-                                 f"entry buffer (limit {limit:g})")
+                        self.add(
+                            "wait",
+                            s.day,
+                            s.k,
+                            venue.id if venue else s.poi_id,
+                            wait,
+                            limit,
+                            f"{name.zh}：入场前（提前 {buffer} 分钟）还要在场馆外等 {wait} 分钟（上限 {limit:g} 分钟）",
+                            f"{wait} min wait outside the venue before {name.en}, on top of the {buffer} min "
+                            f"entry buffer (limit {limit:g})",
+                        )
 
     def meal_repeat(self) -> None:
         uses: dict[str, list[_Stop]] = {}
@@ -442,18 +572,32 @@ class _Review:
             name = self.poi_name(poi_id)
             if len(meals) > trip_limit:
                 days = "、".join(str(m.day + 1) for m in meals)
-                self.add("meal_repeat", None, None, poi_id, len(meals), trip_limit,
-                         f"{name.zh}吃了 {len(meals)} 顿（第 {days} 天；上限 {trip_limit:g} 顿）",
-                         f"{len(meals)} meals at {name.en} (days {', '.join(str(m.day + 1) for m in meals)}; "
-                         f"limit {trip_limit:g})")
+                self.add(
+                    "meal_repeat",
+                    None,
+                    None,
+                    poi_id,
+                    len(meals),
+                    trip_limit,
+                    f"{name.zh}吃了 {len(meals)} 顿（第 {days} 天；上限 {trip_limit:g} 顿）",
+                    f"{len(meals)} meals at {name.en} (days {', '.join(str(m.day + 1) for m in meals)}; "
+                    f"limit {trip_limit:g})",
+                )
             per_day: dict[int, list[_Stop]] = {}
             for m in meals:
                 per_day.setdefault(m.day, []).append(m)
             for d, same in sorted(per_day.items()):
                 if len(same) > day_limit:
-                    self.add("meal_repeat", d, same[-1].k, poi_id, len(same), day_limit,
-                             f"同一天在{name.zh}吃了 {len(same)} 顿（上限 {day_limit:g} 顿）",
-                             f"{len(same)} meals at {name.en} on the same day (limit {day_limit:g})")
+                    self.add(
+                        "meal_repeat",
+                        d,
+                        same[-1].k,
+                        poi_id,
+                        len(same),
+                        day_limit,
+                        f"同一天在{name.zh}吃了 {len(same)} 顿（上限 {day_limit:g} 顿）",
+                        f"{len(same)} meals at {name.en} on the same day (limit {day_limit:g})",
+                    )
 
     def meal_no_food(self) -> None:
         for stops in self.days:
@@ -468,9 +612,16 @@ class _Review:
                     continue
                 meal = MEAL_NAMES.get(s.meal or "", MEAL_NAMES["lunch"])
                 where = self.name(prev)
-                self.add("meal_no_food", s.day, s.k, prev.poi_id, 1, 0,
-                         f"{meal.zh}安排为在{where.zh}“就地休息”，那里没有吃饭的地方（{_hm(s.start)}）",
-                         f"the {meal.en} break at {_hm(s.start)} is at {where.en}, where there is nowhere to eat")
+                self.add(
+                    "meal_no_food",
+                    s.day,
+                    s.k,
+                    prev.poi_id,
+                    1,
+                    0,
+                    f"{meal.zh}安排为在{where.zh}“就地休息”，那里没有吃饭的地方（{_hm(s.start)}）",
+                    f"the {meal.en} break at {_hm(s.start)} is at {where.en}, where there is nowhere to eat",
+                )
 
     def meal_detour(self) -> None:
         limit = self.t["meal_detour_km"]
@@ -482,9 +633,16 @@ class _Review:
                 extra = self.km(prev, s.loc) + self.km(s.loc, nxt) - self.km(prev, nxt)
                 if extra > limit:
                     name, meal = self.name(s), MEAL_NAMES.get(s.meal or "", MEAL_NAMES["lunch"])
-                    self.add("meal_detour", s.day, s.k, s.poi_id, extra, limit,
-                             f"为了在{name.zh}吃{meal.zh}多绕 {extra:.1f} 公里（上限 {limit:g} 公里）",
-                             f"{meal.en} at {name.en} is a {extra:.1f} km detour (limit {limit:g})")
+                    self.add(
+                        "meal_detour",
+                        s.day,
+                        s.k,
+                        s.poi_id,
+                        extra,
+                        limit,
+                        f"为了在{name.zh}吃{meal.zh}多绕 {extra:.1f} 公里（上限 {limit:g} 公里）",
+                        f"{meal.en} at {name.en} is a {extra:.1f} km detour (limit {limit:g})",
+                    )
 
     def dark_outdoor(self) -> None:
         if _daylight is None:
@@ -503,11 +661,18 @@ class _Review:
             night = _attr(poi, "night", None)
             if night and any(lo <= start and end <= hi for lo, hi in hours.windows(night, day)):
                 continue
-            self.add("dark_outdoor", s.day, s.k, poi.id, dark, margin,
-                     f"户外景点{poi.name.zh}的游览 {_hm(start)}–{_hm(end)} 有 {dark} 分钟在天黑后或日出前"
-                     f"（日出 {_hm(rise)}，天黑 {_hm(dusk)}）",
-                     f"the outdoor visit to {poi.name.en} at {_hm(start)}-{_hm(end)} spends {dark} min in the dark "
-                     f"(sunrise {_hm(rise)}, dusk {_hm(dusk)})")
+            self.add(
+                "dark_outdoor",
+                s.day,
+                s.k,
+                poi.id,
+                dark,
+                margin,
+                f"户外景点{poi.name.zh}的游览 {_hm(start)}–{_hm(end)} 有 {dark} 分钟在天黑后或日出前"
+                f"（日出 {_hm(rise)}，天黑 {_hm(dusk)}）",
+                f"the outdoor visit to {poi.name.en} at {_hm(start)}-{_hm(end)} spends {dark} min in the dark "
+                f"(sunrise {_hm(rise)}, dusk {_hm(dusk)})",
+            )
 
     def travel_share(self) -> None:
         share = self.t["travel_share"]
@@ -525,15 +690,29 @@ class _Review:
             if travel > limit and travel > 0:
                 if visiting:
                     extra = (f"，另加换住处的 {move} 分钟", f" plus {move} min to move lodging") if move else ("", "")
-                    self.add("travel_share", d, None, None, travel, limit,
-                             f"在路上 {travel} 分钟，游览只有 {visiting} 分钟（交通上限为游览时间的 {share:.0%}{extra[0]}，"
-                             f"即 {limit:.0f} 分钟）",
-                             f"{travel} min on the road for {visiting} min of sightseeing (limit {share:.0%} "
-                             f"of it{extra[1]}, {limit:.0f} min)")
+                    self.add(
+                        "travel_share",
+                        d,
+                        None,
+                        None,
+                        travel,
+                        limit,
+                        f"在路上 {travel} 分钟，游览只有 {visiting} 分钟（交通上限为游览时间的 {share:.0%}{extra[0]}，"
+                        f"即 {limit:.0f} 分钟）",
+                        f"{travel} min on the road for {visiting} min of sightseeing (limit {share:.0%} "
+                        f"of it{extra[1]}, {limit:.0f} min)",
+                    )
                 else:
-                    self.add("travel_share", d, None, None, travel, 0,
-                             f"在路上 {travel} 分钟，却没有任何游览",
-                             f"{travel} min on the road and nothing to see")
+                    self.add(
+                        "travel_share",
+                        d,
+                        None,
+                        None,
+                        travel,
+                        0,
+                        f"在路上 {travel} 分钟，却没有任何游览",
+                        f"{travel} min on the road and nothing to see",
+                    )
 
     def nested_visit(self) -> None:
         seen: dict[str, _Stop] = {}
@@ -546,10 +725,17 @@ class _Review:
                 parent = seen[parent_id]
                 later = s if (s.day, s.k) > (parent.day, parent.k) else parent
                 pname = self.poi_name(parent_id)
-                self.add("nested_visit", later.day, later.k, later.poi_id, 2, 1,
-                         f"{poi.name.zh}在{pname.zh}景区之内，却又单独游览了一次（第{parent.day + 1}天、第{s.day + 1}天）",
-                         f"{poi.name.en} lies inside {pname.en}, yet both are visited (days {parent.day + 1} "
-                         f"and {s.day + 1})")
+                self.add(
+                    "nested_visit",
+                    later.day,
+                    later.k,
+                    later.poi_id,
+                    2,
+                    1,
+                    f"{poi.name.zh}在{pname.zh}景区之内，却又单独游览了一次（第{parent.day + 1}天、第{s.day + 1}天）",
+                    f"{poi.name.en} lies inside {pname.en}, yet both are visited (days {parent.day + 1} "
+                    f"and {s.day + 1})",
+                )
 
     def split_area(self) -> None:
         by_area: dict[str, list[_Stop]] = {}
@@ -567,10 +753,17 @@ class _Review:
                     name = self.poi_name(s.poi_id or "")
                     others = "、".join(self.poi_name(o.poi_id or "").zh for o in stops if o.day == first)
                     others_en = ", ".join(self.poi_name(o.poi_id or "").en for o in stops if o.day == first)
-                    self.add("split_area", s.day, s.k, s.poi_id, len(days), 1,
-                             f"{name.zh}与{others}同属一个景区（{area}），却分在第{first + 1}天和第{s.day + 1}天",
-                             f"{name.en} shares the {area} scenic area with {others_en} (day {first + 1}) but is "
-                             f"visited on another day")
+                    self.add(
+                        "split_area",
+                        s.day,
+                        s.k,
+                        s.poi_id,
+                        len(days),
+                        1,
+                        f"{name.zh}与{others}同属一个景区（{area}），却分在第{first + 1}天和第{s.day + 1}天",
+                        f"{name.en} shares the {area} scenic area with {others_en} (day {first + 1}) but is "
+                        f"visited on another day",
+                    )
 
     def signature_missing(self) -> None:
         visited = {s.poi_id for s in self.visits()}
@@ -586,28 +779,47 @@ class _Review:
             if sig.id in visited or sig.id in self.req.avoid or self.req.interest(sig.category) <= 0:
                 continue
             for d, stops in enumerate(self.days):
-                count = sum(1 for s in stops if s.kind == "visit" and s.poi_id in self.catalog.pois
-                            and self.catalog.pois[s.poi_id].district == district)
+                count = sum(
+                    1
+                    for s in stops
+                    if s.kind == "visit"
+                    and s.poi_id in self.catalog.pois
+                    and self.catalog.pois[s.poi_id].district == district
+                )
                 if count >= limit and self._fits(sig, d):
                     dist = self.catalog.districts.get(district)
                     dname = dist.name if dist is not None else Text(zh=district, en=district)
-                    self.add("signature_missing", d, None, sig.id, count, limit,
-                             f"在{dname.zh}游览了 {count} 处，却漏了当地最有名的{sig.name.zh}（当天开放）",
-                             f"{count} visits in {dname.en} but not its signature sight {sig.name.en}, "
-                             f"open that day")
+                    self.add(
+                        "signature_missing",
+                        d,
+                        None,
+                        sig.id,
+                        count,
+                        limit,
+                        f"在{dname.zh}游览了 {count} 处，却漏了当地最有名的{sig.name.zh}（当天开放）",
+                        f"{count} visits in {dname.en} but not its signature sight {sig.name.en}, open that day",
+                    )
                     break
 
     def silent_wish(self) -> None:
         unscheduled = list(self.plan.get("unscheduled") or [])
         if self.req.want_sports:
             attended = any(s.kind == "event" for stops in self.days for s in stops)
-            explained = any(u.get("event_id") or u.get("reason_code") == "no_sessions" for u in unscheduled) or \
-                any(isinstance(n, Mapping) and n.get("code") == "no_sessions" for n in self.plan.get("notes") or [])
+            explained = any(u.get("event_id") or u.get("reason_code") == "no_sessions" for u in unscheduled) or any(
+                isinstance(n, Mapping) and n.get("code") == "no_sessions" for n in self.plan.get("notes") or []
+            )
             if not attended and not explained:
                 sports = ", ".join(self.req.want_sports)
-                self.add("silent_wish", None, None, None, len(self.req.want_sports), 0,
-                         f"想看比赛（{sports}），行程里却没有比赛，也没有说明原因",
-                         f"matches were asked for ({sports}) but the plan has none and does not say why")
+                self.add(
+                    "silent_wish",
+                    None,
+                    None,
+                    None,
+                    len(self.req.want_sports),
+                    0,
+                    f"想看比赛（{sports}），行程里却没有比赛，也没有说明原因",
+                    f"matches were asked for ({sports}) but the plan has none and does not say why",
+                )
         if self.route is not None:
             visited = {s.poi_id for s in self.visits()}
             listed = {u.get("poi_id") for u in unscheduled}
@@ -615,9 +827,16 @@ class _Review:
                 if poi_id in visited or poi_id in listed or poi_id in self.req.avoid:
                     continue
                 name = self.poi_name(poi_id)
-                self.add("silent_wish", None, None, poi_id, 1, 0,
-                         f"线路站点{name.zh}既没有安排，也没有说明原因",
-                         f"route stop {name.en} is neither in the plan nor explained")
+                self.add(
+                    "silent_wish",
+                    None,
+                    None,
+                    poi_id,
+                    1,
+                    0,
+                    f"线路站点{name.zh}既没有安排，也没有说明原因",
+                    f"route stop {name.en} is neither in the plan nor explained",
+                )
 
 
 _MODE_ZH = {"transit": "公交", "drive": "自驾", "taxi": "打车"}
@@ -630,13 +849,15 @@ def _best_order_km(rv: _Review, movable: Sequence[_Stop], first: _Loc, last: _Lo
     dist = [[rv.km(a, b) for b in locs] for a in locs]
     from_start = [rv.km(first, b) for b in locs]
     to_end = [rv.km(a, last) for a in locs]
-    before = [0] * n   # bit mask of the stops that must come earlier
+    before = [0] * n  # bit mask of the stops that must come earlier
     events = [i for i, s in enumerate(movable) if s.kind == "event"]
     for a, b in zip(events, events[1:]):
         before[b] |= before[a] | (1 << a)
     rank = {p: i for i, p in enumerate(rv.route_order)}
-    routed = sorted((i for i, s in enumerate(movable) if s.kind == "visit" and s.poi_id in rank),
-                    key=lambda i: rank[movable[i].poi_id])  # type: ignore[index]
+    routed = sorted(
+        (i for i, s in enumerate(movable) if s.kind == "visit" and s.poi_id in rank),
+        key=lambda i: rank[movable[i].poi_id],
+    )  # type: ignore[index]
     for k, b in enumerate(routed):
         for a in routed[:k]:
             before[b] |= 1 << a
@@ -645,8 +866,9 @@ def _best_order_km(rv: _Review, movable: Sequence[_Stop], first: _Loc, last: _Lo
     return _relocate_search(n, dist, from_start, to_end, before)
 
 
-def _held_karp(n: int, dist: list[list[float]], from_start: list[float], to_end: list[float],
-               before: list[int]) -> float:
+def _held_karp(
+    n: int, dist: list[list[float]], from_start: list[float], to_end: list[float], before: list[int]
+) -> float:
     full = (1 << n) - 1
     inf = math.inf
     dp = [[inf] * n for _ in range(1 << n)]
@@ -671,9 +893,11 @@ def _held_karp(n: int, dist: list[list[float]], from_start: list[float], to_end:
     return min(dp[full][j] + to_end[j] for j in range(n))
 
 
-def _relocate_search(n: int, dist: list[list[float]], from_start: list[float], to_end: list[float],
-                     before: list[int]) -> float:
+def _relocate_search(
+    n: int, dist: list[list[float]], from_start: list[float], to_end: list[float], before: list[int]
+) -> float:
     """Or-opt from the given order (segments of 1-3 moved anywhere): an upper bound on the best."""
+
     def length(order: list[int]) -> float:
         return from_start[order[0]] + sum(dist[a][b] for a, b in zip(order, order[1:])) + to_end[order[-1]]
 
@@ -692,7 +916,7 @@ def _relocate_search(n: int, dist: list[list[float]], from_start: list[float], t
         improved = False
         for size in (1, 2, 3):
             for i in range(n - size + 1):
-                seg, rest = order[i:i + size], order[:i] + order[i + size:]
+                seg, rest = order[i : i + size], order[:i] + order[i + size :]
                 for j in range(len(rest) + 1):
                     trial = rest[:j] + seg + rest[j:]
                     if trial == order or not valid(trial):

@@ -43,12 +43,14 @@ unit of it). When that limit is what stops the search, equal inputs give
 equal outputs; the time limit is only a safety net, and ``Solution.status``
 says which of the two fired (``solution_limit`` vs ``time_limit``).
 """
+
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -79,7 +81,7 @@ ILS_ROUNDS: tuple[tuple[float, float], ...] = ((0.8, 1.0),)
 # ILS iterations per unit of solution limit (the deterministic bound).
 ILS_ITERATIONS_PER_SOLUTION = 4
 POLISH_OPERATORS: dict[str, int] = {}
-UNBOUNDED = 10 ** 6  # a solution limit at least this large means "the clock decides"
+UNBOUNDED = 10**6  # a solution limit at least this large means "the clock decides"
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Node:
     demand: int = 0
     count: int = 1
     allowed_vehicles: Optional[tuple[int, ...]] = None
-    visiting: int = 0   # minutes that count as sightseeing (``Model.travel_share``)
+    visiting: int = 0  # minutes that count as sightseeing (``Model.travel_share``)
 
     def __post_init__(self) -> None:
         if self.service < 0:
@@ -181,8 +183,7 @@ def default_solution_limit(model: Model) -> int:
     return max(20, min(200, 8000 // max(1, len(model.nodes))))
 
 
-def solve(model: Model, time_limit_s: float, seed: int = 0,
-          solution_limit: Optional[int] = None) -> Solution:
+def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Optional[int] = None) -> Solution:
     """Build the OR-Tools model, search, and read the routes back."""
     started = time.perf_counter()
     n, depots = len(model.nodes), _depots(model)
@@ -190,7 +191,7 @@ def solve(model: Model, time_limit_s: float, seed: int = 0,
     initial, ils_timed_out, search = None, False, None
     rounds = ILS_ROUNDS
     if ils.applicable(model):
-        iterations = 10 ** 9 if limit >= UNBOUNDED else limit * ILS_ITERATIONS_PER_SOLUTION // len(rounds)
+        iterations = 10**9 if limit >= UNBOUNDED else limit * ILS_ITERATIONS_PER_SOLUTION // len(rounds)
         search = ils.Search(model, seed)
         initial, _, ils_timed_out = search.run(started + rounds[0][0] * time_limit_s, iterations)
     order = _search_order(n, depots, seed)
@@ -253,14 +254,22 @@ def solve(model: Model, time_limit_s: float, seed: int = 0,
             visited.add(node)
             visits.append(Visit(node, assignment.Min(time_dim.CumulVar(index))))
             index = assignment.Value(routing.NextVar(index))
-        routes.append(RouteResult(v, tuple(visits),
-                                  assignment.Min(time_dim.CumulVar(routing.Start(v))),
-                                  assignment.Min(time_dim.CumulVar(routing.End(v)))))
+        routes.append(
+            RouteResult(
+                v,
+                tuple(visits),
+                assignment.Min(time_dim.CumulVar(routing.Start(v))),
+                assignment.Min(time_dim.CumulVar(routing.End(v))),
+            )
+        )
     # Which limit fired: if the clock stopped us, the answer may vary by run.
     status_name = _status_name(routing.status())
     timed_out = ils_timed_out or wall_ms >= int(time_limit_s * 1000) * 0.98
-    status = "time_limit" if timed_out else ("solution_limit" if status_name == "ROUTING_SUCCESS"
-                                             else status_name.lower().replace("routing_", ""))
+    status = (
+        "time_limit"
+        if timed_out
+        else ("solution_limit" if status_name == "ROUTING_SUCCESS" else status_name.lower().replace("routing_", ""))
+    )
     dropped = tuple(i for i in range(n) if i not in depots and i not in visited)
     return Solution(tuple(routes), assignment.ObjectiveValue(), status, wall_ms, dropped)
 
@@ -290,8 +299,11 @@ def _essential(model: Model) -> frozenset[int]:
     base = model.travel_cost_weight * sum(max(0, hi - lo) for lo, hi in (v.window for v in model.vehicles))
     base += sum(max(0, g.prize) for g in model.groups)
     grouped = {i for g in model.groups for i in g.nodes}
-    ranked = sorted((max(0, node.prize), i) for i, node in enumerate(model.nodes)
-                    if i not in depots and i not in grouped and not node.mandatory)
+    ranked = sorted(
+        (max(0, node.prize), i)
+        for i, node in enumerate(model.nodes)
+        if i not in depots and i not in grouped and not node.mandatory
+    )
     total = base
     for k, (prize, _) in enumerate(ranked):
         if prize > total:
@@ -304,23 +316,27 @@ def _build(model: Model, order: list[int]):
     """The OR-Tools routing model (nodes declared in ``order``) and its time dimension."""
     n, depots = len(model.nodes), _depots(model)
     manager = pywrapcp.RoutingIndexManager(
-        n, len(model.vehicles), [v.start for v in model.vehicles], [v.end for v in model.vehicles])
+        n, len(model.vehicles), [v.start for v in model.vehicles], [v.end for v in model.vehicles]
+    )
     routing = pywrapcp.RoutingModel(manager)
 
     # Native matrices: transit for time includes the service at the origin.
     service = [node.service for node in model.nodes]
-    time_callbacks = [routing.RegisterTransitMatrix(
-        [[service[i] + row[j] for j in range(n)] for i, row in enumerate(matrix)])
-        for matrix in model.matrices]
-    cost_callbacks = [routing.RegisterTransitMatrix(
-        [[model.travel_cost_weight * x for x in row] for row in matrix]) for matrix in model.matrices]
+    time_callbacks = [
+        routing.RegisterTransitMatrix([[service[i] + row[j] for j in range(n)] for i, row in enumerate(matrix)])
+        for matrix in model.matrices
+    ]
+    cost_callbacks = [
+        routing.RegisterTransitMatrix([[model.travel_cost_weight * x for x in row] for row in matrix])
+        for matrix in model.matrices
+    ]
     for v, vehicle in enumerate(model.vehicles):
         routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.matrix], v)
 
-    horizon = max([hi for node in model.nodes for _, hi in node.windows]
-                  + [v.window[1] for v in model.vehicles]) + 1
+    horizon = max([hi for node in model.nodes for _, hi in node.windows] + [v.window[1] for v in model.vehicles]) + 1
     routing.AddDimensionWithVehicleTransits(
-        [time_callbacks[v.matrix] for v in model.vehicles], horizon, horizon, False, "time")
+        [time_callbacks[v.matrix] for v in model.vehicles], horizon, horizon, False, "time"
+    )
     time_dim = routing.GetDimensionOrDie("time")
     solver = routing.solver()
 
@@ -361,8 +377,13 @@ def _build(model: Model, order: list[int]):
     if model.capacity is not None:
         demanding = [i for i, node in enumerate(model.nodes) if node.demand and i not in depots]
         if demanding:
-            solver.Add(solver.ScalProd([routing.ActiveVar(manager.NodeToIndex(i)) for i in demanding],
-                                       [model.nodes[i].demand for i in demanding]) <= model.capacity)
+            solver.Add(
+                solver.ScalProd(
+                    [routing.ActiveVar(manager.NodeToIndex(i)) for i in demanding],
+                    [model.nodes[i].demand for i in demanding],
+                )
+                <= model.capacity
+            )
 
     for a, b in model.exclusive:
         solver.Add(routing.ActiveVar(manager.NodeToIndex(a)) + routing.ActiveVar(manager.NodeToIndex(b)) <= 1)
@@ -371,14 +392,17 @@ def _build(model: Model, order: list[int]):
     for a, b in model.same_vehicle:
         ia, ib = manager.NodeToIndex(a), manager.NodeToIndex(b)
         # both visited -> same vehicle (an inactive node's vehicle is -1)
-        solver.Add((routing.VehicleVar(ia) - routing.VehicleVar(ib)) * routing.ActiveVar(ia) * routing.ActiveVar(ib) == 0)
+        solver.Add(
+            (routing.VehicleVar(ia) - routing.VehicleVar(ib)) * routing.ActiveVar(ia) * routing.ActiveVar(ib) == 0
+        )
     if model.wait_cost_weight:
         time_dim.SetSlackCostCoefficientForAllVehicles(model.wait_cost_weight)
     if model.travel_share is not None:
         share, allowance = model.travel_share
         travel_callbacks = [routing.RegisterTransitMatrix(matrix) for matrix in model.matrices]
-        routing.AddDimensionWithVehicleTransits([travel_callbacks[v.matrix] for v in model.vehicles],
-                                                0, horizon, True, "travel")
+        routing.AddDimensionWithVehicleTransits(
+            [travel_callbacks[v.matrix] for v in model.vehicles], 0, horizon, True, "travel"
+        )
         visiting_cb = routing.RegisterUnaryTransitVector([node.visiting for node in model.nodes])
         routing.AddDimension(visiting_cb, 0, horizon, True, "visiting")
         travel_dim, visit_dim = routing.GetDimensionOrDie("travel"), routing.GetDimensionOrDie("visiting")
@@ -394,8 +418,7 @@ def _build(model: Model, order: list[int]):
         ia, ib = manager.NodeToIndex(a), manager.NodeToIndex(b)
         both_missing = 2 - routing.ActiveVar(ia) - routing.ActiveVar(ib)
         # b starts after a ends, unless one of them is not visited.
-        solver.Add(time_dim.CumulVar(ib) + big_m * both_missing
-                   >= time_dim.CumulVar(ia) + model.nodes[a].service)
+        solver.Add(time_dim.CumulVar(ib) + big_m * both_missing >= time_dim.CumulVar(ia) + model.nodes[a].service)
     return routing, manager, time_dim
 
 

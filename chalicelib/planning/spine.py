@@ -21,10 +21,12 @@ Travel here is an estimate (the same per-mode profile as the planner, no
 time-of-day factor); the solver then plans each day with the real matrix,
 the stops pinned to their day, in route order.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from datetime import date
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from ..catalog.catalog import Catalog
     from ..catalog.model import Route
 
-OVERLOAD = 1000       # cost per minute a day runs over its window, or a stop cannot be visited
+OVERLOAD = 1000  # cost per minute a day runs over its window, or a stop cannot be visited
 EXTRA_VISIT = 10_000  # cost per visit beyond the pace's daily limit
 # Spread the load: a day filled to the brim costs this much more than an
 # evenly loaded one (quadratic in the day's load ratio), so a 4-day trip does
@@ -43,29 +45,30 @@ MARGIN = 20  # minutes kept free at the end of each day
 
 @dataclass(frozen=True)
 class SpineStop:
-    key: int                                   # the caller's place index
-    length: int                                # visit minutes
-    after: int                                 # the pace's slack after it
+    key: int  # the caller's place index
+    length: int  # visit minutes
+    after: int  # the pace's slack after it
     hours: tuple[tuple[tuple[int, int], ...], ...]  # per trip day: when it can be visited (minutes of day)
-    prominence: float = 0.3                    # what the stop is worth keeping when a day is too full
-    area: Optional[str] = None                 # scenic area: its parts are seen on one day
+    prominence: float = 0.3  # what the stop is worth keeping when a day is too full
+    area: Optional[str] = None  # scenic area: its parts are seen on one day
 
 
 @dataclass(frozen=True)
 class DayShape:
-    window: tuple[int, int]        # minutes of day
-    lunch: tuple[int, int, int]    # (earliest start, latest end, minutes); minutes 0 = no meal planned
+    window: tuple[int, int]  # minutes of day
+    lunch: tuple[int, int, int]  # (earliest start, latest end, minutes); minutes 0 = no meal planned
 
 
 @dataclass(frozen=True)
 class Spine:
-    day_of: tuple[int, ...]         # per stop, in route order; -1: trimmed, the days cannot hold it
-    lodging: tuple                  # per night: the chosen option
-    overload: int                   # minutes beyond the days' windows, summed
+    day_of: tuple[int, ...]  # per stop, in route order; -1: trimmed, the days cannot hold it
+    lodging: tuple  # per night: the chosen option
+    overload: int  # minutes beyond the days' windows, summed
 
 
-def simulate(stops: Sequence[SpineStop], d: int, shape: DayShape, start: int, end: int,
-             travel: Callable[[int, int], float]) -> tuple[float, int, float]:
+def simulate(
+    stops: Sequence[SpineStop], d: int, shape: DayShape, start: int, end: int, travel: Callable[[int, int], float]
+) -> tuple[float, int, float]:
     """Walk day ``d`` through ``stops`` in order, waiting for opening hours and
     taking lunch when due: (travel minutes, overload minutes, load ratio)."""
     lo, hi = shape.window
@@ -82,7 +85,7 @@ def simulate(stops: Sequence[SpineStop], d: int, shape: DayShape, start: int, en
             t, lunch_len = max(t, lunch_at) + lunch_len, 0
         begin = next((max(t, a) for a, b in stop.hours[d] if max(t, a) + stop.length <= b), None)
         if begin is None:
-            over += stop.length + stop.after      # cannot be visited on this day at this point
+            over += stop.length + stop.after  # cannot be visited on this day at this point
         else:
             t = begin + stop.length + stop.after
         place = stop.key
@@ -93,8 +96,13 @@ def simulate(stops: Sequence[SpineStop], d: int, shape: DayShape, start: int, en
     return moved, over, (t - lo) / max(1, hi - lo)
 
 
-def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options: Sequence[Sequence[int]],
-        max_visits: int, travel: Callable[[int, int], float]) -> Spine:
+def cut(
+    stops: Sequence[SpineStop],
+    shapes: Sequence[DayShape],
+    lodging_options: Sequence[Sequence[int]],
+    max_visits: int,
+    travel: Callable[[int, int], float],
+) -> Spine:
     """Cut ``stops`` (route order) into one consecutive stretch per day.
 
     ``lodging_options[d]``: candidate places for night d; day d starts at
@@ -138,8 +146,13 @@ def cut(stops: Sequence[SpineStop], shapes: Sequence[DayShape], lodging_options:
     return Spine(tuple(day_of), tuple(lodge for _, lodge in chain), overload)
 
 
-def trim(stops: Sequence[SpineStop], shapes: Sequence[DayShape], spine: Spine, max_visits: int,
-         travel: Callable[[int, int], float]) -> Spine:
+def trim(
+    stops: Sequence[SpineStop],
+    shapes: Sequence[DayShape],
+    spine: Spine,
+    max_visits: int,
+    travel: Callable[[int, int], float],
+) -> Spine:
     """Take the least prominent stops off the days the cut overfills.
 
     When the days cannot hold the whole route (a slow pace, a short trip), a
@@ -163,9 +176,17 @@ def trim(stops: Sequence[SpineStop], shapes: Sequence[DayShape], spine: Spine, m
     return Spine(tuple(day_of), spine.lodging, spine.overload)
 
 
-def route_spine(catalog: "Catalog", route: "Route", dates: Sequence["date"], windows: Sequence[tuple[int, int]],
-                pace: str, lunch: tuple[int, int, int], lodging_options: Sequence[Sequence[str]],
-                minutes: Callable[[str, str], float], skip: Sequence[str] = ()) -> tuple[list[str], Spine]:
+def route_spine(
+    catalog: Catalog,
+    route: Route,
+    dates: Sequence[date],
+    windows: Sequence[tuple[int, int]],
+    pace: str,
+    lunch: tuple[int, int, int],
+    lodging_options: Sequence[Sequence[str]],
+    minutes: Callable[[str, str], float],
+    skip: Sequence[str] = (),
+) -> tuple[list[str], Spine]:
     """The spine of ``route`` over the trip: (stop ids kept, Spine over them).
 
     ``lodging_options[d]``: POI ids (or place keys) for night d;
@@ -173,8 +194,8 @@ def route_spine(catalog: "Catalog", route: "Route", dates: Sequence["date"], win
     stops the traveller avoids; ``lunch``: (earliest start, latest end,
     minutes), minutes 0 without meals. Outdoor stops count only their daylight hours.
     """
-    from ..catalog.daylight import visitable  # noqa: PLC0415 - astral only where needed
-    from .pace import PACE, visit_length  # noqa: PLC0415
+    from ..catalog.daylight import visitable
+    from .pace import PACE, visit_length
 
     ids = [p for p in route.stop_ids if p not in skip]
     keys = list(dict.fromkeys(ids + [x for opts in lodging_options for x in opts]))
@@ -183,8 +204,9 @@ def route_spine(catalog: "Catalog", route: "Route", dates: Sequence["date"], win
     for pid in ids:
         poi = catalog.pois[pid]
         length, after = visit_length(poi, pace)
-        stops.append(SpineStop(index[pid], length, after, tuple(visitable(poi, day) for day in dates),
-                               poi.prominence, poi.area))
+        stops.append(
+            SpineStop(index[pid], length, after, tuple(visitable(poi, day) for day in dates), poi.prominence, poi.area)
+        )
     shapes = [DayShape(w, lunch) for w in windows]
 
     def travel(a: int, b: int) -> float:

@@ -6,10 +6,12 @@ factors at the actual departure time), waiting where a place is not yet
 open. A meal "break at the current place" is an item without a task: it
 happens where the traveller already is.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
 from ..catalog.model import Event
 from .problem import Problem, Task, end_place, start_place
@@ -30,8 +32,8 @@ Item = Union[int, Break]  # a task index, or a break
 
 @dataclass(frozen=True)
 class Timed:
-    item: Optional[Item]       # None for the day's start and end at the lodging
-    kind: str                  # start | visit | event | meal | end
+    item: Optional[Item]  # None for the day's start and end at the lodging
+    kind: str  # start | visit | event | meal | end
     place: int
     arrive: int
     start: int
@@ -72,8 +74,9 @@ def time_day(problem: Problem, day: int, items: Sequence[Item]) -> Optional[list
         return None
     leave = stops[0].arrive - stops[0].travel_minutes if stops else day_lo
     start = Timed(None, "start", home, leave, leave, leave, leave, 0, 0.0)
-    end = Timed(None, "end", away, arrive_home, arrive_home, arrive_home, arrive_home, travel,
-                problem.km[last_place][away])
+    end = Timed(
+        None, "end", away, arrive_home, arrive_home, arrive_home, arrive_home, travel, problem.km[last_place][away]
+    )
     return [start, *stops, end]
 
 
@@ -100,8 +103,11 @@ def _forward(problem: Problem, items: Sequence[Item], t: int, place: int) -> Opt
             if start is None:
                 return None
         end = start + task.duration
-        out.append(Timed(item, task.kind, task.place, arrive, start, end, end + task.after,
-                         travel, problem.km[place][task.place]))
+        out.append(
+            Timed(
+                item, task.kind, task.place, arrive, start, end, end + task.after, travel, problem.km[place][task.place]
+            )
+        )
         t, place = end + task.after, task.place
     return out
 
@@ -132,8 +138,10 @@ def linger(problem: Problem, day: int, stops: list[Timed]) -> list[Timed]:
             continue
         task = problem.tasks[prev.item]  # type: ignore[index]
         cap = min(wait, max(LINGER_MINUTES, task.duration))
-        limit = max((hi for lo, hi in problem.visit_intervals(task.poi, day) if lo <= prev.start < hi), default=prev.end)  # type: ignore[arg-type]
-        last_event = _last_event(problem, out[:k - 1])
+        limit = max(
+            (hi for lo, hi in problem.visit_intervals(task.poi, day) if lo <= prev.start < hi), default=prev.end
+        )  # type: ignore[arg-type]
+        last_event = _last_event(problem, out[: k - 1])
         for extra in range(min(cap, limit - prev.end), 0, -5):
             depart = prev.depart + extra
             travel = problem.leg(prev.place, cur.place, depart, last_event)

@@ -14,16 +14,18 @@ same rule to the same base numbers.
   profiles; transit (which OSRM does not route) and any failure fall back
   to the geodesic provider, with a warning recorded on the instance.
 """
+
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Protocol, Sequence
+from typing import Optional, Protocol
 
 import requests
-from geopy.distance import geodesic as _geopy_geodesic  # noqa: F401  (documents the dependency)
 from geographiclib.geodesic import Geodesic
+from geopy.distance import geodesic as _geopy_geodesic  # noqa: F401  (documents the dependency)
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,7 @@ class TravelMatrix:
 
 
 class TravelTimes(Protocol):
-    def matrix(self, points: Sequence[Point], mode: str,
-               depart_minute: Optional[int] = None) -> TravelMatrix:
+    def matrix(self, points: Sequence[Point], mode: str, depart_minute: Optional[int] = None) -> TravelMatrix:
         """Minutes and km between every pair; with ``depart_minute`` the
         time-of-day factor for that minute of the day is applied."""
         ...
@@ -52,11 +53,11 @@ class TravelTimes(Protocol):
 
 @dataclass(frozen=True)
 class ModeProfile:
-    circuity: float          # road/path length over straight-line length
-    speed_kmh: float         # speed for the first ``near_km`` km
-    far_speed_kmh: float     # speed beyond that (expressway, intercity coach/rail)
+    circuity: float  # road/path length over straight-line length
+    speed_kmh: float  # speed for the first ``near_km`` km
+    far_speed_kmh: float  # speed beyond that (expressway, intercity coach/rail)
     near_km: float
-    fixed_minutes: float     # access + waiting (transit), waiting for a car (taxi)
+    fixed_minutes: float  # access + waiting (transit), waiting for a car (taxi)
     walk_below_km: float = 0.0  # shorter hops are walked
 
 
@@ -93,9 +94,12 @@ def time_factor(mode: str, minute_of_day: int) -> float:
 def max_time_factor(mode: str, window: tuple[int, int]) -> float:
     """Largest factor over an absolute window (for a conservative matrix)."""
     lo, hi = window
-    factors = [1.0] + [PEAK_FACTOR[mode] for day in range(lo // 1440, hi // 1440 + 1)
-                       for p_lo, p_hi in PEAKS
-                       if day * 1440 + p_lo < hi and day * 1440 + p_hi > lo]
+    factors = [1.0] + [
+        PEAK_FACTOR[mode]
+        for day in range(lo // 1440, hi // 1440 + 1)
+        for p_lo, p_hi in PEAKS
+        if day * 1440 + p_lo < hi and day * 1440 + p_hi > lo
+    ]
     return max(factors)
 
 
@@ -144,8 +148,7 @@ def leg_mode(mode: str, route_km: float) -> str:
 class GeodesicTravel:
     """Default provider: no network, deterministic, fast after warm-up."""
 
-    def matrix(self, points: Sequence[Point], mode: str,
-               depart_minute: Optional[int] = None) -> TravelMatrix:
+    def matrix(self, points: Sequence[Point], mode: str, depart_minute: Optional[int] = None) -> TravelMatrix:
         _check_mode(mode)
         factor = 1.0 if depart_minute is None else time_factor(mode, depart_minute)
         n = len(points)
@@ -169,16 +172,20 @@ class OsrmTravel:
     used, so the engine can tell the traveller the times are estimates.
     """
 
-    def __init__(self, base_url: str, session: Optional[requests.Session] = None,
-                 timeout_s: float = 5.0, fallback: Optional[TravelTimes] = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        session: Optional[requests.Session] = None,
+        timeout_s: float = 5.0,
+        fallback: Optional[TravelTimes] = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
         self.timeout_s = timeout_s
         self.fallback = fallback or GeodesicTravel()
         self.warnings: list[str] = []
 
-    def matrix(self, points: Sequence[Point], mode: str,
-               depart_minute: Optional[int] = None) -> TravelMatrix:
+    def matrix(self, points: Sequence[Point], mode: str, depart_minute: Optional[int] = None) -> TravelMatrix:
         _check_mode(mode)
         base = self.fallback.matrix(points, mode, depart_minute)
         profile = OSRM_PROFILES.get(mode)
@@ -187,8 +194,7 @@ class OsrmTravel:
         coords = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
         url = f"{self.base_url}/table/v1/{profile}/{coords}"
         try:
-            response = self.session.get(url, params={"annotations": "duration,distance"},
-                                        timeout=self.timeout_s)
+            response = self.session.get(url, params={"annotations": "duration,distance"}, timeout=self.timeout_s)
             response.raise_for_status()
             body = response.json()
             if body.get("code") != "Ok":

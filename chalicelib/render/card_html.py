@@ -3,18 +3,20 @@ PDF, one ``<section>`` per day, print CSS with one page per day.
 
 No script at all; every string from the plan or the catalog is escaped.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from . import qr
 from .mapscene import day_scene, svg
-from .view import (LABELS, DayView, PlanView, StopView, day_tickets, day_title, details, names,
-                   stop_times, travel_line)
+from .view import LABELS, DayView, PlanView, StopView, day_tickets, day_title, details, names, stop_times, travel_line
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-       "form-action 'none'; frame-ancestors 'self'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'"
+)
 
 
 def langs_of(lang: str) -> tuple[str, ...]:
@@ -32,8 +34,10 @@ def _stop_row(stop: StopView, langs: Sequence[str]) -> str:
     if travel:
         cells.append(f'<tr class="leg"><td></td><td></td><td>↓ {escape(travel)}</td></tr>')
     badge = "⌂" if stop.type in ("start", "end") else str(stop.number)
-    name_html = "".join(f'<div class="name{i}" lang="{escape(l)}">{escape(n)}</div>'
-                        for i, (l, n) in enumerate(zip(langs, names(stop.name, tuple(langs)))))
+    name_html = "".join(
+        f'<div class="name{i}" lang="{escape(l)}">{escape(n)}</div>'
+        for i, (l, n) in enumerate(zip(langs, names(stop.name, tuple(langs))))
+    )
     facts = []
     for lang in langs:
         items = details(stop, lang)
@@ -41,32 +45,40 @@ def _stop_row(stop: StopView, langs: Sequence[str]) -> str:
             items.insert(0, stop.type_name.get(lang))
         if items:
             facts.append(f'<div class="facts" lang="{lang}">{escape(" · ".join(items))}</div>')
-    cells.append(f'<tr class="stop {escape(stop.type)}"><td class="time">{escape(stop_times(stop))}</td>'
-                 f'<td class="badge"><span>{escape(badge)}</span></td>'
-                 f'<td>{name_html}{"".join(facts)}</td></tr>')
+    cells.append(
+        f'<tr class="stop {escape(stop.type)}"><td class="time">{escape(stop_times(stop))}</td>'
+        f'<td class="badge"><span>{escape(badge)}</span></td>'
+        f'<td>{name_html}{"".join(facts)}</td></tr>'
+    )
     return "".join(cells)
 
 
 def _day(plan: PlanView, day: DayView, langs: Sequence[str], live_url: str, qr_svg: str) -> str:
-    titles = "".join(f'<h1 lang="{l}">{escape(day_title(day, l))}</h1>' if i == 0 else
-                     f'<p class="sub" lang="{l}">{escape(day_title(day, l))}</p>'
-                     for i, l in enumerate(langs))
+    titles = "".join(
+        f'<h1 lang="{l}">{escape(day_title(day, l))}</h1>'
+        if i == 0
+        else f'<p class="sub" lang="{l}">{escape(day_title(day, l))}</p>'
+        for i, l in enumerate(langs)
+    )
     lodging = ""
     if day.lodging is not None:
-        lodging = (f'<p class="lodging">{_label("lodging", langs)}: '
-                   f'{escape(" / ".join(names(day.lodging, tuple(langs))))}</p>')
+        lodging = (
+            f'<p class="lodging">{_label("lodging", langs)}: {escape(" / ".join(names(day.lodging, tuple(langs))))}</p>'
+        )
     rows = "".join(_stop_row(s, langs) for s in day.stops)
     scene = day_scene(day, langs, width=520, height=300)
-    return (f'<section class="day" data-day="{day.number}"><header>{titles}{lodging}</header>'
-            f'<figure>{svg(scene, label=" / ".join(plan.title.get(l) for l in langs))}'
-            f'<figcaption>{_label("map", langs)}</figcaption></figure>'
-            f'<table class="timeline">{rows}</table>'
-            f'<footer><div><p>{_label("total", langs)} {escape(" / ".join(dict.fromkeys(day_tickets(day, l) for l in langs)))} · '
-            f'{_label("travel_total", langs)} {day.travel_minutes} min</p>'
-            f'<p><a href="{escape(live_url)}">{_label("live", langs)}</a></p>'
-            f'<p class="url">{escape(live_url)}</p>'
-            f'<p class="id">Yueyou 越游 · {escape(plan.id)} · {day.number}/{len(plan.days)}</p></div>'
-            f'{qr_svg}</footer></section>')
+    return (
+        f'<section class="day" data-day="{day.number}"><header>{titles}{lodging}</header>'
+        f'<figure>{svg(scene, label=" / ".join(plan.title.get(l) for l in langs))}'
+        f'<figcaption>{_label("map", langs)}</figcaption></figure>'
+        f'<table class="timeline">{rows}</table>'
+        f'<footer><div><p>{_label("total", langs)} {escape(" / ".join(dict.fromkeys(day_tickets(day, l) for l in langs)))} · '
+        f'{_label("travel_total", langs)} {day.travel_minutes} min</p>'
+        f'<p><a href="{escape(live_url)}">{_label("live", langs)}</a></p>'
+        f'<p class="url">{escape(live_url)}</p>'
+        f'<p class="id">Yueyou 越游 · {escape(plan.id)} · {day.number}/{len(plan.days)}</p></div>'
+        f'{qr_svg}</footer></section>'
+    )
 
 
 def card_html(plan: PlanView, lang: str, live_url: str, page_size: str = "A5") -> str:

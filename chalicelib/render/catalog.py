@@ -1,7 +1,8 @@
 """Catalog objects as JSON and GeoJSON (RFC 7946: positions are [lon, lat])."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from geopy.distance import geodesic
 
@@ -35,20 +36,21 @@ def poi_properties(poi: Poi, catalog: Catalog, lang: str) -> dict[str, Any]:
             "entry_buffer_minutes": poi.venue.entry_buffer_minutes,
         }
     if poi.food is not None:
-        props["food"] = {"kind": poi.food.kind,
-                         "price_per_person_cny": _pair(poi.food.price_per_person_cny)}
+        props["food"] = {"kind": poi.food.kind, "price_per_person_cny": _pair(poi.food.price_per_person_cny)}
     if poi.lodging is not None:
-        props["lodging"] = {"type": poi.lodging.type,
-                            "price_band_cny": _pair(poi.lodging.price_band_cny)}
+        props["lodging"] = {"type": poi.lodging.type, "price_band_cny": _pair(poi.lodging.price_band_cny)}
     return props
 
 
 def poi_feature(poi: Poi, catalog: Catalog, lang: str, **extra: Any) -> dict[str, Any]:
     props = poi_properties(poi, catalog, lang)
     props.update(extra)
-    return {"type": "Feature", "id": poi.id,
-            "geometry": {"type": "Point", "coordinates": [poi.lon, poi.lat]},
-            "properties": props}
+    return {
+        "type": "Feature",
+        "id": poi.id,
+        "geometry": {"type": "Point", "coordinates": [poi.lon, poi.lat]},
+        "properties": props,
+    }
 
 
 def feature_collection(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]:
@@ -100,15 +102,20 @@ def route_summary(route: Route, lang: str) -> dict[str, Any]:
 
 
 def route_collection(route: Route, catalog: Catalog, lang: str) -> dict[str, Any]:
-    line = {"type": "Feature", "id": route.id,
-            "geometry": {"type": "LineString", "coordinates": [list(c) for c in route.coordinates]},
-            "properties": dict(route_summary(route, lang), role="route",
-                               lodging=list(route.lodging), sources=list(route.sources))}
+    line = {
+        "type": "Feature",
+        "id": route.id,
+        "geometry": {"type": "LineString", "coordinates": [list(c) for c in route.coordinates]},
+        "properties": dict(
+            route_summary(route, lang), role="route", lodging=list(route.lodging), sources=list(route.sources)
+        ),
+    }
     stops = []
     for order, stop in enumerate(route.stops, start=1):
         poi = catalog.pois[stop.poi_id]
-        stops.append(poi_feature(poi, catalog, lang, role="stop", order=order,
-                                 note=stop.note.get(lang) if stop.note else None))
+        stops.append(
+            poi_feature(poi, catalog, lang, role="stop", order=order, note=stop.note.get(lang) if stop.note else None)
+        )
     return feature_collection([line] + stops, route=route.id)
 
 

@@ -8,19 +8,20 @@
 * ``itinerary_geojson``: RFC 7946 FeatureCollection, stops as Points and
   legs as LineStrings, ``[lon, lat]``, WGS84, no ``crs``.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
-from typing import Any, Optional, Sequence
-from zoneinfo import ZoneInfo
-
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Optional
 from xml.sax.saxutils import escape as xml_escape
+from zoneinfo import ZoneInfo
 
 import gpxpy.gpx
 from icalendar import Calendar, Event, Timezone, vGeo
 
-from .view import (DayView, PlanView, StopView, details, money, names, travel_line)
+from .view import DayView, PlanView, StopView, details, money, names, travel_line
 
 TZID = "Asia/Shanghai"
 PRODID = "-//Yueyou//Shaoxing itineraries//ZH-EN"
@@ -56,11 +57,13 @@ def _appointments(day: DayView) -> list[StopView]:
 
 # -- iCalendar ------------------------------------------------------------------------
 
-def itinerary_ics(plan: PlanView, lang: str, live_url: Optional[str] = None,
-                  now: Optional[datetime] = None, host: str = "yueyou") -> bytes:
+
+def itinerary_ics(
+    plan: PlanView, lang: str, live_url: Optional[str] = None, now: Optional[datetime] = None, host: str = "yueyou"
+) -> bytes:
     langs = langs_of(lang)
     tz = ZoneInfo(TZID)
-    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -79,8 +82,7 @@ def itinerary_ics(plan: PlanView, lang: str, live_url: Optional[str] = None,
             event.add("dtstart", stop.start.astimezone(tz))
             end = stop.end if stop.end > stop.start else stop.depart
             event.add("dtend", end.astimezone(tz))
-            location = _name(stop, langs) if stop.event is None else \
-                " / ".join(names(stop.event.venue, tuple(langs)))
+            location = _name(stop, langs) if stop.event is None else " / ".join(names(stop.event.venue, tuple(langs)))
             event.add("location", location)
             event.add("geo", vGeo((stop.lat, stop.lon)))
             event.add("description", _description(stop, langs, live_url))
@@ -93,6 +95,7 @@ def itinerary_ics(plan: PlanView, lang: str, live_url: Optional[str] = None,
 
 
 # -- GPX ------------------------------------------------------------------------------
+
 
 def route_gpx(plan: PlanView, lang: str, live_url: Optional[str] = None) -> str:
     langs = langs_of(lang)
@@ -110,18 +113,26 @@ def route_gpx(plan: PlanView, lang: str, live_url: Optional[str] = None) -> str:
         segment = gpxpy.gpx.GPXTrackSegment()
         for stop in day.stops:
             when = stop.depart if stop.type == "start" else stop.arrive
-            segment.points.append(gpxpy.gpx.GPXTrackPoint(stop.lat, stop.lon, time=when.astimezone(timezone.utc),
-                                                          name=_name(stop, langs)))
+            segment.points.append(
+                gpxpy.gpx.GPXTrackPoint(stop.lat, stop.lon, time=when.astimezone(UTC), name=_name(stop, langs))
+            )
             if stop.type in ("start", "end"):
                 key = ("lodging", stop.lon, stop.lat)
                 if key in seen:
                     continue
                 seen.add(key)
             symbol = {"start": "Lodging", "end": "Lodging", "event": "Stadium", "meal": "Restaurant"}.get(
-                stop.type, "Scenic Area")
+                stop.type, "Scenic Area"
+            )
             waypoint = gpxpy.gpx.GPXWaypoint(
-                stop.lat, stop.lon, time=stop.start.astimezone(timezone.utc), name=_name(stop, langs),
-                description=_description(stop, langs, None), symbol=symbol, type=stop.type)
+                stop.lat,
+                stop.lon,
+                time=stop.start.astimezone(UTC),
+                name=_name(stop, langs),
+                description=_description(stop, langs, None),
+                symbol=symbol,
+                type=stop.type,
+            )
             gpx.waypoints.append(waypoint)
         track.segments.append(segment)
         gpx.tracks.append(track)
@@ -130,17 +141,29 @@ def route_gpx(plan: PlanView, lang: str, live_url: Optional[str] = None) -> str:
 
 # -- GeoJSON --------------------------------------------------------------------------
 
+
 def _stop_properties(stop: StopView, lang: str) -> dict[str, Any]:
     props: dict[str, Any] = {
-        "role": "stop", "day": stop.day, "order": stop.index, "number": stop.number,
-        "type": stop.type, "poi_id": stop.poi_id, "event_id": stop.event_id,
-        "name": stop.name.get(lang), "names": stop.name.to_json(),
-        "arrive": stop.arrive.isoformat(), "start": stop.start.isoformat(),
-        "end": stop.end.isoformat(), "depart": stop.depart.isoformat(),
-        "ticket_cny": None if stop.ticket_cny is None else
-        (int(stop.ticket_cny) if float(stop.ticket_cny).is_integer() else stop.ticket_cny),
+        "role": "stop",
+        "day": stop.day,
+        "order": stop.index,
+        "number": stop.number,
+        "type": stop.type,
+        "poi_id": stop.poi_id,
+        "event_id": stop.event_id,
+        "name": stop.name.get(lang),
+        "names": stop.name.to_json(),
+        "arrive": stop.arrive.isoformat(),
+        "start": stop.start.isoformat(),
+        "end": stop.end.isoformat(),
+        "depart": stop.depart.isoformat(),
+        "ticket_cny": None
+        if stop.ticket_cny is None
+        else (int(stop.ticket_cny) if float(stop.ticket_cny).is_integer() else stop.ticket_cny),
         "ticket": money(stop.ticket_cny, lang) if stop.type in ("visit", "event") else None,
-        "category": stop.category, "opening_hours": stop.opening_hours, "meal": stop.meal,
+        "category": stop.category,
+        "opening_hours": stop.opening_hours,
+        "meal": stop.meal,
     }
     if stop.event is not None:
         props["venue"] = stop.event.venue.get(lang)
@@ -158,20 +181,34 @@ def itinerary_geojson(plan: PlanView, lang: str) -> dict[str, Any]:
         for stop in day.stops:  # stop, leg to the next stop, stop, ...
             if prev is not None:
                 travel = stop.travel
-                features.append({
-                    "type": "Feature", "id": f"{plan.id}-{stop.uid}-leg",
-                    "geometry": {"type": "LineString",
-                                 "coordinates": [[prev.lon, prev.lat], [stop.lon, stop.lat]]},
-                    "properties": {"role": "leg", "day": day.number, "from_order": prev.index,
-                                   "to_order": stop.index, "mode": travel.mode if travel else None,
-                                   "minutes": travel.minutes if travel else None,
-                                   "km": travel.km if travel else None,
-                                   "depart": prev.depart.isoformat(), "arrive": stop.arrive.isoformat()}})
+                features.append(
+                    {
+                        "type": "Feature",
+                        "id": f"{plan.id}-{stop.uid}-leg",
+                        "geometry": {"type": "LineString", "coordinates": [[prev.lon, prev.lat], [stop.lon, stop.lat]]},
+                        "properties": {
+                            "role": "leg",
+                            "day": day.number,
+                            "from_order": prev.index,
+                            "to_order": stop.index,
+                            "mode": travel.mode if travel else None,
+                            "minutes": travel.minutes if travel else None,
+                            "km": travel.km if travel else None,
+                            "depart": prev.depart.isoformat(),
+                            "arrive": stop.arrive.isoformat(),
+                        },
+                    }
+                )
             lons.append(stop.lon)
             lats.append(stop.lat)
-            features.append({"type": "Feature", "id": f"{plan.id}-{stop.uid}",
-                             "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
-                             "properties": _stop_properties(stop, lang)})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"{plan.id}-{stop.uid}",
+                    "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+                    "properties": _stop_properties(stop, lang),
+                }
+            )
             prev = stop
     doc: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if lons:

@@ -5,12 +5,14 @@ drawn by two backends: :func:`svg` (widgets, HTML card) and
 ``pdf.draw_scene`` (the printed card). Positions are an equirectangular
 projection scaled by cos(latitude), which is faithful enough at city scale.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Optional, Sequence
+from typing import Optional
 
 from ..catalog import Catalog, Route
 from .view import DayView
@@ -24,15 +26,15 @@ _NICE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 class Marker:
     x: float
     y: float
-    kind: str            # visit | event | meal | lodging
-    label: str           # the number shown in the marker ("" for lodging)
-    title: str           # for SVG <title> (already in the right language)
+    kind: str  # visit | event | meal | lodging
+    label: str  # the number shown in the marker ("" for lodging)
+    title: str  # for SVG <title> (already in the right language)
 
 
 @dataclass
 class Line:
     points: list[tuple[float, float]]
-    style: str           # "walk" dashed, "route" thick, anything else solid
+    style: str  # "walk" dashed, "route" thick, anything else solid
 
 
 @dataclass
@@ -47,8 +49,7 @@ class Scene:
 
 
 class Projection:
-    def __init__(self, coords: Sequence[tuple[float, float]], width: float, height: float,
-                 pad: float) -> None:
+    def __init__(self, coords: Sequence[tuple[float, float]], width: float, height: float, pad: float) -> None:
         lons = [c[0] for c in coords] or [120.58]
         lats = [c[1] for c in coords] or [30.0]
         self.kx = math.cos(math.radians((min(lats) + max(lats)) / 2))
@@ -133,8 +134,9 @@ def day_scene(day: DayView, lang: str | Sequence[str], width: float = 400, heigh
     return scene
 
 
-def route_scene(route: Route, catalog: Catalog, lang: str | Sequence[str], width: float = 400,
-                height: float = 260) -> Scene:
+def route_scene(
+    route: Route, catalog: Catalog, lang: str | Sequence[str], width: float = 400, height: float = 260
+) -> Scene:
     langs = _langs(lang)
     radius = max(6.0, min(width, height) / 28)
     stops = [catalog.pois[s.poi_id] for s in route.stops]
@@ -155,6 +157,7 @@ def route_scene(route: Route, catalog: Catalog, lang: str | Sequence[str], width
 
 # -- SVG backend --------------------------------------------------------------------
 
+
 def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -169,24 +172,27 @@ def star_points(x: float, y: float, r: float) -> list[tuple[float, float]]:
 
 
 def house_points(x: float, y: float, r: float) -> list[tuple[float, float]]:
-    return [(x - r, y + r * 0.9), (x - r, y - r * 0.1), (x, y - r), (x + r, y - r * 0.1),
-            (x + r, y + r * 0.9)]
+    return [(x - r, y + r * 0.9), (x - r, y - r * 0.1), (x, y - r), (x + r, y - r * 0.1), (x + r, y + r * 0.9)]
 
 
-def svg(scene: Scene, primary: str = "#b22222", css_class: str = "yy-map",
-        label: Optional[str] = None) -> str:
+def svg(scene: Scene, primary: str = "#b22222", css_class: str = "yy-map", label: Optional[str] = None) -> str:
     """The scene as an inline ``<svg>``; every text is escaped."""
     r = scene.radius
     primary = escape(primary)
-    parts = [f'<svg class="{escape(css_class)}" xmlns="http://www.w3.org/2000/svg" '
-             f'viewBox="0 0 {_fmt(scene.width)} {_fmt(scene.height)}" role="img"'
-             + (f' aria-label="{escape(label)}"' if label else "") + ">",
-             f'<rect width="100%" height="100%" fill="#f6f4ee" stroke="#d8d2c4"/>']
+    parts = [
+        f'<svg class="{escape(css_class)}" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {_fmt(scene.width)} {_fmt(scene.height)}" role="img"'
+        + (f' aria-label="{escape(label)}"' if label else "")
+        + ">",
+        '<rect width="100%" height="100%" fill="#f6f4ee" stroke="#d8d2c4"/>',
+    ]
     for line in scene.lines:
         pts = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in line.points)
         if line.style == "route":
-            parts.append(f'<polyline points="{pts}" fill="none" stroke="{primary}" stroke-width="{_fmt(r * 0.45)}" '
-                         f'stroke-linejoin="round" stroke-linecap="round" opacity="0.75"/>')
+            parts.append(
+                f'<polyline points="{pts}" fill="none" stroke="{primary}" stroke-width="{_fmt(r * 0.45)}" '
+                f'stroke-linejoin="round" stroke-linecap="round" opacity="0.75"/>'
+            )
         else:
             dash = f' stroke-dasharray="{_fmt(r * 0.5)} {_fmt(r * 0.4)}"' if line.style in ("walk", "none") else ""
             parts.append(f'<polyline points="{pts}" fill="none" stroke="#555" stroke-width="{_fmt(r * 0.25)}"{dash}/>')
@@ -194,8 +200,10 @@ def svg(scene: Scene, primary: str = "#b22222", css_class: str = "yy-map",
         title = f"<title>{escape(m.title)}</title>"
         if m.kind == "lodging":
             pts = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in house_points(m.x, m.y, r * 0.9))
-            parts.append(f'<g class="yy-lodging">{title}<polygon points="{pts}" fill="#2f4f6f" stroke="#fff" '
-                         f'stroke-width="1"/></g>')
+            parts.append(
+                f'<g class="yy-lodging">{title}<polygon points="{pts}" fill="#2f4f6f" stroke="#fff" '
+                f'stroke-width="1"/></g>'
+            )
             continue
         fill = {"event": "#d98e04", "meal": "#3a7d44"}.get(m.kind, primary)
         if m.kind == "event":
@@ -203,19 +211,24 @@ def svg(scene: Scene, primary: str = "#b22222", css_class: str = "yy-map",
             shape = f'<polygon points="{pts}" fill="{fill}" stroke="#fff" stroke-width="1"/>'
         else:
             shape = f'<circle cx="{_fmt(m.x)}" cy="{_fmt(m.y)}" r="{_fmt(r)}" fill="{fill}" stroke="#fff" stroke-width="1.2"/>'
-        parts.append(f'<g class="yy-marker yy-{m.kind}">{title}{shape}'
-                     f'<text x="{_fmt(m.x)}" y="{_fmt(m.y + r * 0.38)}" text-anchor="middle" '
-                     f'font-size="{_fmt(r * 1.05)}" font-family="sans-serif" fill="#fff">{escape(m.label)}</text></g>')
+        parts.append(
+            f'<g class="yy-marker yy-{m.kind}">{title}{shape}'
+            f'<text x="{_fmt(m.x)}" y="{_fmt(m.y + r * 0.38)}" text-anchor="middle" '
+            f'font-size="{_fmt(r * 1.05)}" font-family="sans-serif" fill="#fff">{escape(m.label)}</text></g>'
+        )
     # scale bar and north arrow
     x0, y0 = 8, scene.height - 8
-    parts.append(f'<path d="M{_fmt(x0)} {_fmt(y0 - 4)}V{_fmt(y0)}H{_fmt(x0 + scene.scale_px)}V{_fmt(y0 - 4)}" '
-                 f'fill="none" stroke="#333" stroke-width="1.2"/>'
-                 f'<text x="{_fmt(x0 + scene.scale_px + 4)}" y="{_fmt(y0)}" font-size="9" '
-                 f'font-family="sans-serif" fill="#333">{_fmt(scene.scale_km)} km</text>')
+    parts.append(
+        f'<path d="M{_fmt(x0)} {_fmt(y0 - 4)}V{_fmt(y0)}H{_fmt(x0 + scene.scale_px)}V{_fmt(y0 - 4)}" '
+        f'fill="none" stroke="#333" stroke-width="1.2"/>'
+        f'<text x="{_fmt(x0 + scene.scale_px + 4)}" y="{_fmt(y0)}" font-size="9" '
+        f'font-family="sans-serif" fill="#333">{_fmt(scene.scale_km)} km</text>'
+    )
     nx, ny = scene.width - 14, 10
-    parts.append(f'<path d="M{_fmt(nx)} {_fmt(ny)}l5 12h-10z" fill="#333"/>'
-                 f'<text x="{_fmt(nx)}" y="{_fmt(ny + 22)}" font-size="9" text-anchor="middle" '
-                 f'font-family="sans-serif" fill="#333">N</text>')
+    parts.append(
+        f'<path d="M{_fmt(nx)} {_fmt(ny)}l5 12h-10z" fill="#333"/>'
+        f'<text x="{_fmt(nx)}" y="{_fmt(ny + 22)}" font-size="9" text-anchor="middle" '
+        f'font-family="sans-serif" fill="#333">N</text>'
+    )
     parts.append("</svg>")
     return "".join(parts)
-

@@ -10,14 +10,15 @@ text extraction gives the names back.
 
 The page is laid out in A5 points; A4 is the same page scaled by sqrt(2).
 """
+
 from __future__ import annotations
 
 import io
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, A5
@@ -27,8 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
 from .mapscene import Scene, day_scene, house_points, star_points
-from .view import (LABELS, DayView, PlanView, StopView, day_tickets, day_title, details_multi, hhmm, joined,
-                   names)
+from .view import LABELS, DayView, PlanView, StopView, day_tickets, day_title, details_multi, hhmm, joined, names
 
 FONT_PATH = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 FONT = "YueyouCJK"
@@ -97,6 +97,7 @@ def label(key: str, langs: Sequence[str], **fmt: object) -> str:
 
 # -- text helpers ---------------------------------------------------------------------
 
+
 def width(text: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, FONT, size)
 
@@ -122,9 +123,9 @@ def wrap(text: str, size: float, max_width: float) -> list[str]:
             lines.append(line.rstrip())
             line = ch
         else:
-            head, tail = line[:cut + 1], line[cut + 1:]
+            head, tail = line[: cut + 1], line[cut + 1 :]
             if _is_cjk(line[cut]) and line[cut] != " ":
-                head, tail = line[:cut + 1], line[cut + 1:]
+                head, tail = line[: cut + 1], line[cut + 1 :]
             lines.append(head.rstrip())
             line = tail.lstrip() + ch
     if line.strip():
@@ -140,11 +141,12 @@ def fit_size(text: str, size: float, max_width: float, floor: float = 0.72) -> f
 
 # -- layout ---------------------------------------------------------------------------
 
+
 @dataclass
 class Row:
     stop: StopView
-    time_lines: list[tuple[str, float]]      # (text, size)
-    name_lines: list[tuple[str, float]]      # (text, size)
+    time_lines: list[tuple[str, float]]  # (text, size)
+    name_lines: list[tuple[str, float]]  # (text, size)
     detail_lines: list[str]
     height: float
 
@@ -246,8 +248,10 @@ def layout(day: DayView, langs: Sequence[str]) -> tuple[Metrics, list[Row], floa
 
 # -- drawing --------------------------------------------------------------------------
 
-def draw_text(c: Canvas, x: float, y: float, text: str, size: float, colour=INK, bold: bool = False,
-              anchor: str = "left") -> None:
+
+def draw_text(
+    c: Canvas, x: float, y: float, text: str, size: float, colour=INK, bold: bool = False, anchor: str = "left"
+) -> None:
     if anchor == "right":
         x -= width(text, size)
     elif anchor == "centre":
@@ -299,6 +303,7 @@ def draw_marker(c: Canvas, kind: str, label_text: str, x: float, y: float, r: fl
 
 def draw_scene(c: Canvas, scene: Scene, x0: float, y_top: float) -> None:
     """Draw a scene whose top-left corner is (x0, y_top) in PDF coordinates."""
+
     def at(x: float, y: float) -> tuple[float, float]:
         return x0 + x, y_top - y
 
@@ -350,14 +355,22 @@ def draw_day(c: Canvas, plan: PlanView, day: DayView, langs: Sequence[str], live
     c.rect(0, H - 6, W, 6, fill=1, stroke=0)
     y = H - MARGIN - 6
     draw_text(c, MARGIN, y, day_title(day, langs[0]), 13, bold=True)
-    draw_text(c, W - MARGIN, y, " / ".join(dict.fromkeys(plan.title.get(l) for l in langs)), 7,
-              colour=GREY, anchor="right")
+    draw_text(
+        c, W - MARGIN, y, " / ".join(dict.fromkeys(plan.title.get(l) for l in langs)), 7, colour=GREY, anchor="right"
+    )
     if len(langs) > 1:
         draw_text(c, MARGIN, y - 14, day_title(day, langs[1]), 9, colour=GREY)
     if day.lodging is not None:
         lodging = " / ".join(names(day.lodging, tuple(langs)))
-        draw_text(c, W - MARGIN, y - 14, f"{label('lodging', langs)}: {lodging}",
-                  fit_size(lodging, 7, W / 2) , colour=GREY, anchor="right")
+        draw_text(
+            c,
+            W - MARGIN,
+            y - 14,
+            f"{label('lodging', langs)}: {lodging}",
+            fit_size(lodging, 7, W / 2),
+            colour=GREY,
+            anchor="right",
+        )
     # map
     top = H - MARGIN - HEADER_H
     scene = day_scene(day, langs[0], width=W - 2 * MARGIN, height=map_h)
@@ -375,12 +388,12 @@ def draw_day(c: Canvas, plan: PlanView, day: DayView, langs: Sequence[str], live
             draw_text(c, MARGIN, ty - (first if i == 0 else size), line, size, colour=INK if i == 0 else GREY)
             ty -= (first if i == 0 else size) * m.lead
         kind = "lodging" if row.stop.type in ("start", "end") else row.stop.type
-        draw_marker(c, kind, str(row.stop.number or ""), x_badge + BADGE_COL / 2 - 2,
-                    y - first * 0.62, 5.2 * m.scale + 1)
+        draw_marker(
+            c, kind, str(row.stop.number or ""), x_badge + BADGE_COL / 2 - 2, y - first * 0.62, 5.2 * m.scale + 1
+        )
         ny = y
         for i, (text, size) in enumerate(row.name_lines):
-            draw_text(c, x_text, ny - size, text, size, bold=(i == 0),
-                      colour=INK if i == 0 else HexColor("#333333"))
+            draw_text(c, x_text, ny - size, text, size, bold=(i == 0), colour=INK if i == 0 else HexColor("#333333"))
             ny -= size * m.lead
         for line in row.detail_lines:
             draw_text(c, x_text, ny - m.small, line, m.small, colour=GREY)

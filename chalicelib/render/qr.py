@@ -1,4 +1,5 @@
 """QR codes (segno) as vector shapes: an SVG path and rectangles for the PDF."""
+
 from __future__ import annotations
 
 from html import escape
@@ -32,6 +33,8 @@ def svg(data: str, size: int = 120, label: str = "") -> str:
     matrix = modules(data)
     n = len(matrix)
     path = "".join(f"M{x} {y}h{length}v1h-{length}z" for y, x, length in runs(matrix))
-    return (f'<svg class="yy-qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" width="{size}" '
-            f'height="{size}" role="img" aria-label="{escape(label)}" shape-rendering="crispEdges">'
-            f'<rect width="{n}" height="{n}" fill="#fff"/><path d="{path}" fill="#000"/></svg>')
+    return (
+        f'<svg class="yy-qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" width="{size}" '
+        f'height="{size}" role="img" aria-label="{escape(label)}" shape-rendering="crispEdges">'
+        f'<rect width="{n}" height="{n}" fill="#fff"/><path d="{path}" fill="#000"/></svg>'
+    )

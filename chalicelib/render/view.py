@@ -6,11 +6,13 @@ Anything the catalog does not know (a custom lodging, a meal break) keeps the
 plan's own text in both languages. Nothing here escapes: the HTML and SVG
 renderers do that, the PDF and the exports need no escaping.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Optional
 
 from ..catalog import Catalog
 from ..catalog.labels import CATEGORY_NAMES, SPORT_NAMES
@@ -35,8 +37,15 @@ MODE_NAMES = {
     "taxi": Text("出租车", "taxi"),
     "none": Text("原地", "same place"),
 }
-WEEKDAYS = (Text("周一", "Mon"), Text("周二", "Tue"), Text("周三", "Wed"), Text("周四", "Thu"),
-            Text("周五", "Fri"), Text("周六", "Sat"), Text("周日", "Sun"))
+WEEKDAYS = (
+    Text("周一", "Mon"),
+    Text("周二", "Tue"),
+    Text("周三", "Wed"),
+    Text("周四", "Thu"),
+    Text("周五", "Fri"),
+    Text("周六", "Sat"),
+    Text("周日", "Sun"),
+)
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Labels shared by the renderers.
@@ -88,9 +97,9 @@ class EventView:
 
 @dataclass(frozen=True)
 class StopView:
-    day: int                  # 1-based day number
-    index: int                # position in the day, 0 = start
-    number: Optional[int]     # 1.. for visits/events/meals, None for start/end
+    day: int  # 1-based day number
+    index: int  # position in the day, 0 = start
+    number: Optional[int]  # 1.. for visits/events/meals, None for start/end
     type: str
     poi_id: Optional[str]
     event_id: Optional[str]
@@ -189,20 +198,27 @@ def plan_view(plan: Mapping[str, Any], catalog: Catalog, plan_id: Optional[str] 
             stops.append(_stop(raw, catalog, d, i, number if kind in ("visit", "event", "meal") else None, kind))
         lodging_raw = day.get("lodging") or {}
         lodging_poi = catalog.pois.get(lodging_raw.get("poi_id") or "")
-        lodging = lodging_poi.name if lodging_poi else (
-            _text(lodging_raw.get("name"), LABELS["lodging"]) if lodging_raw else None)
-        day_date = date.fromisoformat(day["date"]) if day.get("date") else \
-            (stops[0].start.date() if stops else date.today())
+        lodging = (
+            lodging_poi.name
+            if lodging_poi
+            else (_text(lodging_raw.get("name"), LABELS["lodging"]) if lodging_raw else None)
+        )
+        day_date = (
+            date.fromisoformat(day["date"]) if day.get("date") else (stops[0].start.date() if stops else date.today())
+        )
         days.append(DayView(number=d, date=day_date, lodging=lodging, stops=tuple(stops)))
     totals = plan.get("totals") or {}
-    return PlanView(id=str(plan_id or plan.get("id") or ""), lang=plan.get("lang") or "zh",
-                    status=str(plan.get("status") or "ok"), days=tuple(days),
-                    ticket_cny=_float(totals.get("ticket_cny")),
-                    travel_minutes=totals.get("travel_minutes"))
+    return PlanView(
+        id=str(plan_id or plan.get("id") or ""),
+        lang=plan.get("lang") or "zh",
+        status=str(plan.get("status") or "ok"),
+        days=tuple(days),
+        ticket_cny=_float(totals.get("ticket_cny")),
+        travel_minutes=totals.get("travel_minutes"),
+    )
 
 
-def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number: Optional[int],
-          kind: str) -> StopView:
+def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number: Optional[int], kind: str) -> StopView:
     poi = catalog.pois.get(raw.get("poi_id") or "")
     event = catalog.events.get(raw.get("event_id") or "")
     fallback = TYPE_NAMES[kind]
@@ -225,25 +241,42 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         venue_name = venue_poi.name if venue_poi else _text(raw.get("venue"), LABELS["venue"])
         sport = event.sport if event else raw.get("sport")
         buffer = venue_poi.venue.entry_buffer_minutes if venue_poi and venue_poi.venue else None
-        event_view = EventView(title=name, sport=SPORT_NAMES.get(sport) if sport else None,
-                               venue=venue_name, entry_buffer_minutes=buffer,
-                               start=start, end=times["end"])
+        event_view = EventView(
+            title=name,
+            sport=SPORT_NAMES.get(sport) if sport else None,
+            venue=venue_name,
+            entry_buffer_minutes=buffer,
+            start=start,
+            end=times["end"],
+        )
     return StopView(
-        day=day, index=index, number=number, type=kind,
-        poi_id=raw.get("poi_id"), event_id=raw.get("event_id"), name=name,
-        lon=float(raw["lon"]), lat=float(raw["lat"]),
-        arrive=times["arrive"], start=start, end=times["end"], depart=times["depart"],
-        travel=None if not travel else TravelView(str(travel.get("mode") or "none"),
-                                                  int(travel.get("minutes") or 0), _float(travel.get("km"))),
+        day=day,
+        index=index,
+        number=number,
+        type=kind,
+        poi_id=raw.get("poi_id"),
+        event_id=raw.get("event_id"),
+        name=name,
+        lon=float(raw["lon"]),
+        lat=float(raw["lat"]),
+        arrive=times["arrive"],
+        start=start,
+        end=times["end"],
+        depart=times["depart"],
+        travel=None
+        if not travel
+        else TravelView(str(travel.get("mode") or "none"), int(travel.get("minutes") or 0), _float(travel.get("km"))),
         ticket_cny=_float(raw.get("ticket_cny")) if kind in ("visit", "event") else None,
         category=raw.get("category") or (poi.category if poi else None),
         opening_hours=poi.opening_hours if poi is not None and kind in ("visit", "meal") else None,
-        meal=raw.get("meal"), event=event_view,
+        meal=raw.get("meal"),
+        event=event_view,
         is_lodging=kind in ("start", "end") or (poi is not None and poi.category == "lodging"),
     )
 
 
 # -- formatting shared by the renderers -------------------------------------------
+
 
 def hhmm(value: datetime) -> str:
     return value.strftime("%H:%M")
@@ -335,8 +368,9 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
         if gate:
             out.append(gate)
     if stop.type in ("visit", "event"):
-        out.append(f"{joined(LABELS['ticket'].get(l) for l in langs)} "
-                   f"{joined(money(stop.ticket_cny, l) for l in langs)}")
+        out.append(
+            f"{joined(LABELS['ticket'].get(l) for l in langs)} {joined(money(stop.ticket_cny, l) for l in langs)}"
+        )
     if stop.opening_hours:
         out.append(f"{joined(LABELS['hours'].get(l) for l in langs)} {stop.opening_hours}")
     return out

@@ -7,13 +7,15 @@ inline with a per-response nonce, so the Content-Security-Policy can forbid
 everything else. Every string from a plan, the catalog or the query is HTML
 escaped; colours are validated hex values (see :func:`parse_colour`).
 """
+
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..catalog import Catalog, Route
 from ..catalog.labels import CATEGORY_NAMES, ROUTE_KIND_NAMES
@@ -40,9 +42,12 @@ def parse_colour(field: str, value: Optional[str], default: str) -> str:
     if value is None or value == "":
         return default
     if not COLOUR_RE.match(value):
-        raise invalid(field, f"{field} must be a hex colour such as #aa0000 (write # as %23 in a URL)",
-                      f"{field} 必须是十六进制颜色，例如 #aa0000（URL 中 # 写作 %23）",
-                      code="invalid_colour")
+        raise invalid(
+            field,
+            f"{field} must be a hex colour such as #aa0000 (write # as %23 in a URL)",
+            f"{field} 必须是十六进制颜色，例如 #aa0000（URL 中 # 写作 %23）",
+            code="invalid_colour",
+        )
     return value.lower()
 
 
@@ -56,9 +61,11 @@ def csp(nonce: Optional[str], frame_ancestors: Iterable[str] = ("*",)) -> str:
     (``https://agency.example``), ``*``, ``'self'`` or ``'none'``."""
     ancestors = [a for a in frame_ancestors if ORIGIN_RE.match(a)] or ["'none'"]
     script = f"'nonce-{nonce}'" if nonce else "'none'"
-    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            f"script-src {script}; base-uri 'none'; form-action 'none'; "
-            f"frame-ancestors {' '.join(ancestors)}")
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {script}; base-uri 'none'; form-action 'none'; "
+        f"frame-ancestors {' '.join(ancestors)}"
+    )
 
 
 def new_nonce() -> str:
@@ -67,13 +74,13 @@ def new_nonce() -> str:
 
 # -- bilingual markup -------------------------------------------------------------------
 
+
 def bi(text: Text, tag: str = "span", cls: str = "") -> str:
     """Both languages; CSS shows the one selected on <html data-lang>."""
     attr = f' class="{escape(cls)}"' if cls else ""
     if text.zh == text.en:
         return f"<{tag}{attr}>{escape(text.zh)}</{tag}>"
-    return (f'<{tag}{attr}><span lang="zh">{escape(text.zh)}</span>'
-            f'<span lang="en">{escape(text.en)}</span></{tag}>')
+    return f'<{tag}{attr}><span lang="zh">{escape(text.zh)}</span><span lang="en">{escape(text.en)}</span></{tag}>'
 
 
 def bi_str(zh: Optional[str], en: Optional[str], tag: str = "span", cls: str = "") -> str:
@@ -105,12 +112,12 @@ _SCRIPT = """(function () {
 })();"""
 
 
-def _page(title: Text, body: str, lang: str, colours: Colours, nonce: str,
-          oembed_url: Optional[str]) -> str:
+def _page(title: Text, body: str, lang: str, colours: Colours, nonce: str, oembed_url: Optional[str]) -> str:
     lang = lang if lang in LANGS else "zh"
     c = colours
-    discovery = (f'<link rel="alternate" type="application/json+oembed" href="{escape(oembed_url)}">'
-                 if oembed_url else "")
+    discovery = (
+        f'<link rel="alternate" type="application/json+oembed" href="{escape(oembed_url)}">' if oembed_url else ""
+    )
     return f"""<!doctype html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}" data-lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -150,8 +157,10 @@ footer.yy-foot {{ margin-top: 10px; font-size: 12px; }}
 
 
 def _header(title: Text) -> str:
-    return (f'<header class="yy-head"><h1>{bi(title)}</h1>'
-            f'<button type="button" id="yy-lang" aria-pressed="false">{bi(LABELS["switch"])}</button></header>')
+    return (
+        f'<header class="yy-head"><h1>{bi(title)}</h1>'
+        f'<button type="button" id="yy-lang" aria-pressed="false">{bi(LABELS["switch"])}</button></header>'
+    )
 
 
 def _time_cell(stop: StopView) -> str:
@@ -178,40 +187,57 @@ def _stop_item(stop: StopView) -> str:
         facts_en.insert(0, stop.type_name.en)
     travel = ""
     if stop.travel is not None:
-        travel = bi_str("↓ " + (travel_line(stop, "zh") or ""), "↓ " + (travel_line(stop, "en") or ""),
-                        "span", "yy-leg")
+        travel = bi_str(
+            "↓ " + (travel_line(stop, "zh") or ""), "↓ " + (travel_line(stop, "en") or ""), "span", "yy-leg"
+        )
     detail = bi_str(" · ".join(facts_zh), " · ".join(facts_en), "span", "yy-detail")
     attrs = f'data-type="{escape(stop.type)}" data-index="{stop.index}"'
     if stop.poi_id:
         attrs += f' data-poi="{escape(stop.poi_id)}"'
-    return (f'<li class="yy-stop yy-{escape(stop.type)}" {attrs}>{travel}{_time_cell(stop)}'
-            f'<span class="yy-badge" aria-hidden="true">{escape(badge)}</span>'
-            f'<span class="yy-body">{name}{detail}</span></li>')
+    return (
+        f'<li class="yy-stop yy-{escape(stop.type)}" {attrs}>{travel}{_time_cell(stop)}'
+        f'<span class="yy-badge" aria-hidden="true">{escape(badge)}</span>'
+        f'<span class="yy-body">{name}{detail}</span></li>'
+    )
 
 
 def _day_section(day: DayView) -> str:
-    title = Text(f"{LABELS['day'].format(n=day.number).zh} · {day_date(day.date, 'zh')}",
-                 f"{LABELS['day'].format(n=day.number).en} · {day_date(day.date, 'en')}")
+    title = Text(
+        f"{LABELS['day'].format(n=day.number).zh} · {day_date(day.date, 'zh')}",
+        f"{LABELS['day'].format(n=day.number).en} · {day_date(day.date, 'en')}",
+    )
     scene = day_scene(day, ("zh", "en"), width=420, height=220)
     items = "".join(_stop_item(s) for s in day.stops)
-    return (f'<section class="yy-day" data-day="{day.number}"><h2>{bi(title)}</h2>'
-            f'{svg(scene, label=title.zh + " / " + title.en)}'
-            f'<ol class="yy-stops">{items}</ol></section>')
+    return (
+        f'<section class="yy-day" data-day="{day.number}"><h2>{bi(title)}</h2>'
+        f'{svg(scene, label=title.zh + " / " + title.en)}'
+        f'<ol class="yy-stops">{items}</ol></section>'
+    )
 
 
-def itinerary_widget(plan: PlanView, lang: str, colours: Colours, nonce: str, plan_url: Optional[str],
-                     oembed_url: Optional[str] = None) -> str:
+def itinerary_widget(
+    plan: PlanView, lang: str, colours: Colours, nonce: str, plan_url: Optional[str], oembed_url: Optional[str] = None
+) -> str:
     days = "".join(_day_section(d) for d in plan.days)
     foot = ""
     if plan_url:
-        foot = (f'<footer class="yy-foot"><a href="{escape(plan_url)}" target="_blank" rel="noopener noreferrer">'
-                f'{bi(LABELS["open_plan"])}</a> · Yueyou 越游</footer>')
+        foot = (
+            f'<footer class="yy-foot"><a href="{escape(plan_url)}" target="_blank" rel="noopener noreferrer">'
+            f'{bi(LABELS["open_plan"])}</a> · Yueyou 越游</footer>'
+        )
     body = f'{_header(plan.title)}<div class="yy-days" data-itinerary="{escape(plan.id)}">{days}</div>{foot}'
     return _page(plan.title, body, lang, colours, nonce, oembed_url)
 
 
-def route_widget(route: Route, catalog: Catalog, lang: str, colours: Colours, nonce: str,
-                 length_km: float, oembed_url: Optional[str] = None) -> str:
+def route_widget(
+    route: Route,
+    catalog: Catalog,
+    lang: str,
+    colours: Colours,
+    nonce: str,
+    length_km: float,
+    oembed_url: Optional[str] = None,
+) -> str:
     scene = route_scene(route, catalog, ("zh", "en"), width=420, height=240)
     items = []
     for n, stop in enumerate(route.stops, start=1):
@@ -220,19 +246,29 @@ def route_widget(route: Route, catalog: Catalog, lang: str, colours: Colours, no
         category = CATEGORY_NAMES.get(poi.category)
         meta = bi(category, "span", "yy-detail") if category else ""
         note = bi(stop.note, "span", "yy-detail") if stop.note else ""
-        items.append(f'<li class="yy-stop yy-{kind}" data-type="{kind}" data-index="{n}" '
-                     f'data-poi="{escape(poi.id)}">'
-                     f'<span class="yy-badge" aria-hidden="true">{n}</span>'
-                     f'<span class="yy-body">{bi(poi.name, "span", "yy-name")}{meta}{note}</span></li>')
+        items.append(
+            f'<li class="yy-stop yy-{kind}" data-type="{kind}" data-index="{n}" '
+            f'data-poi="{escape(poi.id)}">'
+            f'<span class="yy-badge" aria-hidden="true">{n}</span>'
+            f'<span class="yy-body">{bi(poi.name, "span", "yy-name")}{meta}{note}</span></li>'
+        )
     kind = ROUTE_KIND_NAMES.get(route.kind)
-    meta = " · ".join(x for x in (
-        bi(kind) if kind else "", bi(LABELS["stops"].format(n=len(route.stops))),
-        bi(LABELS["route_days"].format(n=route.suggested_days)), bi(LABELS["length"].format(km=f"{length_km:g}")))
-        if x)
-    body = (f'{_header(route.name)}<p class="yy-meta">{meta}</p>{bi(route.description, "p", "yy-desc")}'
-            f'<div class="yy-days" data-route="{escape(route.id)}">{svg(scene, label=route.name.zh + " / " + route.name.en)}'
-            f'<ol class="yy-stops yy-route">{"".join(items)}</ol></div>'
-            f'<footer class="yy-foot">Yueyou 越游</footer>')
+    meta = " · ".join(
+        x
+        for x in (
+            bi(kind) if kind else "",
+            bi(LABELS["stops"].format(n=len(route.stops))),
+            bi(LABELS["route_days"].format(n=route.suggested_days)),
+            bi(LABELS["length"].format(km=f"{length_km:g}")),
+        )
+        if x
+    )
+    body = (
+        f'{_header(route.name)}<p class="yy-meta">{meta}</p>{bi(route.description, "p", "yy-desc")}'
+        f'<div class="yy-days" data-route="{escape(route.id)}">{svg(scene, label=route.name.zh + " / " + route.name.en)}'
+        f'<ol class="yy-stops yy-route">{"".join(items)}</ol></div>'
+        f'<footer class="yy-foot">Yueyou 越游</footer>'
+    )
     return _page(route.name, body, lang, colours, nonce, oembed_url)
 
 
@@ -284,11 +320,23 @@ EMBED_JS = r"""/* Yueyou widget loader.
 """
 
 
-def oembed(kind: str, title: Text, lang: str, widget_url: str, provider_url: str,
-           width: int, height: int) -> dict[str, object]:
-    iframe = (f'<iframe src="{escape(widget_url)}" width="{width}" height="{height}" '
-              f'style="border:0;max-width:100%" loading="lazy" title="{escape(title.get(lang))}" '
-              f'sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>')
-    return {"type": "rich", "version": "1.0", "title": title.get(lang), "provider_name": "Yueyou 越游",
-            "provider_url": provider_url, "html": iframe, "width": width, "height": height,
-            "cache_age": 3600, "yueyou_kind": kind}
+def oembed(
+    kind: str, title: Text, lang: str, widget_url: str, provider_url: str, width: int, height: int
+) -> dict[str, object]:
+    iframe = (
+        f'<iframe src="{escape(widget_url)}" width="{width}" height="{height}" '
+        f'style="border:0;max-width:100%" loading="lazy" title="{escape(title.get(lang))}" '
+        f'sandbox="allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe>'
+    )
+    return {
+        "type": "rich",
+        "version": "1.0",
+        "title": title.get(lang),
+        "provider_name": "Yueyou 越游",
+        "provider_url": provider_url,
+        "html": iframe,
+        "width": width,
+        "height": height,
+        "cache_age": 3600,
+        "yueyou_kind": kind,
+    }

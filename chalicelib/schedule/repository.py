@@ -4,24 +4,31 @@ Seeding is idempotent: an event already in the store is left alone unless
 the catalog's copy differs and the stored copy came from the catalog, so a
 feed's newer data is never overwritten by a redeploy.
 """
+
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any, Optional
 
 from ..catalog import Catalog, Event
-from ..store import MUST_NOT_EXIST, Store
 from ..errors import Conflict, not_found
+from ..store import MUST_NOT_EXIST, Store
 
 COLLECTION = "event"
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
     return {
-        "id": event.id, "sport": event.sport, "title": event.title.to_json(),
-        "venue_id": event.venue_id, "start": event.start.isoformat(),
-        "end": event.end.isoformat(), "confidence": event.confidence,
-        "ticket_cny": event.ticket_cny, "status": event.status,
+        "id": event.id,
+        "sport": event.sport,
+        "title": event.title.to_json(),
+        "venue_id": event.venue_id,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "confidence": event.confidence,
+        "ticket_cny": event.ticket_cny,
+        "status": event.status,
         "note": None if event.note is None else event.note.to_json(),
         "sources": list(event.sources),
     }

@@ -1,4 +1,5 @@
 """Persistence behind one interface: embedded SQLite default, DynamoDB in AWS."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -8,9 +9,15 @@ from .base import ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store
 __all__ = ["ANY_VERSION", "MUST_NOT_EXIST", "Item", "Page", "Store", "open_store"]
 
 
-def open_store(kind: str, *, sqlite_path: str = ".data/yueyou.db",
-               table_name: Optional[str] = None, endpoint_url: Optional[str] = None,
-               region_name: Optional[str] = None, **_: object) -> Store:
+def open_store(
+    kind: str,
+    *,
+    sqlite_path: str = ".data/yueyou.db",
+    table_name: Optional[str] = None,
+    endpoint_url: Optional[str] = None,
+    region_name: Optional[str] = None,
+    **_: object,
+) -> Store:
     """The store named by the stage config (``YUEYOU_STORE``).
 
     ``sqlite``: ``sqlite_path`` (``YUEYOU_SQLITE_PATH``).
@@ -20,10 +27,12 @@ def open_store(kind: str, *, sqlite_path: str = ".data/yueyou.db",
     """
     if kind == "sqlite":
         from .sqlite import SqliteStore
+
         return SqliteStore(sqlite_path)
     if kind == "dynamodb":
         if not table_name:
             raise ValueError("YUEYOU_STORE=dynamodb needs YUEYOU_TABLE (the table name)")
         from .dynamodb import DynamoStore
+
         return DynamoStore(table_name, endpoint_url=endpoint_url, region_name=region_name)
     raise ValueError(f"unknown store kind {kind!r} (expected 'sqlite' or 'dynamodb')")

@@ -16,12 +16,13 @@ for more than :data:`PURGE_GRACE_S` (on opening the file and every few
 hundred writes). Until then an expired item is still read like any other:
 readers that care (idempotency claims) compare ``expires_at`` themselves.
 """
+
 from __future__ import annotations
 
 import base64
 import json
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..errors import Conflict, invalid
@@ -63,24 +64,19 @@ class Page:
 
 class Store(ABC):
     @abstractmethod
-    def get(self, collection: str, key: str) -> Optional[Item]:
-        ...
+    def get(self, collection: str, key: str) -> Optional[Item]: ...
 
     @abstractmethod
-    def put(self, collection: str, key: str, data: dict[str, Any],
-            expected_version: int = ANY_VERSION) -> Item:
+    def put(self, collection: str, key: str, data: dict[str, Any], expected_version: int = ANY_VERSION) -> Item:
         """Write ``data``; ``expected_version`` is MUST_NOT_EXIST (create),
         ANY_VERSION (blind upsert) or the version the writer read. A mismatch
         raises :class:`Conflict` and changes nothing."""
 
     @abstractmethod
-    def delete(self, collection: str, key: str, expected_version: int = ANY_VERSION) -> bool:
-        ...
+    def delete(self, collection: str, key: str, expected_version: int = ANY_VERSION) -> bool: ...
 
     @abstractmethod
-    def list(self, collection: str, *, prefix: str = "", limit: int = 100,
-             cursor: Optional[str] = None) -> Page:
-        ...
+    def list(self, collection: str, *, prefix: str = "", limit: int = 100, cursor: Optional[str] = None) -> Page: ...
 
     def purge_expired(self, now: Optional[float] = None) -> int:
         """Delete items expired for more than PURGE_GRACE_S; how many went.
@@ -96,12 +92,12 @@ def version_conflict(collection: str, key: str, expected: int, actual: Optional[
         message = Text(zh=f"{key} 已存在", en=f"{collection}/{key} already exists")
         code = "already_exists"
     else:
-        message = Text(zh=f"{key} 已被修改（当前版本 {actual}，期望 {expected}），请重新读取后再写入",
-                       en=f"{collection}/{key} changed (version {actual}, expected {expected}); "
-                          "re-read and retry")
+        message = Text(
+            zh=f"{key} 已被修改（当前版本 {actual}，期望 {expected}），请重新读取后再写入",
+            en=f"{collection}/{key} changed (version {actual}, expected {expected}); re-read and retry",
+        )
         code = "version_conflict"
-    return Conflict(code, message, field="version",
-                    details={"expected_version": expected, "current_version": actual})
+    return Conflict(code, message, field="version", details={"expected_version": expected, "current_version": actual})
 
 
 def encode_cursor(last_key: str) -> str:
@@ -116,5 +112,4 @@ def decode_cursor(cursor: str, field: str = "cursor") -> str:
             raise ValueError
         return value
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
-        raise invalid(field, "cursor is not one this service issued",
-                      "cursor 不是本服务返回的分页标记") from None
+        raise invalid(field, "cursor is not one this service issued", "cursor 不是本服务返回的分页标记") from None

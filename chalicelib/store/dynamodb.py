@@ -32,6 +32,7 @@ request is sent.
 Nothing here touches AWS or the environment at import time: boto3 is
 imported when a store is constructed without an injected client.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,18 @@ from typing import Any, Optional
 
 from ..errors import InvalidInput, invalid
 from ..i18n import Text
-from .base import (ANY_VERSION, MUST_NOT_EXIST, TTL_FIELD, Item, Page, Store, decode_cursor,
-                   encode_cursor, expiry_of, version_conflict)
+from .base import (
+    ANY_VERSION,
+    MUST_NOT_EXIST,
+    TTL_FIELD,
+    Item,
+    Page,
+    Store,
+    decode_cursor,
+    encode_cursor,
+    expiry_of,
+    version_conflict,
+)
 
 TTL_ATTRIBUTE = TTL_FIELD
 
@@ -53,16 +64,27 @@ _NUMBER_BYTES = 21
 
 
 class DynamoStore(Store):
-    def __init__(self, table_name: str, client: Any = None, *,
-                 endpoint_url: Optional[str] = None, region_name: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        client: Any = None,
+        *,
+        endpoint_url: Optional[str] = None,
+        region_name: Optional[str] = None,
+    ) -> None:
         if not table_name:
             raise ValueError("DynamoStore needs a table name (YUEYOU_TABLE)")
         self.table_name = table_name
         if client is None:
             import boto3  # lazily: importing this module must not need boto3 or AWS
             from botocore.config import Config
-            client = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region_name,
-                                  config=Config(retries={"mode": "standard", "max_attempts": 5}))
+
+            client = boto3.client(
+                "dynamodb",
+                endpoint_url=endpoint_url,
+                region_name=region_name,
+                config=Config(retries={"mode": "standard", "max_attempts": 5}),
+            )
         self._client = client
 
     # -- reads -------------------------------------------------------------
@@ -70,13 +92,11 @@ class DynamoStore(Store):
     def get(self, collection: str, key: str) -> Optional[Item]:
         if not collection or not key:
             return None  # cannot exist: DynamoDB keys are never empty
-        resp = self._client.get_item(TableName=self.table_name, Key=_key(collection, key),
-                                     ConsistentRead=True)
+        resp = self._client.get_item(TableName=self.table_name, Key=_key(collection, key), ConsistentRead=True)
         raw = resp.get("Item")
         return None if raw is None else _item(raw)
 
-    def list(self, collection: str, *, prefix: str = "", limit: int = 100,
-             cursor: Optional[str] = None) -> Page:
+    def list(self, collection: str, *, prefix: str = "", limit: int = 100, cursor: Optional[str] = None) -> Page:
         if limit < 1:
             raise invalid("limit", "limit must be at least 1", "limit 至少为 1")
         after = decode_cursor(cursor) if cursor else ""
@@ -125,8 +145,7 @@ class DynamoStore(Store):
 
     # -- writes ------------------------------------------------------------
 
-    def put(self, collection: str, key: str, data: dict[str, Any],
-            expected_version: int = ANY_VERSION) -> Item:
+    def put(self, collection: str, key: str, data: dict[str, Any], expected_version: int = ANY_VERSION) -> Item:
         _check_key(collection, key)
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         expires_at = expiry_of(data)
@@ -152,10 +171,15 @@ class DynamoStore(Store):
             values[":e"] = {"N": str(expires_at)}
         try:
             resp = self._client.update_item(
-                TableName=self.table_name, Key=_key(collection, key),
-                UpdateExpression=update, ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values, ReturnValues="UPDATED_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+                TableName=self.table_name,
+                Key=_key(collection, key),
+                UpdateExpression=update,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="UPDATED_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **params,
+            )
         except self._client.exceptions.ConditionalCheckFailedException as exc:
             raise version_conflict(collection, key, expected_version, _old_version(exc)) from None
         except self._client.exceptions.ClientError as exc:
@@ -179,8 +203,12 @@ class DynamoStore(Store):
             params["ExpressionAttributeValues"] = {":expected": {"N": str(expected_version)}}
         try:
             resp = self._client.delete_item(
-                TableName=self.table_name, Key=_key(collection, key), ReturnValues="ALL_OLD",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD", **params)
+                TableName=self.table_name,
+                Key=_key(collection, key),
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **params,
+            )
         except self._client.exceptions.ConditionalCheckFailedException as exc:
             raise version_conflict(collection, key, expected_version, _old_version(exc)) from None
         return bool(resp.get("Attributes"))
@@ -197,33 +225,34 @@ def create_table(client: Any, table_name: str, *, wait: bool = True) -> None:
     table is active: DynamoDB refuses it while the table is being created."""
     client.create_table(
         TableName=table_name,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                              {"AttributeName": "sk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         BillingMode="PAY_PER_REQUEST",
     )
     if wait:
-        client.get_waiter("table_exists").wait(TableName=table_name,
-                                               WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
         enable_ttl(client, table_name)
 
 
 def enable_ttl(client: Any, table_name: str) -> None:
     """Let DynamoDB delete items whose ``expires_at`` (epoch seconds) has passed."""
-    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
-        "Enabled": True, "AttributeName": TTL_ATTRIBUTE})
+    client.update_time_to_live(
+        TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+    )
 
 
 # -- helpers -----------------------------------------------------------------
+
 
 def _key(collection: str, key: str) -> dict[str, Any]:
     return {"pk": {"S": collection}, "sk": {"S": key}}
 
 
 def _item(raw: dict[str, Any]) -> Item:
-    return Item(raw["pk"]["S"], raw["sk"]["S"], int(raw["version"]["N"]),
-                json.loads(raw["data"]["S"]))
+    return Item(raw["pk"]["S"], raw["sk"]["S"], int(raw["version"]["N"]), json.loads(raw["data"]["S"]))
 
 
 def _old_version(exc: Exception) -> Optional[int]:
@@ -237,17 +266,27 @@ def _check_key(collection: str, key: str) -> None:
     if not key:
         raise invalid("key", "key must not be empty", "key 不能为空")
     if len(collection.encode()) > _MAX_PARTITION_KEY_BYTES:
-        raise invalid("collection", f"collection is longer than {_MAX_PARTITION_KEY_BYTES} bytes",
-                      f"collection 超过 {_MAX_PARTITION_KEY_BYTES} 字节")
+        raise invalid(
+            "collection",
+            f"collection is longer than {_MAX_PARTITION_KEY_BYTES} bytes",
+            f"collection 超过 {_MAX_PARTITION_KEY_BYTES} 字节",
+        )
     if len(key.encode()) > _MAX_SORT_KEY_BYTES:
-        raise invalid("key", f"key is longer than {_MAX_SORT_KEY_BYTES} bytes",
-                      f"key 超过 {_MAX_SORT_KEY_BYTES} 字节")
+        raise invalid("key", f"key is longer than {_MAX_SORT_KEY_BYTES} bytes", f"key 超过 {_MAX_SORT_KEY_BYTES} 字节")
 
 
 def _check_size(collection: str, key: str, payload: str, expires: bool = False) -> None:
-    size = (len("pk") + len(collection.encode()) + len("sk") + len(key.encode())
-            + len("version") + _NUMBER_BYTES + len("data") + len(payload.encode())
-            + (len(TTL_ATTRIBUTE) + _NUMBER_BYTES if expires else 0))
+    size = (
+        len("pk")
+        + len(collection.encode())
+        + len("sk")
+        + len(key.encode())
+        + len("version")
+        + _NUMBER_BYTES
+        + len("data")
+        + len(payload.encode())
+        + (len(TTL_ATTRIBUTE) + _NUMBER_BYTES if expires else 0)
+    )
     if size > MAX_ITEM_BYTES:
         raise _too_large(collection, key, size)
 
@@ -257,7 +296,11 @@ def _too_large(collection: str, key: str, size: Optional[int]) -> InvalidInput:
     got_zh = f"{size} 字节" if size is not None else "超出上限"
     return InvalidInput(
         "item_too_large",
-        Text(zh=f"{key} 太大（{got_zh}），DynamoDB 单条上限 {MAX_ITEM_BYTES} 字节",
-             en=f"{collection}/{key} is {got_en}; DynamoDB items are limited to "
-                f"{MAX_ITEM_BYTES} bytes"),
-        field="data", status=413, details={"size_bytes": size, "limit_bytes": MAX_ITEM_BYTES})
+        Text(
+            zh=f"{key} 太大（{got_zh}），DynamoDB 单条上限 {MAX_ITEM_BYTES} 字节",
+            en=f"{collection}/{key} is {got_en}; DynamoDB items are limited to {MAX_ITEM_BYTES} bytes",
+        ),
+        field="data",
+        status=413,
+        details={"size_bytes": size, "limit_bytes": MAX_ITEM_BYTES},
+    )

@@ -8,6 +8,7 @@ Expiry (see :mod:`.base`): ``expires_at`` of a document is copied into its
 own column; items expired for more than ``PURGE_GRACE_S`` are deleted when
 the file is opened and every ``PURGE_EVERY_WRITES`` writes after that.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,18 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import invalid
-from .base import (ANY_VERSION, MUST_NOT_EXIST, PURGE_GRACE_S, Item, Page, Store, decode_cursor,
-                   encode_cursor, expiry_of, version_conflict)
+from .base import (
+    ANY_VERSION,
+    MUST_NOT_EXIST,
+    PURGE_GRACE_S,
+    Item,
+    Page,
+    Store,
+    decode_cursor,
+    encode_cursor,
+    expiry_of,
+    version_conflict,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -31,8 +42,7 @@ CREATE TABLE IF NOT EXISTS items (
     PRIMARY KEY (collection, key)
 ) WITHOUT ROWID
 """
-_EXPIRY_INDEX = ("CREATE INDEX IF NOT EXISTS items_expiry ON items(expires_at) "
-                 "WHERE expires_at IS NOT NULL")
+_EXPIRY_INDEX = "CREATE INDEX IF NOT EXISTS items_expiry ON items(expires_at) WHERE expires_at IS NOT NULL"
 PURGE_EVERY_WRITES = 500
 
 
@@ -43,8 +53,7 @@ class SqliteStore(Store):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # One connection guarded by a lock: chalice local serves requests on
         # threads, and sqlite3 connections are not shareable without it.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False,
-                                     isolation_level=None, timeout=30)
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         self._lock = threading.RLock()
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL" if self.path != ":memory:" else "PRAGMA journal_mode=MEMORY")
@@ -59,30 +68,34 @@ class SqliteStore(Store):
     def get(self, collection: str, key: str) -> Optional[Item]:
         with self._lock:
             row = self._conn.execute(
-                "SELECT version, data FROM items WHERE collection=? AND key=?",
-                (collection, key)).fetchone()
+                "SELECT version, data FROM items WHERE collection=? AND key=?", (collection, key)
+            ).fetchone()
         return None if row is None else Item(collection, key, row[0], json.loads(row[1]))
 
-    def put(self, collection: str, key: str, data: dict[str, Any],
-            expected_version: int = ANY_VERSION) -> Item:
+    def put(self, collection: str, key: str, data: dict[str, Any], expected_version: int = ANY_VERSION) -> Item:
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         expires_at = expiry_of(data)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 row = self._conn.execute(
-                    "SELECT version FROM items WHERE collection=? AND key=?",
-                    (collection, key)).fetchone()
+                    "SELECT version FROM items WHERE collection=? AND key=?", (collection, key)
+                ).fetchone()
                 current = None if row is None else row[0]
-                if expected_version == MUST_NOT_EXIST and current is not None or \
-                        expected_version > 0 and current != expected_version:
+                if (
+                    expected_version == MUST_NOT_EXIST
+                    and current is not None
+                    or expected_version > 0
+                    and current != expected_version
+                ):
                     raise version_conflict(collection, key, expected_version, current)
                 version = (current or 0) + 1
                 self._conn.execute(
                     "INSERT INTO items(collection, key, version, data, expires_at) VALUES (?,?,?,?,?) "
                     "ON CONFLICT(collection, key) DO UPDATE SET version=excluded.version, "
                     "data=excluded.data, expires_at=excluded.expires_at",
-                    (collection, key, version, payload, expires_at))
+                    (collection, key, version, payload, expires_at),
+                )
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -98,8 +111,8 @@ class SqliteStore(Store):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 row = self._conn.execute(
-                    "SELECT version FROM items WHERE collection=? AND key=?",
-                    (collection, key)).fetchone()
+                    "SELECT version FROM items WHERE collection=? AND key=?", (collection, key)
+                ).fetchone()
                 current = None if row is None else row[0]
                 if expected_version > 0 and current != expected_version:
                     raise version_conflict(collection, key, expected_version, current)
@@ -110,8 +123,7 @@ class SqliteStore(Store):
                 raise
         return current is not None
 
-    def list(self, collection: str, *, prefix: str = "", limit: int = 100,
-             cursor: Optional[str] = None) -> Page:
+    def list(self, collection: str, *, prefix: str = "", limit: int = 100, cursor: Optional[str] = None) -> Page:
         if limit < 1:
             raise invalid("limit", "limit must be at least 1", "limit 至少为 1")
         after = decode_cursor(cursor) if cursor else ""
@@ -122,7 +134,8 @@ class SqliteStore(Store):
             rows = self._conn.execute(
                 "SELECT key, version, data FROM items WHERE collection=? AND key>=? AND key<? "
                 "AND key>? ORDER BY key LIMIT ?",
-                (collection, prefix, upper, after, limit + 1)).fetchall()
+                (collection, prefix, upper, after, limit + 1),
+            ).fetchall()
         items = [Item(collection, k, v, json.loads(d)) for k, v, d in rows[:limit]]
         next_cursor = encode_cursor(items[-1].key) if len(rows) > limit else None
         return Page(items, next_cursor)
@@ -130,8 +143,7 @@ class SqliteStore(Store):
     def purge_expired(self, now: Optional[float] = None) -> int:
         cutoff = int(time.time() if now is None else now) - PURGE_GRACE_S
         with self._lock:
-            cur = self._conn.execute(
-                "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at < ?", (cutoff,))
+            cur = self._conn.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at < ?", (cutoff,))
         return cur.rowcount
 
     def health(self) -> dict[str, Any]:

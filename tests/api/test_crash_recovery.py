@@ -10,6 +10,7 @@ the process while it holds it; the restarted server runs without it. The
 deadlines are shortened through their settings (YUEYOU_REQUEST_DEADLINE_S,
 YUEYOU_BATCH_LEASE_S) so the test does not wait 30 or 60 s.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,13 +19,14 @@ import signal
 import subprocess
 import threading
 import time
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 import pytest
 import requests
 
-from tests.support.stores import store_env
 from tests.support.server import serve
+from tests.support.stores import store_env
 
 pytestmark = pytest.mark.integration
 
@@ -45,9 +47,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def server(backend: "Backend", env: Optional[dict] = None) -> Iterator[Server]:
-    full_env = dict(backend.env, YUEYOU_REQUEST_DEADLINE_S=str(DEADLINE_S), YUEYOU_BATCH_LEASE_S=str(LEASE_S),
-                    **(env or {}))
+def server(backend: Backend, env: Optional[dict] = None) -> Iterator[Server]:
+    full_env = dict(
+        backend.env, YUEYOU_REQUEST_DEADLINE_S=str(DEADLINE_S), YUEYOU_BATCH_LEASE_S=str(LEASE_S), **(env or {})
+    )
     with serve(full_env, stage=backend.stage, new_session=True) as (base, proc):
         running = Server(base, proc)
         try:
@@ -77,9 +80,11 @@ class Backend:
 def backend(request, tmp_path):
     if request.param == "sqlite":
         from chalicelib.store.sqlite import SqliteStore
+
         env, stage, _ = store_env("sqlite", tmp_path)
         return Backend(env, SqliteStore(env["YUEYOU_SQLITE_PATH"]), stage)
     from chalicelib.store.dynamodb import DynamoStore
+
     client = request.getfixturevalue("dynamo_client")
     env, stage, table = store_env("dynamodb", tmp_path, request.getfixturevalue("moto_endpoint"), client)
     return Backend(env, DynamoStore(table, client), stage)
@@ -99,34 +104,33 @@ def test_idempotent_post_killed_mid_request_is_retried_after_the_deadline(backen
     rows = backend.rows
     key = "crash-k1"
     with server(backend, {"YUEYOU_TEST_HOLD_CLAIM_S": "60"}) as first:
-        acked = requests.post(first.base + "/v1/itineraries", json=BODY, timeout=30)   # no key: no hold
+        acked = requests.post(first.base + "/v1/itineraries", json=BODY, timeout=30)  # no key: no hold
         assert acked.status_code == 201, acked.text
 
         def doomed():
             with contextlib.suppress(requests.RequestException):
-                requests.post(first.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
-                              timeout=60)
+                requests.post(first.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key}, timeout=60)
 
         thread = threading.Thread(target=doomed, daemon=True)
         thread.start()
-        claim = wait_for(lambda: next((c for slot, c in rows("idempotency").items()
-                                       if slot.endswith("#" + key)), None), 20, "the claim")
-        first.kill()   # mid-request: the claim is held, the plan not yet made
+        claim = wait_for(
+            lambda: next((c for slot, c in rows("idempotency").items() if slot.endswith("#" + key)), None),
+            20,
+            "the claim",
+        )
+        first.kill()  # mid-request: the claim is held, the plan not yet made
     thread.join(timeout=10)
     assert claim["state"] == "pending"
 
     with server(backend) as second:
-        retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
-                              timeout=30)
+        retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key}, timeout=30)
         assert retry.status_code == 409 and retry.json()["error"]["code"] == "idempotency_in_progress"
-        assert 1 <= int(retry.headers["Retry-After"]) <= 5   # when to come back
+        assert 1 <= int(retry.headers["Retry-After"]) <= 5  # when to come back
         time.sleep(max(0.0, claim["claimed_at"] + DEADLINE_S + 0.2 - time.time()))
-        retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
-                              timeout=30)
+        retry = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key}, timeout=30)
         assert retry.status_code == 201, retry.text
         assert retry.json()["id"] == claim["itinerary_id"]
-        replay = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key},
-                               timeout=30)
+        replay = requests.post(second.base + "/v1/itineraries", json=BODY, headers={"Idempotency-Key": key}, timeout=30)
         assert replay.status_code == 200 and replay.headers["Idempotent-Replayed"] == "true"
         assert replay.json()["id"] == claim["itinerary_id"]
         # Nothing acknowledged before the kill was lost.
@@ -148,8 +152,7 @@ def test_batch_killed_mid_run_finishes_every_item_exactly_once_after_restart(bac
 
         def partly_done():  # some items done, and one just taken: inside its 1.5 s hold
             items = rows("batch-item").values()
-            fresh = [i for i in items if i["status"] == "running"
-                     and time.time() - (i["lease_until"] - LEASE_S) < 0.5]
+            fresh = [i for i in items if i["status"] == "running" and time.time() - (i["lease_until"] - LEASE_S) < 0.5]
             return any(i["status"] == "done" for i in items) and fresh
 
         wait_for(partly_done, 30, "a partly finished batch")
@@ -160,6 +163,7 @@ def test_batch_killed_mid_run_finishes_every_item_exactly_once_after_restart(bac
     assert done_before and running_before and len(done_before) < total
 
     with server(backend) as second:
+
         def finished():
             status = requests.get(second.base + location, timeout=10).json()
             return status if status["state"] == "done" else None
@@ -176,5 +180,5 @@ def test_batch_killed_mid_run_finishes_every_item_exactly_once_after_restart(bac
         wait_for(lambda: rows("batch-open") == {}, LEASE_S * 2, "the open-batch marker to go")
     assert sorted(rows("itinerary")) == sorted(ids)
     after = {item["index"]: item for item in rows("batch-item").values()}
-    assert all(after[i]["attempts"] == 2 for i in running_before)   # re-driven once, not more
+    assert all(after[i]["attempts"] == 2 for i in running_before)  # re-driven once, not more
     assert all(after[i]["attempts"] == 1 for i in after if i not in running_before)

@@ -1,4 +1,5 @@
 """The real service over HTTP: chalice local on a free 127.0.0.1 port."""
+
 from __future__ import annotations
 
 import json
@@ -54,7 +55,7 @@ def test_health(base, catalog):
     body = get(base, "/v1/health", lang="en").json()
     assert body["status"] == "ok"
     assert body["catalog"]["pois"] == len(catalog.pois)
-    assert body["store"] == {"store": "sqlite"}     # no file path for the world to read
+    assert body["store"] == {"store": "sqlite"}  # no file path for the world to read
     assert ".db" not in json.dumps(body)
     assert get(base, "/v1/health", lang="zh").json()["message"] != body["message"]
 
@@ -69,8 +70,7 @@ def test_pois_are_geojson_in_both_languages(base, catalog):
         poi = catalog.pois[feature["id"]]
         assert feature["geometry"]["coordinates"] == [poi.lon, poi.lat]
         assert feature["properties"]["name"] == poi.name.zh
-    assert [f["properties"]["name"] for f in en["features"]] == \
-        [catalog.pois[f["id"]].name.en for f in en["features"]]
+    assert [f["properties"]["name"] for f in en["features"]] == [catalog.pois[f["id"]].name.en for f in en["features"]]
 
 
 def test_pagination_covers_everything_once(base, catalog):
@@ -90,8 +90,7 @@ def test_pagination_covers_everything_once(base, catalog):
 
 def test_category_and_district_filters(base, catalog):
     body = get(base, "/v1/pois", category="lodging,food", district="keqiao", limit=200).json()
-    expected = {p.id for p in catalog.pois.values()
-                if p.category in ("lodging", "food") and p.district == "keqiao"}
+    expected = {p.id for p in catalog.pois.values() if p.category in ("lodging", "food") and p.district == "keqiao"}
     assert {f["id"] for f in body["features"]} == expected and expected
 
 
@@ -121,8 +120,7 @@ def test_open_at_filter(base, catalog):
     ids = {f["id"] for f in body["features"]}
     closed_mondays = {p.id for p in catalog.pois.values() if "Mo off" in p.opening_hours}
     assert ids and not (ids & closed_mondays)
-    night = {f["id"] for f in get(base, "/v1/pois", open_at="2026-11-30T03:00:00+08:00",
-                                  limit=200).json()["features"]}
+    night = {f["id"] for f in get(base, "/v1/pois", open_at="2026-11-30T03:00:00+08:00", limit=200).json()["features"]}
     always = {p.id for p in catalog.pois.values() if p.opening_hours == "24/7"}
     assert always and night == always
 
@@ -150,8 +148,7 @@ def test_venues_with_sessions(base, catalog):
 def test_events_filters(base, catalog):
     everything = get(base, "/v1/events", limit=500).json()
     assert everything["total"] == len(catalog.events)
-    body = get(base, "/v1/events", sport="baseball", **{"from": "2023-10-01", "to": "2023-10-02"},
-               lang="en").json()
+    body = get(base, "/v1/events", sport="baseball", **{"from": "2023-10-01", "to": "2023-10-02"}, lang="en").json()
     assert body["events"]
     for event in body["events"]:
         assert event["sport"] == "baseball"
@@ -159,8 +156,7 @@ def test_events_filters(base, catalog):
         assert "2023-10-01" <= event["start"][:10] <= "2023-10-02"
         assert event["venue_name"] and event["title"] == catalog.events[event["id"]].title.en
     venue = catalog.events[body["events"][0]["id"]].venue_id
-    assert all(e["venue_id"] == venue for e in get(base, "/v1/events", venue=venue,
-                                                    limit=500).json()["events"])
+    assert all(e["venue_id"] == venue for e in get(base, "/v1/events", venue=venue, limit=500).json()["events"])
     one = get(base, f"/v1/events/{body['events'][0]['id']}", lang="zh").json()
     assert one["title"] == catalog.events[one["id"]].title.zh
 
@@ -179,30 +175,33 @@ def test_routes_and_route_geojson(base, catalog):
     assert [s["id"] for s in stops] == list(catalog.routes["tang-poetry-road"].stop_ids)
 
 
-@pytest.mark.parametrize("path,params,status,field", [
-    ("/v1/pois/no-such-place", {}, 404, "id"),
-    ("/v1/events/no-such-event", {}, 404, "id"),
-    ("/v1/routes/no-such-route", {}, 404, "id"),
-    ("/v1/pois", {"category": "casino"}, 400, "category"),
-    ("/v1/pois", {"district": "atlantis"}, 400, "district"),
-    ("/v1/pois", {"near": "120.58"}, 400, "near"),
-    ("/v1/pois", {"near": "abc,def"}, 400, "near"),
-    ("/v1/pois", {"near": "200,30"}, 400, "near"),
-    ("/v1/pois", {"near": "120.58,30", "radius_km": "-1"}, 400, "radius_km"),
-    ("/v1/pois", {"radius_km": "3"}, 400, "radius_km"),
-    ("/v1/pois", {"limit": "100000"}, 400, "limit"),
-    ("/v1/pois", {"limit": "0"}, 400, "limit"),
-    ("/v1/pois", {"limit": "ten"}, 400, "limit"),
-    ("/v1/pois", {"cursor": "garbage"}, 400, "cursor"),
-    ("/v1/pois", {"open_at": "yesterday"}, 400, "open_at"),
-    ("/v1/pois", {"lang": "fr"}, 400, "lang"),
-    ("/v1/pois", {"colour": "red"}, 400, "colour"),
-    ("/v1/events", {"from": "2023-13-45"}, 400, "from"),
-    ("/v1/events", {"from": "2023-10-05", "to": "2023-10-01"}, 400, "to"),
-    ("/v1/events", {"sport": "cricket"}, 400, "sport"),
-    ("/v1/events", {"venue": "nowhere"}, 400, "venue"),
-    ("/v1/venues", {"sport": "chess"}, 400, "sport"),
-])
+@pytest.mark.parametrize(
+    "path,params,status,field",
+    [
+        ("/v1/pois/no-such-place", {}, 404, "id"),
+        ("/v1/events/no-such-event", {}, 404, "id"),
+        ("/v1/routes/no-such-route", {}, 404, "id"),
+        ("/v1/pois", {"category": "casino"}, 400, "category"),
+        ("/v1/pois", {"district": "atlantis"}, 400, "district"),
+        ("/v1/pois", {"near": "120.58"}, 400, "near"),
+        ("/v1/pois", {"near": "abc,def"}, 400, "near"),
+        ("/v1/pois", {"near": "200,30"}, 400, "near"),
+        ("/v1/pois", {"near": "120.58,30", "radius_km": "-1"}, 400, "radius_km"),
+        ("/v1/pois", {"radius_km": "3"}, 400, "radius_km"),
+        ("/v1/pois", {"limit": "100000"}, 400, "limit"),
+        ("/v1/pois", {"limit": "0"}, 400, "limit"),
+        ("/v1/pois", {"limit": "ten"}, 400, "limit"),
+        ("/v1/pois", {"cursor": "garbage"}, 400, "cursor"),
+        ("/v1/pois", {"open_at": "yesterday"}, 400, "open_at"),
+        ("/v1/pois", {"lang": "fr"}, 400, "lang"),
+        ("/v1/pois", {"colour": "red"}, 400, "colour"),
+        ("/v1/events", {"from": "2023-13-45"}, 400, "from"),
+        ("/v1/events", {"from": "2023-10-05", "to": "2023-10-01"}, 400, "to"),
+        ("/v1/events", {"sport": "cricket"}, 400, "sport"),
+        ("/v1/events", {"venue": "nowhere"}, 400, "venue"),
+        ("/v1/venues", {"sport": "chess"}, 400, "sport"),
+    ],
+)
 def test_bad_input_gets_json_4xx_naming_the_field(base, path, params, status, field):
     assert_error(get(base, path, **params), status, field)
 
@@ -212,8 +211,9 @@ def test_errors_speak_the_requested_language(base):
     en = get(base, "/v1/pois/nowhere", lang="en").json()["error"]["message"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert en.isascii() and zh != en
-    accept = requests.get(base + "/v1/pois/nowhere", headers={"Accept-Language": "en-GB,en;q=0.9"},
-                          timeout=10).json()["error"]["message"]
+    accept = requests.get(base + "/v1/pois/nowhere", headers={"Accept-Language": "en-GB,en;q=0.9"}, timeout=10).json()[
+        "error"
+    ]["message"]
     assert accept == en
 
 

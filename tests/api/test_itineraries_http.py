@@ -1,4 +1,5 @@
 """POST /v1/itineraries over real HTTP (chalice local on 127.0.0.1)."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,17 @@ def post(base, body, **params):
 
 
 def test_one_day_old_town_walk_in_english(base, catalog):
-    r = post(base, {"start_date": "2026-12-01", "days": 1, "mode": "walk", "lang": "en",
-                    "interests": {"history": 1, "culture": 0.8}, "time_limit_s": 1})
+    r = post(
+        base,
+        {
+            "start_date": "2026-12-01",
+            "days": 1,
+            "mode": "walk",
+            "lang": "en",
+            "interests": {"history": 1, "culture": 0.8},
+            "time_limit_s": 1,
+        },
+    )
     assert r.status_code == 201, r.text
     plan = r.json()
     assert plan["status"] in ("ok", "partial")
@@ -42,8 +52,7 @@ def test_same_request_same_plan_in_chinese(base):
     body = {"start_date": "2026-12-01", "days": 1, "time_limit_s": 1}
     first, second = post(base, body).json(), post(base, body).json()
     assert first["id"] != second["id"]  # two plans: no Idempotency-Key was sent
-    assert [s["poi_id"] for s in first["days"][0]["stops"]] == \
-        [s["poi_id"] for s in second["days"][0]["stops"]]
+    assert [s["poi_id"] for s in first["days"][0]["stops"]] == [s["poi_id"] for s in second["days"][0]["stops"]]
     assert first["lang"] == "zh"
 
 
@@ -60,18 +69,21 @@ def test_overlapping_matches_are_422_naming_both(base, catalog):
     assert set(pair) <= set(error["details"]["conflicts"])
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"start_date": "2026-02-30"}, "start_date"),
-    ({"start_date": "2026-12-01", "days": 0}, "days"),
-    ({"start_date": "2026-12-01", "days": 15}, "days"),
-    ({"start_date": "2026-12-01", "pace": "sprint"}, "pace"),
-    ({"start_date": "2026-12-01", "mode": "teleport"}, "mode"),
-    ({"start_date": "2026-12-01", "interests": {"history": 2}}, "interests.history"),
-    ({"start_date": "2026-12-01", "must_visit": ["nowhere"]}, "must_visit[0]"),
-    ({"start_date": "2026-12-01", "budget_cny": -5}, "budget_cny"),
-    ({"start_date": "2026-12-01", "day_start": "25:00"}, "day_start"),
-    ({"start_date": "2026-12-01", "surprise": True}, "surprise"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"start_date": "2026-02-30"}, "start_date"),
+        ({"start_date": "2026-12-01", "days": 0}, "days"),
+        ({"start_date": "2026-12-01", "days": 15}, "days"),
+        ({"start_date": "2026-12-01", "pace": "sprint"}, "pace"),
+        ({"start_date": "2026-12-01", "mode": "teleport"}, "mode"),
+        ({"start_date": "2026-12-01", "interests": {"history": 2}}, "interests.history"),
+        ({"start_date": "2026-12-01", "must_visit": ["nowhere"]}, "must_visit[0]"),
+        ({"start_date": "2026-12-01", "budget_cny": -5}, "budget_cny"),
+        ({"start_date": "2026-12-01", "day_start": "25:00"}, "day_start"),
+        ({"start_date": "2026-12-01", "surprise": True}, "surprise"),
+    ],
+)
 def test_bad_requests_name_the_field(base, body, field):
     r = post(base, body)
     assert 400 <= r.status_code < 500, r.text
@@ -79,15 +91,20 @@ def test_bad_requests_name_the_field(base, body, field):
 
 
 def test_not_json_is_400(base):
-    r = requests.post(base + "/v1/itineraries", data=b"{nope", timeout=10,
-                      headers={"Content-Type": "application/json"})
+    r = requests.post(base + "/v1/itineraries", data=b"{nope", timeout=10, headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["error"]["field"] == "body"
 
 
 def test_browsers_may_send_conditional_and_idempotent_requests(base):
-    r = requests.options(base + "/v1/itineraries", timeout=10, headers={
-        "Origin": "https://app.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "idempotency-key,if-match,x-api-key"})
+    r = requests.options(
+        base + "/v1/itineraries",
+        timeout=10,
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "idempotency-key,if-match,x-api-key",
+        },
+    )
     assert r.status_code == 200
     allowed = r.headers["Access-Control-Allow-Headers"].lower()
     assert {"idempotency-key", "if-match", "x-api-key"} <= set(h.strip() for h in allowed.split(","))

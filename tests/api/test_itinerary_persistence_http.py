@@ -1,4 +1,5 @@
 """Stored itineraries over real HTTP, on both stores (SQLite and DynamoDB/moto)."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +18,10 @@ BODY = {"start_date": "2026-12-01", "days": 1, "lang": "en", "time_limit_s": 1}
 def base(request, tmp_path_factory):
     kwargs = {}
     if request.param == "dynamodb":
-        kwargs = {"moto_endpoint": request.getfixturevalue("moto_endpoint"),
-                  "dynamo_client": request.getfixturevalue("dynamo_client")}
+        kwargs = {
+            "moto_endpoint": request.getfixturevalue("moto_endpoint"),
+            "dynamo_client": request.getfixturevalue("dynamo_client"),
+        }
     with service_on(request.param, tmp_path_factory.mktemp(request.param), **kwargs) as url:
         yield url
 
@@ -36,15 +39,13 @@ def test_create_read_delete(base):
     got = requests.get(base + r.headers["Location"], timeout=10)
     assert got.status_code == 200 and got.json()["days"] == plan["days"]
     assert got.json()["warnings"] == []
-    assert requests.get(base + r.headers["Location"], headers={"If-None-Match": '"1"'},
-                        timeout=10).status_code == 304
+    assert requests.get(base + r.headers["Location"], headers={"If-None-Match": '"1"'}, timeout=10).status_code == 304
     listed = requests.get(base + "/v1/itineraries", timeout=10).json()["itineraries"]
     assert plan["id"] in {i["id"] for i in listed}
     stale = requests.delete(base + r.headers["Location"], headers={"If-Match": '"7"'}, timeout=10)
     assert stale.status_code == 412 and stale.json()["error"]["field"] == "If-Match"
     assert requests.get(base + r.headers["Location"], timeout=10).status_code == 200  # nothing lost
-    assert requests.delete(base + r.headers["Location"], headers={"If-Match": '"1"'},
-                           timeout=10).status_code == 204
+    assert requests.delete(base + r.headers["Location"], headers={"If-Match": '"1"'}, timeout=10).status_code == 204
     assert requests.get(base + r.headers["Location"], timeout=10).status_code == 404
 
 
@@ -88,17 +89,21 @@ def test_replan_keeps_locks_and_returns_a_diff(base):
     url = base + f"/v1/itineraries/{created['id']}/replan"
     first_visit = next(s for s in created["days"][0]["stops"] if s["type"] == "visit")
     dropped = next(s for s in created["days"][1]["stops"] if s["type"] == "visit")
-    r = requests.post(url, json={"lock": [{"day": 0, "poi_id": first_visit["poi_id"]}],
-                                 "remove": [dropped["poi_id"]]},
-                      headers={"If-Match": '"1"'}, timeout=60)
+    r = requests.post(
+        url,
+        json={"lock": [{"day": 0, "poi_id": first_visit["poi_id"]}], "remove": [dropped["poi_id"]]},
+        headers={"If-Match": '"1"'},
+        timeout=60,
+    )
     assert r.status_code == 200, r.text
     new = r.json()
     assert new["version"] == 2 and r.headers["ETag"] == '"2"'
     kept = next(s for s in new["days"][0]["stops"] if s.get("poi_id") == first_visit["poi_id"])
     assert kept["start"] == first_visit["start"]
     assert dropped["poi_id"] not in {s.get("poi_id") for d in new["days"] for s in d["stops"]}
-    assert dropped["poi_id"] in new["diff"]["removed"] or \
-        any(x.get("poi_id") == dropped["poi_id"] for x in new["diff"]["removed"])
+    assert dropped["poi_id"] in new["diff"]["removed"] or any(
+        x.get("poi_id") == dropped["poi_id"] for x in new["diff"]["removed"]
+    )
     stale = requests.post(url, json={"lock_all": True}, headers={"If-Match": '"1"'}, timeout=60)
     assert stale.status_code == 412
     assert requests.get(base + f"/v1/itineraries/{created['id']}", timeout=10).json()["version"] == 2

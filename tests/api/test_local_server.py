@@ -6,6 +6,7 @@ once were dropped (SYN retransmits of >= 1 s, or resets), a keep-alive
 request waited ~40 ms for a delayed ACK, and plans were solved in the
 server process.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -15,11 +16,10 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -47,8 +47,7 @@ def request(port: int, method: str, path: str, body=None, conn=None, timeout: fl
     conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         data = None if body is None else json.dumps(body).encode()
-        conn.request(method, path, body=data,
-                     headers={"Content-Type": "application/json"} if data is not None else {})
+        conn.request(method, path, body=data, headers={"Content-Type": "application/json"} if data is not None else {})
         response = conn.getresponse()
         return response.status, response.read(), response
     finally:
@@ -131,8 +130,13 @@ def test_http_1_0_keep_alive_and_chunked_bodies(server):
             assert json.loads(reader.read(int(headers["content-length"])))["status"] == "ok"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     payload = json.dumps(dict(PLAN_BODY, time_limit_s=1)).encode()
-    conn.request("POST", "/v1/itineraries", body=iter([payload[:10], payload[10:]]),
-                 headers={"Content-Type": "application/json"}, encode_chunked=True)
+    conn.request(
+        "POST",
+        "/v1/itineraries",
+        body=iter([payload[:10], payload[10:]]),
+        headers={"Content-Type": "application/json"},
+        encode_chunked=True,
+    )
     response = conn.getresponse()
     assert response.status == 201, response.read()
     response.read()
@@ -156,8 +160,11 @@ def _children_cpu_s(pid: int) -> float:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_plans_are_solved_on_the_process_pool_with_the_in_process_result(server):
     port, proc = server
-    workers = sum(1 for stat in Path("/proc").glob("[0-9]*/cmdline")
-                  if _is_child(stat.parent, proc.pid) and b"multiprocessing.spawn" in stat.read_bytes())
+    workers = sum(
+        1
+        for stat in Path("/proc").glob("[0-9]*/cmdline")
+        if _is_child(stat.parent, proc.pid) and b"multiprocessing.spawn" in stat.read_bytes()
+    )
     assert workers == (os.cpu_count() or 1)
     before = _children_cpu_s(proc.pid)
     results: list = [None, None]
@@ -181,6 +188,7 @@ def test_plans_are_solved_on_the_process_pool_with_the_in_process_result(server)
 
     def same(p):
         return {k: p[k] for k in ("days", "totals", "unscheduled", "request", "status", "notes", "review")}
+
     assert same(plans[0]) == same(plans[1]) == same(json.loads(json.dumps(expected)))
 
 
@@ -214,5 +222,8 @@ def test_what_the_server_answers_itself_is_our_json_error(server):
             raw += chunk
     head, _, payload = raw.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 414") and b"application/json" in head
-    assert json.loads(payload)["error"] == {"code": "uri_too_long", "message": json.loads(payload)["error"]["message"],
-                                            "field": "url"}
+    assert json.loads(payload)["error"] == {
+        "code": "uri_too_long",
+        "message": json.loads(payload)["error"]["message"],
+        "field": "url",
+    }

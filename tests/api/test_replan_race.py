@@ -1,4 +1,5 @@
 """A replan that loses a race to another writer (in process, both stores)."""
+
 from __future__ import annotations
 
 import json
@@ -29,17 +30,22 @@ def test_replan_losing_a_race_is_409_without_if_match_and_412_with_it(store):
     services.configure(lambda: services.Services(Settings(), catalog=catalog, store=store, solver=solver))
     try:
         with Client(app_module.app) as client:
-            created = client.http.post("/v1/itineraries", headers={"Content-Type": "application/json"},
-                                       body=json.dumps(BODY))
+            created = client.http.post(
+                "/v1/itineraries", headers={"Content-Type": "application/json"}, body=json.dumps(BODY)
+            )
             assert created.status_code == 201, created.body
             racing.update(on=True, id=json.loads(created.body)["id"])
             path = f"/v1/itineraries/{racing['id']}/replan"
-            lost = client.http.post(path, headers={"Content-Type": "application/json"},
-                                    body=json.dumps({"time_limit_s": 1}))
+            lost = client.http.post(
+                path, headers={"Content-Type": "application/json"}, body=json.dumps({"time_limit_s": 1})
+            )
             assert lost.status_code == 409, lost.body
             assert json.loads(lost.body)["error"]["code"] == "concurrent_update"
-            stale = client.http.post(path, headers={"Content-Type": "application/json", "If-Match": '"2"'},
-                                     body=json.dumps({"time_limit_s": 1}))
+            stale = client.http.post(
+                path,
+                headers={"Content-Type": "application/json", "If-Match": '"2"'},
+                body=json.dumps({"time_limit_s": 1}),
+            )
             assert stale.status_code == 412 and json.loads(stale.body)["error"]["field"] == "If-Match"
     finally:
         services.configure(services.Services.from_env)

@@ -1,8 +1,9 @@
 """Fixtures for the auth tests. ``store`` (tests/conftest.py) runs every
 store-backed test on SQLite and on DynamoDB (moto server mode over HTTP)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,7 +24,7 @@ class FakeClock:
 @pytest.fixture()
 def clock():
     # 2023-09-26 10:00:00 in Shanghai (02:00 UTC).
-    return FakeClock(datetime(2023, 9, 26, 2, 0, 0, tzinfo=timezone.utc))
+    return FakeClock(datetime(2023, 9, 26, 2, 0, 0, tzinfo=UTC))
 
 
 def all_items(store, collection):

@@ -1,4 +1,5 @@
 """authorize(): the one call a protected endpoint makes."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,7 @@ import json
 import pytest
 
 from chalicelib.api.http import error_response
-from chalicelib.auth import (AuthPolicy, KeyStore, TooManyRequests, Unauthorized, authorize,
-                             limit_headers)
+from chalicelib.auth import AuthPolicy, KeyStore, TooManyRequests, Unauthorized, authorize, limit_headers
 
 ANON_IP = "203.0.113.7"
 
@@ -17,21 +17,23 @@ def test_key_in_any_header_case(store, clock):
     for name in ("x-api-key", "X-API-Key", "X-Api-Key"):
         principal, headers = authorize({name: key}, ANON_IP, store, clock=clock)
         assert principal.key_id == record.key_id and not principal.anonymous
-    assert headers == {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "2",
-                       "X-RateLimit-Reset": str(14 * 3600)}
+    assert headers == {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "2", "X-RateLimit-Reset": str(14 * 3600)}
 
 
 def test_request_kind_reports_the_minute_rate(store, clock):
     _, key = KeyStore(store).create("Agency A", daily_quota=5, rate_per_minute=50)
     principal, headers = authorize({"x-api-key": key}, ANON_IP, store, kind="request", clock=clock)
-    assert headers == {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "49",
-                       "X-RateLimit-Reset": "60"}
+    assert headers == {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "49", "X-RateLimit-Reset": "60"}
 
 
 def test_no_key_is_anonymous_by_ip(store, clock):
     principal, headers = authorize({"accept": "*/*"}, ANON_IP, store, clock=clock)
-    assert (principal.owner, principal.key_id, principal.anonymous, principal.origins) == \
-        (f"anonymous:{ANON_IP}", None, True, ())
+    assert (principal.owner, principal.key_id, principal.anonymous, principal.origins) == (
+        f"anonymous:{ANON_IP}",
+        None,
+        True,
+        (),
+    )
     assert headers["X-RateLimit-Limit"] == "20" and headers["X-RateLimit-Remaining"] == "19"
     assert authorize(None, ANON_IP, store, clock=clock)[0] == principal
 
@@ -73,8 +75,11 @@ def test_quota_429_renders_retry_after(store, clock):
     assert response.headers["Retry-After"] == str(14 * 3600)
     body = json.loads(response.body)["error"]
     assert body["code"] == "quota_exceeded" and "配额" in body["message"]
-    assert limit_headers(error) == {"X-RateLimit-Limit": "1", "X-RateLimit-Remaining": "0",
-                                    "X-RateLimit-Reset": str(14 * 3600)}
+    assert limit_headers(error) == {
+        "X-RateLimit-Limit": "1",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(14 * 3600),
+    }
 
 
 def test_rate_429_before_the_quota(store, clock):
@@ -92,4 +97,5 @@ def test_rate_429_before_the_quota(store, clock):
 
 def test_limit_headers_ignores_other_errors():
     from chalicelib.errors import invalid
+
     assert limit_headers(invalid("x", "bad", "坏")) == {}

@@ -1,4 +1,5 @@
 """Issuing, storing (hash only), authenticating and revoking API keys."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,12 @@ from .conftest import all_items
 
 def test_create_stores_only_a_hash(store, clock):
     keys = KeyStore(store, clock)
-    record, key = keys.create("Agency A", daily_quota=100, rate_per_minute=30,
-                              origins=["https://Agency.example.com/", "https://agency.example.com"])
+    record, key = keys.create(
+        "Agency A",
+        daily_quota=100,
+        rate_per_minute=30,
+        origins=["https://Agency.example.com/", "https://agency.example.com"],
+    )
     prefix, key_id, secret = key.split("_")
     assert (prefix, key_id) == ("yy", record.key_id) and len(secret) == 48
     assert record.origins == ("https://agency.example.com",)
@@ -30,22 +35,32 @@ def test_create_stores_only_a_hash(store, clock):
 
 def test_authenticate_good_key(store):
     keys = KeyStore(store)
-    record, key = keys.create("Agency A", daily_quota=5, rate_per_minute=7,
-                              origins=["https://a.example.com"])
+    record, key = keys.create("Agency A", daily_quota=5, rate_per_minute=7, origins=["https://a.example.com"])
     principal = keys.authenticate(key)
     assert record.owner == "Agency A" and record.account_id.startswith("acct_")
-    assert principal == Principal(owner=record.account_id, key_id=record.key_id, anonymous=False,
-                                  origins=("https://a.example.com",), daily_quota=5,
-                                  rate_per_minute=7)
+    assert principal == Principal(
+        owner=record.account_id,
+        key_id=record.key_id,
+        anonymous=False,
+        origins=("https://a.example.com",),
+        daily_quota=5,
+        rate_per_minute=7,
+    )
     assert keys.authenticate(f"  {key} ") == principal  # stray whitespace from copy-paste
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda k: k[:-1] + ("0" if k[-1] != "0" else "1"),          # wrong secret
-    lambda k: "yy_" + "f" * 16 + k[19:],                        # unknown id, same secret
-    lambda k: k.upper(),                                        # malformed
-    lambda k: "", lambda k: "yy_", lambda k: "Bearer " + k, lambda k: None,
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda k: k[:-1] + ("0" if k[-1] != "0" else "1"),  # wrong secret
+        lambda k: "yy_" + "f" * 16 + k[19:],  # unknown id, same secret
+        lambda k: k.upper(),  # malformed
+        lambda k: "",
+        lambda k: "yy_",
+        lambda k: "Bearer " + k,
+        lambda k: None,
+    ],
+)
 def test_authenticate_bad_keys(store, mangle):
     keys = KeyStore(store)
     _, key = keys.create("Agency A", daily_quota=5)
@@ -104,16 +119,19 @@ def test_list_shows_everything_but_secrets(store, clock):
         assert key.split("_")[2] not in dumped
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"owner": ""}, "owner"),
-    ({"owner": "anonymous:1.2.3.4"}, "owner"),
-    ({"owner": "a\nb"}, "owner"),
-    ({"daily_quota": -1}, "daily_quota"),
-    ({"rate_per_minute": 0}, "rate_per_minute"),
-    ({"origins": ["agency.example.com"]}, "origins"),
-    ({"origins": ["https://a.example.com/embed"]}, "origins"),
-    ({"origins": ["ftp://a.example.com"]}, "origins"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"owner": ""}, "owner"),
+        ({"owner": "anonymous:1.2.3.4"}, "owner"),
+        ({"owner": "a\nb"}, "owner"),
+        ({"daily_quota": -1}, "daily_quota"),
+        ({"rate_per_minute": 0}, "rate_per_minute"),
+        ({"origins": ["agency.example.com"]}, "origins"),
+        ({"origins": ["https://a.example.com/embed"]}, "origins"),
+        ({"origins": ["ftp://a.example.com"]}, "origins"),
+    ],
+)
 def test_create_validates(store, kwargs, field):
     args = {"owner": "A", "daily_quota": 10, **kwargs}
     with pytest.raises(InvalidInput) as info:
@@ -131,9 +149,9 @@ def test_plans_are_owned_by_an_account_id_not_a_name(store):
     owners = {a.principal().owner, branch.principal().owner}
     assert all(o.startswith("acct_") and "#" not in o for o in owners) and len(owners) == 2
     with pytest.raises(InvalidInput) as taken:
-        keys.create("  agency   a ", daily_quota=5)        # the same name, other case and spacing
+        keys.create("  agency   a ", daily_quota=5)  # the same name, other case and spacing
     assert taken.value.field == "owner" and a.account_id in taken.value.message.en
-    second, _ = keys.create(account_id=a.account_id, daily_quota=9)   # a second key, explicitly
+    second, _ = keys.create(account_id=a.account_id, daily_quota=9)  # a second key, explicitly
     assert second.principal().owner == a.principal().owner and second.key_id != a.key_id
     assert sorted(acc.name for acc in keys.accounts()) == ["Agency A", "Agency A#Branch"]
     with pytest.raises(NotFound):

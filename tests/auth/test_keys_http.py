@@ -1,4 +1,5 @@
 """Keys, quotas and ownership enforced over real HTTP (chalice local)."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,11 @@ BODY = {"start_date": "2026-12-01", "days": 1, "time_limit_s": 0.5}
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     db = tmp_path_factory.mktemp("keys") / "yueyou.db"
-    return {"YUEYOU_SQLITE_PATH": str(db), "YUEYOU_ANONYMOUS_DAILY_PLANS": "2",
-            "YUEYOU_ANONYMOUS_RATE_PER_MINUTE": "1000"}
+    return {
+        "YUEYOU_SQLITE_PATH": str(db),
+        "YUEYOU_ANONYMOUS_DAILY_PLANS": "2",
+        "YUEYOU_ANONYMOUS_RATE_PER_MINUTE": "1000",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +33,14 @@ def base(env):
 
 
 def admin(env, *args):
-    out = subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
-                         env=dict(os.environ, **env), capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "chalicelib.admin", *args],
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -108,13 +118,18 @@ def test_only_plannable_new_requests_cost_a_plan(base, env):
         again = requests.post(base + "/v1/itineraries", json=BODY, headers=keyed, timeout=60)
         assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
     plan_id = first.json()["id"]
-    edits = requests.post(f"{base}/v1/itineraries/{plan_id}/replan", json={"remove": ["no-such-poi"]},
-                          headers={"x-api-key": key}, timeout=60)
+    edits = requests.post(
+        f"{base}/v1/itineraries/{plan_id}/replan",
+        json={"remove": ["no-such-poi"]},
+        headers={"x-api-key": key},
+        timeout=60,
+    )
     assert edits.status_code in (400, 404) and edits.json()["error"]["field"].startswith("edits"), edits.text
-    replanned = requests.post(f"{base}/v1/itineraries/{plan_id}/replan", json={"time_limit_s": 0.5},
-                              headers={"x-api-key": key}, timeout=60)
+    replanned = requests.post(
+        f"{base}/v1/itineraries/{plan_id}/replan", json={"time_limit_s": 0.5}, headers={"x-api-key": key}, timeout=60
+    )
     assert replanned.status_code == 200 and replanned.headers["X-RateLimit-Remaining"] == "0"
-    assert post(base, key).status_code == 429   # the two plans made are all that was charged
+    assert post(base, key).status_code == 429  # the two plans made are all that was charged
 
 
 @pytest.mark.parametrize("suffix", ["", "/card.html", "/itinerary.ics"])
@@ -125,12 +140,15 @@ def test_missing_and_foreign_plan_ids_answer_alike(base, env, suffix):
     existing = post(base, owner_key).json()["id"]
     missing = "it-" + "0" * 20
     wrong = {"x-api-key": "yy_0000000000000000_" + "0" * 48}
-    answers = [requests.get(f"{base}/v1/itineraries/{pid}{suffix}", headers=wrong, timeout=30)
-               for pid in (existing, missing)]
+    answers = [
+        requests.get(f"{base}/v1/itineraries/{pid}{suffix}", headers=wrong, timeout=30) for pid in (existing, missing)
+    ]
     assert [a.status_code for a in answers] == [401, 401]
     assert answers[0].json()["error"]["code"] == answers[1].json()["error"]["code"]
-    other = [requests.get(f"{base}/v1/itineraries/{pid}{suffix}", headers={"x-api-key": other_key}, timeout=30)
-             for pid in (existing, missing)]
+    other = [
+        requests.get(f"{base}/v1/itineraries/{pid}{suffix}", headers={"x-api-key": other_key}, timeout=30)
+        for pid in (existing, missing)
+    ]
     assert [a.status_code for a in other] == [404, 404]
     assert other[0].json()["error"] == dict(other[1].json()["error"], message=other[0].json()["error"]["message"])
 

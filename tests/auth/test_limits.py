@@ -1,9 +1,10 @@
 """Daily plan quotas and per-minute rates, counted in the store."""
+
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,8 +15,7 @@ from chalicelib.i18n import Text
 
 from .conftest import FakeClock, all_items
 
-KEYED = Principal(owner="Agency A", key_id="0123456789abcdef", anonymous=False,
-                  daily_quota=3, rate_per_minute=2)
+KEYED = Principal(owner="Agency A", key_id="0123456789abcdef", anonymous=False, daily_quota=3, rate_per_minute=2)
 
 
 def refuse(limiter, principal, kind, n=1):
@@ -26,7 +26,7 @@ def refuse(limiter, principal, kind, n=1):
 
 def test_daily_quota_rolls_over_at_shanghai_midnight(store):
     # 23:59:58 in Shanghai on 26 Sep = 15:59:58 UTC.
-    clock = FakeClock(datetime(2023, 9, 26, 15, 59, 58, tzinfo=timezone.utc))
+    clock = FakeClock(datetime(2023, 9, 26, 15, 59, 58, tzinfo=UTC))
     limiter = Limiter(store, clock=clock)
     assert limiter.check(KEYED, "plan") == LimitState(limit=3, remaining=2, reset_s=2)
     assert limiter.check(KEYED, "plan").remaining == 1
@@ -41,7 +41,7 @@ def test_daily_quota_rolls_over_at_shanghai_midnight(store):
 
 
 def test_day_is_the_shanghai_day_not_the_utc_day(store):
-    clock = FakeClock(datetime(2023, 9, 26, 15, 0, tzinfo=timezone.utc))  # 23:00 on the 26th
+    clock = FakeClock(datetime(2023, 9, 26, 15, 0, tzinfo=UTC))  # 23:00 on the 26th
     limiter = Limiter(store, clock=clock)
     for _ in range(3):
         limiter.check(KEYED, "plan")
@@ -68,15 +68,14 @@ def test_rate_per_minute(store, clock):
 def test_refusal_consumes_nothing(store, clock):
     limiter = Limiter(store, clock=clock)
     limiter.check(KEYED, "plan", n=2)
-    refuse(limiter, KEYED, "plan", n=2)      # 2 + 2 > 3: refused...
+    refuse(limiter, KEYED, "plan", n=2)  # 2 + 2 > 3: refused...
     assert limiter.usage(KEYED, "plan").remaining == 1
     assert limiter.check(KEYED, "plan").remaining == 0  # ...and the last unit still there
 
 
 def test_limits_are_per_subject_and_per_kind(store, clock):
     limiter = Limiter(store, clock=clock)
-    other = Principal(owner="Agency A", key_id="fedcba9876543210", anonymous=False,
-                      daily_quota=3, rate_per_minute=2)
+    other = Principal(owner="Agency A", key_id="fedcba9876543210", anonymous=False, daily_quota=3, rate_per_minute=2)
     for _ in range(3):
         limiter.check(KEYED, "plan")
     refuse(limiter, KEYED, "plan")
@@ -86,8 +85,7 @@ def test_limits_are_per_subject_and_per_kind(store, clock):
 
 def test_zero_quota_refuses_until_tomorrow(store, clock):
     limiter = Limiter(store, clock=clock)
-    none = Principal(owner="B", key_id="0000000000000000", anonymous=False, daily_quota=0,
-                     rate_per_minute=5)
+    none = Principal(owner="B", key_id="0000000000000000", anonymous=False, daily_quota=0, rate_per_minute=5)
     assert refuse(limiter, none, "plan").details["retry_after"] == 14 * 3600
     assert all_items(store, COLLECTION) == []
 
@@ -118,7 +116,7 @@ def test_counter_items_carry_an_expiry(store, clock):
     Limiter(store, clock=clock).check(KEYED, "plan")
     (item,) = all_items(store, COLLECTION)
     assert item.key == "key:0123456789abcdef#d20230926"
-    midnight = datetime(2023, 9, 26, 16, 0, tzinfo=timezone.utc).timestamp()
+    midnight = datetime(2023, 9, 26, 16, 0, tzinfo=UTC).timestamp()
     assert item.data["expires_at"] == int(midnight) + 86400
     assert item.data["count"] == 1 and item.data["owner"] == "Agency A"
 
@@ -131,8 +129,9 @@ def test_naive_clock_is_refused(store):
 @pytest.mark.parametrize("kind", ["plan", "request"])
 def test_racing_threads_never_over_admit(store, clock, kind):
     limit = 12
-    racer = Principal(owner="racer", key_id="abcdefabcdefabcd", anonymous=False,
-                      daily_quota=limit, rate_per_minute=limit)
+    racer = Principal(
+        owner="racer", key_id="abcdefabcdefabcd", anonymous=False, daily_quota=limit, rate_per_minute=limit
+    )
     limiter = Limiter(store, AuthPolicy(max_write_attempts=200), clock=clock)
     start = threading.Barrier(6)
     admitted, refused = [], []

@@ -1,4 +1,5 @@
 """Batches over real HTTP: 100 group plans with visible progress, and the agency CLI."""
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,19 @@ def base(tmp_path_factory):
 
 def test_batch_of_100_completes_with_progress(base):
     starts = ["2026-12-0%d" % d for d in range(1, 8)]
-    body = {"name": "autumn groups",
-            "requests": [{"start_date": starts[i % 7], "days": 1, "lang": ("zh", "en")[i % 2],
-                          "pace": ("relaxed", "normal", "packed")[i % 3], "time_limit_s": 1}
-                         for i in range(100)]}
+    body = {
+        "name": "autumn groups",
+        "requests": [
+            {
+                "start_date": starts[i % 7],
+                "days": 1,
+                "lang": ("zh", "en")[i % 2],
+                "pace": ("relaxed", "normal", "packed")[i % 3],
+                "time_limit_s": 1,
+            }
+            for i in range(100)
+        ],
+    }
     r = requests.post(base + "/v1/batches", json=body, timeout=60)
     assert r.status_code == 202, r.text
     location = r.headers["Location"]
@@ -53,8 +63,9 @@ def test_batch_of_100_completes_with_progress(base):
 def test_oversized_and_invalid_batches_are_refused(base):
     r = requests.post(base + "/v1/batches", json={"requests": [{"start_date": "2026-12-01"}] * 101}, timeout=30)
     assert r.status_code == 400 and r.json()["error"]["field"] == "requests"
-    r = requests.post(base + "/v1/batches", json={"requests": [{"start_date": "2026-12-01"},
-                                                               {"start_date": "someday"}]}, timeout=30)
+    r = requests.post(
+        base + "/v1/batches", json={"requests": [{"start_date": "2026-12-01"}, {"start_date": "someday"}]}, timeout=30
+    )
     assert r.status_code == 400 and r.json()["error"]["field"] == "requests[1].start_date"
     assert requests.get(base + "/v1/batches/bt-nothere", timeout=10).status_code == 404
 
@@ -65,17 +76,51 @@ def test_agency_cli_submits_csv_and_writes_plans(base, tmp_path):
         "group,start_date,days,lang,pace,interests,must_visit\n"
         "Lu Xun readers,2026-12-01,1,en,relaxed,history=1;culture=1,lu-xun-native-place\n"
         "家庭团,2026-12-02,2,zh,normal,nature=1,\n"
-        "Impossible,2026-12-01,1,en,normal,,nowhere-at-all\n", encoding="utf-8")
+        "Impossible,2026-12-01,1,en,normal,,nowhere-at-all\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "plans"
     # The third group names an unknown POI, so the whole batch is refused up front.
-    refused = subprocess.run([sys.executable, "-m", "chalicelib.agency", "submit", str(groups),
-                              "--api", base, "--out", str(out), "--poll", "0.2"],
-                             capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chalicelib.agency",
+            "submit",
+            str(groups),
+            "--api",
+            base,
+            "--out",
+            str(out),
+            "--poll",
+            "0.2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert refused.returncode == 2 and "must_visit" in refused.stderr
     groups.write_text("\n".join(groups.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "chalicelib.agency", "submit", str(groups),
-                           "--api", base, "--out", str(out), "--poll", "0.2", "--lang", "en"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chalicelib.agency",
+            "submit",
+            str(groups),
+            "--api",
+            base,
+            "--out",
+            str(out),
+            "--poll",
+            "0.2",
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "2/2" in done.stderr and "[" in done.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

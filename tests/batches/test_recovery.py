@@ -4,6 +4,7 @@
 ``except Exception`` clean-up runs, so the item stays as a killed worker
 leaves it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -26,7 +27,7 @@ class Planner:
     def __init__(self, die_on=()) -> None:
         self.calls: dict[int, int] = {}
         self.die_on = set(die_on)
-        self.during = None   # called inside the plan, to interleave another worker
+        self.during = None  # called inside the plan, to interleave another worker
 
     def __call__(self, request):
         n = request["n"]
@@ -49,8 +50,14 @@ class Recorder:
 
 
 def service(store, clock, planner, runner=None):
-    svc = BatchService(store, ItineraryRepository(store, clock=clock), planner=planner,
-                       validate=lambda request: None, clock=clock, lease_s=LEASE_S)
+    svc = BatchService(
+        store,
+        ItineraryRepository(store, clock=clock),
+        planner=planner,
+        validate=lambda request: None,
+        clock=clock,
+        lease_s=LEASE_S,
+    )
     svc.runner = runner or Recorder()
     return svc
 
@@ -81,7 +88,7 @@ def test_item_of_a_dead_worker_is_re_driven_after_its_lease_only(store, clock):
     assert item(store, batch_id, 0)["status"] == "running"
 
     clock.advance(LEASE_S - 1)
-    with pytest.raises(ItemBusy):   # a redelivery while the lease runs: not run twice
+    with pytest.raises(ItemBusy):  # a redelivery while the lease runs: not run twice
         svc.process(batch_id, 0)
     assert planner.calls == {0: 1}
 
@@ -162,17 +169,17 @@ def test_worker_that_lost_its_lease_does_not_overwrite_the_item(store, clock):
 def test_recover_resubmits_queued_and_expired_items_of_open_batches(store, clock):
     planner = Planner(die_on={1})
     svc = service(store, clock, planner)
-    batch_id = batch(svc, 3)            # nothing ran: the process died with its pool
-    svc.process(batch_id, 0)            # finished before the crash
+    batch_id = batch(svc, 3)  # nothing ran: the process died with its pool
+    svc.process(batch_id, 0)  # finished before the crash
     with pytest.raises(Killed):
-        svc.process(batch_id, 1)        # running when the process died
+        svc.process(batch_id, 1)  # running when the process died
     finished_id = batch(svc, 1, first=10)
     svc.process(finished_id, 0)
 
     restarted = service(store, clock, planner)
-    assert restarted.recover() == 1     # item 2; item 1 is still under its lease
+    assert restarted.recover() == 1  # item 2; item 1 is still under its lease
     assert restarted.runner.submitted == [(batch_id, 2)]
-    assert [i.key for i in store.list(OPEN).items] == [batch_id]   # the finished batch left the index
+    assert [i.key for i in store.list(OPEN).items] == [batch_id]  # the finished batch left the index
 
     clock.advance(LEASE_S + 1)
     restarted.runner = InlineRunner(restarted.process)

@@ -15,9 +15,12 @@ REQ = {"start_date": "2026-12-01", "days": 1, "time_limit_s": 0.5}
 def service(tmp_path, catalog):
     store = SqliteStore(tmp_path / "b.db")
     settings = PlanSettings()
-    svc = BatchService(store, ItineraryRepository(store),
-                       planner=lambda r: plan(r, catalog, settings=settings),
-                       validate=lambda r: parse_request(r, catalog, settings))
+    svc = BatchService(
+        store,
+        ItineraryRepository(store),
+        planner=lambda r: plan(r, catalog, settings=settings),
+        validate=lambda r: parse_request(r, catalog, settings),
+    )
     svc.runner = InlineRunner(svc.process)
     return svc
 

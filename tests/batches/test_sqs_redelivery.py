@@ -9,6 +9,7 @@ so redelivery happens within seconds; here the lease outlasts the first
 redelivery on purpose, to show a message arriving during a live lease is
 not dropped either.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,9 +38,11 @@ class Killed(BaseException):
 @pytest.fixture()
 def queue(moto_endpoint):
     import boto3
+
     sqs = boto3.session.Session(region_name=REGION, **DUMMY_CREDENTIALS).client("sqs", endpoint_url=moto_endpoint)
-    url = sqs.create_queue(QueueName=f"yueyou-batch-items-{uuid.uuid4().hex[:8]}",
-                           Attributes={"VisibilityTimeout": str(VISIBILITY_S)})["QueueUrl"]
+    url = sqs.create_queue(
+        QueueName=f"yueyou-batch-items-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": str(VISIBILITY_S)}
+    )["QueueUrl"]
     yield sqs, url
     sqs.delete_queue(QueueUrl=url)
 
@@ -58,8 +61,7 @@ def lambda_services(dynamo_client, dynamo_table, queue):
             raise Killed
         return {"status": "ok", "days": []}
 
-    svc = BatchService(store, ItineraryRepository(store), planner=planner, validate=lambda r: None,
-                       lease_s=LEASE_S)
+    svc = BatchService(store, ItineraryRepository(store), planner=planner, validate=lambda r: None, lease_s=LEASE_S)
     svc.runner = SqsRunner(queue[0], queue[1])
 
     class LambdaServices:
@@ -73,6 +75,7 @@ def lambda_services(dynamo_client, dynamo_table, queue):
 
 def test_item_of_a_killed_worker_is_redelivered_and_finished_once(queue, lambda_services):
     import app as app_module
+
     sqs, url = queue
     svc, store, calls = lambda_services
     batch_id = svc.create("agency", {"requests": [{"n": i} for i in range(3)]})
@@ -83,21 +86,30 @@ def test_item_of_a_killed_worker_is_redelivered_and_finished_once(queue, lambda_
         status = svc.status(batch_id, "agency", "en")
         if status["state"] == "done":
             break
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1,
-                                       AttributeNames=["ApproximateReceiveCount"]).get("Messages", [])
+        messages = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1, AttributeNames=["ApproximateReceiveCount"]
+        ).get("Messages", [])
         for message in messages:
-            event = {"Records": [{"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
-                                  "body": message["Body"], "attributes": message.get("Attributes", {}),
-                                  "eventSource": "aws:sqs"}]}
+            event = {
+                "Records": [
+                    {
+                        "messageId": message["MessageId"],
+                        "receiptHandle": message["ReceiptHandle"],
+                        "body": message["Body"],
+                        "attributes": message.get("Attributes", {}),
+                        "eventSource": "aws:sqs",
+                    }
+                ]
+            }
             index = json.loads(message["Body"])["index"]
             try:
                 app_module.batch_worker(event, None)
             except Killed:
                 outcomes.append((index, "killed"))
-                continue         # the invocation died: the message stays in the queue
+                continue  # the invocation died: the message stays in the queue
             except ItemBusy:
                 outcomes.append((index, "busy"))
-                continue         # the handler failed: SQS redelivers it later
+                continue  # the handler failed: SQS redelivers it later
             outcomes.append((index, "ok"))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert status["state"] == "done", outcomes
@@ -108,7 +120,7 @@ def test_item_of_a_killed_worker_is_redelivered_and_finished_once(queue, lambda_
     assert item1[0] == "killed" and item1[-1] == "ok" and "busy" in item1
     assert calls == {0: 1, 1: 2, 2: 1}
     plans = [i.key for i in store.list("itinerary").items]
-    assert sorted(plans) == sorted(i["itinerary_id"] for i in status["items"])   # one plan per item
+    assert sorted(plans) == sorted(i["itinerary_id"] for i in status["items"])  # one plan per item
     assert store.get(ITEM, f"{batch_id}#001").data["attempts"] == 2
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages", []) == []
 
@@ -116,6 +128,7 @@ def test_item_of_a_killed_worker_is_redelivered_and_finished_once(queue, lambda_
 def test_items_never_sent_to_sqs_are_sent_by_the_scheduled_re_driver(queue, lambda_services):
     # the API process died after writing the batch and before sending its messages
     import app as app_module
+
     sqs, url = queue
     svc, store, calls = lambda_services
     sent = svc.runner
@@ -123,16 +136,34 @@ def test_items_never_sent_to_sqs_are_sent_by_the_scheduled_re_driver(queue, lamb
     batch_id = svc.create("agency", {"requests": [{"n": i} for i in (0, 2)]})
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages", []) == []
     svc.runner = sent
-    scheduled = {"version": "0", "id": "e1", "detail-type": "Scheduled Event", "source": "aws.events",
-                 "account": "123456789012", "time": "2026-12-01T00:00:00Z", "region": REGION,
-                 "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/yueyou-redrive_batches"],
-                 "detail": {}}
+    scheduled = {
+        "version": "0",
+        "id": "e1",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-12-01T00:00:00Z",
+        "region": REGION,
+        "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/yueyou-redrive_batches"],
+        "detail": {},
+    }
     assert app_module.redrive_batches(scheduled, None) == {"resubmitted": 2}
     for _ in range(2):
         (message,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", [])
-        app_module.batch_worker({"Records": [{"messageId": message["MessageId"],
-                                              "receiptHandle": message["ReceiptHandle"], "body": message["Body"],
-                                              "attributes": {}, "eventSource": "aws:sqs"}]}, None)
+        app_module.batch_worker(
+            {
+                "Records": [
+                    {
+                        "messageId": message["MessageId"],
+                        "receiptHandle": message["ReceiptHandle"],
+                        "body": message["Body"],
+                        "attributes": {},
+                        "eventSource": "aws:sqs",
+                    }
+                ]
+            },
+            None,
+        )
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert svc.status(batch_id, "agency", "en")["counts"]["done"] == 2 and calls == {0: 1, 2: 1}
-    assert app_module.redrive_batches(scheduled, None) == {"resubmitted": 0}   # finished batches: left alone
+    assert app_module.redrive_batches(scheduled, None) == {"resubmitted": 0}  # finished batches: left alone

@@ -1,4 +1,5 @@
 """TOPTW benchmark harness: parser, independent checker, runners, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,14 @@ def test_parse_cordeau_instance_with_crlf_and_visit_lists():
     inst = parse(PR01)
     assert (inst.n_customers, inst.decimals, inst.scale, inst.due[0]) == (48, 2, 100, 100000)
     v1 = inst.vertices[1]
-    assert (v1.x, v1.y, v1.service, v1.score, v1.ready, v1.due) == (Decimal("-29.730"), Decimal("64.136"), 2, 12, 354, 509)
+    assert (v1.x, v1.y, v1.service, v1.score, v1.ready, v1.due) == (
+        Decimal("-29.730"),
+        Decimal("64.136"),
+        2,
+        12,
+        354,
+        509,
+    )
 
 
 def test_distances_are_exact_literature_rounding():
@@ -69,11 +77,13 @@ def test_checker_accepts_every_proven_optimal_route():
 def _tiny(tmp_path, name="t1.txt"):
     """Depot (0,0) budget 100; 1 at (30,40): 50 away, window [60,70], service 10;
     2 at (0,10): 10 away, window [0,5]; 3 at (0,0.15)->0.1 (Solomon rounding) window [0,0]."""
-    text = ("1 1 3 1\n0 0\n"
-            " 0 0 0 0 0 0 0 0 100\n"
-            " 1 30 40 10 5 1 1 1 60 70\n"
-            " 2 0 10 0 7 1 1 1 0 5\n"
-            " 3 0 0.15 0 1 1 1 1 0 0.1\n")
+    text = (
+        "1 1 3 1\n0 0\n"
+        " 0 0 0 0 0 0 0 0 100\n"
+        " 1 30 40 10 5 1 1 1 60 70\n"
+        " 2 0 10 0 7 1 1 1 0 5\n"
+        " 3 0 0.15 0 1 1 1 1 0 0.1\n"
+    )
     path = tmp_path / name
     path.write_text(text)
     return path
@@ -102,12 +112,12 @@ def test_checker_rejects_broken_solutions(tmp_path):
 
 def test_checker_rejects_broken_real_solution():
     score, route = load_optimal_routes()["c101"]
-    assert not checker.check(C101, [route[::-1]], 1).feasible            # windows violated
-    assert not checker.check(C101, [route + route[:1]], 1).feasible       # duplicate
-    assert not checker.check(C101, [route[:5], route[5:]], 1).feasible    # too many tours
+    assert not checker.check(C101, [route[::-1]], 1).feasible  # windows violated
+    assert not checker.check(C101, [route + route[:1]], 1).feasible  # duplicate
+    assert not checker.check(C101, [route[:5], route[5:]], 1).feasible  # too many tours
     matrix = parse(C101).matrix
     farthest = max((v for v in range(1, 101) if v not in route), key=lambda v: matrix[route[-1]][v])
-    assert not checker.check(C101, [route + [farthest]], 1).feasible   # late there or back too late
+    assert not checker.check(C101, [route + [farthest]], 1).feasible  # late there or back too late
 
 
 # --------------------------------------------------------------------------- runners

@@ -1,18 +1,19 @@
 """The catalog reaches Lambda: only app.py and chalicelib/ are deployed."""
+
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from chalicelib.catalog import bundle
 from chalicelib.catalog.validate import ROOT, main
 
 
 def test_bundle_matches_sources():
-    assert bundle.BUNDLE_PATH.read_text(encoding="utf-8") == \
-        bundle.dumps(bundle.compile_sources(ROOT)), "run `make catalog`"
+    assert bundle.BUNDLE_PATH.read_text(encoding="utf-8") == bundle.dumps(bundle.compile_sources(ROOT)), (
+        "run `make catalog`"
+    )
 
 
 def test_bundle_lives_inside_the_deployed_package():
@@ -26,8 +27,7 @@ def test_validate_command_passes():
 def test_deployed_files_alone_serve_the_catalog(tmp_path):
     """Copy only what `chalice deploy` ships and query the app there."""
     shutil.copy(ROOT / "app.py", tmp_path / "app.py")
-    shutil.copytree(ROOT / "chalicelib", tmp_path / "chalicelib",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "chalicelib", tmp_path / "chalicelib", ignore=shutil.ignore_patterns("__pycache__"))
     script = (
         "import json, os\n"
         "from chalice.test import Client\n"
@@ -38,9 +38,14 @@ def test_deployed_files_alone_serve_the_catalog(tmp_path):
         "    r = c.http.get('/v1/routes/tang-poetry-road')\n"
         "    print(r.status_code)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-                              "YUEYOU_SQLITE_PATH": str(tmp_path / "store.db")})
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "YUEYOU_SQLITE_PATH": str(tmp_path / "store.db")},
+    )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.split("\n")
     status, total = lines[0].split()

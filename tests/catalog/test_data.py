@@ -1,4 +1,5 @@
 """The shipped catalog is complete enough to plan Shaoxing trips."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -34,8 +35,9 @@ def test_every_asian_games_sport_has_a_venue_and_sessions(catalog):
 def test_uncertain_sessions_say_so(catalog):
     basketball = [e for e in catalog.events.values() if e.sport == "basketball"]
     assert basketball and all(e.confidence in ("date_only", "estimated") for e in basketball)
-    softball_finals = [e for e in catalog.events.values()
-                       if e.sport == "softball" and e.start.date().isoformat() == "2023-10-02"]
+    softball_finals = [
+        e for e in catalog.events.values() if e.sport == "softball" and e.start.date().isoformat() == "2023-10-02"
+    ]
     assert sorted(e.start.strftime("%H:%M") for e in softball_finals) == ["15:00", "18:00"]
 
 
@@ -53,8 +55,9 @@ def test_tang_poetry_road_geometry_passes_through_its_stops(catalog):
     indexes = []
     for poi_id in route.stop_ids:
         poi = catalog.pois[poi_id]
-        matches = [i for i, (lon, lat) in enumerate(positions)
-                   if abs(lon - poi.lon) < 1e-6 and abs(lat - poi.lat) < 1e-6]
+        matches = [
+            i for i, (lon, lat) in enumerate(positions) if abs(lon - poi.lon) < 1e-6 and abs(lat - poi.lat) < 1e-6
+        ]
         assert matches, f"LineString misses stop {poi_id}"
         indexes.append(matches[0])
     assert indexes == sorted(indexes), "LineString visits the stops out of order"

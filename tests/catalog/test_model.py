@@ -25,15 +25,18 @@ def test_bundle_builds_a_catalog(document):
     assert len(Catalog.from_json(document).pois) == len(document["pois"])
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"lon": 30.0, "lat": 120.58}, "outside Shaoxing"),          # swapped lon/lat
-    ({"category": "casino"}, "unknown category"),
-    ({"opening_hours": "Mo-Su 25:00-26:00 nonsense"}, "opening_hours"),
-    ({"name": {"zh": "只有中文", "en": ""}}, "'en'"),
-    ({"weight": 1.5}, "weight"),
-    ({"district": "atlantis"}, "unknown district"),
-    ({"id": "Not A Slug"}, "slug"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"lon": 30.0, "lat": 120.58}, "outside Shaoxing"),  # swapped lon/lat
+        ({"category": "casino"}, "unknown category"),
+        ({"opening_hours": "Mo-Su 25:00-26:00 nonsense"}, "opening_hours"),
+        ({"name": {"zh": "只有中文", "en": ""}}, "'en'"),
+        ({"weight": 1.5}, "weight"),
+        ({"district": "atlantis"}, "unknown district"),
+        ({"id": "Not A Slug"}, "slug"),
+    ],
+)
 def test_invalid_poi_is_refused(document, changes, message):
     with pytest.raises(ValueError, match=message):
         Catalog.from_json(mutate(document, "pois", 0, **changes))

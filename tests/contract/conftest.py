@@ -1,5 +1,6 @@
 """Fixtures for the API contract tests: the OpenAPI document, a live server
 (`chalice local` on the real app.py) and a validator for real responses."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,13 @@ def registered_routes() -> set[tuple[str, str]]:
     """(path, METHOD) of every route app.py registers."""
     from app import app
     from chalicelib.api.fallback import is_fallback
-    return {(path, method.upper()) for path, entry in app.routes.items() for method, route in entry.items()
-            if not is_fallback(route.view_function)}
+
+    return {
+        (path, method.upper())
+        for path, entry in app.routes.items()
+        for method, route in entry.items()
+        if not is_fallback(route.view_function)
+    }
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +49,7 @@ def routes() -> set[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def live_env(tmp_path_factory) -> dict[str, str]:
     db = tmp_path_factory.mktemp("contract") / "yueyou.db"
-    return {"YUEYOU_SQLITE_PATH": str(db), "YUEYOU_SOLVE_TIME_LIMIT_CAP_S": SOLVE_CAP_S,
-            "YUEYOU_BATCH_WORKERS": "2"}
+    return {"YUEYOU_SQLITE_PATH": str(db), "YUEYOU_SOLVE_TIME_LIMIT_CAP_S": SOLVE_CAP_S, "YUEYOU_BATCH_WORKERS": "2"}
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +60,14 @@ def live(live_env) -> str:
 
 
 def admin_cli(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
-                         env=dict(os.environ, **env), capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "chalicelib.admin", *args],
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -78,7 +89,8 @@ class ResponseValidator:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.registry = Registry().with_resource(
-            DOC_URI, Resource.from_contents(spec, default_specification=DRAFT202012))
+            DOC_URI, Resource.from_contents(spec, default_specification=DRAFT202012)
+        )
 
     def _deref(self, node: dict[str, Any]) -> tuple[dict[str, Any], str]:
         """Follow an OpenAPI-level $ref; returns (node, its JSON pointer)."""
@@ -101,8 +113,9 @@ class ResponseValidator:
         status = str(response.status_code)
         label = f"{method.upper()} {path} -> {status}"
         if status not in op["responses"]:
-            raise ContractError(f"{label}: status not documented (documented: "
-                                f"{sorted(op['responses'])}); body: {response.text[:300]}")
+            raise ContractError(
+                f"{label}: status not documented (documented: {sorted(op['responses'])}); body: {response.text[:300]}"
+            )
         resp, resp_pointer = self._deref(op["responses"][status])
         if not resp_pointer:
             resp_pointer = "#/paths/" + _escape(path) + f"/{method.lower()}/responses/{status}"
@@ -122,8 +135,9 @@ class ResponseValidator:
             return response.content
         body = response.json()
         pointer = f"{resp_pointer}/content/{_escape(media)}/schema"
-        validator = Draft202012Validator({"$ref": f"{DOC_URI}{pointer}"}, registry=self.registry,
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+        validator = Draft202012Validator(
+            {"$ref": f"{DOC_URI}{pointer}"}, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
             details = "\n".join(f"  at /{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:10])

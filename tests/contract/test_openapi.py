@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document: valid, complete, and true of real responses."""
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,19 @@ from .conftest import ContractError, new_key, template_for
 
 pytestmark = pytest.mark.integration
 
-PLAN = {"start_date": "2023-09-30", "days": 2, "lang": "en",
-        "events": ["ag2023-baseball-2023-10-01-1830-field1"], "interests": {"history": 1},
-        "time_limit_s": 0.5}
+PLAN = {
+    "start_date": "2023-09-30",
+    "days": 2,
+    "lang": "en",
+    "events": ["ag2023-baseball-2023-10-01-1830-field1"],
+    "interests": {"history": 1},
+    "time_limit_s": 0.5,
+}
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 # -- the document itself ------------------------------------------------------------------
+
 
 def test_document_is_valid_openapi_3_1(spec):
     assert spec["openapi"].startswith("3.1")
@@ -37,15 +44,17 @@ def test_validator_rejects_a_broken_document(spec):
 
 
 def test_every_registered_route_is_documented(spec, routes):
-    documented = {(path, method.upper()) for path, item in spec["paths"].items()
-                  for method in item if method in HTTP_METHODS}
+    documented = {
+        (path, method.upper()) for path, item in spec["paths"].items() for method in item if method in HTTP_METHODS
+    }
     missing = sorted(routes - documented)
     assert not missing, f"routes in app.py without an OpenAPI operation: {missing}"
 
 
 def test_openapi_endpoint_is_registered(routes):
-    assert ("/v1/openapi.json", "GET") in routes, \
+    assert ("/v1/openapi.json", "GET") in routes, (
         "register the blueprint in app.py: `from chalicelib.api import openapi` and `app.register_blueprint(openapi.bp)`"
+    )
 
 
 def test_operations_are_complete(spec):
@@ -80,11 +89,13 @@ def test_request_schemas_refuse_unknown_fields(spec):
 
 def test_itinerary_request_lists_every_engine_field(spec):
     from chalicelib.planning.request import FIELDS
+
     assert set(spec["components"]["schemas"]["ItineraryRequest"]["properties"]) == set(FIELDS)
 
 
 def test_replan_edits_list_every_edit(spec):
     from chalicelib.planning.replan import EDIT_FIELDS
+
     assert set(spec["components"]["schemas"]["ReplanEdits"]["properties"]) == set(EDIT_FIELDS)
 
 
@@ -93,7 +104,9 @@ def test_enums_match_the_catalog(spec, catalog):
     assert set(openapi.DISTRICTS) == set(catalog.districts)
     district = next(p for p in spec["paths"]["/v1/pois"]["get"]["parameters"] if p.get("name") == "district")
     assert set(district["schema"]["items"]["enum"]) == set(catalog.districts)
-    assert {p.category for p in catalog.pois.values()} <= set(schemas["PoiProperties"]["properties"]["category"]["enum"])
+    assert {p.category for p in catalog.pois.values()} <= set(
+        schemas["PoiProperties"]["properties"]["category"]["enum"]
+    )
 
 
 def test_served_document_is_the_module_document(live, spec):
@@ -110,6 +123,7 @@ def test_served_document_is_the_module_document(live, spec):
 
 
 # -- real responses against the document ----------------------------------------------------
+
 
 def call(check, spec, method, url, **kwargs):
     """Make a request and validate the response against its operation."""
@@ -145,21 +159,24 @@ def test_catalog_reads(live, check, spec):
         assert collection["features"][0]["geometry"]["type"] == "LineString"
 
 
-@pytest.mark.parametrize("url, status, code", [
-    ("/v1/pois?limit=0", 400, "out_of_range"),
-    ("/v1/pois?foo=1", 400, "unknown_parameter"),
-    ("/v1/pois?category=castles", 400, "unknown_value"),
-    ("/v1/pois?near=29.9,120.5,1", 400, "invalid_parameter"),
-    ("/v1/pois?lang=fr", 400, "invalid_parameter"),
-    ("/v1/pois?cursor=%21%21", 400, "invalid_parameter"),
-    ("/v1/pois/nope", 404, "not_found"),
-    ("/v1/events?from=2023-10-02&to=2023-10-01", 400, "invalid_parameter"),
-    ("/v1/events/nope", 404, "not_found"),
-    ("/v1/routes/nope", 404, "not_found"),
-    ("/v1/itineraries/it-nope", 404, "not_found"),
-    ("/v1/batches/bt-nope", 404, "not_found"),
-    ("/v1/health?verbose=1", 400, "unknown_parameter"),
-])
+@pytest.mark.parametrize(
+    "url, status, code",
+    [
+        ("/v1/pois?limit=0", 400, "out_of_range"),
+        ("/v1/pois?foo=1", 400, "unknown_parameter"),
+        ("/v1/pois?category=castles", 400, "unknown_value"),
+        ("/v1/pois?near=29.9,120.5,1", 400, "invalid_parameter"),
+        ("/v1/pois?lang=fr", 400, "invalid_parameter"),
+        ("/v1/pois?cursor=%21%21", 400, "invalid_parameter"),
+        ("/v1/pois/nope", 404, "not_found"),
+        ("/v1/events?from=2023-10-02&to=2023-10-01", 400, "invalid_parameter"),
+        ("/v1/events/nope", 404, "not_found"),
+        ("/v1/routes/nope", 404, "not_found"),
+        ("/v1/itineraries/it-nope", 404, "not_found"),
+        ("/v1/batches/bt-nope", 404, "not_found"),
+        ("/v1/health?verbose=1", 400, "unknown_parameter"),
+    ],
+)
 def test_read_errors(live, check, spec, url, status, code):
     r = call(check, spec, "GET", live + url)
     assert r.status_code == status and r.json()["error"]["code"] == code
@@ -168,8 +185,17 @@ def test_read_errors(live, check, spec, url, status, code):
 def test_itinerary_lifecycle(live, check, spec, live_env, routes):
     key = new_key(live_env, "Contract Agency", 50)
     auth = {"x-api-key": key}
-    post = lambda path, body, **headers: call(check, spec, "POST", live + path, json=body,  # noqa: E731
-                                               headers=dict(auth, **headers))
+
+    def post(path, body, **headers):
+        return call(
+            check,
+            spec,
+            "POST",
+            live + path,
+            json=body,
+            headers=dict(auth, **headers),
+        )
+
     created = post("/v1/itineraries", PLAN, **{"Idempotency-Key": "contract-1"})
     assert created.status_code == 201, created.text
     plan = created.json()
@@ -239,8 +265,13 @@ def test_plan_errors(live, check, spec, live_env):
 
 
 def test_batch(live, check, spec):
-    body = {"name": "contract", "requests": [dict(PLAN, days=1, start_date="2023-10-01", events=[]),
-                                            {"start_date": "2026-12-01", "time_limit_s": 0.5}]}
+    body = {
+        "name": "contract",
+        "requests": [
+            dict(PLAN, days=1, start_date="2023-10-01", events=[]),
+            {"start_date": "2026-12-01", "time_limit_s": 0.5},
+        ],
+    }
     created = call(check, spec, "POST", live + "/v1/batches", json=body)
     assert created.status_code == 202, created.text
     status_url = live + created.headers["Location"]

@@ -6,16 +6,21 @@ JSON schema, required headers) and nothing may be a 5xx. Only operations
 that app.py actually registers are tested, so endpoints documented ahead of
 their blueprint are skipped until they are wired.
 """
+
 from __future__ import annotations
 
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 import schemathesis
+from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
-                                               response_schema_conformance, status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from chalicelib.api import openapi
 
@@ -31,15 +36,17 @@ PLANNING = {("/v1/itineraries", "POST"), ("/v1/itineraries/{itinerary_id}/replan
 
 
 def _config(max_examples: int, stateful: bool = False, coverage: bool = True) -> schemathesis.Config:
-    return schemathesis.Config.from_dict({
-        "generation": {"max-examples": max_examples},
-        "phases": {
-            # chalice local's HTTP server answers methods it does not know (TRACE, QUERY)
-            # with its own 501 page; API Gateway never forwards them: probe real verbs only.
-            "coverage": {"enabled": coverage, "unexpected-methods": ["put", "patch", "delete", "post"]},
-            "stateful": {"enabled": stateful},
-        },
-    })
+    return schemathesis.Config.from_dict(
+        {
+            "generation": {"max-examples": max_examples},
+            "phases": {
+                # chalice local's HTTP server answers methods it does not know (TRACE, QUERY)
+                # with its own 501 page; API Gateway never forwards them: probe real verbs only.
+                "coverage": {"enabled": coverage, "unexpected-methods": ["put", "patch", "delete", "post"]},
+                "stateful": {"enabled": stateful},
+            },
+        }
+    )
 
 
 _ROUTES = registered_routes()
@@ -49,7 +56,10 @@ def _schema(max_examples: int, wanted, stateful: bool = False, coverage: bool = 
     def keep(ctx) -> bool:
         key = (ctx.operation.path, ctx.operation.method.upper())
         return key in _ROUTES and wanted(key)
-    return schemathesis.openapi.from_dict(openapi.document(), config=_config(max_examples, stateful, coverage)).include(keep)
+
+    return schemathesis.openapi.from_dict(openapi.document(), config=_config(max_examples, stateful, coverage)).include(
+        keep
+    )
 
 
 schema = _schema(MAX_EXAMPLES, lambda key: key not in PLANNING)
@@ -62,14 +72,22 @@ batches = _schema(5, lambda key: key == BATCHES, coverage=False)
 def no_server_error(ctx, response, case):
     """not_a_server_error, except oEmbed's 501 for a format other than json,
     which the oEmbed spec mandates (and the document lists)."""
-    if (case.operation.path == "/v1/oembed" and response.status_code == 501
-            and response.json().get("error", {}).get("code") == "not_implemented"):
+    if (
+        case.operation.path == "/v1/oembed"
+        and response.status_code == 501
+        and response.json().get("error", {}).get("code") == "not_implemented"
+    ):
         return None
     return not_a_server_error(ctx, response, case)
 
 
-CHECKS = [no_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
+CHECKS = [
+    no_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +128,9 @@ def workflow(base_url):
             # generation depend on the server's history (FlakyStrategyDefinition).
             # Idempotency is tested on its own; here every key is fresh.
             if case.headers and any(k.lower() == "idempotency-key" for k in case.headers):
-                case.headers = {k: (uuid.uuid4().hex if k.lower() == "idempotency-key" else v)
-                                for k, v in case.headers.items()}
+                case.headers = {
+                    k: (uuid.uuid4().hex if k.lower() == "idempotency-key" else v) for k, v in case.headers.items()
+                }
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
@@ -120,5 +139,12 @@ def workflow(base_url):
 
 
 def test_stateful(workflow):
-    workflow.run(settings=settings(max_examples=12, stateful_step_count=6, deadline=None,
-                                   suppress_health_check=list(HealthCheck), phases=[Phase.generate]))
+    workflow.run(
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.generate],
+        )
+    )

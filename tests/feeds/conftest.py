@@ -3,6 +3,7 @@
 Routes are set per test (``feed_server.serve(path, ...)``) so one server
 can play the good, changed, malformed, huge, slow and failing publisher.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,9 @@ class Route:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay_s: float = 0.0            # before the status line
-    trickle_s: Optional[float] = None   # seconds between single body bytes
-    stream_bytes: int = 0           # body of this many bytes, no Content-Length
+    delay_s: float = 0.0  # before the status line
+    trickle_s: Optional[float] = None  # seconds between single body bytes
+    stream_bytes: int = 0  # body of this many bytes, no Content-Length
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,7 +39,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # keep pytest output clean
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         server: FeedHTTPServer = self.server  # type: ignore[assignment]
         server.hits.append(self.path)
         route = server.routes.get(self.path)
@@ -54,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("Connection", "close")
                 self.end_headers()
                 if route.trickle_s:
-                    for byte in (route.body or b"x" * 100):
+                    for byte in route.body or b"x" * 100:
                         self.wfile.write(bytes([byte]))
                         self.wfile.flush()
                         time.sleep(route.trickle_s)
@@ -83,6 +84,7 @@ class FeedHTTPServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up early (size/time limits) are expected here."""
         import sys
+
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
@@ -129,14 +131,16 @@ def services(catalog, store):
 @pytest.fixture
 def policy():
     """Test policy: loopback http allowed, small limits so failures are quick."""
-    return FetchPolicy(allowed_hosts=("127.0.0.1",), allow_loopback_http=True,
-                       max_bytes=64 * 1024, timeout_s=0.5, max_redirects=3)
+    return FetchPolicy(
+        allowed_hosts=("127.0.0.1",), allow_loopback_http=True, max_bytes=64 * 1024, timeout_s=0.5, max_redirects=3
+    )
 
 
 @pytest.fixture
 def make_ingestor(store, catalog, policy):
     def make(policy_override: Optional[FetchPolicy] = None) -> Ingestor:
         return Ingestor(store, catalog, Fetcher(policy_override or policy))
+
     return make
 
 
@@ -145,23 +149,34 @@ def source(url: str, fmt: str = "json", feed_id: str = "bb", sport: Optional[str
 
 
 def session(uid: str, start: str, end: str, **extra: Any) -> dict[str, Any]:
-    return dict({"id": uid, "title": {"zh": f"棒球 {uid}", "en": f"Baseball {uid}"},
-                 "start": start, "end": end}, **extra)
+    return dict(
+        {"id": uid, "title": {"zh": f"棒球 {uid}", "en": f"Baseball {uid}"}, "start": start, "end": end}, **extra
+    )
 
 
 def good_feed() -> dict[str, Any]:
-    return {"feed": "bb", "venue_id": VENUE, "sessions": [
-        session("s1", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", ticket_cny=80),
-        session("s2", "2026-10-01T18:30:00+08:00", "2026-10-01T21:30:00+08:00"),
-        session("s3", "2026-10-02T04:00:00Z", "2026-10-02T07:00:00Z", sport="softball"),
-    ]}
+    return {
+        "feed": "bb",
+        "venue_id": VENUE,
+        "sessions": [
+            session("s1", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", ticket_cny=80),
+            session("s2", "2026-10-01T18:30:00+08:00", "2026-10-01T21:30:00+08:00"),
+            session("s3", "2026-10-02T04:00:00Z", "2026-10-02T07:00:00Z", sport="softball"),
+        ],
+    }
 
 
 def changed_feed() -> dict[str, Any]:
     """s1 moved by two hours, s2 dropped, s3 retitled, s4 new."""
-    return {"feed": "bb", "venue_id": VENUE, "sessions": [
-        session("s1", "2026-10-01T14:00:00+08:00", "2026-10-01T17:00:00+08:00", ticket_cny=80),
-        dict(session("s3", "2026-10-02T12:00:00+08:00", "2026-10-02T15:00:00+08:00", sport="softball"),
-             title={"zh": "垒球 决赛", "en": "Softball final"}),
-        session("s4", "2026-10-03T12:00:00+08:00", "2026-10-03T15:00:00+08:00"),
-    ]}
+    return {
+        "feed": "bb",
+        "venue_id": VENUE,
+        "sessions": [
+            session("s1", "2026-10-01T14:00:00+08:00", "2026-10-01T17:00:00+08:00", ticket_cny=80),
+            dict(
+                session("s3", "2026-10-02T12:00:00+08:00", "2026-10-02T15:00:00+08:00", sport="softball"),
+                title={"zh": "垒球 决赛", "en": "Softball final"},
+            ),
+            session("s4", "2026-10-03T12:00:00+08:00", "2026-10-03T15:00:00+08:00"),
+        ],
+    }

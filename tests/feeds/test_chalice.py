@@ -1,4 +1,5 @@
 """The hourly scheduled function and the admin endpoint through Chalice's test client."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,6 @@ from .conftest import VENUE, good_feed
 TOKEN = "s3cret-admin-token"
 
 
-
 def _app() -> Chalice:
     """app.py's app once it is wired; until then the same wiring on a test app.
 
@@ -27,6 +27,7 @@ def _app() -> Chalice:
     second registration loses the route's methods), so never both.
     """
     import app as app_module
+
     if "/v1/admin/feeds/ingest" in app_module.app.routes and "ingest_feeds" in app_module.app.handler_map:
         return app_module.app
     test_app = Chalice(app_name="yueyou-feeds-test")
@@ -66,13 +67,17 @@ def client(services, tmp_path):
             yield c
     finally:
         from chalicelib.api.services import Services
+
         services_module.configure(Services.from_env)
 
 
 def test_scheduled_function_ingests(env, client, store):
     event = client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={},
-        resources=["arn:aws:events:ap-southeast-1:123456789012:rule/yueyou-dev-ingest_feeds"])
+        source="aws.events",
+        detail_type="Scheduled Event",
+        detail={},
+        resources=["arn:aws:events:ap-southeast-1:123456789012:rule/yueyou-dev-ingest_feeds"],
+    )
     response = client.lambda_.invoke("ingest_feeds", event)
     [report] = response.payload["reports"]
     assert report["ok"] and report["created"] == 3

@@ -1,4 +1,5 @@
 """Plans that reference a moved or cancelled session get warnings and can be re-planned."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,11 @@ def events(store, catalog):
 
 
 def make_plan(events, event_ids):
-    return plan({"start_date": "2026-10-01", "days": 1, "events": event_ids, "meals": False,
-                 "time_limit_s": 1}, events.planning_catalog(), lang="en")
+    return plan(
+        {"start_date": "2026-10-01", "days": 1, "events": event_ids, "meals": False, "time_limit_s": 1},
+        events.planning_catalog(),
+        lang="en",
+    )
 
 
 def test_moved_and_cancelled_sessions_are_flagged(server, events, make_ingestor):
@@ -53,12 +57,31 @@ def test_moved_and_cancelled_sessions_are_flagged(server, events, make_ingestor)
 
 def test_missing_event_and_catalog_events(events, catalog):
     some = next(iter(catalog.events.values()))
-    trip = {"days": [{"stops": [
-        {"type": "event", "event_id": some.id, "poi_id": some.venue_id,
-         "start": some.start.isoformat(), "end": some.end.isoformat(), "name": "x"},
-        {"type": "event", "event_id": "feed-gone-x", "poi_id": "v", "start": "2026-10-01T12:00:00+08:00",
-         "end": "2026-10-01T15:00:00+08:00", "name": "Gone"},
-        {"type": "visit", "poi_id": "shen-garden", "event_id": None}]}]}
+    trip = {
+        "days": [
+            {
+                "stops": [
+                    {
+                        "type": "event",
+                        "event_id": some.id,
+                        "poi_id": some.venue_id,
+                        "start": some.start.isoformat(),
+                        "end": some.end.isoformat(),
+                        "name": "x",
+                    },
+                    {
+                        "type": "event",
+                        "event_id": "feed-gone-x",
+                        "poi_id": "v",
+                        "start": "2026-10-01T12:00:00+08:00",
+                        "end": "2026-10-01T15:00:00+08:00",
+                        "name": "Gone",
+                    },
+                    {"type": "visit", "poi_id": "shen-garden", "event_id": None},
+                ]
+            }
+        ]
+    }
     warnings = plan_warnings(trip, events, "en")
     assert [(w["code"], w["event_id"]) for w in warnings] == [("event_missing", "feed-gone-x")]
     assert plan_warnings({"days": []}, events, "en") == [] and plan_warnings({}, events, "zh") == []

@@ -1,4 +1,5 @@
 """The fetcher against a real server on 127.0.0.1: limits, timeouts, redirects."""
+
 from __future__ import annotations
 
 import time
@@ -61,12 +62,15 @@ def test_redirect_followed_within_policy(server, policy):
     assert result.url == target and result.body == b"{}"
 
 
-@pytest.mark.parametrize("location, code", [
-    ("https://evil.example.com/feed.json", "host_not_allowed"),
-    ("http://169.254.169.254/latest/meta-data/", "insecure_scheme"),
-    ("https://169.254.169.254/latest/meta-data/", "host_not_allowed"),
-    ("file:///etc/passwd", "bad_url"),
-])
+@pytest.mark.parametrize(
+    "location, code",
+    [
+        ("https://evil.example.com/feed.json", "host_not_allowed"),
+        ("http://169.254.169.254/latest/meta-data/", "insecure_scheme"),
+        ("https://169.254.169.254/latest/meta-data/", "host_not_allowed"),
+        ("file:///etc/passwd", "bad_url"),
+    ],
+)
 def test_redirect_to_disallowed_target(server, policy, location, code):
     url = server.serve("/redir.json", status=302, headers={"Location": location})
     assert fetch_error(Fetcher(policy), url).code == code
@@ -76,10 +80,8 @@ def test_redirect_to_disallowed_target(server, policy, location, code):
 def test_redirect_to_private_address_refused_in_production(server):
     """Allowlisted name, but it resolves to the metadata address: refused before connecting."""
     policy = FetchPolicy(allowed_hosts=("127.0.0.1", "feeds.example.org"), allow_loopback_http=True, timeout_s=0.5)
-    url = server.serve("/redir-private.json", status=302,
-                       headers={"Location": "https://feeds.example.org/x.json"})
-    fetcher = Fetcher(policy, resolver=lambda host, port: ["127.0.0.1"] if host == "127.0.0.1"
-                      else ["169.254.169.254"])
+    url = server.serve("/redir-private.json", status=302, headers={"Location": "https://feeds.example.org/x.json"})
+    fetcher = Fetcher(policy, resolver=lambda host, port: ["127.0.0.1"] if host == "127.0.0.1" else ["169.254.169.254"])
     assert fetch_error(fetcher, url).code == "address_not_allowed"
 
 
@@ -102,5 +104,6 @@ def test_production_policy_refuses_loopback_http(server):
 
 def test_unreachable(policy):
     from tests.support.server import free_port
+
     error = fetch_error(Fetcher(policy), f"http://127.0.0.1:{free_port()}/x.json")
     assert error.code == "unreachable"

@@ -1,4 +1,5 @@
 """iCalendar feeds: time zones, bilingual titles, cancellations, strict errors."""
+
 from __future__ import annotations
 
 from chalicelib.feeds import STATE, event_id

@@ -1,4 +1,5 @@
 """Ingestion: idempotent upserts, cancellation, history, last good data kept."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,12 @@ def test_changed_feed_moves_cancels_and_keeps_history(server, store, make_ingest
 
     moved = stored(store, "s1").data
     assert moved["start"] == "2026-10-01T14:00:00+08:00" and moved["status"] == "scheduled"
-    assert moved["previous"] == {"start": "2026-10-01T12:00:00+08:00", "end": "2026-10-01T15:00:00+08:00",
-                                 "venue_id": VENUE, "status": "scheduled"}
+    assert moved["previous"] == {
+        "start": "2026-10-01T12:00:00+08:00",
+        "end": "2026-10-01T15:00:00+08:00",
+        "venue_id": VENUE,
+        "status": "scheduled",
+    }
     assert moved["changed_at"] == report.fetched_at
 
     removed = stored(store, "s2")
@@ -143,27 +148,44 @@ def test_malformed_json_reports_line_and_column(server, make_ingestor):
 
 
 def test_strict_fields_all_reported(server, store, make_ingestor):
-    feed = {"feed": "bb", "venue_id": VENUE, "extra": 1, "sessions": [
-        session("ok", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00"),
-        session("naive", "2026-10-01T12:00:00", "2026-10-01T15:00:00+08:00"),
-        session("backwards", "2026-10-01T15:00:00+08:00", "2026-10-01T12:00:00+08:00"),
-        dict(session("en-only", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00"), title={"en": "X"}),
-        session("bad-sport", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", sport="basketball"),
-        session("bad-status", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", status="postponed"),
-        session("neg", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", ticket_cny=-1),
-        session("ok", "2026-10-02T12:00:00+08:00", "2026-10-02T15:00:00+08:00"),
-        session("typo", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", tiket_cny=1),
-        "not a session",
-    ]}
+    feed = {
+        "feed": "bb",
+        "venue_id": VENUE,
+        "extra": 1,
+        "sessions": [
+            session("ok", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00"),
+            session("naive", "2026-10-01T12:00:00", "2026-10-01T15:00:00+08:00"),
+            session("backwards", "2026-10-01T15:00:00+08:00", "2026-10-01T12:00:00+08:00"),
+            dict(session("en-only", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00"), title={"en": "X"}),
+            session("bad-sport", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", sport="basketball"),
+            session("bad-status", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", status="postponed"),
+            session("neg", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", ticket_cny=-1),
+            session("ok", "2026-10-02T12:00:00+08:00", "2026-10-02T15:00:00+08:00"),
+            session("typo", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00", tiket_cny=1),
+            "not a session",
+        ],
+    }
     report = make_ingestor().ingest(source(server.serve("/bb.json", feed)))
     assert not report.ok
     wheres = [p.where for p in report.error.problems]
-    for expected in ("extra", "sessions[1].start", "sessions[2].end", "sessions[3].title", "sessions[5].status",
-                     "sessions[6].ticket_cny", "sessions[8].tiket_cny", "sessions[9]", "sessions[4]",
-                     "sessions[7]"):
+    for expected in (
+        "extra",
+        "sessions[1].start",
+        "sessions[2].end",
+        "sessions[3].title",
+        "sessions[5].status",
+        "sessions[6].ticket_cny",
+        "sessions[8].tiket_cny",
+        "sessions[9]",
+        "sessions[4]",
+        "sessions[7]",
+    ):
         assert any(w == expected for w in wheres), (expected, wheres)
     assert snapshot(store) == {}
-    assert report.to_json("zh")["error"]["problems"][0]["message"] != report.to_json("en")["error"]["problems"][0]["message"]
+    assert (
+        report.to_json("zh")["error"]["problems"][0]["message"]
+        != report.to_json("en")["error"]["problems"][0]["message"]
+    )
 
 
 def test_feed_for_another_venue_or_feed_is_refused(server, make_ingestor):
@@ -186,30 +208,51 @@ def test_empty_feed_does_not_cancel_everything(server, store, make_ingestor):
 
 def test_feeds_with_prefix_ids_do_not_touch_each_other(server, store, make_ingestor):
     ingest = make_ingestor()
-    ingest.ingest(source(server.serve("/a.json", {"sessions": [
-        session("x", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}), feed_id="a"))
-    ingest.ingest(source(server.serve("/ab.json", {"sessions": [
-        session("y", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}), feed_id="a-b"))
-    report = ingest.ingest(source(server.serve("/a.json", {"sessions": [
-        session("z", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}), feed_id="a"))
+    ingest.ingest(
+        source(
+            server.serve(
+                "/a.json", {"sessions": [session("x", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}
+            ),
+            feed_id="a",
+        )
+    )
+    ingest.ingest(
+        source(
+            server.serve(
+                "/ab.json", {"sessions": [session("y", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}
+            ),
+            feed_id="a-b",
+        )
+    )
+    report = ingest.ingest(
+        source(
+            server.serve(
+                "/a.json", {"sessions": [session("z", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}
+            ),
+            feed_id="a",
+        )
+    )
     assert report.cancelled == 1  # a's x only
     assert stored(store, "y", "a-b").data["status"] == "scheduled"
 
 
 def test_mapping_change_reapplies_an_unchanged_body(server, store, make_ingestor):
     ingest = make_ingestor()
-    url = server.serve("/bb.json", {"sessions": [session("s1", "2026-10-01T12:00:00+08:00",
-                                                          "2026-10-01T15:00:00+08:00")]})
+    url = server.serve(
+        "/bb.json", {"sessions": [session("s1", "2026-10-01T12:00:00+08:00", "2026-10-01T15:00:00+08:00")]}
+    )
     ingest.ingest(source(url, sport="baseball"))
     report = ingest.ingest(source(url, sport="softball"))
     assert report.updated == 1 and stored(store, "s1").data["sport"] == "softball"
 
 
 def test_one_bad_feed_does_not_stop_the_others(server, store, make_ingestor):
-    reports = make_ingestor().run([
-        source(server.serve("/bad.json", b"nope"), feed_id="bad"),
-        source(server.serve("/bb.json", good_feed())),
-    ])
+    reports = make_ingestor().run(
+        [
+            source(server.serve("/bad.json", b"nope"), feed_id="bad"),
+            source(server.serve("/bb.json", good_feed())),
+        ]
+    )
     assert [r.ok for r in reports] == [False, True] and reports[1].created == 3
 
 

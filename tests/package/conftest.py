@@ -4,6 +4,7 @@ Skipped unless dist/ holds an up-to-date package, or ``YUEYOU_TEST_PACKAGE=1``
 (``make package-check``), which builds it with ``make package`` when it is
 missing or older than its sources.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Everything `make package` reads: newer than dist/sam.json means dist/ is stale.
-SOURCES = ("app.py", "chalicelib", "requirements.txt", ".chalice/config.json",
-           "deploy/merge.json", "deploy/slim.py", "deploy/requirements-package.txt")
+SOURCES = (
+    "app.py",
+    "chalicelib",
+    "requirements.txt",
+    ".chalice/config.json",
+    "deploy/merge.json",
+    "deploy/slim.py",
+    "deploy/requirements-package.txt",
+)
 
 
 def pytest_configure(config):
@@ -36,8 +44,9 @@ def stale_reason(dist: Path):
     built = template.stat().st_mtime
     for name in SOURCES:
         path = ROOT / name
-        files = [path] if path.is_file() else [
-            p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        files = (
+            [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        )
         for f in files:
             if f.stat().st_mtime > built:
                 return f"{dist} is older than {f.relative_to(ROOT)}: run `make package`"

@@ -3,6 +3,7 @@
 Run with ``make package-check`` (builds dist/ when needed). Under ``make
 test`` these are skipped unless dist/ is present and up to date.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -64,9 +65,12 @@ def _cfn_lint() -> list[str]:
 def test_template_passes_cfn_lint(dist):
     cmd = _cfn_lint()
     version = subprocess.run(cmd + ["--version"], capture_output=True, text=True).stdout.strip()
-    proc = subprocess.run(cmd + [str(dist / "sam.json")], capture_output=True, text=True,
-                          env=dict(os.environ, AWS_DEFAULT_REGION=os.environ.get(
-                              "AWS_DEFAULT_REGION", "ap-southeast-1")))
+    proc = subprocess.run(
+        cmd + [str(dist / "sam.json")],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, AWS_DEFAULT_REGION=os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")),
+    )
     print(f"\n[package] {version}: exit {proc.returncode}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -74,7 +78,7 @@ def test_template_passes_cfn_lint(dist):
 def test_functions_run_python312_with_the_layer(resources):
     layers = _of_type(resources, "AWS::Serverless::LayerVersion")
     assert len(layers) == 1
-    (layer_id, layer), = layers.items()
+    ((layer_id, layer),) = layers.items()
     assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
     functions = _of_type(resources, "AWS::Serverless::Function")
     assert set(functions) == set(FUNCTIONS)
@@ -101,9 +105,10 @@ def test_dynamodb_table_matches_the_store(resources):
     props = table["Properties"]
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert {(a["AttributeName"], a["AttributeType"]) for a in props["AttributeDefinitions"]} == {
-        ("pk", "S"), ("sk", "S")}
-    assert {(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]} == {
-        ("pk", "HASH"), ("sk", "RANGE")}
+        ("pk", "S"),
+        ("sk", "S"),
+    }
+    assert {(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]} == {("pk", "HASH"), ("sk", "RANGE")}
     assert table.get("DeletionPolicy") == "Retain"
 
 
@@ -115,8 +120,7 @@ def test_batch_queue_is_the_one_the_worker_listens_to(resources):
     # chalice's on_sqs_message(queue=...) refers to the queue by name
     assert event["Properties"]["Queue"]["Fn::Sub"].endswith(":" + queue["QueueName"])
     assert queue["QueueName"] == "yueyou-batch-items"
-    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
-        "Fn::GetAtt": ["BatchItemsDeadLetterQueue", "Arn"]}
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["BatchItemsDeadLetterQueue", "Arn"]}
     # Lambda refuses an SQS trigger whose visibility timeout is below the function timeout
     assert queue["VisibilityTimeout"] >= resources["BatchWorker"]["Properties"]["Timeout"]
 
@@ -128,8 +132,9 @@ def test_functions_may_use_table_and_queue(resources):
         assert resources[name]["Properties"]["Role"] == {"Fn::GetAtt": ["DefaultRole", "Arn"]}
     statements = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
     assert statements["StoreTable"]["Resource"] == {"Fn::GetAtt": ["YueyouTable", "Arn"]}
-    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem"} <= set(statements["StoreTable"]["Action"])
+    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(
+        statements["StoreTable"]["Action"]
+    )
     assert "sqs:SendMessage" in statements["BatchQueue"]["Action"]
 
 
@@ -145,8 +150,7 @@ def test_api_key_usage_plan_and_cors_on_gateway_errors(resources):
     assert plan["Properties"]["ApiStages"] == [{"ApiId": {"Ref": "RestAPI"}, "Stage": {"Ref": "RestAPI.Stage"}}]
     assert resources["PartnerApiKey"]["Type"] == "AWS::ApiGateway::ApiKey"
     key = resources["PartnerUsagePlanKey"]["Properties"]
-    assert key == {"KeyId": {"Ref": "PartnerApiKey"}, "KeyType": "API_KEY",
-                   "UsagePlanId": {"Ref": "PartnerUsagePlan"}}
+    assert key == {"KeyId": {"Ref": "PartnerApiKey"}, "KeyType": "API_KEY", "UsagePlanId": {"Ref": "PartnerUsagePlan"}}
     api = resources["RestAPI"]["Properties"]
     for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
         headers = api["GatewayResponses"][kind]["ResponseParameters"]["Headers"]
@@ -173,8 +177,11 @@ def test_layer_wheels_fit_the_lambda_runtime(dist):
         with zipfile.ZipFile(layer) as zf:
             for name in zf.namelist():
                 if name.endswith(".dist-info/WHEEL"):
-                    tags += [line.split(":", 1)[1].strip() for line in
-                             zf.read(name).decode().splitlines() if line.startswith("Tag:")]
+                    tags += [
+                        line.split(":", 1)[1].strip()
+                        for line in zf.read(name).decode().splitlines()
+                        if line.startswith("Tag:")
+                    ]
     assert tags
     for tag in tags:
         python, abi, platform = tag.split("-")
@@ -196,10 +203,8 @@ def test_unzipped_package_fits_lambda_limit(dist):
         with zipfile.ZipFile(path) as zf:
             sizes[path.name] = (path.stat().st_size, sum(i.file_size for i in zf.infolist()))
     total = sum(unzipped for _, unzipped in sizes.values())
-    lines = [f"{name}: zip {z / 2**20:.1f} MB, unzipped {u / 2**20:.1f} MB"
-             for name, (z, u) in sizes.items()]
-    print(f"\n[package] {'; '.join(lines)}; total unzipped {total / 2**20:.1f} MB "
-          f"of {LIMIT / 2**20:.0f} MB")
+    lines = [f"{name}: zip {z / 2**20:.1f} MB, unzipped {u / 2**20:.1f} MB" for name, (z, u) in sizes.items()]
+    print(f"\n[package] {'; '.join(lines)}; total unzipped {total / 2**20:.1f} MB of {LIMIT / 2**20:.0f} MB")
     assert total < LIMIT
 
 

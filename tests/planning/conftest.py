@@ -1,4 +1,5 @@
 """Fixtures for the planning tests: a small named catalog and the real bundle."""
+
 from __future__ import annotations
 
 import json

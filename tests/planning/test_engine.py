@@ -1,4 +1,5 @@
 """The engine on the small fixture catalog; every plan goes through the checker."""
+
 from __future__ import annotations
 
 import copy
@@ -23,7 +24,7 @@ def run(mini, fast, **fields):
     data = {"start_date": SAT, "lang": "en", "time_limit_s": 1, **fields}
     result = plan(data, mini, settings=fast)
     problem = build_problem(data, mini, fast)
-    assert check(problem, result) == []        # proven from the matrix and the hours
+    assert check(problem, result) == []  # proven from the matrix and the hours
     return result, problem
 
 
@@ -42,8 +43,20 @@ def test_one_day_plan_shape(mini, fast):
     day = result["days"][0]
     assert day["date"] == SAT and day["stops"][0]["type"] == "start" and day["stops"][-1]["type"] == "end"
     for stop in day["stops"]:
-        assert {"type", "poi_id", "event_id", "name", "lon", "lat", "arrive", "start", "end", "depart",
-                "travel", "ticket_cny"} <= set(stop)
+        assert {
+            "type",
+            "poi_id",
+            "event_id",
+            "name",
+            "lon",
+            "lat",
+            "arrive",
+            "start",
+            "end",
+            "depart",
+            "travel",
+            "ticket_cny",
+        } <= set(stop)
         assert stop["arrive"].endswith("+08:00")
     assert {"lunch", "dinner"} == {s["meal"] for s in stops(result, "meal")}
     assert set(result["totals"]) >= {"score", "travel_minutes", "ticket_cny", "visits"}
@@ -54,13 +67,14 @@ def test_one_day_plan_shape(mini, fast):
 
 
 def test_lunch_closure_and_closed_weekday(mini, fast):
-    result, _ = run(mini, fast, start_date="2024-05-06", must_visit=["gamma-museum", "monday-hall"],
-                    interests={"religion": 1.0})
+    result, _ = run(
+        mini, fast, start_date="2024-05-06", must_visit=["gamma-museum", "monday-hall"], interests={"religion": 1.0}
+    )
     visits = {s["poi_id"]: s for s in stops(result, "visit")}
     gamma = visits["gamma-museum"]
     assert not (hm(gamma["start"]) < 690 < hm(gamma["end"]) or hm(gamma["start"]) < 810 < hm(gamma["end"]))
     assert 540 <= hm(visits["monday-hall"]["start"]) and hm(visits["monday-hall"]["end"]) <= 660
-    assert "beta-temple" not in visits   # closed on Mondays
+    assert "beta-temple" not in visits  # closed on Mondays
 
 
 def test_event_attended_with_buffer_and_surge(mini, fast):
@@ -90,8 +104,11 @@ def test_budget_is_kept_and_explained(mini, fast):
 
 def test_route_order_and_route_lodging(mini, fast):
     result, _ = run(mini, fast, days=2, route="mini-route", pace="relaxed")
-    order = [s["poi_id"] for s in stops(result, "visit") if s["poi_id"] in
-             ("delta-bridge", "alpha-garden", "gamma-museum", "epsilon-park")]
+    order = [
+        s["poi_id"]
+        for s in stops(result, "visit")
+        if s["poi_id"] in ("delta-bridge", "alpha-garden", "gamma-museum", "epsilon-park")
+    ]
     expected = [p for p in ("delta-bridge", "alpha-garden", "gamma-museum", "epsilon-park") if p in order]
     assert order == expected and len(order) >= 3
     assert result["days"][0]["stops"][-1]["poi_id"] == "hotel-one"
@@ -120,12 +137,17 @@ def test_deterministic_and_language(mini, fast):
     assert stops(zh, "visit")[0]["name"] != stops(a, "visit")[0]["name"]
 
 
-@pytest.mark.parametrize("fields, conflicts", [
-    ({"days": 1, "events": ["ev-sat-evening", "ev-sat-overlap"]}, ["ev-sat-evening", "ev-sat-overlap"]),
-    ({"must_visit": ["monday-hall"]}, ["monday-hall"]),
-    ({"days": 2, "events": ["ev-sun-noon"], "must_visit": ["alpha-garden"], "budget_cny": 120},
-     ["ev-sun-noon", "alpha-garden"]),
-])
+@pytest.mark.parametrize(
+    "fields, conflicts",
+    [
+        ({"days": 1, "events": ["ev-sat-evening", "ev-sat-overlap"]}, ["ev-sat-evening", "ev-sat-overlap"]),
+        ({"must_visit": ["monday-hall"]}, ["monday-hall"]),
+        (
+            {"days": 2, "events": ["ev-sun-noon"], "must_visit": ["alpha-garden"], "budget_cny": 120},
+            ["ev-sun-noon", "alpha-garden"],
+        ),
+    ],
+)
 def test_infeasible_requests_name_the_conflicts(mini, fast, fields, conflicts):
     with pytest.raises(Unprocessable) as err:
         plan({"start_date": SAT, **fields}, mini, settings=fast)
@@ -142,16 +164,19 @@ def test_must_visit_too_far_by_foot_is_422(mini, fast):
 
 # --- the checker must be able to fail ------------------------------------
 
+
 def _shift(value, minutes):
     moment = parse_datetime(value, "t")
     from datetime import timedelta
+
     return (moment + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 @pytest.fixture()
 def good(mini, fast):
-    return run(mini, fast, days=2, events=["ev-sat-evening"], must_visit=["delta-bridge"], budget_cny=200,
-               route="mini-route")
+    return run(
+        mini, fast, days=2, events=["ev-sat-evening"], must_visit=["delta-bridge"], budget_cny=200, route="mini-route"
+    )
 
 
 def tamper(result, mutate):
@@ -171,6 +196,7 @@ def test_checker_accepts_then_rejects_tampering(good):
     def earlier_arrival(r):
         s = first(r, "visit")
         s["arrive"] = _shift(s["arrive"], -5)
+
     assert any("travel needs" in v for v in check(problem, tamper(result, earlier_arrival)))
 
     def outside_hours(r):
@@ -179,31 +205,37 @@ def test_checker_accepts_then_rejects_tampering(good):
             s[k] = s[k][:11] + "17:30:00+08:00"
         for k in ("end", "depart"):
             s[k] = s[k][:11] + "18:30:00+08:00"
+
     assert any("opening hours" in v for v in check(problem, tamper(result, outside_hours)))
 
     def late_to_match(r):
         s = first(r, "event")
         s["arrive"] = s["start"]
+
     assert any("before the start" in v for v in check(problem, tamper(result, late_to_match)))
 
     def drop_must(r):
         for d in r["days"]:
             d["stops"] = [s for s in d["stops"] if s["poi_id"] != "delta-bridge"]
+
     assert any("must-visit delta-bridge" in v for v in check(problem, tamper(result, drop_must)))
 
     def overspend(r):
         first(r, "event")["ticket_cny"] = 500
+
     assert any("ticket" in v for v in check(problem, tamper(result, overspend)))
 
     def short_visit(r):
         s = first(r, "visit")
         s["end"] = s["start"]
+
     assert any("shorter than" in v for v in check(problem, tamper(result, short_visit)))
 
     def late_home(r):
         s = r["days"][1]["stops"][-1]
         for k in ("arrive", "start", "end", "depart"):
             s[k] = s[k][:11] + "23:59:00+08:00"
+
     assert any("after the day window" in v for v in check(problem, tamper(result, late_home)))
 
 
@@ -221,18 +253,27 @@ def test_checker_catches_route_order(mini, fast):
 
 # --- the command line -----------------------------------------------------
 
+
 def test_cli_prints_plan_and_exit_2_on_error(tmp_path):
     catalog = DATA / "mini_catalog.json"
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"start_date": SAT, "time_limit_s": 0.5}))
-    out = subprocess.run([sys.executable, "-m", "chalicelib.planning", str(good), "--lang", "en",
-                          "--catalog", str(catalog)], capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "chalicelib.planning", str(good), "--lang", "en", "--catalog", str(catalog)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
     assert body["lang"] == "en" and body["days"][0]["stops"][0]["type"] == "start"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"start_date": SAT, "days": 99}))
-    out = subprocess.run([sys.executable, "-m", "chalicelib.planning", str(bad), "--catalog", str(catalog)],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "chalicelib.planning", str(bad), "--catalog", str(catalog)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 2
     assert json.loads(out.stdout)["error"]["field"] == "days"

@@ -4,13 +4,15 @@ Every result is re-derived by the checker against the Problem it claims
 (``problem_for``: its request and its locks), so "locked stops never move"
 is proven, not just asserted.
 """
+
 from __future__ import annotations
 
 import copy
 from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chalicelib.errors import InvalidInput, NotFound, Unprocessable
 from chalicelib.planning import plan, replan
@@ -59,11 +61,15 @@ def two_days(mini):
 @pytest.fixture(scope="module")
 def history_day(mini):
     """A short history-only Saturday: room left for more."""
-    return base_plan(mini, days=1, interests={"history": 1.0, "culture": 0.0, "nature": 0.0, "religion": 0.0,
-                                             "shopping": 0.0, "food": 0.0})
+    return base_plan(
+        mini,
+        days=1,
+        interests={"history": 1.0, "culture": 0.0, "nature": 0.0, "religion": 0.0, "shopping": 0.0, "food": 0.0},
+    )
 
 
 # --- locks ------------------------------------------------------------------
+
 
 def test_lock_all_and_add_must_visit_keeps_every_locked_start(mini, history_day):
     before = visits(history_day)
@@ -102,11 +108,16 @@ def test_lock_all_on_a_packed_plan_keeps_starts_or_names_the_new_item(mini, two_
 
 
 def test_explicit_lock_of_a_visit_and_a_meal(mini, two_days):
-    (d, stop), = [visits(two_days)["epsilon-park"]]
+    ((d, stop),) = [visits(two_days)["epsilon-park"]]
     meal = next(s for s in two_days["days"][1]["stops"] if s["type"] == "meal" and s["poi_id"])
-    result = redo(two_days, {"lock": [{"day": d, "poi_id": "epsilon-park"},
-                                      {"day": 1, "poi_id": meal["poi_id"], "meal": meal["meal"]}],
-                             "remove": ["alpha-garden"]}, mini)
+    result = redo(
+        two_days,
+        {
+            "lock": [{"day": d, "poi_id": "epsilon-park"}, {"day": 1, "poi_id": meal["poi_id"], "meal": meal["meal"]}],
+            "remove": ["alpha-garden"],
+        },
+        mini,
+    )
     assert visits(result)["epsilon-park"][1]["start"] == stop["start"]
     again = next(s for s in result["days"][1]["stops"] if s["type"] == "meal" and s.get("meal") == meal["meal"])
     assert again["poi_id"] == meal["poi_id"] and again["start"] == meal["start"]
@@ -116,19 +127,23 @@ def test_explicit_lock_of_a_visit_and_a_meal(mini, two_days):
 def test_locks_carry_over_until_unlocked(mini, history_day):
     first = redo(history_day, {"lock_all": True}, mini)
     held = {lk["poi_id"]: lk["start"] for lk in first["locks"]}
-    second = redo(first, {"add_must_visit": ["gamma-museum"]}, mini)    # no lock edit: still held
+    second = redo(first, {"add_must_visit": ["gamma-museum"]}, mini)  # no lock edit: still held
     assert {lk["poi_id"]: lk["start"] for lk in second["locks"]} == held
     for poi_id, start in held.items():
         assert visits(second)[poi_id][1]["start"] == start
     one = sorted(held)[0]
     third = redo(second, {"unlock": [one]}, mini)
     assert one not in {lk["poi_id"] for lk in third["locks"]}
-    assert "gamma-museum" in visits(third)   # the must-visit composes too
+    assert "gamma-museum" in visits(third)  # the must-visit composes too
 
 
 def test_locking_a_match_makes_it_required(mini):
-    base = base_plan(mini, want_sports=True, meals=False,
-                     interests={"venue": 1.0, "history": 0, "culture": 0, "nature": 0, "religion": 0, "shopping": 0})
+    base = base_plan(
+        mini,
+        want_sports=True,
+        meals=False,
+        interests={"venue": 1.0, "history": 0, "culture": 0, "nature": 0, "religion": 0, "shopping": 0},
+    )
     matches = visits(base, "event")
     assert matches
     event_id, (d, _) = sorted(matches.items())[0]
@@ -137,16 +152,21 @@ def test_locking_a_match_makes_it_required(mini):
 
 
 def test_removed_optional_match_is_not_proposed_again(mini):
-    base = base_plan(mini, want_sports=True, meals=False,
-                     interests={"venue": 1.0, "history": 0, "culture": 0, "nature": 0, "religion": 0, "shopping": 0})
+    base = base_plan(
+        mini,
+        want_sports=True,
+        meals=False,
+        interests={"venue": 1.0, "history": 0, "culture": 0, "nature": 0, "religion": 0, "shopping": 0},
+    )
     event_id = sorted(visits(base, "event"))[0]
     result = redo(base, {"remove": [event_id]}, mini)
     assert event_id not in visits(result, "event") and list(result["request"]["avoid_events"]) == [event_id]
-    again = redo(result, {"add_events": [event_id]}, mini)   # an explicit add brings it back
+    again = redo(result, {"add_events": [event_id]}, mini)  # an explicit add brings it back
     assert event_id in visits(again, "event") and "avoid_events" not in again["request"]
 
 
 # --- remove, move, lodging, window, events -------------------------------------
+
 
 def test_remove_drops_the_stop_for_good(mini, two_days):
     gone = "alpha-garden"
@@ -156,7 +176,7 @@ def test_remove_drops_the_stop_for_good(mini, two_days):
     assert [r["poi_id"] for r in result["diff"]["removed"]] == [gone]
     later = redo(result, {"window": [{"day": 1, "day_start": "07:00", "day_end": "22:00"}]}, mini)
     assert gone not in visits(later)
-    back = redo(later, {"add_must_visit": [gone]}, mini)   # an explicit add brings it back
+    back = redo(later, {"add_must_visit": [gone]}, mini)  # an explicit add brings it back
     assert gone in visits(back) and gone not in back["request"]["avoid"]
 
 
@@ -180,7 +200,7 @@ def test_move_puts_the_stop_on_the_requested_day(mini, two_days):
 
 
 def test_move_to_a_closed_day_is_422_naming_the_move(mini):
-    base = base_plan(mini, start_date="2024-05-05", must_visit=["monday-hall"])   # Sunday + Monday
+    base = base_plan(mini, start_date="2024-05-05", must_visit=["monday-hall"])  # Sunday + Monday
     with pytest.raises(Unprocessable) as err:
         replan(base, {"move": [{"poi_id": "monday-hall", "to_day": 0}]}, mini, settings=FAST)
     assert err.value.field == "edits.move[0]" and err.value.details["conflicts"] == ["monday-hall"]
@@ -208,7 +228,7 @@ def test_window_change_is_respected(mini, two_days):
 def test_add_events_inserts_the_match_with_the_entry_buffer(mini, history_day):
     base = base_plan(mini, interests={"history": 1.0})
     result = redo(base, {"add_events": ["ev-sun-noon"]}, mini)
-    (d, stop), = [visits(result, "event")["ev-sun-noon"]]
+    ((d, stop),) = [visits(result, "event")["ev-sun-noon"]]
     assert d == 1 and hm(stop["start"]) == 12 * 60 and hm(stop["arrive"]) <= 12 * 60 - 45
     assert {"event_id": "ev-sun-noon", "day": 1, "start": stop["start"]} in result["diff"]["added"]
     assert "ev-sun-noon" in result["request"]["events"]
@@ -216,14 +236,20 @@ def test_add_events_inserts_the_match_with_the_entry_buffer(mini, history_day):
 
 # --- impossible locks ----------------------------------------------------------
 
+
 def test_window_that_excludes_a_lock_is_422_naming_it(mini, two_days):
-    poi_id, (d, stop) = min(((p, v) for p, v in visits(two_days).items() if v[0] == 1),
-                            key=lambda kv: kv[1][1]["start"])
+    poi_id, (d, stop) = min(
+        ((p, v) for p, v in visits(two_days).items() if v[0] == 1), key=lambda kv: kv[1][1]["start"]
+    )
     start = hm(stop["start"])
     late = f"{(start + 30) // 60:02d}:{(start + 30) % 60:02d}"
     with pytest.raises(Unprocessable) as err:
-        replan(two_days, {"lock": [{"day": 1, "poi_id": poi_id}],
-                          "window": [{"day": 1, "day_start": late}]}, mini, settings=FAST)
+        replan(
+            two_days,
+            {"lock": [{"day": 1, "poi_id": poi_id}], "window": [{"day": 1, "day_start": late}]},
+            mini,
+            settings=FAST,
+        )
     assert err.value.status == 422 and err.value.field == "edits.lock[0]"
     assert err.value.details["conflicts"] == [poi_id] and "locked" in err.value.message.en
 
@@ -231,9 +257,13 @@ def test_window_that_excludes_a_lock_is_422_naming_it(mini, two_days):
 def test_far_lodging_that_makes_a_lock_unreachable_is_422(mini):
     walk = base_plan(mini, mode="walk")
     first = min((v for v in visits(walk).values() if v[0] == 1), key=lambda v: v[1]["start"])[1]
-    with pytest.raises(Unprocessable) as err:   # night 0 far away, on foot: day 1 starts there
-        replan(walk, {"lock": [{"day": 1, "poi_id": first["poi_id"]}],
-                      "lodging": [{"day": 0, "lon": 120.85, "lat": 29.55}]}, mini, settings=FAST)
+    with pytest.raises(Unprocessable) as err:  # night 0 far away, on foot: day 1 starts there
+        replan(
+            walk,
+            {"lock": [{"day": 1, "poi_id": first["poi_id"]}], "lodging": [{"day": 0, "lon": 120.85, "lat": 29.55}]},
+            mini,
+            settings=FAST,
+        )
     assert err.value.field == "edits.lock[0]" and err.value.details["conflicts"] == [first["poi_id"]]
     assert "lodging" in err.value.message.en
 
@@ -243,44 +273,52 @@ def test_carried_lock_made_impossible_names_the_stored_lock(mini, history_day):
     earliest = min(first["locks"], key=lambda lk: lk["start"])
     start = hm(earliest["start"])
     with pytest.raises(Unprocessable) as err:
-        replan(first, {"window": [{"day": 0, "day_start": f"{start // 60 + 1:02d}:{start % 60:02d}"}]}, mini,
-               settings=FAST)
+        replan(
+            first, {"window": [{"day": 0, "day_start": f"{start // 60 + 1:02d}:{start % 60:02d}"}]}, mini, settings=FAST
+        )
     assert err.value.field == f"locks[{first['locks'].index(earliest)}]"
     assert earliest["poi_id"] in err.value.details["conflicts"]
 
 
 # --- edits validation ---------------------------------------------------------
 
-@pytest.mark.parametrize("edits, error, field", [
-    ([], InvalidInput, "edits"),
-    ({"teleport": True}, InvalidInput, "edits.teleport"),
-    ({"lock": [{"day": 0, "poi_id": "monday-hall"}]}, InvalidInput, "edits.lock[0]"),
-    ({"lock": [{"day": 5, "poi_id": "alpha-garden"}]}, InvalidInput, "edits.lock[0].day"),
-    ({"lock": [{"day": 0}]}, InvalidInput, "edits.lock[0]"),
-    ({"lock": [{"day": 0, "poi_id": "hotel-one"}]}, InvalidInput, "edits.lock[0]"),
-    ({"lock_all": "yes"}, InvalidInput, "edits.lock_all"),
-    ({"unlock": ["alpha-garden"]}, InvalidInput, "edits.unlock[0]"),
-    ({"remove": ["nowhere"]}, NotFound, "edits.remove[0]"),
-    ({"remove": ["hotel-one"]}, InvalidInput, "edits.remove[0]"),
-    ({"remove": ["alpha-garden", "alpha-garden"]}, InvalidInput, "edits.remove[1]"),
-    ({"add_must_visit": ["hotel-two"]}, InvalidInput, "edits.add_must_visit[0]"),
-    ({"add_must_visit": ["beta-temple"], "remove": ["beta-temple"]}, InvalidInput, "edits.add_must_visit[0]"),
-    ({"move": [{"poi_id": "alpha-garden", "to_day": 2}]}, InvalidInput, "edits.move[0].to_day"),
-    ({"move": [{"poi_id": "alpha-garden"}]}, InvalidInput, "edits.move[0]"),
-    ({"move": [{"poi_id": "nowhere", "to_day": 0}]}, NotFound, "edits.move[0].poi_id"),
-    ({"lodging": [{"day": 0, "lon": 0.0, "lat": 0.0}]}, InvalidInput, "edits.lodging[0]"),
-    ({"lodging": [{"day": 0, "poi_id": "nowhere"}]}, NotFound, "edits.lodging[0].poi_id"),
-    ({"lodging": [{"poi_id": "hotel-two"}]}, InvalidInput, "edits.lodging[0]"),
-    ({"window": [{"day": 0, "day_start": "9am"}]}, InvalidInput, "edits.window[0].day_start"),
-    ({"window": [{"day": 0, "day_start": "19:30"}]}, InvalidInput, "edits.window[0].day_end"),
-    ({"window": [{"day": 0}]}, InvalidInput, "edits.window[0]"),
-    ({"window": [{"day": 0, "day_end": "20:00"}, {"day": 0, "day_end": "19:00"}]}, InvalidInput,
-     "edits.window[1].day"),
-    ({"add_events": ["ev-cancelled"]}, Unprocessable, "edits.add_events[0]"),
-    ({"add_events": ["ev-later"]}, Unprocessable, "edits.add_events[0]"),
-    ({"add_events": ["ev-nope"]}, NotFound, "edits.add_events[0]"),
-    ({"time_limit_s": 0}, InvalidInput, "edits.time_limit_s"),
-])
+
+@pytest.mark.parametrize(
+    "edits, error, field",
+    [
+        ([], InvalidInput, "edits"),
+        ({"teleport": True}, InvalidInput, "edits.teleport"),
+        ({"lock": [{"day": 0, "poi_id": "monday-hall"}]}, InvalidInput, "edits.lock[0]"),
+        ({"lock": [{"day": 5, "poi_id": "alpha-garden"}]}, InvalidInput, "edits.lock[0].day"),
+        ({"lock": [{"day": 0}]}, InvalidInput, "edits.lock[0]"),
+        ({"lock": [{"day": 0, "poi_id": "hotel-one"}]}, InvalidInput, "edits.lock[0]"),
+        ({"lock_all": "yes"}, InvalidInput, "edits.lock_all"),
+        ({"unlock": ["alpha-garden"]}, InvalidInput, "edits.unlock[0]"),
+        ({"remove": ["nowhere"]}, NotFound, "edits.remove[0]"),
+        ({"remove": ["hotel-one"]}, InvalidInput, "edits.remove[0]"),
+        ({"remove": ["alpha-garden", "alpha-garden"]}, InvalidInput, "edits.remove[1]"),
+        ({"add_must_visit": ["hotel-two"]}, InvalidInput, "edits.add_must_visit[0]"),
+        ({"add_must_visit": ["beta-temple"], "remove": ["beta-temple"]}, InvalidInput, "edits.add_must_visit[0]"),
+        ({"move": [{"poi_id": "alpha-garden", "to_day": 2}]}, InvalidInput, "edits.move[0].to_day"),
+        ({"move": [{"poi_id": "alpha-garden"}]}, InvalidInput, "edits.move[0]"),
+        ({"move": [{"poi_id": "nowhere", "to_day": 0}]}, NotFound, "edits.move[0].poi_id"),
+        ({"lodging": [{"day": 0, "lon": 0.0, "lat": 0.0}]}, InvalidInput, "edits.lodging[0]"),
+        ({"lodging": [{"day": 0, "poi_id": "nowhere"}]}, NotFound, "edits.lodging[0].poi_id"),
+        ({"lodging": [{"poi_id": "hotel-two"}]}, InvalidInput, "edits.lodging[0]"),
+        ({"window": [{"day": 0, "day_start": "9am"}]}, InvalidInput, "edits.window[0].day_start"),
+        ({"window": [{"day": 0, "day_start": "19:30"}]}, InvalidInput, "edits.window[0].day_end"),
+        ({"window": [{"day": 0}]}, InvalidInput, "edits.window[0]"),
+        (
+            {"window": [{"day": 0, "day_end": "20:00"}, {"day": 0, "day_end": "19:00"}]},
+            InvalidInput,
+            "edits.window[1].day",
+        ),
+        ({"add_events": ["ev-cancelled"]}, Unprocessable, "edits.add_events[0]"),
+        ({"add_events": ["ev-later"]}, Unprocessable, "edits.add_events[0]"),
+        ({"add_events": ["ev-nope"]}, NotFound, "edits.add_events[0]"),
+        ({"time_limit_s": 0}, InvalidInput, "edits.time_limit_s"),
+    ],
+)
 def test_bad_edits_name_the_field(mini, two_days, edits, error, field):
     with pytest.raises(error) as err:
         replan(two_days, edits, mini, settings=FAST)
@@ -291,8 +329,9 @@ def test_bad_edits_name_the_field(mini, two_days, edits, error, field):
 def test_lock_and_remove_of_the_same_stop_is_rejected(mini, two_days):
     d, stop = visits(two_days)["alpha-garden"]
     with pytest.raises(InvalidInput) as err:
-        replan(two_days, {"lock": [{"day": d, "poi_id": "alpha-garden"}], "remove": ["alpha-garden"]}, mini,
-               settings=FAST)
+        replan(
+            two_days, {"lock": [{"day": d, "poi_id": "alpha-garden"}], "remove": ["alpha-garden"]}, mini, settings=FAST
+        )
     assert err.value.field == "edits.lock[0]"
 
 
@@ -305,9 +344,13 @@ def test_overlapping_added_match_is_422_naming_both(mini, two_days):
 
 # --- diff, checker, determinism --------------------------------------------------
 
+
 def test_diff_matches_the_stops(mini, two_days):
-    result = redo(two_days, {"remove": ["beta-temple"], "add_events": ["ev-sun-noon"],
-                             "move": [{"poi_id": "gamma-museum", "to_day": 1}]}, mini)
+    result = redo(
+        two_days,
+        {"remove": ["beta-temple"], "add_events": ["ev-sun-noon"], "move": [{"poi_id": "gamma-museum", "to_day": 1}]},
+        mini,
+    )
     old, new = {**visits(two_days), **visits(two_days, "event")}, {**visits(result), **visits(result, "event")}
     diff = result["diff"]
     ident = lambda e: e.get("poi_id") or e.get("event_id")  # noqa: E731
@@ -329,7 +372,9 @@ def test_checker_rejects_a_moved_locked_stop(mini, history_day):
     assert problem.locks and check(problem, result) == []
     tampered = copy.deepcopy(result)
     lock = tampered["locks"][0]
-    stop = next(s for d in tampered["days"] for s in d["stops"] if s["poi_id"] == lock["poi_id"] and s["type"] == "visit")
+    stop = next(
+        s for d in tampered["days"] for s in d["stops"] if s["poi_id"] == lock["poi_id"] and s["type"] == "visit"
+    )
     for key in ("start", "end", "depart"):
         stop[key] = (datetime.fromisoformat(stop[key]) + timedelta(minutes=5)).isoformat(timespec="seconds")
     violations = check(problem, tampered)
@@ -341,8 +386,11 @@ def test_checker_rejects_a_moved_locked_stop(mini, history_day):
 
 
 def test_replan_is_deterministic(mini, two_days):
-    edits = {"lock": [{"day": 0, "poi_id": "epsilon-park"}], "remove": ["delta-bridge"],
-             "add_must_visit": ["gamma-museum"]}
+    edits = {
+        "lock": [{"day": 0, "poi_id": "epsilon-park"}],
+        "remove": ["delta-bridge"],
+        "add_must_visit": ["gamma-museum"],
+    }
     a = replan(two_days, edits, mini, settings=FAST)
     b = replan(two_days, edits, mini, settings=FAST)
     strip = lambda r: {k: v for k, v in r.items() if k != "solver"}  # noqa: E731
@@ -354,14 +402,19 @@ def test_plain_plan_request_is_unchanged_and_round_trips(mini, two_days):
     data = {"start_date": SAT, "days": 2, "events": ["ev-sat-evening"], "want_sports": True, "route": "mini-route"}
     req = parse_request(data, mini, FAST)
     normal = req.to_json()
-    assert "windows" not in normal and "on_day" not in normal   # plan ids stay what they were
+    assert "windows" not in normal and "on_day" not in normal  # plan ids stay what they were
     assert request_from_json(normal, mini, FAST) == req
     assert request_from_json(two_days["request"], mini, FAST).to_json() == two_days["request"]
 
 
 def test_plan_accepts_windows_and_on_day(mini):
-    data = {"start_date": SAT, "days": 2, "time_limit_s": 1, "windows": [None, {"day_start": "10:00"}],
-            "on_day": {"delta-bridge": 1}}
+    data = {
+        "start_date": SAT,
+        "days": 2,
+        "time_limit_s": 1,
+        "windows": [None, {"day_start": "10:00"}],
+        "on_day": {"delta-bridge": 1},
+    }
     result = plan(data, mini, settings=FAST)
     assert visits(result)["delta-bridge"][0] == 1
     assert result["days"][1]["window"]["start"] == "2024-05-05T10:00:00+08:00"
@@ -377,9 +430,14 @@ def test_plan_accepts_windows_and_on_day(mini):
 # --- the real catalog ----------------------------------------------------------
 
 REAL = PlanSettings()
-BASEBALL = {"start_date": "2023-09-26", "days": 3, "lang": "en", "time_limit_s": 2,
-            "events": ["ag2023-baseball-2023-09-26-1830", "ag2023-baseball-2023-09-28-1830"],
-            "lodging": {"poi_id": "kaiyuan-yiju-jinghu"}}
+BASEBALL = {
+    "start_date": "2023-09-26",
+    "days": 3,
+    "lang": "en",
+    "time_limit_s": 2,
+    "events": ["ag2023-baseball-2023-09-26-1830", "ag2023-baseball-2023-09-28-1830"],
+    "lodging": {"poi_id": "kaiyuan-yiju-jinghu"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -396,13 +454,24 @@ def real_redo(previous, edits, real):
 def test_real_lock_all_and_add_a_must_visit(real, baseball):
     # an old-town day on foot ending at 17:00; then keep everything, stay out later, add a sight open late
     # (ending at 17:30, tabu search fills the day to the pace's six visits: no room for a seventh)
-    walk = plan({"start_date": "2023-10-03", "lang": "zh", "mode": "walk", "day_end": "17:00",
-                 "interests": {"history": 1.0, "culture": 0.9}}, real, settings=REAL)
+    walk = plan(
+        {
+            "start_date": "2023-10-03",
+            "lang": "zh",
+            "mode": "walk",
+            "day_end": "17:00",
+            "interests": {"history": 1.0, "culture": 0.9},
+        },
+        real,
+        settings=REAL,
+    )
     before = visits(walk)
-    extra = next(p for p in ("fushan-park", "calligraphy-sages-hometown", "bazi-bridge", "cangqiao-street")
-                 if p not in before)   # open 24/7, near the old town
-    result = real_redo(walk, {"lock_all": True, "add_must_visit": [extra],
-                              "window": [{"day": 0, "day_end": "21:00"}]}, real)
+    extra = next(
+        p for p in ("fushan-park", "calligraphy-sages-hometown", "bazi-bridge", "cangqiao-street") if p not in before
+    )  # open 24/7, near the old town
+    result = real_redo(
+        walk, {"lock_all": True, "add_must_visit": [extra], "window": [{"day": 0, "day_end": "21:00"}]}, real
+    )
     after = visits(result)
     assert all(after[p][1]["start"] == s["start"] and after[p][0] == d for p, (d, s) in before.items())
     assert extra in after and result["diff"]["unchanged"] == len(before) and hm(after[extra][1]["end"]) > 17 * 60 + 30
@@ -418,21 +487,41 @@ def test_real_remove_move_and_window(real, baseball):
     day0 = sorted((s["start"], p) for p, (d, s) in before.items() if d == 0)
     day2 = [p for p, (d, _) in before.items() if d == 2]
     assert day0 and day2
-    edits = {"remove": [day0[0][1]], "move": [{"poi_id": day2[0], "to_day": 1}],
-             "window": [{"day": 1, "day_end": "18:00"}], "lock": [{"day": 0, "event_id": BASEBALL["events"][0]}]}
+    edits = {
+        "remove": [day0[0][1]],
+        "move": [{"poi_id": day2[0], "to_day": 1}],
+        "window": [{"day": 1, "day_end": "18:00"}],
+        "lock": [{"day": 0, "event_id": BASEBALL["events"][0]}],
+    }
     result = real_redo(baseball, edits, real)
     after = visits(result)
     assert day0[0][1] not in after and after[day2[0]][0] == 1
     assert hm(result["days"][1]["stops"][-1]["arrive"]) <= 18 * 60
-    assert result["locks"] == [{"type": "event", "day": 0, "poi_id": None, "event_id": BASEBALL["events"][0],
-                                "meal": None, "start": "2023-09-26T18:30:00+08:00"}]
+    assert result["locks"] == [
+        {
+            "type": "event",
+            "day": 0,
+            "poi_id": None,
+            "event_id": BASEBALL["events"][0],
+            "meal": None,
+            "start": "2023-09-26T18:30:00+08:00",
+        }
+    ]
     assert set(visits(result, "event")) == set(BASEBALL["events"])
 
 
 # --- property: random edit sets ------------------------------------------------
 
-SIGHTS = ["alpha-garden", "beta-temple", "gamma-museum", "delta-bridge", "epsilon-park", "monday-hall",
-          "far-lake", "eta-street"]
+SIGHTS = [
+    "alpha-garden",
+    "beta-temple",
+    "gamma-museum",
+    "delta-bridge",
+    "epsilon-park",
+    "monday-hall",
+    "far-lake",
+    "eta-street",
+]
 PROP = PlanSettings(default_time_limit_s=0.5)
 BASES = [
     {"start_date": SAT, "days": 2, "events": ["ev-sat-evening"]},
@@ -466,42 +555,61 @@ def edit_sets(draw):
     if picked[b:]:
         edits["move"] = [{"poi_id": p, "to_day": draw(st.integers(0, days - 1))} for p in picked[b:]]
     if draw(st.booleans()):
-        edits["lodging"] = [{"day": draw(st.integers(0, days - 1)),
-                             **draw(st.sampled_from([{"poi_id": "hotel-one"}, {"poi_id": "hotel-two"},
-                                                     {"lon": 120.59, "lat": 30.01}]))}]
+        edits["lodging"] = [
+            {
+                "day": draw(st.integers(0, days - 1)),
+                **draw(
+                    st.sampled_from([{"poi_id": "hotel-one"}, {"poi_id": "hotel-two"}, {"lon": 120.59, "lat": 30.01}])
+                ),
+            }
+        ]
     if draw(st.booleans()):
-        edits["window"] = [{"day": draw(st.integers(0, days - 1)),
-                            "day_start": draw(st.sampled_from(["07:30", "09:00", "11:00"])),
-                            "day_end": draw(st.sampled_from(["16:00", "19:00", "22:00"]))}]
+        edits["window"] = [
+            {
+                "day": draw(st.integers(0, days - 1)),
+                "day_start": draw(st.sampled_from(["07:30", "09:00", "11:00"])),
+                "day_end": draw(st.sampled_from(["16:00", "19:00", "22:00"])),
+            }
+        ]
     if draw(st.booleans()):
         edits["add_events"] = draw(st.lists(st.sampled_from(["ev-sat-evening", "ev-sun-noon"]), max_size=1))
     return k, edits, draw(st.integers(0, 3))
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(case=edit_sets())
 def test_every_replan_passes_the_checker(mini, case):
     k, edits, lock_n = case
     base = _base(mini, k)
     # also explicit locks on a few current stops the edits leave alone
     touched = set(edits.get("remove", [])) | {m["poi_id"] for m in edits.get("move", [])}
-    stops = [(d, s) for d, day in enumerate(base["days"]) for s in day["stops"]
-             if s["type"] == "visit" and s["poi_id"] not in touched]
+    stops = [
+        (d, s)
+        for d, day in enumerate(base["days"])
+        for s in day["stops"]
+        if s["type"] == "visit" and s["poi_id"] not in touched
+    ]
     if not edits.get("lock_all") and stops[:lock_n]:
         edits["lock"] = [{"day": d, "poi_id": s["poi_id"]} for d, s in stops[:lock_n]]
     try:
         result = replan(base, edits, mini, settings=PROP)
     except Unprocessable as err:
-        named = set(base["request"]["must_visit"]) | set(base["request"]["events"]) \
-            | set(edits.get("add_must_visit", [])) | {m["poi_id"] for m in edits.get("move", [])} \
-            | set(edits.get("add_events", [])) | {s["poi_id"] for _, s in stops} \
+        named = (
+            set(base["request"]["must_visit"])
+            | set(base["request"]["events"])
+            | set(edits.get("add_must_visit", []))
+            | {m["poi_id"] for m in edits.get("move", [])}
+            | set(edits.get("add_events", []))
+            | {s["poi_id"] for _, s in stops}
             | {s["event_id"] for day in base["days"] for s in day["stops"] if s["type"] == "event"}
+        )
         assert err.code == "infeasible" and err.details["conflicts"]
         assert set(err.details["conflicts"]) <= named
         assert err.field and (err.field.startswith("edits.") or err.field.startswith("request."))
         return
-    except InvalidInput as err:   # e.g. a move of a POI the same edit also adds: a clean 400
+    except InvalidInput as err:  # e.g. a move of a POI the same edit also adds: a clean 400
         assert err.field.startswith("edits.")
         return
     assert check(problem_for(result, mini, GeodesicTravel(), PROP), result) == []

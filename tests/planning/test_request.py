@@ -1,4 +1,5 @@
 """parse_request: defaults, and every error names its field in zh and en."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -41,38 +42,41 @@ def test_time_limit_is_capped(mini):
     assert parse(mini, time_limit_s=30).time_limit_s == 3.0
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"days": 0}, "days"),
-    ({"days": 15}, "days"),
-    ({"days": True}, "days"),
-    ({"start_date": "2024-5-4"}, "start_date"),
-    ({"lang": "fr"}, "lang"),
-    ({"day_start": "8:30"}, "day_start"),
-    ({"day_start": "20:00", "day_end": "21:00"}, "day_end"),
-    ({"mode": "boat"}, "mode"),
-    ({"pace": "fast"}, "pace"),
-    ({"interests": {"history": 2}}, "interests.history"),
-    ({"interests": {"karaoke": 0.5}}, "interests.karaoke"),
-    ({"interests": []}, "interests"),
-    ({"must_visit": "alpha-garden"}, "must_visit"),
-    ({"must_visit": ["alpha-garden", "alpha-garden"]}, "must_visit[1]"),
-    ({"must_visit": ["hotel-one"]}, "must_visit[0]"),
-    ({"must_visit": ["alpha-garden"], "avoid": ["alpha-garden"]}, "must_visit[0]"),
-    ({"want_sports": ["chess"]}, "want_sports[0]"),
-    ({"want_sports": "yes"}, "want_sports"),
-    ({"budget_cny": -1}, "budget_cny"),
-    ({"budget_cny": "100"}, "budget_cny"),
-    ({"meals": "yes"}, "meals"),
-    ({"lunch": {"start": "11:00", "end": "11:30", "minutes": 60}}, "lunch.end"),
-    ({"lunch": {"start": "11:00", "end": "14:00", "minutes": 5}}, "lunch.minutes"),
-    ({"time_limit_s": 0}, "time_limit_s"),
-    ({"seed": -1}, "seed"),
-    ({"days": 2, "lodging": [{"poi_id": "hotel-one"}, {"lon": 121.9, "lat": 30.0}]}, "lodging[1]"),
-    ({"days": 2, "lodging": [{"poi_id": "hotel-one"}, {"poi_id": 3}]}, "lodging[1].poi_id"),
-    ({"days": 3, "lodging": [{"poi_id": "hotel-one"}, {"poi_id": "hotel-two"}]}, "lodging"),
-    ({"lodging": {"lon": "120.5", "lat": 30.0}}, "lodging.lon"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"days": 0}, "days"),
+        ({"days": 15}, "days"),
+        ({"days": True}, "days"),
+        ({"start_date": "2024-5-4"}, "start_date"),
+        ({"lang": "fr"}, "lang"),
+        ({"day_start": "8:30"}, "day_start"),
+        ({"day_start": "20:00", "day_end": "21:00"}, "day_end"),
+        ({"mode": "boat"}, "mode"),
+        ({"pace": "fast"}, "pace"),
+        ({"interests": {"history": 2}}, "interests.history"),
+        ({"interests": {"karaoke": 0.5}}, "interests.karaoke"),
+        ({"interests": []}, "interests"),
+        ({"must_visit": "alpha-garden"}, "must_visit"),
+        ({"must_visit": ["alpha-garden", "alpha-garden"]}, "must_visit[1]"),
+        ({"must_visit": ["hotel-one"]}, "must_visit[0]"),
+        ({"must_visit": ["alpha-garden"], "avoid": ["alpha-garden"]}, "must_visit[0]"),
+        ({"want_sports": ["chess"]}, "want_sports[0]"),
+        ({"want_sports": "yes"}, "want_sports"),
+        ({"budget_cny": -1}, "budget_cny"),
+        ({"budget_cny": "100"}, "budget_cny"),
+        ({"meals": "yes"}, "meals"),
+        ({"lunch": {"start": "11:00", "end": "11:30", "minutes": 60}}, "lunch.end"),
+        ({"lunch": {"start": "11:00", "end": "14:00", "minutes": 5}}, "lunch.minutes"),
+        ({"time_limit_s": 0}, "time_limit_s"),
+        ({"seed": -1}, "seed"),
+        ({"days": 2, "lodging": [{"poi_id": "hotel-one"}, {"lon": 121.9, "lat": 30.0}]}, "lodging[1]"),
+        ({"days": 2, "lodging": [{"poi_id": "hotel-one"}, {"poi_id": 3}]}, "lodging[1].poi_id"),
+        ({"days": 3, "lodging": [{"poi_id": "hotel-one"}, {"poi_id": "hotel-two"}]}, "lodging"),
+        ({"lodging": {"lon": "120.5", "lat": 30.0}}, "lodging.lon"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_invalid_fields_are_named(mini, fields, field):
     with pytest.raises(InvalidInput) as err:
         parse(mini, **fields)
@@ -86,13 +90,16 @@ def test_missing_start_date(mini):
     assert err.value.field == "start_date"
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"must_visit": ["nowhere"]}, "must_visit[0]"),
-    ({"avoid": ["alpha-garden", "nowhere"]}, "avoid[1]"),
-    ({"events": ["no-such-match"]}, "events[0]"),
-    ({"route": "no-such-route"}, "route"),
-    ({"days": 2, "lodging": [{"poi_id": "hotel-one"}, {"poi_id": "nope"}]}, "lodging[1].poi_id"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"must_visit": ["nowhere"]}, "must_visit[0]"),
+        ({"avoid": ["alpha-garden", "nowhere"]}, "avoid[1]"),
+        ({"events": ["no-such-match"]}, "events[0]"),
+        ({"route": "no-such-route"}, "route"),
+        ({"days": 2, "lodging": [{"poi_id": "hotel-one"}, {"poi_id": "nope"}]}, "lodging[1].poi_id"),
+    ],
+)
 def test_unknown_ids_are_404(mini, fields, field):
     with pytest.raises(NotFound) as err:
         parse(mini, **fields)

@@ -6,6 +6,7 @@ one new kind of fault: the one under test. Comparing against a control (not
 against "no faults at all") keeps the tests meaningful while the engine, and
 so the faults of its untampered plans, changes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,10 +27,21 @@ from chalicelib.timeutil import iso
 from .conftest import build_problem
 
 TOWN = {"start_date": "2026-05-16", "days": 2, "lang": "en", "time_limit_s": 1}
-ROUTE = {"start_date": "2026-05-16", "days": 4, "lang": "en", "route": "tang-poetry-road", "mode": "drive",
-         "time_limit_s": 1}
-MATCH = {"start_date": "2023-10-02", "days": 1, "lang": "en", "events": ["ag2023-baseball-2023-10-02-1200-field1"],
-         "time_limit_s": 1}
+ROUTE = {
+    "start_date": "2026-05-16",
+    "days": 4,
+    "lang": "en",
+    "route": "tang-poetry-road",
+    "mode": "drive",
+    "time_limit_s": 1,
+}
+MATCH = {
+    "start_date": "2023-10-02",
+    "days": 1,
+    "lang": "en",
+    "events": ["ag2023-baseball-2023-10-02-1200-field1"],
+    "time_limit_s": 1,
+}
 NO_SESSIONS = {"start_date": "2026-05-16", "days": 1, "lang": "en", "want_sports": ["baseball"], "time_limit_s": 1}
 
 
@@ -47,8 +59,10 @@ class Built:
 @pytest.fixture(scope="module")
 def plans(real, fast):
     """The four real plans the tests tamper with, built once."""
-    return {name: Built(data, real, fast) for name, data in
-            (("town", TOWN), ("route", ROUTE), ("match", MATCH), ("no_sessions", NO_SESSIONS))}
+    return {
+        name: Built(data, real, fast)
+        for name, data in (("town", TOWN), ("route", ROUTE), ("match", MATCH), ("no_sessions", NO_SESSIONS))
+    }
 
 
 @pytest.fixture
@@ -73,6 +87,7 @@ def no_sessions(plans):
 
 # --- helpers -----------------------------------------------------------------------
 
+
 def added(control: list[Fault], tampered: list[Fault]) -> set[str]:
     """Codes that have more faults in ``tampered`` than in ``control``."""
     return set(Counter(f.code for f in tampered) - Counter(f.code for f in control))
@@ -87,8 +102,12 @@ def at(date: str, minute: int) -> str:
 
 
 def where(result, kind, pred=lambda d, k, s, stops: True):
-    return [(d, k) for d, day in enumerate(result["days"]) for k, s in enumerate(day["stops"])
-            if s["type"] == kind and pred(d, k, s, day["stops"])]
+    return [
+        (d, k)
+        for d, day in enumerate(result["days"])
+        for k, s in enumerate(day["stops"])
+        if s["type"] == kind and pred(d, k, s, day["stops"])
+    ]
 
 
 def restaurant_meals(result):
@@ -116,29 +135,49 @@ def synthetic_days(built: Built, days: list[list[str]], mode: str) -> dict:
         day = result["days"][d]
         start, end = copy.deepcopy(day["stops"][0]), copy.deepcopy(day["stops"][-1])
         t = 9 * 60
-        start.update(arrive=at(day["date"], t), start=at(day["date"], t), end=at(day["date"], t),
-                     depart=at(day["date"], t))
+        start.update(
+            arrive=at(day["date"], t), start=at(day["date"], t), end=at(day["date"], t), depart=at(day["date"], t)
+        )
         stops = [start]
         for poi_id in poi_ids:
             poi = built.catalog.pois[poi_id]
             t += 10
-            stops.append({"type": "visit", "poi_id": poi_id, "event_id": None, "name": poi.name.en,
-                          "lon": poi.lon, "lat": poi.lat, "arrive": at(day["date"], t), "start": at(day["date"], t),
-                          "end": at(day["date"], t + 60), "depart": at(day["date"], t + 60),
-                          "travel": {"mode": mode, "minutes": 10, "km": 5.0}, "ticket_cny": poi.ticket_cny,
-                          "category": poi.category})
+            stops.append(
+                {
+                    "type": "visit",
+                    "poi_id": poi_id,
+                    "event_id": None,
+                    "name": poi.name.en,
+                    "lon": poi.lon,
+                    "lat": poi.lat,
+                    "arrive": at(day["date"], t),
+                    "start": at(day["date"], t),
+                    "end": at(day["date"], t + 60),
+                    "depart": at(day["date"], t + 60),
+                    "travel": {"mode": mode, "minutes": 10, "km": 5.0},
+                    "ticket_cny": poi.ticket_cny,
+                    "category": poi.category,
+                }
+            )
             t += 60
         t += 10
-        end.update(arrive=at(day["date"], t), start=at(day["date"], t), end=at(day["date"], t),
-                   depart=at(day["date"], t), travel={"mode": mode, "minutes": 10, "km": 5.0})
+        end.update(
+            arrive=at(day["date"], t),
+            start=at(day["date"], t),
+            end=at(day["date"], t),
+            depart=at(day["date"], t),
+            travel={"mode": mode, "minutes": 10, "km": 5.0},
+        )
         day["stops"] = stops + [end]
     return result
 
 
 # --- the module's contract ----------------------------------------------------------
 
+
 def test_thresholds_are_documented_and_faults_serialise(town):
     import chalicelib.planning.review as module
+
     for key in THRESHOLDS:
         assert f"``{key}``" in module.__doc__, key
     for code in CODES:
@@ -152,11 +191,12 @@ def test_thresholds_are_documented_and_faults_serialise(town):
 
 # --- one test per fault code --------------------------------------------------------
 
+
 def test_order_waste(town):
-    good = synthetic_days(town, [["keyan-scenic-area", "keqiao-ancient-town", "cao-e-temple", "caoe-river"]],
-                          "transit")
-    zigzag = synthetic_days(town, [["keyan-scenic-area", "cao-e-temple", "keqiao-ancient-town", "caoe-river"]],
-                            "transit")
+    good = synthetic_days(town, [["keyan-scenic-area", "keqiao-ancient-town", "cao-e-temple", "caoe-river"]], "transit")
+    zigzag = synthetic_days(
+        town, [["keyan-scenic-area", "cao-e-temple", "keqiao-ancient-town", "caoe-river"]], "transit"
+    )
     control, tampered = review(town.problem, good), review(town.problem, zigzag)
     assert "order_waste" not in {f.code for f in control}
     assert added(control, tampered) == {"order_waste"}
@@ -166,20 +206,29 @@ def test_order_waste(town):
 
 def test_order_waste_keeps_matches_and_route_order(route):
     """On an ordered route the best order keeps route order: a day in route order is never 'waste'."""
-    days = [["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
-            ["dongshan", "shan-creek"], ["jinting-wang-xizhi-residence", "dafo-temple"],
-            ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"]]
+    days = [
+        ["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
+        ["dongshan", "shan-creek"],
+        ["jinting-wang-xizhi-residence", "dafo-temple"],
+        ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"],
+    ]
     faults = review(route.problem, synthetic_days(route, days, "drive"))
     assert "order_waste" not in {f.code for f in faults}
 
 
 def test_backtrack(route):
-    good = [["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
-            ["dongshan", "shan-creek"], ["jinting-wang-xizhi-residence", "dafo-temple"],
-            ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"]]
-    back = [["ancient-canal-towpath", "jian-lake", "orchid-pavilion", "cao-e-temple"],
-            ["lu-xun-native-place", "dongshan", "shan-creek"], ["jinting-wang-xizhi-residence", "dafo-temple"],
-            ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"]]
+    good = [
+        ["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
+        ["dongshan", "shan-creek"],
+        ["jinting-wang-xizhi-residence", "dafo-temple"],
+        ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"],
+    ]
+    back = [
+        ["ancient-canal-towpath", "jian-lake", "orchid-pavilion", "cao-e-temple"],
+        ["lu-xun-native-place", "dongshan", "shan-creek"],
+        ["jinting-wang-xizhi-residence", "dafo-temple"],
+        ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"],
+    ]
     control = review(route.problem, synthetic_days(route, good, "drive"))
     tampered = review(route.problem, synthetic_days(route, back, "drive"))
     assert "backtrack" not in {f.code for f in control}
@@ -190,20 +239,33 @@ def test_backtrack(route):
 
 def test_backtrack_spares_the_dinner_next_to_the_hotel(route):
     """Dinner next to the evening's hotel is the way home; the same place at lunch, mid-day, is a return."""
-    days = [["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
-            ["dongshan", "shan-creek"], ["jinting-wang-xizhi-residence", "dafo-temple"],
-            ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village", "xie-gong-ancient-road"]]
+    days = [
+        ["ancient-canal-towpath", "lu-xun-native-place", "jian-lake", "orchid-pavilion", "cao-e-temple"],
+        ["dongshan", "shan-creek"],
+        ["jinting-wang-xizhi-residence", "dafo-temple"],
+        ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village", "xie-gong-ancient-road"],
+    ]
     assert route.result["days"][3]["lodging"]["poi_id"] == "shunhe-hotel-xinchang"
 
     def with_meal(position: int, meal: str) -> dict:
         result = synthetic_days(route, days, "drive")
         stops = result["days"][3]["stops"]
         hall = route.catalog.pois["xinchang-snack-hall"]
-        stops.insert(position, {**copy.deepcopy(stops[1]), "type": "meal", "meal": meal, "poi_id": hall.id,
-                                "lon": hall.lon, "lat": hall.lat})
+        stops.insert(
+            position,
+            {
+                **copy.deepcopy(stops[1]),
+                "type": "meal",
+                "meal": meal,
+                "poi_id": hall.id,
+                "lon": hall.lon,
+                "lat": hall.lat,
+            },
+        )
         return result
-    dinner = review(route.problem, with_meal(5, "dinner"))   # last stop before the hotel
-    lunch = review(route.problem, with_meal(4, "lunch"))     # between Banzhu and Xie Gong road
+
+    dinner = review(route.problem, with_meal(5, "dinner"))  # last stop before the hotel
+    lunch = review(route.problem, with_meal(4, "lunch"))  # between Banzhu and Xie Gong road
     assert "backtrack" not in {f.code for f in dinner}
     assert "backtrack" in added(dinner, lunch)
 
@@ -217,7 +279,7 @@ def test_route_stop_missing(route, real):
     result["unscheduled"].append({"poi_id": stop, "reason_code": "no_time", "reason": "-"})
     routes = dict(real.routes)
     routes["tang-poetry-road"] = dataclasses.replace(routes["tang-poetry-road"], suggested_days=5)
-    longer = Catalog(real.districts, real.pois, real.events, routes)   # suggests more days than the trip has
+    longer = Catalog(real.districts, real.pois, real.events, routes)  # suggests more days than the trip has
     control, tampered = review(with_catalog(route.problem, longer), result), review(route.problem, result)
     assert added(control, tampered) == {"route_stop_missing"}
     assert stop in {f.poi_id for f in tampered if f.code == "route_stop_missing"}
@@ -260,7 +322,7 @@ def test_wait_at_a_sight(town):
 
 
 def test_wait_at_a_match_counts_after_the_entry_buffer(match, real):
-    (d, k), = where(match.result, "event")
+    ((d, k),) = where(match.result, "event")
     event = real.events[match.result["days"][d]["stops"][k]["event_id"]]
     buffer = real.pois[event.venue_id].venue.entry_buffer_minutes
     on_time, early = match.copy(), match.copy()
@@ -277,13 +339,13 @@ def test_meal_repeat(town, real):
     assert len(meals) >= 3
     foods = sorted(p.id for p in real.pois.values() if p.category == "food")
     varied, same = town.copy(), town.copy()
-    for i, (d, k) in enumerate(meals):   # only the id changes: the places stay where they are
+    for i, (d, k) in enumerate(meals):  # only the id changes: the places stay where they are
         varied["days"][d]["stops"][k]["poi_id"] = foods[i]
         same["days"][d]["stops"][k]["poi_id"] = "xianheng-tavern"
     control, tampered = review(town.problem, varied), review(town.problem, same)
     assert added(control, tampered) == {"meal_repeat"}
     repeats = [f for f in tampered if f.code == "meal_repeat"]
-    assert any(f.day is None and f.value == len(meals) for f in repeats)   # more than twice in the trip
+    assert any(f.day is None and f.value == len(meals) for f in repeats)  # more than twice in the trip
     days_with_two = {d for d in {d for d, _ in meals} if sum(1 for dd, _ in meals if dd == d) > 1}
     assert {f.day for f in repeats if f.day is not None} == days_with_two  # twice on one day
 
@@ -291,13 +353,17 @@ def test_meal_repeat(town, real):
 def test_meal_no_food(town, real):
     def after_sight(d, k, s, stops):
         prev = stops[k - 1]
-        return s["poi_id"] is not None and prev["type"] == "visit" \
+        return (
+            s["poi_id"] is not None
+            and prev["type"] == "visit"
             and real.pois[prev["poi_id"]].category in SIGHT_CATEGORIES
+        )
+
     candidates = where(town.result, "meal", after_sight)
     assert candidates
     d, k = candidates[0]
     at_sight, brk = town.copy(), town.copy()
-    for result in (at_sight, brk):   # both at the sight: only the restaurant id differs
+    for result in (at_sight, brk):  # both at the sight: only the restaurant id differs
         stop, prev = result["days"][d]["stops"][k], result["days"][d]["stops"][k - 1]
         stop.update(lon=prev["lon"], lat=prev["lat"])
     brk["days"][d]["stops"][k]["poi_id"] = None
@@ -309,12 +375,25 @@ def test_meal_no_food(town, real):
 
 def test_meal_break_at_a_match_venue_is_fine(match):
     result = match.copy()
-    (d, k), = where(result, "event")
+    ((d, k),) = where(result, "event")
     stops = result["days"][d]["stops"]
     ev = stops[k]
-    stops.insert(k + 1, {"type": "meal", "meal": "dinner", "poi_id": None, "event_id": None, "lon": ev["lon"],
-                         "lat": ev["lat"], "arrive": ev["depart"], "start": ev["depart"], "end": ev["depart"],
-                         "depart": ev["depart"], "travel": {"mode": "none", "minutes": 0, "km": 0.0}})
+    stops.insert(
+        k + 1,
+        {
+            "type": "meal",
+            "meal": "dinner",
+            "poi_id": None,
+            "event_id": None,
+            "lon": ev["lon"],
+            "lat": ev["lat"],
+            "arrive": ev["depart"],
+            "start": ev["depart"],
+            "end": ev["depart"],
+            "depart": ev["depart"],
+            "travel": {"mode": "none", "minutes": 0, "km": 0.0},
+        },
+    )
     assert "meal_no_food" not in {f.code for f in review(match.problem, result)}
 
 
@@ -350,23 +429,30 @@ def test_dark_outdoor(town, real):
     assert (fault.day, fault.stop, fault.poi_id, fault.value) == (d, k, poi.id, 40)
     assert "dark_outdoor" not in {f.code for f in review(with_catalog(town.problem, lit), late)}
     # in daylight the outdoor setting is fine
-    assert not [f for f in review(with_catalog(town.problem, outdoor), town.result)
-                if f.code == "dark_outdoor" and f.poi_id == poi.id]
+    assert not [
+        f
+        for f in review(with_catalog(town.problem, outdoor), town.result)
+        if f.code == "dark_outdoor" and f.poi_id == poi.id
+    ]
 
 
 def test_dark_outdoor_uses_the_date():
     """Civil dusk in December is more than 1.5 h earlier than in June (astral, per date)."""
     from datetime import date
+
     assert daylight(date(2026, 6, 20), 120.58, 30.0)[1] - daylight(date(2026, 12, 10), 120.58, 30.0)[1] > 90
 
 
 def test_travel_share(town):
     d = 0
-    visiting = sum((datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).seconds // 60
-                   for s in town.result["days"][d]["stops"] if s["type"] in ("visit", "event"))
+    visiting = sum(
+        (datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).seconds // 60
+        for s in town.result["days"][d]["stops"]
+        if s["type"] in ("visit", "event")
+    )
     light, heavy = town.copy(), town.copy()
     for result, minutes in ((light, 0), (heavy, visiting)):
-        for k, s in enumerate(result["days"][d]["stops"]):
+        for _k, s in enumerate(result["days"][d]["stops"]):
             if s["travel"] is not None:
                 s["travel"]["minutes"] = 0
         result["days"][d]["stops"][1]["travel"]["minutes"] = minutes
@@ -395,7 +481,7 @@ def test_nested_visit(town, real):
     tampered = review(with_catalog(town.problem, nested), town.result)
     assert added(control, tampered) == {"nested_visit"}
     fault = next(f for f in tampered if f.code == "nested_visit")
-    assert fault.poi_id == parent and fault.day == 1   # the later of the two visits
+    assert fault.poi_id == parent and fault.day == 1  # the later of the two visits
 
 
 def test_split_area(town, real):
@@ -414,13 +500,18 @@ def test_split_area(town, real):
 
 def test_signature_missing(town, real):
     visits = [town.result["days"][d]["stops"][k]["poi_id"] for d, k in where(town.result, "visit")]
-    per_day = Counter(d for d, k in where(town.result, "visit")
-                      if real.pois[town.result["days"][d]["stops"][k]["poi_id"]].district == "yuecheng")
+    per_day = Counter(
+        d
+        for d, k in where(town.result, "visit")
+        if real.pois[town.result["days"][d]["stops"][k]["poi_id"]].district == "yuecheng"
+    )
     assert max(per_day.values()) >= 3
     day = max(per_day, key=per_day.get)
     sights = [p for p in real.pois.values() if p.district == "yuecheng" and p.category in SIGHT_CATEGORIES]
-    missing = sorted((p for p in sights if p.id not in visits
-                      and town.problem.open_intervals(p, day)), key=lambda p: (p.id != "dayu-mausoleum", p.id))
+    missing = sorted(
+        (p for p in sights if p.id not in visits and town.problem.open_intervals(p, day)),
+        key=lambda p: (p.id != "dayu-mausoleum", p.id),
+    )
     sig = missing[0]
     unrated = {p.id: {"rating": None} for p in sights}
     flat = patched(real, **unrated)
@@ -433,19 +524,22 @@ def test_signature_missing(town, real):
     # not wanted: no fault
     uninterested = with_catalog(town.problem, top)
     uninterested.request = dataclasses.replace(
-        town.problem.request, interests=tuple((c, 0.0 if c == sig.category else w)
-                                              for c, w in town.problem.request.interests))
+        town.problem.request,
+        interests=tuple((c, 0.0 if c == sig.category else w) for c, w in town.problem.request.interests),
+    )
     assert sig.id not in {f.poi_id for f in review(uninterested, town.result) if f.code == "signature_missing"}
 
 
 def test_silent_wish_no_matches(no_sessions):
     assert not where(no_sessions.result, "event")
     silent, told = no_sessions.copy(), no_sessions.copy()
-    silent["unscheduled"] = [u for u in silent["unscheduled"]
-                             if not u.get("event_id") and u.get("reason_code") != "no_sessions"]
+    silent["unscheduled"] = [
+        u for u in silent["unscheduled"] if not u.get("event_id") and u.get("reason_code") != "no_sessions"
+    ]
     silent["notes"] = [n for n in silent["notes"] if not isinstance(n, dict)]
     told["unscheduled"] = silent["unscheduled"] + [
-        {"poi_id": None, "reason_code": "no_sessions", "reason": "No baseball sessions on these dates"}]
+        {"poi_id": None, "reason_code": "no_sessions", "reason": "No baseball sessions on these dates"}
+    ]
     control, tampered = review(no_sessions.problem, told), review(no_sessions.problem, silent)
     assert added(control, tampered) == {"silent_wish"}
 
@@ -465,6 +559,7 @@ def test_silent_wish_route_stop(route, real):
 
 
 # --- the checker and the review are independent --------------------------------------
+
 
 def test_checker_and_review_are_independent(town):
     # valid but not guide-worthy: a 300 m hop by car (the checker proves minutes, not modes)

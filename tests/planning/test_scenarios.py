@@ -3,6 +3,7 @@
 Each plan is re-derived by the checker; the assertions are about what a
 traveller would call sensible, not about solver output.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,19 +17,42 @@ from chalicelib.planning.settings import PlanSettings
 from .conftest import build_problem
 
 SETTINGS = PlanSettings()
-OLD_TOWN = {"lu-xun-native-place", "shen-garden", "cangqiao-street", "bazi-bridge", "qingteng-study",
-            "qiu-jin-former-residence", "zhou-enlai-ancestral-home", "cai-yuanpei-former-residence",
-            "calligraphy-sages-hometown", "fushan-park"}
+OLD_TOWN = {
+    "lu-xun-native-place",
+    "shen-garden",
+    "cangqiao-street",
+    "bazi-bridge",
+    "qingteng-study",
+    "qiu-jin-former-residence",
+    "zhou-enlai-ancestral-home",
+    "cai-yuanpei-former-residence",
+    "calligraphy-sages-hometown",
+    "fushan-park",
+}
 BASEBALL = ["ag2023-baseball-2023-09-26-1830", "ag2023-baseball-2023-09-28-1830"]
 
 SCENARIOS = {
-    "old-town-walk": {"start_date": "2023-10-03", "days": 1, "mode": "walk",
-                      "interests": {"history": 1.0, "culture": 0.9}, "must_visit": ["lu-xun-native-place"]},
-    "baseball-3-days": {"start_date": "2023-09-26", "days": 3, "events": BASEBALL,
-                        "lodging": {"poi_id": "kaiyuan-yiju-jinghu"}},
+    "old-town-walk": {
+        "start_date": "2023-10-03",
+        "days": 1,
+        "mode": "walk",
+        "interests": {"history": 1.0, "culture": 0.9},
+        "must_visit": ["lu-xun-native-place"],
+    },
+    "baseball-3-days": {
+        "start_date": "2023-09-26",
+        "days": 3,
+        "events": BASEBALL,
+        "lodging": {"poi_id": "kaiyuan-yiju-jinghu"},
+    },
     "tang-poetry-road-car": {"start_date": "2023-10-10", "days": 4, "mode": "drive", "route": "tang-poetry-road"},
-    "family-packed-budget": {"start_date": "2023-10-02", "days": 2, "pace": "packed", "budget_cny": 60,
-                             "interests": {"nature": 1.0, "culture": 0.8, "history": 0.6}},
+    "family-packed-budget": {
+        "start_date": "2023-10-02",
+        "days": 2,
+        "pace": "packed",
+        "budget_cny": 60,
+        "interests": {"nature": 1.0, "culture": 0.8, "history": 0.6},
+    },
 }
 
 
@@ -62,7 +86,8 @@ def test_three_days_with_two_baseball_sessions(real, lang):
     assert [e["event_id"] for e in events] == BASEBALL
     for event in events:
         assert datetime.fromisoformat(event["arrive"]) <= datetime.fromisoformat(event["start"]).replace(
-            hour=17, minute=45)
+            hour=17, minute=45
+        )
     assert len(visits(result)) >= 6
     # the dinner clash with an evening match is explained, not silently dropped
     clash = [u for u in result["unscheduled"] if u.get("meal") == "dinner"]

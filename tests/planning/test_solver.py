@@ -1,4 +1,5 @@
 """The generic solver facade on tiny hand-checkable instances."""
+
 from __future__ import annotations
 
 from chalicelib.planning.solver import Group, Model, Node, Vehicle, solve
@@ -11,8 +12,9 @@ def line_matrix(xs):
 
 def model(nodes, xs, vehicles=None, **kw):
     depot = [Node(), Node()]
-    return Model(nodes=depot + nodes, matrices=[line_matrix([0, 0] + xs)],
-                 vehicles=vehicles or [Vehicle(0, 1, (0, 1000))], **kw)
+    return Model(
+        nodes=depot + nodes, matrices=[line_matrix([0, 0] + xs)], vehicles=vehicles or [Vehicle(0, 1, (0, 1000))], **kw
+    )
 
 
 def visited(sol):
@@ -20,20 +22,24 @@ def visited(sol):
 
 
 def test_prizes_windows_and_times():
-    nodes = [Node(service=10, windows=((100, 120),), prize=100),
-             Node(service=10, windows=((0, 50),), prize=100),
-             Node(service=10, windows=((0, 1000),), prize=1)]   # not worth 2 x 400 minutes
+    nodes = [
+        Node(service=10, windows=((100, 120),), prize=100),
+        Node(service=10, windows=((0, 50),), prize=100),
+        Node(service=10, windows=((0, 1000),), prize=1),
+    ]  # not worth 2 x 400 minutes
     sol = solve(model(nodes, [10, 20, 400]), 1.0)
     assert visited(sol) == [[3, 2]]
     starts = {v.node: v.start for v in sol.routes[0].visits}
     assert 0 <= starts[3] <= 50 and 100 <= starts[2] <= 120
-    assert starts[2] >= starts[3] + 10 + 10   # service + travel
+    assert starts[2] >= starts[3] + 10 + 10  # service + travel
     assert 4 in sol.dropped and sol.status in ("solution_limit", "time_limit")
 
 
 def test_mandatory_and_multiple_windows():
-    nodes = [Node(service=30, windows=((0, 10), (200, 220)), mandatory=True),
-             Node(service=100, windows=((5, 20),), prize=1000)]
+    nodes = [
+        Node(service=30, windows=((0, 10), (200, 220)), mandatory=True),
+        Node(service=100, windows=((5, 20),), prize=1000),
+    ]
     sol = solve(model(nodes, [5, 5]), 1.0)
     starts = {v.node: v.start for v in sol.routes[0].visits}
     # the long visit takes the morning, so the mandatory one uses its second window
@@ -41,24 +47,29 @@ def test_mandatory_and_multiple_windows():
 
 
 def test_group_picks_one_and_capacity_and_allowed_vehicles():
-    nodes = [Node(service=5, windows=((0, 500),)), Node(service=5, windows=((0, 500),)),   # group
-             Node(service=5, windows=((0, 500),), prize=500, demand=60),
-             Node(service=5, windows=((0, 500),), prize=400, demand=50),
-             Node(service=5, windows=((0, 500),), prize=300, allowed_vehicles=(1,))]
+    nodes = [
+        Node(service=5, windows=((0, 500),)),
+        Node(service=5, windows=((0, 500),)),  # group
+        Node(service=5, windows=((0, 500),), prize=500, demand=60),
+        Node(service=5, windows=((0, 500),), prize=400, demand=50),
+        Node(service=5, windows=((0, 500),), prize=300, allowed_vehicles=(1,)),
+    ]
     vehicles = [Vehicle(0, 1, (0, 1000)), Vehicle(0, 1, (0, 1000))]
     m = model(nodes, [1, 2, 3, 4, 5], vehicles=vehicles, groups=[Group((2, 3), 1000)], capacity=100)
     sol = solve(m, 1.0)
     routes = visited(sol)
     flat = [n for r in routes for n in r]
-    assert len({2, 3} & set(flat)) == 1          # exactly one of the group
-    assert len({4, 5} & set(flat)) == 1          # 60 + 50 > capacity 100
+    assert len({2, 3} & set(flat)) == 1  # exactly one of the group
+    assert len({4, 5} & set(flat)) == 1  # 60 + 50 > capacity 100
     assert 6 in routes[1] and 6 not in routes[0]
 
 
 def test_precedence_across_vehicles():
     # vehicle 0 = day 0 (0..100), vehicle 1 = day 1 (1440..1540); node 2 must precede node 3
-    nodes = [Node(service=10, windows=((0, 90), (1440, 1530)), prize=100),
-             Node(service=10, windows=((0, 90), (1440, 1530)), prize=100)]
+    nodes = [
+        Node(service=10, windows=((0, 90), (1440, 1530)), prize=100),
+        Node(service=10, windows=((0, 90), (1440, 1530)), prize=100),
+    ]
     vehicles = [Vehicle(0, 1, (0, 100), max_stops=1), Vehicle(0, 1, (1440, 1540), max_stops=1)]
     sol = solve(model(nodes, [1, 2], vehicles=vehicles, precedences=[(3, 2)]), 1.0)
     assert visited(sol) == [[3], [2]]
@@ -70,7 +81,7 @@ def test_deterministic_for_equal_inputs():
     vehicles = [Vehicle(0, 1, (0, 600)), Vehicle(0, 1, (0, 600))]
     a = solve(model(nodes, xs, vehicles=vehicles), 5.0, seed=0)
     b = solve(model(nodes, xs, vehicles=vehicles), 5.0, seed=0)
-    assert a.status == "solution_limit"   # stopped by the deterministic bound, not the clock
+    assert a.status == "solution_limit"  # stopped by the deterministic bound, not the clock
     assert a.routes == b.routes and a.objective == b.objective
 
 
@@ -82,9 +93,17 @@ def test_infeasible_mandatory():
 
 def test_essential_nodes_are_those_no_drop_can_pay_for():
     from chalicelib.planning.solver import _essential
+
     # travel bound 1000 (one vehicle window) + group prize 50 + smaller prizes 10 + 20
-    nodes = [Node(prize=10), Node(prize=20), Node(prize=10 ** 9), Node(prize=8 * 10 ** 9),
-             Node(prize=5), Node(prize=5), Node(prize=0, mandatory=True)]
+    nodes = [
+        Node(prize=10),
+        Node(prize=20),
+        Node(prize=10**9),
+        Node(prize=8 * 10**9),
+        Node(prize=5),
+        Node(prize=5),
+        Node(prize=0, mandatory=True),
+    ]
     m = model(nodes, [1, 2, 3, 4, 5, 6, 7], groups=[Group((6, 7), 50)])
     assert _essential(m) == {4, 5}
     # ordinary prizes (an orienteering instance) have none, however unequal
@@ -94,8 +113,10 @@ def test_essential_nodes_are_those_no_drop_can_pay_for():
 def test_itinerary_like_model_is_deterministic_with_tabu_search():
     # a meal group and a stop limit: the OR-Tools path (tabu search, no essential node)
     xs = [3 * k % 17 for k in range(12)]
-    nodes = [Node(service=15, windows=((0, 400),), prize=20 + 7 * k % 30) for k in range(10)] \
-        + [Node(service=30, windows=((100, 200),), count=0), Node(service=30, windows=((100, 200),), count=0)]
+    nodes = [Node(service=15, windows=((0, 400),), prize=20 + 7 * k % 30) for k in range(10)] + [
+        Node(service=30, windows=((100, 200),), count=0),
+        Node(service=30, windows=((100, 200),), count=0),
+    ]
     m = model(nodes, xs, vehicles=[Vehicle(0, 1, (0, 400), max_stops=4)], groups=[Group((12, 13), 40)])
     a, b = solve(m, 2.0, seed=3), solve(m, 2.0, seed=3)
     assert visited(a) == visited(b) and a.objective == b.objective

@@ -1,4 +1,5 @@
 """Route trips follow the road: the spine (``planning.spine``) on the real catalog."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,9 +17,9 @@ def test_cut_keeps_order_fills_days_and_moves_lodging():
     stops = [SpineStop(k, 200, 0, (((0, 1440),),) * 2) for k in range(5)]
     shape = DayShape((510, 1260), (660, 810, 60))
     spine = cut(stops, [shape, shape], [[10, 11], [10, 11]], 6, lambda a, b: abs(pos[a] - pos[b]))
-    assert list(spine.day_of) == sorted(spine.day_of) and set(spine.day_of) == {0, 1}   # in order, both days
-    assert spine.day_of.count(0) in (2, 3)       # 1000 min of visits do not fit one 750-min day
-    assert spine.lodging[-1] == 11 and spine.overload == 0   # the last night at the far end
+    assert list(spine.day_of) == sorted(spine.day_of) and set(spine.day_of) == {0, 1}  # in order, both days
+    assert spine.day_of.count(0) in (2, 3)  # 1000 min of visits do not fit one 750-min day
+    assert spine.lodging[-1] == 11 and spine.overload == 0  # the last night at the far end
 
 
 def test_cut_counts_opening_hours():
@@ -32,21 +33,34 @@ def test_cut_counts_opening_hours():
 def test_cut_keeps_a_scenic_area_on_one_day():
     # stops 1 and 2 form one area (Lu Xun Native Place + Shen Garden): the even cut 0-1 | 2-3 is not allowed
     open_ = (((0, 1440),),) * 2
-    stops = [SpineStop(0, 150, 0, open_), SpineStop(1, 150, 0, open_, area="a"), SpineStop(2, 150, 0, open_, area="a"),
-             SpineStop(3, 150, 0, open_)]
+    stops = [
+        SpineStop(0, 150, 0, open_),
+        SpineStop(1, 150, 0, open_, area="a"),
+        SpineStop(2, 150, 0, open_, area="a"),
+        SpineStop(3, 150, 0, open_),
+    ]
     shape = DayShape((480, 1200), (660, 810, 0))
     spine = cut(stops, [shape, shape], [[9], [9]], 6, lambda a, b: 0.0 if a == b else 10.0)
     assert spine.day_of[1] == spine.day_of[2]
-    plain = cut([SpineStop(k, 150, 0, open_) for k in range(4)], [shape, shape], [[9], [9]], 6,
-                lambda a, b: 0.0 if a == b else 10.0)
-    assert plain.day_of == (0, 0, 1, 1)   # without the area, the balanced cut splits the pair
+    plain = cut(
+        [SpineStop(k, 150, 0, open_) for k in range(4)],
+        [shape, shape],
+        [[9], [9]],
+        6,
+        lambda a, b: 0.0 if a == b else 10.0,
+    )
+    assert plain.day_of == (0, 0, 1, 1)  # without the area, the balanced cut splits the pair
 
 
 def test_trim_drops_the_least_prominent_stops_of_an_overfull_day():
     open_ = (((0, 1440),),)
     # one 540-min day (520 usable) holds two 180-min stops: the unrated ones leave, the rated ones stay
-    stops = [SpineStop(0, 180, 0, open_, 0.3), SpineStop(1, 180, 0, open_, 1.0), SpineStop(2, 180, 0, open_, 0.6),
-             SpineStop(3, 180, 0, open_, 0.3)]
+    stops = [
+        SpineStop(0, 180, 0, open_, 0.3),
+        SpineStop(1, 180, 0, open_, 1.0),
+        SpineStop(2, 180, 0, open_, 0.6),
+        SpineStop(3, 180, 0, open_, 0.3),
+    ]
     shape = DayShape((480, 1020), (660, 810, 0))
     travel = lambda a, b: 0.0 if a == b else 10.0  # noqa: E731
     spine = cut(stops, [shape], [[9]], 6, travel)
@@ -57,14 +71,15 @@ def test_trim_drops_the_least_prominent_stops_of_an_overfull_day():
     roomy = DayShape((480, 1440), (660, 810, 0))
     wide = cut(stops, [roomy], [[9]], 6, travel)
     assert trim(stops, [roomy], wide, 6, travel).day_of == (0, 0, 0, 0)
-    assert trim(stops, [roomy], wide, 2, travel).day_of == (-1, 0, 0, -1)   # the pace's visit limit too
+    assert trim(stops, [roomy], wide, 2, travel).day_of == (-1, 0, 0, -1)  # the pace's visit limit too
 
 
 def test_relaxed_old_town_keeps_its_signature(catalog):
     # two relaxed days cannot hold the 11-stop walk; Lu Xun Native Place (5A) is kept, and the
     # tavern is lunch, not also an hour of "visiting" after it
-    result = plan({"start_date": "2026-05-16", "days": 2, "route": "old-town", "mode": "transit",
-                   "pace": "relaxed"}, catalog)
+    result = plan(
+        {"start_date": "2026-05-16", "days": 2, "route": "old-town", "mode": "transit", "pace": "relaxed"}, catalog
+    )
     visits = [s["poi_id"] for day in result["days"] for s in day["stops"] if s["type"] == "visit"]
     meals = {(d, s["poi_id"]) for d, day in enumerate(result["days"]) for s in day["stops"] if s["type"] == "meal"}
     assert "lu-xun-native-place" in visits
@@ -78,31 +93,37 @@ def catalog():
 
 
 def route_visits(result, route):
-    return [(d, s["poi_id"]) for d, day in enumerate(result["days"]) for s in day["stops"]
-            if s["type"] == "visit" and s["poi_id"] in route.stop_ids]
+    return [
+        (d, s["poi_id"])
+        for d, day in enumerate(result["days"])
+        for s in day["stops"]
+        if s["type"] == "visit" and s["poi_id"] in route.stop_ids
+    ]
 
 
 def test_tang_poetry_road_in_four_days_by_car(catalog):
     route = catalog.routes[TANG]
-    result = plan({"start_date": "2026-04-18", "days": 4, "route": TANG, "mode": "drive", "pace": "packed"},
-                  catalog)
+    result = plan({"start_date": "2026-04-18", "days": 4, "route": TANG, "mode": "drive", "pace": "packed"}, catalog)
     visited = [p for _, p in route_visits(result, route)]
-    assert visited == list(route.stop_ids)                      # every stop, in order
+    assert visited == list(route.stop_ids)  # every stop, in order
     nights = [day["lodging"]["lat"] for day in result["days"]]
-    assert nights == sorted(nights, reverse=True) and nights[-1] < 29.6   # lodging moves south with the road
+    assert nights == sorted(nights, reverse=True) and nights[-1] < 29.6  # lodging moves south with the road
     assert not [f for f in result["review"] if f["code"] in ("backtrack", "route_stop_missing", "short_motor_leg")]
 
 
 def test_tang_poetry_road_from_a_fixed_old_town_hotel(catalog):
     route = catalog.routes[TANG]
     hotel = "shaoxing-xianheng-hotel"
-    result = plan({"start_date": "2026-04-18", "days": 4, "route": TANG, "mode": "drive",
-                   "lodging": {"poi_id": hotel}}, catalog, lang="en")
-    for day in result["days"]:                                  # the far stretch as day trips
+    result = plan(
+        {"start_date": "2026-04-18", "days": 4, "route": TANG, "mode": "drive", "lodging": {"poi_id": hotel}},
+        catalog,
+        lang="en",
+    )
+    for day in result["days"]:  # the far stretch as day trips
         assert day["stops"][0]["poi_id"] == day["stops"][-1]["poi_id"] == hotel
     days = route_visits(result, route)
     assert [p for _, p in days] == [p for p in route.stop_ids if p in {q for _, q in days}]
-    assert max(d for d, p in days if catalog.pois[p].district == "xinchang") == 3   # Xinchang is a day trip
+    assert max(d for d, p in days if catalog.pois[p].district == "xinchang") == 3  # Xinchang is a day trip
     missing = set(route.stop_ids) - {p for _, p in days}
     named = {u["poi_id"]: u["reason_code"] for u in result["unscheduled"]}
-    assert all(p in named for p in missing)                     # any stop left out is named with its reason
+    assert all(p in named for p in missing)  # any stop left out is named with its reason

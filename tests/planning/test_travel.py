@@ -1,5 +1,6 @@
 """Travel providers: geodesic estimates and an OSRM /table client tested
 against a real HTTP server on 127.0.0.1 that speaks OSRM's table format."""
+
 from __future__ import annotations
 
 import json
@@ -9,12 +10,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from chalicelib.planning.travel import (GeodesicTravel, OsrmTravel, Point, geodesic_km, max_time_factor,
-                                        mode_minutes, time_factor)
+from chalicelib.planning.travel import (
+    GeodesicTravel,
+    OsrmTravel,
+    Point,
+    geodesic_km,
+    max_time_factor,
+    mode_minutes,
+    time_factor,
+)
 
-OLD_TOWN = Point(120.5855, 29.9962)     # Shen Garden
-NEARBY = Point(120.5811, 29.995)        # Lu Xun Native Place, ~450 m away
-XINCHANG = Point(120.905, 29.500)       # ~60 km south
+OLD_TOWN = Point(120.5855, 29.9962)  # Shen Garden
+NEARBY = Point(120.5811, 29.995)  # Lu Xun Native Place, ~450 m away
+XINCHANG = Point(120.905, 29.500)  # ~60 km south
 
 
 def test_geodesic_distance_is_wgs84():
@@ -61,7 +69,7 @@ class _Osrm(BaseHTTPRequestHandler):
     calls: list[str] = []
     mode = "ok"
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         url = urlsplit(self.path)  # not urlparse: it would cut ";" params
         type(self).calls.append(self.path)
         parts = url.path.split("/")

@@ -1,4 +1,5 @@
 """Plans for the render and widget tests: solved once per session."""
+
 from __future__ import annotations
 
 import copy
@@ -10,8 +11,13 @@ from chalicelib.planning import plan
 
 REQUESTS = {
     1: {"start_date": "2023-09-30", "days": 1, "lang": "zh", "time_limit_s": 1},
-    3: {"start_date": "2023-09-30", "days": 3, "lang": "en",
-        "events": ["ag2023-baseball-2023-10-01-1830-field1"], "time_limit_s": 1},
+    3: {
+        "start_date": "2023-09-30",
+        "days": 3,
+        "lang": "en",
+        "events": ["ag2023-baseball-2023-10-01-1830-field1"],
+        "time_limit_s": 1,
+    },
     7: {"start_date": "2023-09-28", "days": 7, "lang": "en", "mode": "drive", "time_limit_s": 1},
 }
 
@@ -21,12 +27,12 @@ XSS_NAME = f"Tea house {XSS_SCRIPT}{XSS_IMG}"
 XSS_LODGING = f"Inn {XSS_IMG}{XSS_SCRIPT}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalog():
     return bundle.load()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _solved(days: int) -> dict[str, Any]:
     return plan(dict(REQUESTS[days]), catalog())
 

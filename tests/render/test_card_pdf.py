@@ -1,4 +1,5 @@
 """Printed route cards: read the PDFs back (pypdf) and look at them (pdftoppm)."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def views():
-    return {days: plan_view(plans.solved(days), plans.catalog(), plan_id=f"it-test-{days}")
-            for days in (1, 3, 7)}
+    return {days: plan_view(plans.solved(days), plans.catalog(), plan_id=f"it-test-{days}") for days in (1, 3, 7)}
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -51,8 +51,13 @@ def test_card_reads_back_one_page_per_day(views, days, lang):
                 assert flat(stop.name.en) in text, (day.number, stop.name.en)
             if lang == "zh" and stop.name.en != stop.name.zh and stop.type == "visit":
                 assert flat(stop.name.en) not in text  # one language means one language
-            times = [hhmm(stop.depart)] if stop.type == "start" else \
-                [hhmm(stop.arrive)] if stop.type == "end" else [hhmm(stop.start), hhmm(stop.end)]
+            times = (
+                [hhmm(stop.depart)]
+                if stop.type == "start"
+                else [hhmm(stop.arrive)]
+                if stop.type == "end"
+                else [hhmm(stop.start), hhmm(stop.end)]
+            )
             for t in times:
                 assert t in text, (day.number, stop.name.en, t)
             if stop.travel is not None:
@@ -103,8 +108,9 @@ def test_pages_render_to_non_blank_png(views, days, lang, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     prefix = ARTIFACTS / f"card-{days}d-{lang}"
     last = str(days)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", last, str(source), str(prefix)],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", last, str(source), str(prefix)], check=True, timeout=60
+    )
     pngs = sorted(ARTIFACTS.glob(f"card-{days}d-{lang}-*.png"))
     assert len(pngs) == days
     for png in pngs:

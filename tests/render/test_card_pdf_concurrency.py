@@ -8,6 +8,7 @@ On the code before the fix, reportlab's font subsetting raced between threads
 (``KeyError``/``IndexError`` in ``TTFontFile.makeSubset``, and now and then a
 PDF with wrong glyphs and no error).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,8 +34,7 @@ WORKERS = 16
 
 @pytest.fixture(scope="module")
 def views():
-    return {days: plan_view(plans.solved(days), plans.catalog(), plan_id=f"it-test-{days}")
-            for days in (1, 3, 7)}
+    return {days: plan_view(plans.solved(days), plans.catalog(), plan_id=f"it-test-{days}") for days in (1, 3, 7)}
 
 
 @contextlib.contextmanager
@@ -56,6 +56,7 @@ def frequent_thread_switches(seconds: float = 0.001):
 def render_all(jobs, views, workers=WORKERS):
     """Render ``jobs`` ((days, lang, page_size) tuples) on ``workers`` threads:
     a list of (job, bytes or the exception raised)."""
+
     def one(job):
         days, lang, size = job
         try:

@@ -1,4 +1,5 @@
 """ICS, GPX and GeoJSON exports, each parsed back with the library that reads it."""
+
 from __future__ import annotations
 
 import json
@@ -87,8 +88,9 @@ def test_geojson_is_rfc7946(view):
     assert len(points) == len(view.stops)
     assert len(lines) == sum(len(d.stops) - 1 for d in view.days)
     assert len({f["id"] for f in doc["features"]}) == len(doc["features"])
-    positions = [p["geometry"]["coordinates"] for p in points] + \
-        [c for line in lines for c in line["geometry"]["coordinates"]]
+    positions = [p["geometry"]["coordinates"] for p in points] + [
+        c for line in lines for c in line["geometry"]["coordinates"]
+    ]
     for lon, lat in positions:  # [lon, lat], WGS84 degrees
         assert in_shaoxing(lon, lat)
     west, south, east, north = doc["bbox"]
@@ -120,7 +122,9 @@ def test_hostile_names_survive_exports_verbatim():
 
 def test_gpx_link_with_query_string_stays_well_formed(view):
     import gpxpy
+
     from chalicelib.render.exports import route_gpx
+
     url = "https://trips.example/v1/itineraries/it-1/card.html?share=a&lang=both"
     parsed = gpxpy.parse(route_gpx(view, "en", url))
     assert parsed.link == url

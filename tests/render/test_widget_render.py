@@ -1,4 +1,5 @@
 """Widget and print-view HTML: escaping, colours, CSP (no HTTP, no browser)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -70,8 +71,9 @@ def test_route_widget_escapes_hostile_catalog_data():
     route = cat.routes["tang-poetry-road"]
     first = route.stops[0].poi_id
     pois = dict(cat.pois)
-    pois[first] = dataclasses.replace(pois[first], name=Text(plans.XSS_NAME, plans.XSS_NAME),
-                                      description=Text(plans.XSS_IMG, plans.XSS_IMG))
+    pois[first] = dataclasses.replace(
+        pois[first], name=Text(plans.XSS_NAME, plans.XSS_NAME), description=Text(plans.XSS_IMG, plans.XSS_IMG)
+    )
     hostile = Catalog(districts=cat.districts, pois=pois, events=cat.events, routes=cat.routes)
     nonce = widget.new_nonce()
     html = widget.route_widget(route, hostile, "zh", widget.Colours(), nonce, 192.7)
@@ -94,8 +96,9 @@ def test_colours_accept_hex(value):
     assert widget.parse_colour("primary", value, "#000000") == value.lower()
 
 
-@pytest.mark.parametrize("value", ["red", "#abcd", "#12345g", "aa0000", "#aa0000;}body{x:url(y)",
-                                   "#aa0000 ", "rgb(1,2,3)", "#a\u0660a"])
+@pytest.mark.parametrize(
+    "value", ["red", "#abcd", "#12345g", "aa0000", "#aa0000;}body{x:url(y)", "#aa0000 ", "rgb(1,2,3)", "#a\u0660a"]
+)
 def test_colours_refuse_anything_else_naming_the_field(value):
     with pytest.raises(InvalidInput) as info:
         widget.colours_from({"bg": value})

@@ -4,6 +4,7 @@ A crash is simulated by ``Killed``, a BaseException: like SIGKILL it skips
 every ``except Exception`` clean-up, so the claim stays exactly as a killed
 process leaves it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -64,7 +65,7 @@ def test_pending_claim_is_taken_over_after_the_deadline_and_not_before(store, cl
     clock.advance(2)
     record, created = repo.create_idempotent("agency", "k1", BODY, planner)
     assert created and planner.calls == 1
-    assert record.id == claim.data["itinerary_id"]   # the id the dead attempt reserved
+    assert record.id == claim.data["itinerary_id"]  # the id the dead attempt reserved
     done = store.get(IDEMPOTENCY, "agency#k1").data
     assert done["state"] == "done" and done["attempt"] == 2
 
@@ -148,7 +149,7 @@ def test_failed_plan_releases_only_its_own_claim(store, clock):
 
     with pytest.raises(YueyouError):
         repo.create_idempotent("agency", "k5", BODY, infeasible)
-    assert store.get(IDEMPOTENCY, "agency#k5") is None   # the retry may try again at once
+    assert store.get(IDEMPOTENCY, "agency#k5") is None  # the retry may try again at once
     record, created = repo.create_idempotent("agency", "k5", BODY, Planner())
     assert created and itineraries(store) == [record.id]
 
@@ -171,6 +172,7 @@ def test_claim_expiry_is_the_store_ttl(store, clock):
     data = store.get(IDEMPOTENCY, "agency#k7").data
     assert data["expires_at"] == int(clock().timestamp()) + IDEMPOTENCY_TTL_S
     if hasattr(store, "table_name"):
-        raw = store._client.get_item(TableName=store.table_name, ConsistentRead=True,
-                                     Key={"pk": {"S": IDEMPOTENCY}, "sk": {"S": "agency#k7"}})["Item"]
+        raw = store._client.get_item(
+            TableName=store.table_name, ConsistentRead=True, Key={"pk": {"S": IDEMPOTENCY}, "sk": {"S": "agency#k7"}}
+        )["Item"]
         assert raw["expires_at"] == {"N": str(data["expires_at"])}

@@ -3,10 +3,10 @@
 DynamoDB is moto's server mode on 127.0.0.1 (real HTTP through botocore),
 one server per session and a fresh table per test.
 """
+
 from __future__ import annotations
 
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,7 +15,6 @@ from chalicelib.config import Settings
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.store import ANY_VERSION, MUST_NOT_EXIST, open_store
 from chalicelib.store.base import encode_cursor
-from chalicelib.store.sqlite import SqliteStore
 
 
 def list_all(store, collection, *, prefix="", limit=7):
@@ -33,6 +32,7 @@ def list_all(store, collection, *, prefix="", limit=7):
 
 
 # -- versions and conditional writes -------------------------------------------
+
 
 def test_create_then_conditional_update(store):
     first = store.put("plan", "a", {"n": 1}, MUST_NOT_EXIST)
@@ -114,9 +114,18 @@ def test_collections_are_separate(store):
 
 
 def test_json_documents_round_trip(store):
-    doc = {"float": 0.1, "tiny": 1e-7, "neg": -2.5, "big": 2**63 + 1, "zero": 0.0,
-           "bool": True, "null": None, "empty": "", "list": [1, "two", [3.5, {"x": []}]],
-           "nested": {"a": {"b": {"c": [None, False, {}]}}}}
+    doc = {
+        "float": 0.1,
+        "tiny": 1e-7,
+        "neg": -2.5,
+        "big": 2**63 + 1,
+        "zero": 0.0,
+        "bool": True,
+        "null": None,
+        "empty": "",
+        "list": [1, "two", [3.5, {"x": []}]],
+        "nested": {"a": {"b": {"c": [None, False, {}]}}},
+    }
     written = store.put("plan", "doc", doc)
     assert written.data == doc
     assert store.get("plan", "doc").data == doc
@@ -135,6 +144,7 @@ def test_unicode_keys_and_values(store):
 
 
 # -- listing -------------------------------------------------------------------
+
 
 def test_pagination_walks_every_key_once_in_order(store):
     keys = [f"k{i:03d}" for i in range(25)]
@@ -209,6 +219,7 @@ def test_health_names_the_store(store):
 
 # -- concurrency ---------------------------------------------------------------
 
+
 def test_racing_writers_one_wins_per_version(store):
     store.put("plan", "x", {"writes": []}, MUST_NOT_EXIST)
     results: list[str] = []
@@ -246,8 +257,9 @@ def test_fifty_conditional_writers_on_three_threads_lose_nothing(store):
         while True:
             item = store.get("plan", "x")
             try:
-                return store.put("plan", "x", {"writers": item.data["writers"] + [n]},
-                                 expected_version=item.version).version
+                return store.put(
+                    "plan", "x", {"writers": item.data["writers"] + [n]}, expected_version=item.version
+                ).version
             except Conflict as exc:
                 assert exc.details["current_version"] > item.version
                 conflicts.append(n)
@@ -262,9 +274,11 @@ def test_fifty_conditional_writers_on_three_threads_lose_nothing(store):
 
 # -- DynamoDB only -------------------------------------------------------------
 
+
 @pytest.fixture()
 def dynamo_store(dynamo_table, dynamo_client):
     from chalicelib.store.dynamodb import DynamoStore
+
     return DynamoStore(dynamo_table, dynamo_client)
 
 
@@ -274,6 +288,7 @@ pytestmark_dynamo = pytest.mark.integration
 @pytestmark_dynamo
 def test_dynamo_item_over_400kb_is_refused_before_sending(dynamo_store):
     from chalicelib.store.dynamodb import MAX_ITEM_BYTES
+
     # (moto caps items at 405,000 bytes and counts an overwritten value twice,
     # so the item that fits stays well under both.)
     dynamo_store.put("plan", "big", {"text": "x" * 300_000})
@@ -341,12 +356,17 @@ def test_open_store_dynamodb_from_settings(dynamo_table, moto_endpoint, monkeypa
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    settings = Settings.from_env({"YUEYOU_STORE": "dynamodb", "YUEYOU_TABLE": dynamo_table,
-                                  "YUEYOU_DYNAMODB_ENDPOINT": moto_endpoint})
+    settings = Settings.from_env(
+        {"YUEYOU_STORE": "dynamodb", "YUEYOU_TABLE": dynamo_table, "YUEYOU_DYNAMODB_ENDPOINT": moto_endpoint}
+    )
     assert settings.aws_region == "ap-southeast-1"
-    store = open_store(settings.store, table_name=settings.table_name,
-                       endpoint_url=settings.dynamodb_endpoint_url, region_name=settings.aws_region)
-    assert store.health() == {"store": "dynamodb", "status": "ACTIVE"}   # no table name in a public check
+    store = open_store(
+        settings.store,
+        table_name=settings.table_name,
+        endpoint_url=settings.dynamodb_endpoint_url,
+        region_name=settings.aws_region,
+    )
+    assert store.health() == {"store": "dynamodb", "status": "ACTIVE"}  # no table name in a public check
     assert store.put("plan", "a", {"n": 1}).version == 1
 
 

@@ -1,5 +1,6 @@
 """Test doubles for crash and race tests: a controllable clock, a store proxy
 with hooks on chosen calls, and an exception that ends a "process" mid-call."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -14,6 +14,7 @@ store's racing-writer tests test the store and not moto.
 
 Needs ``moto[server]`` (requirements-dev.txt).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,16 +24,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .server import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
 REGION = "ap-southeast-1"
-DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
-                     "aws_session_token": "testing"}
+DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 
 
 @contextlib.contextmanager
@@ -40,20 +41,31 @@ def moto_server(timeout_s: float = 30.0) -> Iterator[str]:
     """Yield the endpoint URL (``http://127.0.0.1:PORT``) of a running moto server."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION=REGION)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION=REGION,
+    )
     log_path = ROOT / ".data" / f"moto-{port}.log"
     log = open(log_path, "w") if log_path.parent.is_dir() else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "tests.support.moto_server", str(port)],
-                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.moto_server", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"moto server exited with {proc.returncode}"
-                                   + (f" (log: {log_path})" if log is not subprocess.DEVNULL else ""))
+                raise RuntimeError(
+                    f"moto server exited with {proc.returncode}"
+                    + (f" (log: {log_path})" if log is not subprocess.DEVNULL else "")
+                )
             try:
                 with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2):
                     break
@@ -71,17 +83,19 @@ def dynamodb_client(endpoint: str) -> Any:
     """A boto3 DynamoDB client for the moto server, with dummy credentials."""
     import boto3
     from botocore.config import Config
+
     return boto3.session.Session(region_name=REGION, **DUMMY_CREDENTIALS).client(
-        "dynamodb", endpoint_url=endpoint,
-        config=Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=20))
+        "dynamodb",
+        endpoint_url=endpoint,
+        config=Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=20),
+    )
 
 
 def _serve(port: int) -> None:
     """``moto.server.main`` on 127.0.0.1, each request handled under one lock."""
     import threading
 
-    from moto.moto_server.werkzeug_app import (DomainDispatcherApplication, MotoRequestHandler,
-                                               create_backend_app)
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import run_simple
 
     os.environ.setdefault("MOTO_PORT", str(port))

@@ -1,5 +1,6 @@
 """Start the real service on a free 127.0.0.1 port: what ``make run`` serves
 (``chalicelib.local_server``), or ``chalice local`` where a test compares the two."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,8 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping, Optional
+from typing import Optional
 
 import requests
 
@@ -35,8 +37,13 @@ def stop(proc: subprocess.Popen, log) -> None:
 
 
 @contextlib.contextmanager
-def serve(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stage: str = "dev",
-          legacy: bool = False, new_session: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+def serve(
+    env: Optional[Mapping[str, str]] = None,
+    timeout_s: float = 60.0,
+    stage: str = "dev",
+    legacy: bool = False,
+    new_session: bool = False,
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """(base URL, process) of a running server; ``legacy``: ``chalice local``;
     ``new_session``: in a process group of its own, for tests that SIGKILL it
     with everything it started (``os.killpg``)."""
@@ -46,15 +53,19 @@ def serve(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stag
     full_env.update({"YUEYOU_ANONYMOUS_DAILY_PLANS": "100000", "YUEYOU_ANONYMOUS_RATE_PER_MINUTE": "100000"})
     full_env.update(env or {})
     name = "chalice-local" if legacy else "local-server"
-    log = open(ROOT / ".data" / f"{name}-{port}.log", "w") if (ROOT / ".data").is_dir() \
-        else subprocess.DEVNULL
+    log = open(ROOT / ".data" / f"{name}-{port}.log", "w") if (ROOT / ".data").is_dir() else subprocess.DEVNULL
     if legacy:
         command = [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload"]
     else:
         command = [sys.executable, "-m", "chalicelib.local_server", "--quiet"]
-    proc = subprocess.Popen(command + ["--host", "127.0.0.1", "--port", str(port), "--stage", stage],
-                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=new_session)
+    proc = subprocess.Popen(
+        command + ["--host", "127.0.0.1", "--port", str(port), "--stage", stage],
+        cwd=ROOT,
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=new_session,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -75,8 +86,7 @@ def serve(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stag
 
 
 @contextlib.contextmanager
-def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0,
-                 stage: str = "dev") -> Iterator[str]:
+def local_server(env: Optional[Mapping[str, str]] = None, timeout_s: float = 60.0, stage: str = "dev") -> Iterator[str]:
     """The base URL of the service as ``make run`` serves it."""
     with serve(env, timeout_s, stage) as (base, _):
         yield base

@@ -6,6 +6,7 @@ a partner site. Screenshots go to ``test-artifacts/widgets/``.
 Needs ``apt-get install chromium`` (no ``playwright install``: the browser
 is the system one, nothing is downloaded).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,16 @@ pytestmark = pytest.mark.integration
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widgets"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Partner travel agency</title>
@@ -110,8 +119,9 @@ def partner(api, stored, tmp_path_factory):
     _, record = stored
     root = tmp_path_factory.mktemp("partner")
     route_url = json.dumps(f"{api}/v1/widgets/route/old-town?lang=en")
-    (root / "index.html").write_text(PAGE.format(api=api, itinerary=record.id, share=record.share_token,
-                                                 route_url=route_url), encoding="utf-8")
+    (root / "index.html").write_text(
+        PAGE.format(api=api, itinerary=record.id, share=record.share_token, route_url=route_url), encoding="utf-8"
+    )
     with static_site(root) as site:
         yield site
 
@@ -160,7 +170,9 @@ def test_widgets_in_chromium(browser, api, partner, stored):
         # the iframe was resized to its content by postMessage
         page.wait_for_function(
             "() => { const f = document.querySelector('#itinerary-slot iframe');"
-            " return f && f.getBoundingClientRect().height > 1000; }", timeout=10000)
+            " return f && f.getBoundingClientRect().height > 1000; }",
+            timeout=10000,
+        )
         page.screenshot(path=str(ARTIFACTS / "partner-page-en.png"), full_page=True)
         iframe.screenshot(path=str(ARTIFACTS / "itinerary-widget-en.png"))
         height_en = iframe.evaluate("f => f.getBoundingClientRect().height")
@@ -178,7 +190,7 @@ def test_widgets_in_chromium(browser, api, partner, stored):
         assert abs(height_zh - content) <= 2, (height_zh, content, height_en)
 
         # the XSS payloads are text: nothing ran, nothing was injected, in page or frame
-        assert plans.XSS_NAME in frame.locator(f"li.yy-stop[data-poi='custom-tea-house'] .yy-name").inner_text()
+        assert plans.XSS_NAME in frame.locator("li.yy-stop[data-poi='custom-tea-house'] .yy-name").inner_text()
         assert plans.XSS_LODGING in visible_names(frame, 1)[0]
         widget_frame = next(f for f in page.frames if f.url.startswith(f"{api}/v1/widgets/itinerary/"))
         assert widget_frame.evaluate("() => window.__xss") is None
@@ -211,8 +223,9 @@ def test_widgets_in_chromium(browser, api, partner, stored):
         assert abs(route_height - route_content) <= 2, (route_height, route_content)
 
         # nothing left 127.0.0.1: no tiles, fonts or scripts from the internet
-        assert fetched and all(u.startswith("http://127.0.0.1:") for u in fetched), \
-            [u for u in fetched if not u.startswith("http://127.0.0.1:")]
+        assert fetched and all(u.startswith("http://127.0.0.1:") for u in fetched), [
+            u for u in fetched if not u.startswith("http://127.0.0.1:")
+        ]
     finally:
         page.close()
 

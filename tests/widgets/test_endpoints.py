@@ -1,4 +1,5 @@
 """Card, export and widget endpoints through the real app (chalice.test.Client)."""
+
 from __future__ import annotations
 
 import io
@@ -29,14 +30,17 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def records(store):
     repo = ItineraryRepository(store)
-    return {"1": repo.create("owner-a", plans.REQUESTS[1], plans.solved(1)),
-            "3": repo.create("owner-a", plans.REQUESTS[3], plans.solved(3)),
-            "xss": repo.create("owner-a", {}, plans.hostile(3))}
+    return {
+        "1": repo.create("owner-a", plans.REQUESTS[1], plans.solved(1)),
+        "3": repo.create("owner-a", plans.REQUESTS[3], plans.solved(3)),
+        "xss": repo.create("owner-a", {}, plans.hostile(3)),
+    }
 
 
 @pytest.fixture(scope="module")
 def app():
     from app import app as chalice_app
+
     assert "/v1/widgets/embed.js" in chalice_app.routes, "register exports.bp and widgets.bp in app.py"
     assert "application/pdf" in chalice_app.api.binary_types, "add exports.BINARY_TYPES to app.api.binary_types"
     return chalice_app
@@ -78,6 +82,7 @@ def error_field(response, status):
 
 # -- card ------------------------------------------------------------------------------
 
+
 def test_card_pdf_is_binary_and_needs_a_matching_accept(client, records):
     rec = records["3"]
     r = get(client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}&lang=both", accept="application/pdf")
@@ -89,7 +94,9 @@ def test_card_pdf_is_binary_and_needs_a_matching_accept(client, records):
     text = "".join(reader.pages[0].extract_text().split())
     day1 = plans.solved(3)["days"][0]["stops"]
     assert "".join(plans.catalog().pois[day1[1]["poi_id"]].name.zh.split()) in text
-    assert f"https://{HOST}/v1/itineraries/{rec.id}/card.html?{share(rec)}&lang=both" in text  # the QR target, printed too
+    assert (
+        f"https://{HOST}/v1/itineraries/{rec.id}/card.html?{share(rec)}&lang=both" in text
+    )  # the QR target, printed too
     # A browser's Accept (*/*) is fine; no Accept at all is our JSON 406 naming the header.
     assert get(client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}", accept="*/*").status_code == 200
     refused = get(client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}")
@@ -115,14 +122,16 @@ def test_plans_need_their_share_token(client, records):
         assert get(client, f"/v1/itineraries/{rec.id}/{suffix}", accept="*/*").status_code == 404
     assert get(client, f"/v1/itineraries/{rec.id}/card.pdf?share=wrong", accept="*/*").status_code == 404
     assert get(client, f"/v1/widgets/itinerary/{rec.id}").status_code == 404
-    assert get(client, f"/v1/itineraries/it-nope/card.pdf?share=x", accept="*/*").status_code == 404
+    assert get(client, "/v1/itineraries/it-nope/card.pdf?share=x", accept="*/*").status_code == 404
 
 
 def test_public_base_url_is_the_qr_target(public_client, records):
     rec = records["1"]
     r = get(public_client, f"/v1/itineraries/{rec.id}/card.pdf?{share(rec)}", accept="application/pdf")
-    assert PdfReader(io.BytesIO(r.body)).metadata.subject == \
-        f"https://yueyou.example/prod/v1/itineraries/{rec.id}/card.html?{share(rec)}&lang=both"
+    assert (
+        PdfReader(io.BytesIO(r.body)).metadata.subject
+        == f"https://yueyou.example/prod/v1/itineraries/{rec.id}/card.html?{share(rec)}&lang=both"
+    )
 
 
 def test_card_html_print_view(client, records):
@@ -136,6 +145,7 @@ def test_card_html_print_view(client, records):
 
 
 # -- exports ---------------------------------------------------------------------------
+
 
 def test_exports_over_http_parse_back(client, records):
     rec = records["3"]
@@ -157,13 +167,12 @@ def test_exports_over_http_parse_back(client, records):
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/geo+json")
     doc = json.loads(r.body)
     assert doc["type"] == "FeatureCollection"
-    assert sum(f["geometry"]["type"] == "Point" for f in doc["features"]) == \
-        sum(len(d["stops"]) for d in plan["days"])
-    assert error_field(get(client, f"/v1/itineraries/{rec.id}/itinerary.geojson?{share(rec)}&lang=both"),
-                       400) == "lang"
+    assert sum(f["geometry"]["type"] == "Point" for f in doc["features"]) == sum(len(d["stops"]) for d in plan["days"])
+    assert error_field(get(client, f"/v1/itineraries/{rec.id}/itinerary.geojson?{share(rec)}&lang=both"), 400) == "lang"
 
 
 # -- widgets ---------------------------------------------------------------------------
+
 
 def test_itinerary_widget_headers_and_colours(client, records):
     rec = records["3"]
@@ -207,8 +216,11 @@ def test_embed_js(client):
 
 
 def test_agency_policy_sets_frame_ancestors_and_cors(client, records):
-    policies = {"agency-a": widgets.EmbedPolicy(frame_ancestors=("https://agency-a.example",),
-                                                cors_origins=("https://agency-a.example",))}
+    policies = {
+        "agency-a": widgets.EmbedPolicy(
+            frame_ancestors=("https://agency-a.example",), cors_origins=("https://agency-a.example",)
+        )
+    }
     widgets.configure_embed_policy(lambda key: policies.get(key, widgets.EmbedPolicy()))
     r = get(client, "/v1/widgets/route/tang-poetry-road?key=agency-a", origin="https://agency-a.example")
     assert r.headers["Content-Security-Policy"].endswith("frame-ancestors https://agency-a.example")
@@ -222,6 +234,7 @@ def test_agency_policy_sets_frame_ancestors_and_cors(client, records):
 
 
 # -- oEmbed ----------------------------------------------------------------------------
+
 
 def test_oembed_rich_for_an_itinerary_and_a_route(client, records):
     rec = records["3"]
@@ -262,8 +275,10 @@ def test_oembed_errors(client, records):
 def test_a_forged_host_never_reaches_a_cached_response(client, records):
     # route widgets and oEmbed are Cache-Control: public: links in them come only from
     # configured or allow-listed hosts (loopback and API Gateway's own domain included)
-    for path in ("/v1/widgets/route/tang-poetry-road",
-                 f"/v1/oembed?url={quote('http://evil.example/v1/widgets/route/tang-poetry-road')}"):
+    for path in (
+        "/v1/widgets/route/tang-poetry-road",
+        f"/v1/oembed?url={quote('http://evil.example/v1/widgets/route/tang-poetry-road')}",
+    ):
         forged = get(client, path, host="evil.example")
         assert forged.status_code == 400 and json.loads(forged.body)["error"]["field"] == "Host"
         assert b"evil.example" not in b"".join(v.encode() for v in forged.headers.values())

@@ -19,9 +19,11 @@ pairs). The result enters OR-Tools through ``ReadAssignmentFromRoutes``,
 which re-checks it against the model and polishes it. Deterministic: no
 randomness, ties broken by node index.
 """
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 
 class Builder:
@@ -115,8 +117,9 @@ class Builder:
                 return False
         return True
 
-    def best_insertion(self, i: int, vehicles: Optional[Sequence[int]] = None
-                       ) -> Optional[tuple[int, int, int, list[int]]]:
+    def best_insertion(
+        self, i: int, vehicles: Optional[Sequence[int]] = None
+    ) -> Optional[tuple[int, int, int, list[int]]]:
         """(extra travel, vehicle, position, starts) of the cheapest feasible insertion."""
         best = None
         for v in self.vehicles_for(i) if vehicles is None else vehicles:
@@ -132,8 +135,10 @@ class Builder:
         matrix = self.m.matrices[veh.matrix]
         route = self.routes[v]
         path = [veh.start, *route, veh.end]
-        options = sorted((matrix[path[p]][i] + matrix[i][path[p + 1]] - matrix[path[p]][path[p + 1]], p)
-                         for p in range(len(route) + 1))
+        options = sorted(
+            (matrix[path[p]][i] + matrix[i][path[p + 1]] - matrix[path[p]][path[p + 1]], p)
+            for p in range(len(route) + 1)
+        )
         for extra, pos in options:
             trial = route[:pos] + [i] + route[pos:]
             starts = self.timing(v, trial)

@@ -29,6 +29,7 @@ Determinism: the only randomness is seeded (``random.Random(seed)`` and
 stops after ``max_iterations`` or at the deadline, whichever comes first
 (only the former is reproducible).
 """
+
 from __future__ import annotations
 
 import random
@@ -102,8 +103,9 @@ class Search:
             arrive = np.maximum(self.lo[v] + D[start], self.open)
             allowed[v] &= (arrive <= self.close) & (arrive + s + D[:, end] <= self.hi[v])
         self.allowed = allowed
-        self.customers = np.asarray([i for i in range(n) if i not in depots and allowed[:, i].any()
-                                     and self.prize_l[i] > 0], dtype=np.int64)
+        self.customers = np.asarray(
+            [i for i in range(n) if i not in depots and allowed[:, i].any() and self.prize_l[i] > 0], dtype=np.int64
+        )
         self.attrs = np.stack([self.open, self.close, self.service, self.prize])
         # Skip the "worth its detour" test when every prize outweighs any detour.
         longest = max(int(self.D[k].max()) for k in used) if n else 0
@@ -166,16 +168,16 @@ class Search:
         """Smallest feasible time shift (and its position) of inserting each of J into route r."""
         N = np.array(self.routes[r])
         P, S = N[:-1], N[1:]
-        T = np.array(self.times[r])            # rows: start, arrival, MaxShift
+        T = np.array(self.times[r])  # rows: start, arrival, MaxShift
         k = self.vmat[r]
         D = self.D[k]
         dep = T[0, :-1] + self.service[P]
         slack = T[0, 1:] - T[1, 1:] + T[2, 1:]
         dPS = D[P, S]
-        attrs = self.attrs[:, J]               # open, close, service, prize
+        attrs = self.attrs[:, J]  # open, close, service, prize
         Jc = J[:, None]
-        to_j = self.DT[k][Jc, P]               # D[p, j]
-        from_j = D[Jc, S]                      # D[j, s]
+        to_j = self.DT[k][Jc, P]  # D[p, j]
+        from_j = D[Jc, S]  # D[j, s]
         st = np.maximum(dep + to_j, attrs[0][:, None])
         shift = st - dep
         shift += from_j
