@@ -16,6 +16,7 @@ from ..auth import Principal
 from ..errors import NotFound, invalid, not_found
 from ..itineraries import ItineraryRecord
 from . import services
+from .http import query_param, request_header
 
 
 def source_ip(request: Request) -> str:
@@ -47,7 +48,7 @@ def readable_itinerary(request: Request, itinerary_id: str) -> ItineraryRecord:
         record: Optional[ItineraryRecord] = svc.itineraries.get(itinerary_id)
     except NotFound:
         record = None
-    share = (request.query_params or {}).get("share")
+    share = query_param(request, "share")
     if record is not None and share and record.readable_by(None, share):
         return record
     owner, _ = caller(request)
@@ -58,7 +59,7 @@ def readable_itinerary(request: Request, itinerary_id: str) -> ItineraryRecord:
 
 def if_match(request: Request) -> Optional[int]:
     """Version from If-Match (``"3"``, ``W/"3"``); None when absent or ``*``."""
-    value = (request.headers or {}).get("if-match")
+    value = request_header(request, "if-match") or None
     if value is None or value.strip() == "*":
         return None
     text = value.strip()

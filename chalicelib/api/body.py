@@ -9,6 +9,7 @@ from chalice.app import Request
 
 from ..errors import InvalidInput, invalid
 from ..i18n import Text
+from .http import request_header
 
 MAX_BODY_BYTES = 256 * 1024
 # Integer literals longer than this are read as floats: nothing in the API
@@ -23,7 +24,7 @@ def _int_or_float(text: str) -> int | float:
 
 
 def json_body(request: Request) -> dict[str, Any]:
-    ctype = ((request.headers or {}).get("content-type") or "application/json").split(";")[0].strip().lower()
+    ctype = (request_header(request, "content-type") or "application/json").split(";")[0].strip().lower()
     if ctype != "application/json" and not ctype.endswith("+json"):
         raise InvalidInput(
             "unsupported_media_type",

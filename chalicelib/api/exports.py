@@ -30,7 +30,8 @@ from ..render import pdf as pdf_render
 from ..render.view import PlanView, plan_view
 from . import services
 from .access import readable_itinerary
-from .http import CORS, GEOJSON_TYPE, Params, endpoint
+from .http import CORS, GEOJSON_TYPE, Params, ResponseHeaders, endpoint, request_header
+from .urls import public_base_url
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -45,60 +46,6 @@ PAGE_SIZES = ("A5", "A4")
 
 
 # -- helpers shared with the widgets ---------------------------------------------------
-
-
-def public_base_url(request: Optional[Request]) -> str:
-    """The service's public root: ``Settings.public_base_url``, else built
-    from the request (Host, X-Forwarded-Proto, API Gateway stage prefix)."""
-    configured = services.get().settings.public_base_url
-    if configured:
-        return configured.rstrip("/")
-    if request is None:
-        return ""
-    headers = request.headers or {}
-    host = headers.get("host") or "localhost"
-    if not _trusted_host(host, request, services.get().settings.allowed_hosts):
-        raise invalid(
-            "Host",
-            f"{host!r} is not a host this service answers for (set YUEYOU_PUBLIC_BASE_URL or YUEYOU_ALLOWED_HOSTS)",
-            f"{host!r} 不是本服务的主机名（请配置 YUEYOU_PUBLIC_BASE_URL 或 YUEYOU_ALLOWED_HOSTS）",
-        )
-    proto = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-    if proto not in ("http", "https"):
-        local = host.split(":")[0] in ("127.0.0.1", "localhost", "::1", "[::1]")
-        proto = "http" if local else "https"
-    return f"{proto}://{host}{_stage_prefix(request)}"
-
-
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-def _trusted_host(host: str, request: Request, allowed: tuple[str, ...]) -> bool:
-    """Loopback, an allow-listed name, or the domain API Gateway received the
-    request on (``requestContext.domainName``: set by AWS, not the client)."""
-    name = host.strip().lower()
-    name = (
-        name[1 : name.index("]")]
-        if name.startswith("[") and "]" in name
-        else name.rsplit(":", 1)[0]
-        if name.count(":") == 1
-        else name
-    )
-    gateway = str((request.context or {}).get("domainName") or "").lower()
-    return name in LOOPBACK_HOSTS or name in allowed or (bool(gateway) and name == gateway)
-
-
-def _stage_prefix(request: Request) -> str:
-    """'/api' when API Gateway serves the stage in the path, else ''."""
-    context = request.context or {}
-    path, template = context.get("path") or "", context.get("resourcePath") or ""
-    actual = template
-    for name, value in (request.uri_params or {}).items():
-        actual = actual.replace("{" + name + "}", quote(str(value), safe=""))
-    if actual and path.endswith(actual) and len(path) > len(actual):
-        prefix = path[: -len(actual)]
-        return prefix if re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", prefix) else ""
-    return ""
 
 
 def live_plan_url(base: str, record: ItineraryRecord) -> str:
@@ -144,8 +91,8 @@ def _headers(
     filename: Optional[str] = None,
     disposition: str = "inline",
     **extra: str,
-) -> dict[str, str]:
-    headers = {
+) -> ResponseHeaders:
+    headers: ResponseHeaders = {
         "Content-Type": content_type,
         "ETag": record.etag,
         "Cache-Control": "private, no-cache",
@@ -171,7 +118,7 @@ def card_pdf(itinerary_id: str):
     request = bp.current_request
     params, lang = export_params(request, ("share", "size"), "both")
     size = page_size(params)
-    accept = (request.headers or {}).get("accept", "")
+    accept = request_header(request, "accept")
     if not any(t.split(";")[0].strip().lower() in (PDF_TYPE, "application/*", "*/*") for t in accept.split(",")):
         # API Gateway (and chalice local) would refuse the binary body with an
         # opaque 400 of its own; say what is wrong in our error shape instead.

@@ -18,7 +18,7 @@ from ..errors import YueyouError
 from ..feeds.service import feed_states, run_ingest
 from ..i18n import Text
 from . import services
-from .http import Params, endpoint, json_response
+from .http import Params, endpoint, json_response, request_header
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -36,7 +36,7 @@ def require_admin() -> None:
             field="x-admin-token",
             status=403,
         )
-    token = (bp.current_request.headers or {}).get("x-admin-token", "")
+    token = request_header(bp.current_request, "x-admin-token")
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
     if not token or not hmac.compare_digest(digest, expected):
         raise YueyouError(

@@ -13,11 +13,12 @@ import logging
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from chalice import CORSConfig, Response
 from chalice.app import Request
 
+from ..auth.gate import header
 from ..errors import YueyouError, invalid
 from ..i18n import DEFAULT_LANG, LANGS, Text
 from ..store.base import decode_cursor, encode_cursor
@@ -27,6 +28,8 @@ log = logging.getLogger("yueyou.api")
 JSON_TYPE = "application/json; charset=utf-8"
 GEOJSON_TYPE = "application/geo+json; charset=utf-8"
 COMMON_PARAMS = ("lang",)
+# What chalice.Response takes as headers (a value may repeat as a list).
+ResponseHeaders = dict[str, Union[str, list[str]]]
 # A query number as JSON writes one (no "1_000", "0x10" or full-width digits).
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
@@ -51,22 +54,34 @@ CORS = CORSConfig(
 def json_response(
     body: Any, status: int = 200, headers: Optional[dict[str, str]] = None, content_type: str = JSON_TYPE
 ) -> Response:
-    all_headers = {"Content-Type": content_type}
+    all_headers: ResponseHeaders = {"Content-Type": content_type}
     all_headers.update(headers or {})
     return Response(
         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status, headers=all_headers
     )
 
 
+def request_header(request: Optional[Request], name: str, default: str = "") -> str:
+    """A request header by (case-insensitive) name, or ``default``."""
+    headers = request.headers if request is not None else None
+    value = header(headers, name) if headers else None
+    return default if value is None else value
+
+
+def query_param(request: Optional[Request], name: str) -> Optional[str]:
+    """A query parameter, or None."""
+    params = request.query_params if request is not None else None
+    return params.get(name) if params else None
+
+
 def request_lang(request: Optional[Request]) -> str:
     """``lang`` parameter, else Accept-Language, else Chinese."""
     if request is None:
         return DEFAULT_LANG
-    params = request.query_params or {}
-    lang = params.get("lang")
+    lang = query_param(request, "lang")
     if lang in LANGS:
         return lang
-    accept = (request.headers or {}).get("accept-language", "")
+    accept = request_header(request, "accept-language")
     for part in accept.split(","):
         tag = part.split(";")[0].strip().lower()
         if tag.startswith("en"):
@@ -172,6 +187,11 @@ class Params:
             )
         return number
 
+    def count(self, name: str, *, low: int, high: int, default: int) -> int:
+        """An integer parameter with a default (never None)."""
+        value = self.number(name, low=low, high=high, default=default, integer=True)
+        return default if value is None else int(value)
+
     def lonlat(self, name: str) -> Optional[tuple[float, float]]:
         value = self.get(name)
         if value is None:
@@ -200,7 +220,7 @@ class Params:
 
     def page(self, default_limit: int = 50, max_limit: int = 200) -> tuple[int, int]:
         """(limit, offset) from ``limit`` and an opaque ``cursor``."""
-        limit = int(self.number("limit", low=1, high=max_limit, default=default_limit, integer=True))
+        limit = self.count("limit", low=1, high=max_limit, default=default_limit)
         cursor = self.get("cursor")
         offset = 0
         if cursor is not None:

@@ -13,14 +13,14 @@ from ..planning import parse_request, plan
 from . import services
 from .access import caller, if_match, principal_of, readable_itinerary
 from .body import json_body
-from .http import CORS, Params, endpoint, json_response
+from .http import CORS, Params, ResponseHeaders, endpoint, json_response, query_param, request_header
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
 
 
 def _lang(params: Params, body: Optional[dict[str, Any]] = None) -> str:
-    explicit = (bp.current_request.query_params or {}).get("lang")
+    explicit = query_param(bp.current_request, "lang")
     if explicit:
         return params.lang
     if body and body.get("lang") in ("zh", "en"):
@@ -69,7 +69,7 @@ def create_itinerary():
     svc = services.get()
     principal, limit_headers = principal_of(request)
     lang = _lang(params, body)
-    key = (request.headers or {}).get("idempotency-key")
+    key = request_header(request, "idempotency-key") or None
     catalog = svc.planning_catalog()
     # A plan is charged only once the request is known to be valid, and
     # never for an idempotent replay (make_plan runs only for a new claim).
@@ -93,7 +93,7 @@ def list_itineraries():
     request = bp.current_request
     params = Params(request, ("limit", "cursor"))
     owner, limit_headers = caller(request)
-    limit = int(params.number("limit", low=1, high=100, default=20, integer=True))
+    limit = params.count("limit", low=1, high=100, default=20)
     records, cursor = services.get().itineraries.list_owned(owner, limit, params.get("cursor"))
     summaries = [
         {
@@ -117,7 +117,7 @@ def get_itinerary(itinerary_id: str):
     request = bp.current_request
     Params(request, ("share",))
     record = readable_itinerary(request, itinerary_id)
-    if (request.headers or {}).get("if-none-match") == record.etag:
+    if request_header(request, "if-none-match") == record.etag:
         return Response(body="", status_code=304, headers={"ETag": record.etag})
     warnings = services.get().plan_warnings(record.plan, _lang(Params(request, ("share",))))
     return json_response(document(record, warnings), headers=_headers(record, {}))
@@ -132,7 +132,8 @@ def delete_itinerary(itinerary_id: str):
     expected = if_match(request)
     svc = services.get()
     svc.itineraries.delete(itinerary_id, owner, expected if expected is not None else -1)
-    return Response(body="", status_code=204, headers=limit_headers)
+    no_content: ResponseHeaders = dict(limit_headers)
+    return Response(body="", status_code=204, headers=no_content)
 
 
 @bp.route("/v1/itineraries/{itinerary_id}/replan", methods=["POST"], cors=CORS, content_types=["application/json"])
@@ -150,7 +151,7 @@ def replan_itinerary(itinerary_id: str):
     expected = if_match(request)
     if expected is not None:
         svc.itineraries.check_version(current, expected)  # fail before spending a solve
-    lang = _lang(params, None) if (request.query_params or {}).get("lang") else current.plan.get("lang")
+    lang = _lang(params, None) if query_param(request, "lang") else current.plan.get("lang")
     catalog = svc.planning_catalog()
     validate_edits(current.plan, edits, catalog, svc.plan_settings)  # bad edits cost no plan
     limit_headers.update(svc.charge_plans(principal))

@@ -15,13 +15,10 @@ status can carry listed per status.
 from __future__ import annotations
 
 import copy
-import re
 from functools import lru_cache
 from typing import Any, Optional
-from urllib.parse import quote
 
 from chalice import Blueprint
-from chalice.app import Request
 
 from ..catalog.model import (
     CATEGORIES,
@@ -38,6 +35,7 @@ from ..planning.review import CODES as REVIEW_CODES
 from ..planning.travel import MODES
 from .body import MAX_BODY_BYTES
 from .http import CORS, Params, endpoint, json_response
+from .urls import base_url_or_root
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -1659,37 +1657,9 @@ def document(server_url: str = "/") -> dict[str, Any]:
     return doc
 
 
-def server_url(request: Optional[Request]) -> str:
-    """The API root as the caller sees it: YUEYOU_PUBLIC_BASE_URL, else Host +
-    X-Forwarded-Proto + the API Gateway stage prefix (``/api``), else ``/``."""
-    from . import services
-
-    configured = services.get().settings.public_base_url
-    if configured:
-        return configured.rstrip("/") or "/"
-    if request is None:
-        return "/"
-    headers = request.headers or {}
-    host = headers.get("host")
-    if not host or not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host):
-        return "/"
-    proto = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-    if proto not in ("http", "https"):
-        local = host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]")
-        proto = "http" if local else "https"
-    context = request.context or {}
-    path, template = context.get("path") or "", context.get("resourcePath") or ""
-    prefix = ""
-    if template and path.endswith(template) and len(path) > len(template):
-        candidate = path[: -len(template)]
-        if re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", candidate):
-            prefix = candidate
-    return f"{proto}://{host}{quote(prefix)}"
-
-
 @bp.route("/v1/openapi.json", methods=["GET"], cors=CORS)
 @api
 def openapi_json():
     request = bp.current_request
     Params(request, ())
-    return json_response(document(server_url(request)), headers={"Cache-Control": "public, max-age=300"})
+    return json_response(document(base_url_or_root(request)), headers={"Cache-Control": "public, max-age=300"})

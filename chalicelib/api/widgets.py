@@ -28,8 +28,8 @@ from ..render.catalog import route_length_km
 from ..render.view import plan_view
 from . import services
 from .access import readable_itinerary
-from .exports import public_base_url
-from .http import Params, endpoint, json_response
+from .http import Params, ResponseHeaders, endpoint, json_response, request_header
+from .urls import public_base_url
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -88,7 +88,7 @@ def embed_policy(key: Optional[str]) -> EmbedPolicy:
 def cors_headers(request: Request, policy: EmbedPolicy) -> dict[str, str]:
     if "*" in policy.cors_origins:
         return {"Access-Control-Allow-Origin": "*"}
-    origin = (request.headers or {}).get("origin")
+    origin = request_header(request, "origin") or None
     headers = {"Vary": "Origin"}
     if origin and origin.rstrip("/") in policy.cors_origins:
         headers["Access-Control-Allow-Origin"] = origin
@@ -97,7 +97,7 @@ def cors_headers(request: Request, policy: EmbedPolicy) -> dict[str, str]:
 
 def _widget_response(html: str, nonce: str, policy: EmbedPolicy, cache: str) -> Response:
     request = bp.current_request
-    headers = {
+    headers: ResponseHeaders = {
         "Content-Type": HTML_TYPE,
         "Content-Security-Policy": render.csp(nonce, policy.frame_ancestors),
         "X-Content-Type-Options": "nosniff",

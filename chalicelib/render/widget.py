@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Optional
@@ -51,7 +51,7 @@ def parse_colour(field: str, value: Optional[str], default: str) -> str:
     return value.lower()
 
 
-def colours_from(values: dict[str, Optional[str]]) -> Colours:
+def colours_from(values: Mapping[str, Optional[str]]) -> Colours:
     base = Colours()
     return Colours(**{f: parse_colour(f, values.get(f), getattr(base, f)) for f in Colours.FIELDS})
 
