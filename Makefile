@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test setup system-deps catalog seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
+.PHONY: run test test-fast lint setup system-deps catalog seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ system-deps:
 	else \
 		echo "missing system packages; run: sudo apt-get install $(SYSTEM_DEPS)"; exit 1; \
 	fi
+
+## lint: ruff (rules in pyproject.toml), the formatter's check and mypy on chalicelib/ + app.py; 0 findings
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+## test-fast: the inner loop (under a minute): unit tests, no live servers, no load-sized checks
+test-fast: setup
+	$(PY) -m pytest -m "not integration and not slow"
 
 ## test: the whole suite (the bundle must match the sources: no rebuild here)
 test: setup system-deps

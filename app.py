@@ -38,7 +38,7 @@ fallback.install(app)  # JSON 404/405/415 where the framework would answer itsel
 @app.on_sqs_message(queue="yueyou-batch-items", batch_size=1)
 def batch_worker(event):
     """Lambda: one batch item per message (locally, items run on threads)."""
-    from chalicelib.api import services
+    from chalicelib import services
     from chalicelib.batches.runner import parse_message
 
     for record in event:
@@ -50,7 +50,7 @@ def batch_worker(event):
 def redrive_batches(event):
     """Every 10 min: batch items written but never sent to SQS (the API died
     in between), or whose worker's lease ran out, go back on the queue."""
-    from chalicelib.api import services
+    from chalicelib import services
 
     return {"resubmitted": services.get().batches.recover()}
 
@@ -58,7 +58,7 @@ def redrive_batches(event):
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def ingest_feeds(event):
     """Hourly: fetch the venue schedule feeds configured in YUEYOU_FEEDS."""
-    from chalicelib.api import services
+    from chalicelib import services
     from chalicelib.feeds import run_scheduled_ingest
 
     reports = run_scheduled_ingest(services.get())

@@ -15,8 +15,8 @@ import argparse
 import json
 import sys
 
-from .api.services import Services
 from .auth import cli as keys_cli
+from .services import Services
 
 
 def main(argv: list[str] | None = None) -> int:

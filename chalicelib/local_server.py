@@ -14,7 +14,7 @@ builds them); only the HTTP layer differs:
   chunked request bodies are read, and a connection whose request could not
   be read to its end is closed rather than misread,
 * plan solves on a process pool with one worker per core
-  (``chalicelib.api.solving``); Lambda keeps solving in its own process,
+  (``chalicelib.solving``); Lambda keeps solving in its own process,
 * what the HTTP layer or the gateway answers itself (an unknown path: API
   Gateway's 403 "Missing Authentication Token"; a request line over 64 KiB:
   414; a malformed request) is in the service's JSON error shape, as on AWS,
@@ -33,6 +33,7 @@ import logging
 import os
 import signal
 import sys
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -85,7 +86,8 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         return body or None
 
     def _read_chunked(self) -> bytes:
-        parts, total = [], 0
+        parts: list[bytes] = []
+        total = 0
         while True:
             line = self.rfile.readline(65537)
             try:
@@ -176,21 +178,32 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         # Like chalice local: a body without a type is JSON.
         if body is not None and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = "application/json"
-        self.send_response(status)
+        self.log_request(status)
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
+        lines = [
+            f"{self.protocol_version} {status} {reason}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+        ]
         for name, value in headers.items():
-            if name.lower() in ("content-length", "transfer-encoding", "connection"):
+            if name.lower() in ("content-length", "transfer-encoding", "connection", "server", "date"):
                 continue
-            for item in value if isinstance(value, list) else [value]:
-                self.send_header(name, str(item))
-        self.send_header("Content-Length", str(len(data)))
+            lines += [f"{name}: {item}" for item in (value if isinstance(value, list) else [value])]
+        lines.append(f"Content-Length: {len(data)}")
         if self.close_connection:
-            self.send_header("Connection", "close")
-        elif self.request_version == "HTTP/1.0" and self.headers.get("connection", "").lower() == "keep-alive":
-            self.send_header("Connection", "keep-alive")
-        self._headers_buffer.append(b"\r\n")
-        if self.command != "HEAD":
-            self._headers_buffer.append(data)
-        self.flush_headers()  # one sendall: never headers and body in two segments
+            lines.append("Connection: close")
+        elif (
+            self.request_version == "HTTP/1.0"
+            and self.headers is not None
+            and self.headers.get("connection", "").lower() == "keep-alive"
+        ):
+            lines.append("Connection: keep-alive")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        # One write: never headers and body in two segments (Nagle + delayed ACK).
+        self.wfile.write(head + (data if self.command != "HEAD" else b""))
 
     def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
@@ -231,8 +244,8 @@ def create_server(
 
 def install_solver_pool(workers: Optional[int] = None):
     """Plan solves on a process pool for this process's services."""
-    from .api import services
-    from .api.solving import ProcessPoolSolver
+    from . import services
+    from .solving import ProcessPoolSolver
 
     pool = ProcessPoolSolver(workers)
     services.configure(lambda: services.Services.from_env(solver=pool))

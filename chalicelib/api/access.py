@@ -12,10 +12,10 @@ from typing import Optional
 
 from chalice.app import Request
 
+from .. import services
 from ..auth import Principal
 from ..errors import NotFound, invalid, not_found
 from ..itineraries import ItineraryRecord
-from . import services
 from .http import query_param, request_header
 
 

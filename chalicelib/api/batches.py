@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from . import services
+from .. import services
 from .access import caller
 from .body import json_body
 from .http import CORS, Params, endpoint, json_response

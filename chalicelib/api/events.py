@@ -6,11 +6,11 @@ from datetime import datetime, time
 
 from chalice import Blueprint
 
+from .. import services
 from ..catalog.model import SPORTS
 from ..errors import invalid
 from ..render.catalog import event_json
 from ..timeutil import SHANGHAI, parse_date, parse_datetime
-from . import services
 from .http import CORS, Params, endpoint, json_response, next_cursor
 
 bp = Blueprint(__name__)

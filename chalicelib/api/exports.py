@@ -21,6 +21,7 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from .. import services
 from ..errors import YueyouError, invalid
 from ..i18n import Text
 from ..itineraries import ItineraryRecord
@@ -28,7 +29,6 @@ from ..render import card_html as card_html_render
 from ..render import exports as export_render
 from ..render import pdf as pdf_render
 from ..render.view import PlanView, plan_view
-from . import services
 from .access import readable_itinerary
 from .http import CORS, GEOJSON_TYPE, Params, ResponseHeaders, endpoint, request_header
 from .urls import public_base_url

@@ -14,10 +14,10 @@ import os
 
 from chalice import Blueprint
 
+from .. import services
 from ..errors import YueyouError
 from ..feeds.service import feed_states, run_ingest
 from ..i18n import Text
-from . import services
 from .http import Params, endpoint, json_response, request_header
 
 bp = Blueprint(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from .. import services
 from ..i18n import Text
-from . import services
 from .http import CORS, Params, endpoint, json_response
 
 bp = Blueprint(__name__)

@@ -6,11 +6,11 @@ from typing import Any, Optional
 
 from chalice import Blueprint, Response
 
+from .. import services
 from ..errors import Conflict, YueyouError
 from ..i18n import Text
 from ..itineraries import ItineraryRecord
 from ..planning import parse_request, plan
-from . import services
 from .access import caller, if_match, principal_of, readable_itinerary
 from .body import json_body
 from .http import CORS, Params, ResponseHeaders, endpoint, json_response, query_param, request_header

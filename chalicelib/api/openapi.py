@@ -1068,7 +1068,7 @@ def _parameters() -> dict[str, Any]:
 
 def _headers() -> dict[str, Any]:
     def h(description: str, schema: Optional[dict[str, Any]] = None, required: bool = False) -> dict[str, Any]:
-        out = {"description": description, "schema": schema or {"type": "string"}}
+        out: dict[str, Any] = {"description": description, "schema": schema or {"type": "string"}}
         if required:
             out["required"] = True
         return out
@@ -1125,7 +1125,7 @@ def _json(schema: dict[str, Any], media: str = "application/json") -> dict[str, 
 
 LANG = [_param("lang"), _param("acceptLanguage")]
 PUBLIC: list[dict[str, list[str]]] = []
-OPTIONAL_KEY = [{}, {"ApiKey": []}]
+OPTIONAL_KEY: list[dict[str, list[str]]] = [{}, {"ApiKey": []}]
 
 
 def _op(
@@ -1572,7 +1572,7 @@ def _paths() -> dict[str, Any]:
         )
     }
 
-    admin = [{"AdminToken": []}]
+    admin: list[dict[str, list[str]]] = [{"AdminToken": []}]
     p["/v1/admin/feeds/ingest"] = {
         "post": _op(
             "ingestFeeds",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from .. import services
 from ..catalog.model import CATEGORIES, SPORTS
 from ..catalog.query import PoiQuery, search
 from ..errors import invalid
 from ..render.catalog import feature_collection, poi_feature
 from ..timeutil import parse_datetime
-from . import services
 from .http import CORS, GEOJSON_TYPE, Params, endpoint, json_response, next_cursor
 
 bp = Blueprint(__name__)
@@ -76,7 +76,7 @@ def list_venues():
     events = svc.events.all()
     features = []
     for venue in sorted(catalog.venues(), key=lambda p: p.id):
-        if sports and not set(sports) & set(venue.venue.sports):
+        if sports and not (venue.venue and set(sports) & set(venue.venue.sports)):
             continue
         sessions = [e for e in events if e.venue_id == venue.id]
         features.append(

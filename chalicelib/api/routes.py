@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from .. import services
 from ..render.catalog import route_collection, route_summary
-from . import services
 from .http import CORS, GEOJSON_TYPE, Params, endpoint, json_response
 
 bp = Blueprint(__name__)

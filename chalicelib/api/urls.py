@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 from chalice.app import Request
 
+from .. import services
 from ..errors import InvalidInput, invalid
-from . import services
 from .http import request_header
 
 

@@ -21,12 +21,12 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from .. import services
 from ..errors import YueyouError, invalid, not_found
 from ..i18n import Text
 from ..render import widget as render
 from ..render.catalog import route_length_km
 from ..render.view import plan_view
-from . import services
 from .access import readable_itinerary
 from .http import Params, ResponseHeaders, endpoint, json_response, request_header
 from .urls import public_base_url

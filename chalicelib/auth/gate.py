@@ -61,7 +61,7 @@ def authorize(
     if key is None:
         if not policy.allow_anonymous:
             raise missing_key()
-        principal = Principal.anonymous(source_ip, policy.ipv6_prefix)
+        principal = Principal.from_ip(source_ip, policy.ipv6_prefix)
     else:
         principal = KeyStore(store, clock).authenticate(key)
     limiter = Limiter(store, policy, clock)

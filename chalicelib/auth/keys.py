@@ -275,8 +275,7 @@ class KeyStore:
     def authenticate(self, key: Optional[str]) -> Principal:
         """The key's principal, or 401 for a missing, malformed, unknown,
         wrong or revoked key."""
-        match = _KEY_RE.match(key.strip()) if isinstance(key, str) else None
-        if match is None:
+        if not isinstance(key, str) or (match := _KEY_RE.match(key.strip())) is None:
             raise invalid_key()
         item = self.store.get(COLLECTION, match.group(1))
         expected = item.data.get("key_sha256", "") if item is not None else ""

@@ -17,9 +17,9 @@ class Principal:
     ``None`` for anonymous callers, whose limits come from the AuthPolicy so
     that changing the policy applies at once.
 
-    >>> Principal.anonymous("203.0.113.7").owner
+    >>> Principal.from_ip("203.0.113.7").owner
     'anonymous:203.0.113.7'
-    >>> Principal.anonymous("2001:db8:1:2:3:4:5:6").owner
+    >>> Principal.from_ip("2001:db8:1:2:3:4:5:6").owner
     'anonymous:2001:db8:1:2::/64'
     """
 
@@ -37,7 +37,8 @@ class Principal:
         return f"key:{self.key_id}" if self.key_id else self.owner
 
     @classmethod
-    def anonymous(cls, source_ip: Optional[str], ipv6_prefix: int = 64) -> Principal:
+    def from_ip(cls, source_ip: Optional[str], ipv6_prefix: int = 64) -> Principal:
+        """An anonymous caller, counted per client IP (an IPv6 /64 by default)."""
         return cls(owner=ANONYMOUS_PREFIX + client_bucket(source_ip, ipv6_prefix), key_id=None, anonymous=True)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Optional, Protocol
 
 log = logging.getLogger("yueyou.batches")
 
-Process = Callable[[str, int], None]
+Process = Callable[[str, int], object]
 
 
 class Runner(Protocol):

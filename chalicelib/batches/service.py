@@ -64,7 +64,7 @@ class ItemBusy(Exception):
 
 
 Planner = Callable[[dict[str, Any]], dict[str, Any]]  # request -> plan (raises YueyouError)
-Validator = Callable[[dict[str, Any]], None]
+Validator = Callable[[dict[str, Any]], object]  # raises on a bad request; the result is unused
 
 
 class BatchService:
@@ -151,10 +151,12 @@ class BatchService:
         :class:`ItemBusy` if another worker's lease on it is still running."""
         key = _item_key(batch_id, index)
         header = self.store.get(BATCH, batch_id)
+        if header is None:
+            return "missing"
         claimed = None
         for _ in range(5):
             item = self.store.get(ITEM, key)
-            if item is None or header is None:
+            if item is None:
                 return "missing"
             if item.data["status"] in ("done", "failed"):
                 return "finished"

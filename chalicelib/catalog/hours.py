@@ -14,7 +14,8 @@ import opening_hours
 
 from ..timeutil import SHANGHAI
 
-ParserError = opening_hours.ParserError
+# The package raises ParserError but its type stub does not declare it.
+ParserError: type[Exception] = getattr(opening_hours, "ParserError")  # noqa: B009
 
 
 @lru_cache(maxsize=512)
@@ -26,7 +27,7 @@ def validate(spec: str) -> None:
     """Raise ValueError if ``spec`` is not valid opening_hours syntax."""
     try:
         _parsed(spec)
-    except opening_hours.ParserError as exc:
+    except ParserError as exc:
         raise ValueError(f"invalid opening_hours {spec!r}: {exc}") from None
 
 

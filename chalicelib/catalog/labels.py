@@ -23,6 +23,9 @@ SPORT_NAMES = {
     "sport-climbing": Text("攀岩", "Sport climbing"),
 }
 
+# Meals in running text ("lunch on 2026-05-16"); headings capitalise the English.
+MEAL_NAMES = {"lunch": Text(zh="午餐", en="lunch"), "dinner": Text(zh="晚餐", en="dinner")}
+
 ROUTE_KIND_NAMES = {
     "poetry-road": Text("诗路", "Poetry road"),
     "sports": Text("体育旅游线", "Sports line"),

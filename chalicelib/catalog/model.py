@@ -137,7 +137,7 @@ class Poi:
     night: Optional[str] = None  # opening_hours when lit and worth a visit after dark
 
     def __post_init__(self) -> None:
-        _check(_is_slug(self.id), f"POI id {self.id!r} is not a slug")
+        _check(is_slug(self.id), f"POI id {self.id!r} is not a slug")
         _check(self.category in CATEGORIES, f"{self.id}: unknown category {self.category!r}")
         _check(in_shaoxing(self.lon, self.lat), f"{self.id}: [{self.lon}, {self.lat}] is outside Shaoxing")
         _check(self.coord_confidence in COORD_CONFIDENCE, f"{self.id}: bad coord_confidence")
@@ -153,8 +153,8 @@ class Poi:
             (self.category == "lodging") == (self.lodging is not None), f"{self.id}: lodging block iff category lodging"
         )
         _check(self.setting in SETTINGS, f"{self.id}: setting must be one of {SETTINGS}")
-        _check(self.part_of is None or (_is_slug(self.part_of) and self.part_of != self.id), f"{self.id}: bad part_of")
-        _check(self.area is None or _is_slug(self.area), f"{self.id}: area must be a slug")
+        _check(self.part_of is None or (is_slug(self.part_of) and self.part_of != self.id), f"{self.id}: bad part_of")
+        _check(self.area is None or is_slug(self.area), f"{self.id}: area must be a slug")
         try:
             hours.validate(self.opening_hours)
             if self.night is not None:
@@ -245,7 +245,7 @@ class Event:
     sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _check(_is_slug(self.id), f"event id {self.id!r} is not a slug")
+        _check(is_slug(self.id), f"event id {self.id!r} is not a slug")
         _check(self.sport in SPORTS, f"{self.id}: unknown sport {self.sport!r}")
         _check(self.end > self.start, f"{self.id}: end must be after start")
         _check(self.confidence in EVENT_CONFIDENCE, f"{self.id}: bad confidence {self.confidence!r}")
@@ -292,7 +292,7 @@ class Route:
     sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _check(_is_slug(self.id), f"route id {self.id!r} is not a slug")
+        _check(is_slug(self.id), f"route id {self.id!r} is not a slug")
         _check(self.kind in ROUTE_KINDS, f"{self.id}: unknown kind {self.kind!r}")
         _check(len(self.stops) >= 2, f"{self.id}: a route needs at least two stops")
         _check(len(self.coordinates) >= 2, f"{self.id}: LineString needs at least two positions")
@@ -334,7 +334,7 @@ class District:
     name: Text
 
 
-def _is_slug(value: Any) -> bool:
+def is_slug(value: Any) -> bool:
     return (
         isinstance(value, str)
         and 0 < len(value) <= 80

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import Optional
 
-from ..api.services import Services
 from ..errors import YueyouError
+from ..services import Services
 from .service import feed_states, run_ingest
 
 

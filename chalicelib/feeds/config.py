@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from ..catalog.model import SPORTS, _is_slug
+from ..catalog.model import SPORTS, is_slug
 from ..errors import YueyouError
 from ..i18n import Text
 
@@ -109,7 +109,7 @@ class FeedConfig:
                     f"{where}.{key} 为必填的非空字符串",
                 )
         feed_id = entry["id"]
-        if not _is_slug(feed_id) or len(feed_id) > FEED_ID_MAX:
+        if not is_slug(feed_id) or len(feed_id) > FEED_ID_MAX:
             raise _config_error(
                 f"{where}.id",
                 f"{where}.id {feed_id!r} must be a slug (a-z, 0-9, '-', at most {FEED_ID_MAX} characters)",

@@ -122,14 +122,15 @@ def _session(
     ticket = _ticket(ev, where, problems)
     title = _title(ev, where, problems, notes)
     venue = str(ev.get("X-YUEYOU-VENUE", "")).strip() or None
-    if len(problems) > before:
+    # Each field that failed added a problem; the None checks only say so to the type checker.
+    if len(problems) > before or sport is None or title is None or start is None or end is None:
         return None
     return Session(
         uid=uid,
         sport=sport,
         title=title,
         start=start,
-        end=end,  # type: ignore[arg-type]
+        end=end,
         status=_STATUS[raw_status],
         ticket_cny=ticket,
         venue_id=venue,

@@ -133,7 +133,8 @@ def _session(raw: Any, where: str, source: FeedSource, problems: list[Problem]) 
     venue_id = raw.get("venue_id")
     if venue_id is not None and (not isinstance(venue_id, str) or not venue_id):
         problems.append(problem(f"{where}.venue_id", "venue_id must be a string", "venue_id 必须是字符串"))
-    if len(problems) > before:
+    # Each field that failed added a problem; the None checks only say so to the type checker.
+    if len(problems) > before or uid is None or sport is None or title is None or start is None or end is None:
         return None
     return Session(
         uid=uid,
@@ -141,7 +142,7 @@ def _session(raw: Any, where: str, source: FeedSource, problems: list[Problem]) 
         title=title,
         start=start,
         end=end,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         ticket_cny=None if ticket is None else float(ticket),
         note=note,
         venue_id=venue_id,

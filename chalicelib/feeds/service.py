@@ -22,8 +22,11 @@ from .report import IngestReport
 
 
 class HasStoreAndCatalog(Protocol):
-    store: Store
-    catalog: Catalog
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
 
 
 def run_ingest(

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Optional
 
 from ..catalog import Catalog
-from ..catalog.model import _is_slug
+from ..catalog.model import is_slug
 from ..i18n import Text
 from .config import FeedSource
 from .report import FeedError, Problem
@@ -60,7 +60,7 @@ def event_id(feed_id: str, uid: str) -> str:
     if len(base) > room:
         base = base[: room - 11].rstrip("-") + "-" + digest
     candidate = prefix + base
-    assert _is_slug(candidate), candidate
+    assert is_slug(candidate), candidate
     return candidate
 
 

@@ -53,7 +53,11 @@ class ItineraryRecord:
         """The owner, or anyone holding the plan's share link (printed QR codes)."""
         if owner is not None and owner == self.owner:
             return True
-        return bool(share_token) and hmac.compare_digest(share_token.encode("utf-8"), self.share_token.encode("utf-8"))
+        return (
+            share_token is not None
+            and share_token != ""
+            and hmac.compare_digest(share_token.encode("utf-8"), self.share_token.encode("utf-8"))
+        )
 
     @property
     def etag(self) -> str:

@@ -91,7 +91,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
             if k == 0:
                 if depart < day_lo:
                     bad.append(f"{where}: leaves before the day window opens")
-            else:
+            elif prev_place is not None:
                 travel = problem.leg(prev_place, place, prev_depart, last_event)
                 if arrive < prev_depart + travel:
                     bad.append(

@@ -14,12 +14,13 @@ from datetime import datetime, time, timedelta
 from typing import Any, Optional, Union
 
 from ..catalog.catalog import Catalog
+from ..catalog.labels import MEAL_NAMES
 from ..errors import Unprocessable, YueyouError
 from ..i18n import Text
 from ..timeutil import SHANGHAI, iso
 from . import check, meals, solver
 from . import problem as problem_mod
-from .explain import MEAL_NAMES, explain
+from .explain import explain
 from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
 from .review import review
@@ -66,6 +67,8 @@ def solve_problem(
     started = _time.perf_counter() if started is None else started
     req = prob.request
     _raise_if_named_excluded(prob)
+    if prob.model is None:
+        raise RuntimeError("solve_problem needs a built problem (problem.build)")
     sol = solver.solve(prob.model, req.time_limit_s, req.seed, settings.solution_limit)
     if not sol.feasible:
         raise Unprocessable(
@@ -143,12 +146,12 @@ def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
     """Exact times for the solver's order; drop optional stops only if ever needed."""
     timed = time_day(prob, d, items)
     while timed is None:  # cannot happen with the conservative matrix; kept as a safety net
-        optional = [k for k, i in enumerate(items) if isinstance(i, int) and not prob.tasks[i].mandatory]
+        optional = [(k, i) for k, i in enumerate(items) if isinstance(i, int) and not prob.tasks[i].mandatory]
         if not optional:
             raise YueyouError(
                 "plan_timing_failed", Text(zh="行程时间计算失败", en="Could not time the plan"), status=500
             )
-        worst = min(optional, key=lambda k: prob.tasks[items[k]].prize_units)
+        worst = min(optional, key=lambda ki: prob.tasks[ki[1]].prize_units)[0]
         items = items[:worst] + items[worst + 1 :]
         timed = time_day(prob, d, items)
     return timed
@@ -199,26 +202,26 @@ def _render(
             }
             if task is not None and task.kind == "visit":
                 entry["ticket_cny"] = task.ticket
-                entry["category"] = task.poi.category  # type: ignore[union-attr]
-                visited_pois.add(task.poi.id)  # type: ignore[union-attr]
-                starts[task.poi.id] = stop.start  # type: ignore[union-attr]
+                entry["category"] = task.the_poi.category
+                visited_pois.add(task.the_poi.id)
+                starts[task.the_poi.id] = stop.start
                 score += task.prize_units
                 tickets += task.ticket or 0.0
                 visits += 1
             elif task is not None and task.kind == "event":
-                ev = task.event
+                ev = task.the_event
                 entry.update(
                     event_id=ev.id,
                     name=ev.title.get(lang),
-                    ticket_cny=ev.ticket_cny,  # type: ignore[union-attr]
+                    ticket_cny=ev.ticket_cny,
                     venue=place.name.get(lang),
                     sport=ev.sport,
-                )  # type: ignore[union-attr]
-                visited_events.add(ev.id)  # type: ignore[union-attr]
+                )
+                visited_events.add(ev.id)
                 score += task.prize_units
-                tickets += ev.ticket_cny or 0.0  # type: ignore[union-attr]
+                tickets += ev.ticket_cny or 0.0
             elif stop.kind == "meal":
-                meal = task.meal if task else stop.item.meal  # type: ignore[union-attr]
+                meal = (task.meal if task else stop.item.meal) or "lunch"  # type: ignore[union-attr]
                 entry["meal"] = meal
                 if task is None:
                     entry["name"] = Text(

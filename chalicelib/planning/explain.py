@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..catalog.labels import SPORT_NAMES
+from ..catalog.labels import MEAL_NAMES, SPORT_NAMES
 from ..i18n import Text
 from .problem import Problem
 from .travel import Point, geodesic_km
@@ -59,7 +59,6 @@ REASONS: dict[str, Text] = {
         zh="{date} 的{meal}没有合适的时间或餐馆", en="No restaurant or free time for {meal} on {date}"
     ),
 }
-MEAL_NAMES = {"lunch": Text(zh="午餐", en="lunch"), "dinner": Text(zh="晚餐", en="dinner")}
 
 
 @dataclass(frozen=True)

@@ -56,11 +56,7 @@ def add_restaurant_meals(
     for meal in ("lunch", "dinner"):
         if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
             continue
-        taken = {
-            problem.tasks[i].poi.id
-            for i in items  # type: ignore[union-attr]
-            if isinstance(i, int) and problem.tasks[i].kind == "meal"
-        }
+        taken = {problem.tasks[i].the_poi.id for i in items if isinstance(i, int) and problem.tasks[i].kind == "meal"}
         options = [
             i
             for i, t in enumerate(problem.tasks)
@@ -68,9 +64,9 @@ def add_restaurant_meals(
             and t.day == d
             and t.meal == meal
             and not t.mandatory
-            and t.poi.id not in taken  # type: ignore[union-attr]
-            and used.get(t.poi.id, 0) < MEALS_PER_RESTAURANT
-        ]  # type: ignore[union-attr]
+            and t.the_poi.id not in taken
+            and used.get(t.the_poi.id, 0) < MEALS_PER_RESTAURANT
+        ]
         path = _path(problem, d, items)
         best: Optional[tuple[tuple[bool, float, int, int], list[Timed], list[Item]]] = None
         for node in options:

@@ -28,6 +28,7 @@ from typing import Optional
 from ..catalog import hours
 from ..catalog.catalog import Catalog
 from ..catalog.daylight import visitable
+from ..catalog.labels import MEAL_NAMES
 from ..catalog.model import SIGHT_CATEGORIES, UNRATED, Event, Poi, Route
 from ..errors import Unprocessable
 from ..i18n import Text
@@ -118,6 +119,27 @@ class Task:
     def service(self) -> int:
         """Node occupancy in the solver: events start at arrival-by time."""
         return self.entry_buffer + self.duration + self.after
+
+    @property
+    def the_poi(self) -> Poi:
+        """The place of a visit or meal task (they always have one)."""
+        if self.poi is None:
+            raise ValueError(f"a {self.kind} task without a POI")
+        return self.poi
+
+    @property
+    def the_day(self) -> int:
+        """The day of a lodging or meal task (they always have one)."""
+        if self.day is None:
+            raise ValueError(f"a {self.kind} task without a day")
+        return self.day
+
+    @property
+    def the_event(self) -> Event:
+        """The session of an event task (it always has one)."""
+        if self.event is None:
+            raise ValueError(f"a {self.kind} task without an event")
+        return self.event
 
 
 @dataclass
@@ -452,8 +474,6 @@ def _lock_name(problem: Problem, source: Lock | Event) -> tuple[str, Text]:
             return source.item_id, problem.catalog.events[source.item_id].title
         name = problem.catalog.pois[source.item_id].name
         if source.kind == "meal":
-            from .explain import MEAL_NAMES
-
             meal = MEAL_NAMES[source.meal or "lunch"]
             name = Text(zh=f"{name.zh}（{meal.zh}）", en=f"{name.en} ({meal.en})")
         return source.item_id, name
@@ -806,7 +826,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         for t_from in tasks:
             surge = 1.0
             if t_from.kind == "event":
-                venue = problem.catalog.pois[t_from.event.venue_id].venue
+                venue = problem.catalog.pois[t_from.the_event.venue_id].venue
                 surge = venue.egress_surge_factor if venue else 1.0
             base_row = problem.base[t_from.place]
             rows.append([ceil_minutes(base_row[t_to.place] * factor * surge) for t_to in tasks])
@@ -819,7 +839,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         if task.kind == "lodging":
             nodes.append(solver.Node())
             continue
-        allowed = None
+        allowed: Optional[tuple[int, ...]] = None
         if task.day is not None:
             allowed = (task.day,)
         else:
@@ -865,7 +885,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         )
         for d in range(req.days)
     ]
-    by_poi = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit"}
+    by_poi = {t.the_poi.id: i for i, t in enumerate(tasks) if t.kind == "visit"}
     present = [by_poi[p] for p in route_order if p in by_poi]
     precedences = [(a, b) for k, a in enumerate(present) for b in present[k + 1 :]]
     capacity = int(req.budget_cny // 1) if req.budget_cny is not None else None
@@ -873,21 +893,19 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     meal_nodes: dict[tuple[int, str], list[int]] = {}
     for i, t in enumerate(tasks):
         if t.kind == "meal":
-            meal_nodes.setdefault((t.day, t.poi.id), []).append(i)  # type: ignore[union-attr]
+            meal_nodes.setdefault((t.the_day, t.the_poi.id), []).append(i)
     exclusive = [(a, b) for pair in meal_nodes.values() for k, a in enumerate(pair) for b in pair[k + 1 :]]
     # A place and the place it is part of are one visit (Luzhen inside Keyan).
     visit_of = {t.poi.id: i for i, t in enumerate(tasks) if t.kind == "visit" and t.poi}
     exclusive += [
         (i, visit_of[t.poi.part_of])
-        for i, t in enumerate(tasks)  # type: ignore[union-attr]
+        for i, t in enumerate(tasks)
         if t.kind == "visit" and t.poi and t.poi.part_of in visit_of
     ]
     # A meal at a place that is also a sight (Xianheng Tavern) is the visit:
     # no extra hour of "visiting" the tavern after lunch there.
     exclusive += [
-        (visit_of[t.poi.id], i)
-        for i, t in enumerate(tasks)  # type: ignore[union-attr]
-        if t.kind == "meal" and t.poi and t.poi.id in visit_of
+        (visit_of[t.poi.id], i) for i, t in enumerate(tasks) if t.kind == "meal" and t.poi and t.poi.id in visit_of
     ]
     # Parts of one scenic area (the Kuaiji area) on one day.
     areas: dict[str, list[int]] = {}

@@ -47,7 +47,7 @@ from ..timeutil import SHANGHAI, iso, parse_datetime, parse_hhmm
 from . import problem as problem_mod
 from .engine import ENGINE_VERSION, solve_problem
 from .problem import DAY, Lock, Problem
-from .request import Lodging, PlanRequest, _hhmm, _one_lodging, id_list, request_from_json
+from .request import Lodging, PlanRequest, hhmm, id_list, one_lodging, request_from_json
 from .settings import PlanSettings
 from .travel import TravelTimes, provider_from_settings
 
@@ -117,7 +117,7 @@ def replan(
     lang = lang or req.lang
     try:
         prob = problem_mod.build(req, catalog, travel, locks)
-        meal_places = {(st.day, st.meal): st.item_id for st in stops if st.kind == "meal"}
+        meal_places = {(st.day, st.meal): st.item_id for st in stops if st.kind == "meal" and st.meal is not None}
         result = solve_problem(prob, settings, travel, lang, started, meal_places)
     except Unprocessable as err:
         raise _name_the_edit(err, parsed, locks) from None
@@ -324,7 +324,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
     for i, item in enumerate(_day_items(edits.get("lodging", []), "edits.lodging", req.days)):
         where = f"edits.lodging[{i}]"
         rest = {k: v for k, v in item.items() if k != "day"}
-        out.lodging[item["day"]] = _one_lodging(rest, where, catalog)
+        out.lodging[item["day"]] = one_lodging(rest, where, catalog)
 
     for i, item in enumerate(_day_items(edits.get("window", []), "edits.window", req.days)):
         where = f"edits.window[{i}]"
@@ -335,8 +335,8 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
                 "时间段修改项必须是 {\"day\", \"day_start\" 和/或 \"day_end\"}（HH:MM）",
             )
         lo0, hi0 = req.window(item["day"])
-        lo = parse_hhmm(item.get("day_start", _hhmm(lo0)), f"{where}.day_start")
-        hi = parse_hhmm(item.get("day_end", _hhmm(hi0)), f"{where}.day_end")
+        lo = parse_hhmm(item.get("day_start", hhmm(lo0)), f"{where}.day_start")
+        hi = parse_hhmm(item.get("day_end", hhmm(hi0)), f"{where}.day_end")
         if hi - lo < 120:
             raise invalid(
                 f"{where}.day_end",
@@ -530,7 +530,7 @@ def _apply(req: PlanRequest, edits: Edits, locks: list[Lock], catalog: Catalog, 
     windows = [req.window(d) for d in range(req.days)]
     for day, window in edits.window.items():
         windows[day] = window
-    data["windows"] = [{"day_start": _hhmm(lo), "day_end": _hhmm(hi)} for lo, hi in windows]
+    data["windows"] = [{"day_start": hhmm(lo), "day_end": hhmm(hi)} for lo, hi in windows]
     if edits.time_limit_s is not None:
         data["time_limit_s"] = edits.time_limit_s
     return request_from_json(data, catalog, settings)

@@ -128,12 +128,12 @@ class PlanRequest:
         data = asdict(self)
         data["start_date"] = self.start_date.isoformat()
         data["interests"] = dict(self.interests)
-        data["day_start"], data["day_end"] = _hhmm(self.day_start), _hhmm(self.day_end)
+        data["day_start"], data["day_end"] = hhmm(self.day_start), hhmm(self.day_end)
         for meal in ("lunch", "dinner"):
-            data[meal] = {**data[meal], "start": _hhmm(data[meal]["start"]), "end": _hhmm(data[meal]["end"])}
+            data[meal] = {**data[meal], "start": hhmm(data[meal]["start"]), "end": hhmm(data[meal]["end"])}
         # Only present when used, so that plain requests keep their ids.
         if self.windows:
-            data["windows"] = [{"day_start": _hhmm(lo), "day_end": _hhmm(hi)} for lo, hi in self.windows]
+            data["windows"] = [{"day_start": hhmm(lo), "day_end": hhmm(hi)} for lo, hi in self.windows]
         else:
             del data["windows"]
         if self.on_day:
@@ -415,8 +415,8 @@ def _meal(value: Any, field: str, default: MealWindow, day_start: int, day_end: 
             f"{field} must be an object with start, end (HH:MM) and minutes",
             f"{field} 必须是含 start、end（HH:MM）和 minutes 的对象",
         )
-    start = parse_hhmm(value.get("start", _hhmm(default.start)), f"{field}.start")
-    end = parse_hhmm(value.get("end", _hhmm(default.end)), f"{field}.end")
+    start = parse_hhmm(value.get("start", hhmm(default.start)), f"{field}.start")
+    end = parse_hhmm(value.get("end", hhmm(default.end)), f"{field}.end")
     minutes = _int(value.get("minutes", default.minutes), f"{field}.minutes", 15, 180)
     if end - start < minutes:
         raise invalid(f"{field}.end", f"the {field} window is shorter than the meal", f"{field} 时间段比用餐时长还短")
@@ -446,8 +446,8 @@ def _windows(value: Any, days: int, day_start: int, day_end: int) -> tuple[tuple
                 "a day window is {\"day_start\", \"day_end\"} (HH:MM)",
                 "每日时间段必须是 {\"day_start\", \"day_end\"}（HH:MM）",
             )
-        lo = parse_hhmm(item.get("day_start", _hhmm(day_start)), f"{field}.day_start")
-        hi = parse_hhmm(item.get("day_end", _hhmm(day_end)), f"{field}.day_end")
+        lo = parse_hhmm(item.get("day_start", hhmm(day_start)), f"{field}.day_start")
+        hi = parse_hhmm(item.get("day_end", hhmm(day_end)), f"{field}.day_end")
         if hi - lo < 120:
             raise invalid(
                 f"{field}.day_end",
@@ -482,7 +482,7 @@ def _on_day(value: Any, days: int, catalog: Catalog, avoid: tuple[str, ...]) -> 
     return tuple(sorted(out))
 
 
-def _hhmm(minutes: int) -> str:
+def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -502,13 +502,13 @@ def _lodging(
     result = []
     for i, item in enumerate(items):
         field = f"lodging[{i}]" if is_list else "lodging"
-        result.append(_one_lodging(item, field, catalog))
+        result.append(one_lodging(item, field, catalog))
     if len(result) == 1:
         result = result * days
     return tuple(result)
 
 
-def _one_lodging(item: Any, field: str, catalog: Catalog) -> Lodging:
+def one_lodging(item: Any, field: str, catalog: Catalog) -> Lodging:
     if not isinstance(item, Mapping):
         raise invalid(
             field, "lodging must be {\"poi_id\"} or {\"lon\", \"lat\"}", "住宿必须是 {\"poi_id\"} 或 {\"lon\", \"lat\"}"

@@ -101,12 +101,13 @@ baseline).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
 from ..catalog import hours
+from ..catalog.labels import MEAL_NAMES
 from ..catalog.model import ROUTE_DAY_MINUTES, SIGHT_CATEGORIES
 from ..i18n import Text
 from ..timeutil import parse_datetime
@@ -114,6 +115,7 @@ from .pace import PACE
 from .problem import DAY, Problem
 from .travel import Point, geodesic_km, mode_minutes
 
+_daylight: Optional[Callable[[date, float, float], tuple[int, int]]]
 try:  # absent from catalogs older than the daylight model
     from ..catalog.daylight import daylight as _daylight
 except ImportError:  # pragma: no cover - only on old checkouts (benchmark baseline)
@@ -156,7 +158,6 @@ CODES = (
 )
 
 MOTOR_MODES = ("transit", "drive", "taxi")
-MEAL_NAMES = {"lunch": Text(zh="午餐", en="lunch"), "dinner": Text(zh="晚餐", en="dinner")}
 
 
 @dataclass(frozen=True)
@@ -291,8 +292,9 @@ class _Review:
         return mode_minutes(self.req.mode, straight)[1] if straight > 0 else 0.0
 
     def name(self, stop: _Stop) -> Text:
-        if stop.kind == "event" and stop.event_id in self.catalog.events:
-            return self.catalog.events[stop.event_id].title
+        event = self.catalog.events.get(stop.event_id or "")
+        if stop.kind == "event" and event is not None:
+            return event.title
         poi = self.catalog.pois.get(stop.poi_id or "")
         if poi is not None:
             return poi.name
@@ -721,7 +723,7 @@ class _Review:
         for s in self.visits():
             poi = self.catalog.pois.get(s.poi_id or "")
             parent_id = _attr(poi, "part_of", None) if poi else None
-            if parent_id and parent_id in seen:
+            if poi is not None and parent_id and parent_id in seen:
                 parent = seen[parent_id]
                 later = s if (s.day, s.k) > (parent.day, parent.k) else parent
                 pname = self.poi_name(parent_id)
@@ -779,12 +781,14 @@ class _Review:
             if sig.id in visited or sig.id in self.req.avoid or self.req.interest(sig.category) <= 0:
                 continue
             for d, stops in enumerate(self.days):
-                count = sum(
-                    1
-                    for s in stops
-                    if s.kind == "visit"
-                    and s.poi_id in self.catalog.pois
-                    and self.catalog.pois[s.poi_id].district == district
+                count = len(
+                    [
+                        s
+                        for s in stops
+                        if s.kind == "visit"
+                        and (here := self.catalog.pois.get(s.poi_id or "")) is not None
+                        and here.district == district
+                    ]
                 )
                 if count >= limit and self._fits(sig, d):
                     dist = self.catalog.districts.get(district)
@@ -856,8 +860,8 @@ def _best_order_km(rv: _Review, movable: Sequence[_Stop], first: _Loc, last: _Lo
     rank = {p: i for i, p in enumerate(rv.route_order)}
     routed = sorted(
         (i for i, s in enumerate(movable) if s.kind == "visit" and s.poi_id in rank),
-        key=lambda i: rank[movable[i].poi_id],
-    )  # type: ignore[index]
+        key=lambda i: rank[movable[i].poi_id or ""],
+    )
     for k, b in enumerate(routed):
         for a in routed[:k]:
             before[b] |= 1 << a

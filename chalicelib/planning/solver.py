@@ -217,6 +217,7 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
         else:
             assignment = routing.SolveWithParameters(params)
     else:
+        assert search is not None  # it produced ``initial``
         params = _params(POLISH_METAHEURISTIC, limit, time_limit_s, started)
         for name, value in POLISH_OPERATORS.items():
             setattr(params.local_search_operators, name, value)

@@ -99,9 +99,10 @@ def _forward(problem: Problem, items: Sequence[Item], t: int, place: int) -> Opt
                 return None
             start = task.windows[0][0] + task.entry_buffer
         else:
-            start = earliest_start(task.windows, arrive)
-            if start is None:
+            earliest = earliest_start(task.windows, arrive)
+            if earliest is None:
                 return None
+            start = earliest
         end = start + task.duration
         out.append(
             Timed(
@@ -139,8 +140,8 @@ def linger(problem: Problem, day: int, stops: list[Timed]) -> list[Timed]:
         task = problem.tasks[prev.item]  # type: ignore[index]
         cap = min(wait, max(LINGER_MINUTES, task.duration))
         limit = max(
-            (hi for lo, hi in problem.visit_intervals(task.poi, day) if lo <= prev.start < hi), default=prev.end
-        )  # type: ignore[arg-type]
+            (hi for lo, hi in problem.visit_intervals(task.the_poi, day) if lo <= prev.start < hi), default=prev.end
+        )
         last_event = _last_event(problem, out[: k - 1])
         for extra in range(min(cap, limit - prev.end), 0, -5):
             depart = prev.depart + extra

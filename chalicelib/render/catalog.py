@@ -126,5 +126,5 @@ def money(value: Optional[float]) -> Optional[float | int]:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def _pair(value: Optional[tuple[float, float]]) -> Optional[list[float | int]]:
+def _pair(value: Optional[tuple[float, float]]) -> Optional[list[Optional[float | int]]]:
     return None if value is None else [money(value[0]), money(value[1])]

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
 from ..catalog import Catalog
-from ..catalog.labels import CATEGORY_NAMES, SPORT_NAMES
+from ..catalog.labels import CATEGORY_NAMES, MEAL_NAMES, SPORT_NAMES
 from ..i18n import Text
 from ..timeutil import parse_datetime
 
@@ -28,7 +28,7 @@ TYPE_NAMES = {
     "meal": Text("用餐", "Meal"),
     "end": Text("返回", "Back"),
 }
-MEAL_NAMES = {"lunch": Text("午餐", "Lunch"), "dinner": Text("晚餐", "Dinner")}
+MEAL_TITLES = {meal: Text(name.zh, name.en.capitalize()) for meal, name in MEAL_NAMES.items()}
 MODE_NAMES = {
     "walk": Text("步行", "walk"),
     "bike": Text("骑行", "bike"),
@@ -120,8 +120,8 @@ class StopView:
 
     @property
     def type_name(self) -> Text:
-        if self.type == "meal" and self.meal in MEAL_NAMES:
-            return MEAL_NAMES[self.meal]
+        if self.type == "meal" and self.meal in MEAL_TITLES:
+            return MEAL_TITLES[self.meal]
         return TYPE_NAMES.get(self.type, Text(self.type, self.type))
 
     @property
@@ -222,8 +222,8 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
     poi = catalog.pois.get(raw.get("poi_id") or "")
     event = catalog.events.get(raw.get("event_id") or "")
     fallback = TYPE_NAMES[kind]
-    if kind == "meal" and poi is None and raw.get("meal") in MEAL_NAMES:
-        meal = MEAL_NAMES[raw["meal"]]
+    if kind == "meal" and poi is None and raw.get("meal") in MEAL_TITLES:
+        meal = MEAL_TITLES[raw["meal"]]
         fallback = Text(f"{meal.zh}（就地休息）", f"{meal.en} break")
         name = fallback
     elif event is not None:

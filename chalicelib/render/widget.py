@@ -252,11 +252,11 @@ def route_widget(
             f'<span class="yy-badge" aria-hidden="true">{n}</span>'
             f'<span class="yy-body">{bi(poi.name, "span", "yy-name")}{meta}{note}</span></li>'
         )
-    kind = ROUTE_KIND_NAMES.get(route.kind)
+    kind_name = ROUTE_KIND_NAMES.get(route.kind)
     meta = " · ".join(
         x
         for x in (
-            bi(kind) if kind else "",
+            bi(kind_name) if kind_name else "",
             bi(LABELS["stops"].format(n=len(route.stops))),
             bi(LABELS["route_days"].format(n=route.suggested_days)),
             bi(LABELS["length"].format(km=f"{length_km:g}")),

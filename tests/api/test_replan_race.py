@@ -6,7 +6,7 @@ import json
 
 from chalice.test import Client
 
-from chalicelib.api import services
+from chalicelib import services
 from chalicelib.catalog import bundle
 from chalicelib.config import Settings
 

@@ -93,7 +93,7 @@ def test_zero_quota_refuses_until_tomorrow(store, clock):
 def test_anonymous_quota_is_per_ip(store, clock):
     policy = AuthPolicy(anonymous_daily_plans=2, anonymous_rate_per_minute=10)
     limiter = Limiter(store, policy, clock=clock)
-    a, b = Principal.anonymous("203.0.113.7"), Principal.anonymous("198.51.100.1")
+    a, b = Principal.from_ip("203.0.113.7"), Principal.from_ip("198.51.100.1")
     assert limiter.check(a, "plan") == LimitState(limit=2, remaining=1, reset_s=14 * 3600)
     limiter.check(a, "plan")
     refuse(limiter, a, "plan")
@@ -105,11 +105,11 @@ def test_anonymous_quota_is_per_ip(store, clock):
 
 def test_anonymous_ipv6_counts_per_64(store, clock):
     limiter = Limiter(store, AuthPolicy(anonymous_daily_plans=1), clock=clock)
-    limiter.check(Principal.anonymous("2001:db8:1:2::1"), "plan")
-    refuse(limiter, Principal.anonymous("2001:db8:1:2:ffff::9"), "plan")
-    assert limiter.check(Principal.anonymous("2001:db8:1:3::1"), "plan").remaining == 0
-    assert Principal.anonymous("::ffff:203.0.113.7").owner == "anonymous:203.0.113.7"
-    assert Principal.anonymous("").owner == Principal.anonymous(None).owner == "anonymous:unknown"
+    limiter.check(Principal.from_ip("2001:db8:1:2::1"), "plan")
+    refuse(limiter, Principal.from_ip("2001:db8:1:2:ffff::9"), "plan")
+    assert limiter.check(Principal.from_ip("2001:db8:1:3::1"), "plan").remaining == 0
+    assert Principal.from_ip("::ffff:203.0.113.7").owner == "anonymous:203.0.113.7"
+    assert Principal.from_ip("").owner == Principal.from_ip(None).owner == "anonymous:unknown"
 
 
 def test_counter_items_carry_an_expiry(store, clock):

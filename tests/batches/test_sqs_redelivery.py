@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from chalicelib.api import services
+from chalicelib import services
 from chalicelib.batches import BatchService, ItemBusy, SqsRunner
 from chalicelib.batches.service import ITEM
 from chalicelib.itineraries import ItineraryRepository

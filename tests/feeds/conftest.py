@@ -15,9 +15,9 @@ from typing import Any, Optional
 
 import pytest
 
-from chalicelib.api.services import Services
 from chalicelib.config import Settings
 from chalicelib.feeds import FeedSource, Fetcher, FetchPolicy, Ingestor
+from chalicelib.services import Services
 from chalicelib.store.sqlite import SqliteStore
 
 VENUE = "shaoxing-baseball-softball-centre"

@@ -9,8 +9,8 @@ import pytest
 from chalice import Chalice, Rate
 from chalice.test import Client
 
+from chalicelib import services as services_module
 from chalicelib.api import feeds as feeds_api
-from chalicelib.api import services as services_module
 from chalicelib.feeds import event_id, run_scheduled_ingest
 from chalicelib.feeds.__main__ import main as cli_main
 from chalicelib.schedule.repository import COLLECTION as EVENTS
@@ -66,7 +66,7 @@ def client(services, tmp_path):
         with Client(app, project_dir=str(tmp_path)) as c:
             yield c
     finally:
-        from chalicelib.api.services import Services
+        from chalicelib.services import Services
 
         services_module.configure(Services.from_env)
 

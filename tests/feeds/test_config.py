@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chalicelib.catalog.model import _is_slug
+from chalicelib.catalog.model import is_slug
 from chalicelib.feeds import FeedConfig, FeedConfigError, FeedError, Fetcher, FetchPolicy, address_allowed, event_id
 
 
@@ -180,6 +180,6 @@ def test_policy_refuses_scheme_host_and_unresolvable():
 @pytest.mark.parametrize("uid", ["s1", "S1", "a_1", "a-1", "match@example.com", "中文场次", "x" * 300, "--"])
 def test_event_ids_are_slugs_and_distinct(uid):
     ident = event_id("baseball-centre", uid)
-    assert _is_slug(ident) and ident.startswith("feed-baseball-centre-")
+    assert is_slug(ident) and ident.startswith("feed-baseball-centre-")
     assert event_id("baseball-centre", uid) == ident
     assert len({event_id("f", "a_1"), event_id("f", "a-1"), event_id("f", "A-1")}) == 3

@@ -95,6 +95,7 @@ def test_the_thread_safe_font_writes_what_a_plain_ttfont_writes(views, monkeypat
         assert pdf.card_pdf(views[d], lang, LIVE, size) == expected, (d, lang, size)
 
 
+@pytest.mark.slow
 def test_renders_amid_other_renders_match_the_serial_ones(views):
     """Every plan, language and page size, 16 times over on 16 threads in
     shuffled orders (so different documents subset different glyphs at the
@@ -105,6 +106,7 @@ def test_renders_amid_other_renders_match_the_serial_ones(views):
     check(render_all(jobs, views), reference)
 
 
+@pytest.mark.slow
 def test_2000_card_renders_at_16_workers_without_a_failure(views):
     """The issue's load: 2 000 renders, 16 at a time, none fails or differs.
 

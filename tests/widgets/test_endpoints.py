@@ -13,7 +13,8 @@ import pytest
 from chalice.test import Client
 from pypdf import PdfReader
 
-from chalicelib.api import services, widgets
+from chalicelib import services
+from chalicelib.api import widgets
 from chalicelib.config import Settings
 from chalicelib.itineraries import ItineraryRepository
 from chalicelib.store.sqlite import SqliteStore

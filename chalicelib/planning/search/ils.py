@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from typing import Optional
 
 import numpy as np
@@ -126,7 +127,8 @@ class Search:
         # Since the last complete fill: routes changed, nodes that left a route.
         # (After a fill no unvisited node fits anywhere, so an unchanged route
         # only needs to be tried for the nodes that left some route since.)
-        self._dirty, self._fresh = set(range(self.V)), set()
+        self._dirty: set[int] = set(range(self.V))
+        self._fresh: set[int] = set()
 
     # ------------------------------------------------------------------ timing
     def _timing(self, r: int, nodes: list[int]):
@@ -238,7 +240,7 @@ class Search:
     # ------------------------------------------------------------------ shake
     def shake(self, R: int, S: int) -> None:
         """Remove S consecutive visits from every route, starting at its R-th visit."""
-        chosen = range(self.V)
+        chosen: Sequence[int] = range(self.V)
         if self.shake_routes and self.shake_routes < self.V:
             chosen = self.rng.sample(range(self.V), self.shake_routes)
         for r in chosen:

@@ -1,7 +1,10 @@
-"""Lazily built collaborators shared by the blueprints.
+"""The wiring: lazily built collaborators (store, catalog, repositories,
+batches, the solver hook) shared by the HTTP blueprints (``api/``), app.py's
+Lambda handlers, the admin CLI and the feeds CLI. It lives outside ``api/`` so
+that nothing but transport code imports the HTTP package.
 
-app.py installs a factory; nothing is built (no env read, no file opened)
-until the first request needs it. Tests install their own.
+Nothing is built (no env read, no file opened) until first use. Tests install
+their own factory with :func:`configure`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,15 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any, Optional
 
-from ..auth import AuthPolicy, Principal, authorize, charge_plans
-from ..batches import BatchService, SqsRunner, ThreadRunner
-from ..catalog import Catalog, bundle
-from ..config import Settings
-from ..itineraries import ItineraryRepository
-from ..planning import PlanSettings, parse_request, plan
-from ..schedule import EventRepository
-from ..store import Store, open_store
+from .auth import AuthPolicy, Principal, authorize, charge_plans
+from .batches import BatchService, SqsRunner, ThreadRunner
+from .catalog import Catalog, bundle
+from .config import Settings
+from .itineraries import ItineraryRepository
+from .planning import PlanSettings, parse_request, plan
+from .schedule import EventRepository
 from .solving import in_process
+from .store import Store, open_store
 
 
 class Services:
@@ -122,7 +125,7 @@ class Services:
 
     def plan_warnings(self, plan: dict, lang: str) -> list:
         """Warnings about a stored plan (events moved or cancelled since)."""
-        from ..feeds import plan_warnings
+        from .feeds import plan_warnings
 
         return plan_warnings(plan, self.events, lang)
 

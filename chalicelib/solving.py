@@ -57,7 +57,7 @@ def _ignore_interrupts() -> None:
 
 def _warm() -> int:
     """First task of each worker: import the engine (OR-Tools) before traffic."""
-    from ..planning import engine, replan  # noqa: F401
+    from .planning import engine, replan  # noqa: F401
 
     return os.getpid()
 
