@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test test-fast lint setup system-deps catalog seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
+.PHONY: run test test-fast lint lock setup-locked setup system-deps catalog seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## lock: pin every package, direct and indirect, with hashes (pip-tools) -> requirements.lock
+lock: setup
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock requirements.txt requirements-dev.txt
+
+## setup-locked: the venv exactly as locked (hash-checked), for reproducing CI or a report
+setup-locked:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
 
 ## catalog: validate poi_data/ + routes/ and rebuild the shipped bundle
 catalog: setup
@@ -31,8 +42,11 @@ run: seed
 	$(PY) -m chalicelib.local_server --host 127.0.0.1 --port $(PORT) --stage dev $(if $(SOLVE_WORKERS),--workers $(SOLVE_WORKERS))
 
 ## system-deps: Debian packages the tests use (real Chromium for widgets, pdftoppm for cards)
+##              (checked once: the stamp is kept until `make clean`)
 SYSTEM_DEPS := chromium poppler-utils fonts-wqy-microhei
-system-deps:
+SYSDEPS_STAMP := $(VENV)/.system-deps-stamp
+system-deps: $(SYSDEPS_STAMP)
+$(SYSDEPS_STAMP):
 	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -qi wenquanyi; then \
 		echo "system packages present"; \
 	elif [ "$$(id -u)" = 0 ]; then \
@@ -40,6 +54,7 @@ system-deps:
 	else \
 		echo "missing system packages; run: sudo apt-get install $(SYSTEM_DEPS)"; exit 1; \
 	fi
+	@mkdir -p $(VENV) && touch $@
 
 ## lint: ruff (rules in pyproject.toml), the formatter's check and mypy on chalicelib/ + app.py; 0 findings
 lint: setup

@@ -47,3 +47,13 @@ def store(request, tmp_path):
     from chalicelib.store.dynamodb import DynamoStore
 
     return DynamoStore(request.getfixturevalue("dynamo_table"), request.getfixturevalue("dynamo_client"))
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The service as ``make run`` serves it, on a fresh SQLite file, for one test module."""
+    from tests.support.server import local_server
+
+    db = tmp_path_factory.mktemp("store") / "yueyou.db"
+    with local_server({"YUEYOU_SQLITE_PATH": str(db)}) as url:
+        yield url

@@ -20,7 +20,10 @@ from typing import Any, Optional
 
 from chalice import Blueprint
 
+from ..batches.service import MAX_ITEMS as MAX_BATCH_ITEMS
+from ..catalog import bundle
 from ..catalog.model import (
+    BBOX,
     CATEGORIES,
     COORD_CONFIDENCE,
     EVENT_CONFIDENCE,
@@ -29,8 +32,10 @@ from ..catalog.model import (
     ROUTE_KINDS,
     SPORTS,
 )
+from ..i18n import LANGS
 from ..planning.explain import REASONS
-from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, PACES
+from ..planning.fields import DAYS, PACES, REQUEST_FIELDS
+from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE
 from ..planning.review import CODES as REVIEW_CODES
 from ..planning.travel import MODES
 from .body import MAX_BODY_BYTES
@@ -42,14 +47,9 @@ api = endpoint(lambda: bp.current_request)
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "0.1.0"
-DISTRICTS = ("yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang")
-LANGS = ("zh", "en")
-MAX_BATCH_ITEMS = 100
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$"
 HHMM_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-# Shaoxing's bounding box (chalicelib.catalog.model.BBOX): lodging coordinates must be inside.
-BBOX = (119.9, 29.2, 121.3, 30.4)
 
 # Error codes each status can carry (ErrorBody.code). New codes must be added here:
 # the contract tests compare real responses against these lists.
@@ -196,7 +196,7 @@ def _schemas() -> dict[str, Any]:
             "description": {"type": "string"},
             "category": {"enum": list(CATEGORIES)},
             "category_name": {"type": "string"},
-            "district": {"type": "string", "examples": list(DISTRICTS)},
+            "district": {"type": "string", "examples": _districts()},
             "district_name": {"type": "string"},
             "visit_minutes": {"type": "integer", "minimum": 0},
             "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
@@ -435,24 +435,24 @@ def _schemas() -> dict[str, Any]:
                 DATE,
                 description=f"First day of the trip (YYYY-MM-DD); the trip lies between {FIRST_DATE} and {LAST_DATE}",
             ),
-            "days": {"type": "integer", "minimum": 1, "maximum": 14, "default": 1},
-            "lang": {"enum": list(LANGS), "default": "zh"},
+            "days": REQUEST_FIELDS["days"].schema(),
+            "lang": REQUEST_FIELDS["lang"].schema(),
             "lodging": {
                 "oneOf": [
                     ref("LodgingPlace"),
                     _array(
                         ref("LodgingPlace"),
                         minItems=1,
-                        maxItems=14,
+                        maxItems=DAYS.high,
                         description="one place, or one per night (length = days)",
                     ),
                 ],
                 "description": "Default: the stage's default hotel, or the route's hotels",
             },
-            "day_start": dict(HHMM, default="08:30"),
-            "day_end": dict(HHMM, default="21:00", description="HH:MM; at least two hours after day_start"),
-            "mode": {"enum": list(MODES), "default": "transit"},
-            "pace": {"enum": list(PACES), "default": "normal"},
+            "day_start": REQUEST_FIELDS["day_start"].schema(),
+            "day_end": REQUEST_FIELDS["day_end"].schema(),
+            "mode": REQUEST_FIELDS["mode"].schema(),
+            "pace": REQUEST_FIELDS["pace"].schema(),
             "interests": _obj(
                 {c: interest for c in INTEREST_CATEGORIES},
                 closed=True,
@@ -467,8 +467,8 @@ def _schemas() -> dict[str, Any]:
                 "description": "true (any sport) or sports to add matches for",
             },
             "route": nullable(dict(ID, description="A route id to follow in order")),
-            "budget_cny": nullable({"type": "number", "minimum": 0}),
-            "meals": {"type": "boolean", "default": True},
+            "budget_cny": REQUEST_FIELDS["budget_cny"].schema(),
+            "meals": REQUEST_FIELDS["meals"].schema(),
             "lunch": nullable(ref("MealWindow")),
             "dinner": nullable(ref("MealWindow")),
             "time_limit_s": {
@@ -482,7 +482,7 @@ def _schemas() -> dict[str, Any]:
                 _array(
                     nullable(ref("DayWindow")),
                     minItems=1,
-                    maxItems=14,
+                    maxItems=DAYS.high,
                     description="Per-day windows, one per day (null = the default)",
                 )
             ),
@@ -490,7 +490,7 @@ def _schemas() -> dict[str, Any]:
                 {
                     "type": "object",
                     "propertyNames": ID,
-                    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 13},
+                    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": DAYS.high - 1},
                     "description": "POI id -> trip day index (0 = first day) it must be visited on",
                 }
             ),
@@ -520,7 +520,7 @@ def _schemas() -> dict[str, Any]:
     s["NormalizedRequest"] = _obj(
         {
             "start_date": DATE,
-            "days": {"type": "integer", "minimum": 1, "maximum": 14},
+            "days": {"type": "integer", "minimum": DAYS.low, "maximum": DAYS.high},
             "lang": {"enum": list(LANGS)},
             "lodging": _array(
                 _obj(
@@ -722,7 +722,7 @@ def _schemas() -> dict[str, Any]:
             "status": {"enum": ["ok", "partial"]},
             "lang": {"enum": list(LANGS)},
             "request": ref("NormalizedRequest"),
-            "days": _array(ref("Day"), minItems=1, maxItems=14),
+            "days": _array(ref("Day"), minItems=DAYS.low, maxItems=DAYS.high),
             "unscheduled": _array(ref("Unscheduled")),
             "totals": ref("Totals"),
             "solver": ref("Solver"),
@@ -773,7 +773,7 @@ def _schemas() -> dict[str, Any]:
     )
 
     # --- replan edits (chalicelib/planning/replan.py) ---
-    day = {"type": "integer", "minimum": 0, "maximum": 13, "description": "trip day index (0 = first day)"}
+    day = {"type": "integer", "minimum": 0, "maximum": DAYS.high - 1, "description": "trip day index (0 = first day)"}
     ids = _array(ID, uniqueItems=True)
     s["ReplanEdits"] = _obj(
         {
@@ -1066,6 +1066,11 @@ def _parameters() -> dict[str, Any]:
     }
 
 
+def _districts() -> list[str]:
+    """The catalog's district ids (the data defines them, not this document)."""
+    return sorted(bundle.load().districts)
+
+
 def _headers() -> dict[str, Any]:
     def h(description: str, schema: Optional[dict[str, Any]] = None, required: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"description": description, "schema": schema or {"type": "string"}}
@@ -1193,7 +1198,7 @@ def _paths() -> dict[str, Any]:
             },
             [
                 _comma_list("category", {"enum": list(CATEGORIES)}, "Categories"),
-                _comma_list("district", {"enum": list(DISTRICTS)}, "Districts"),
+                _comma_list("district", {"enum": _districts()}, "Districts"),
                 _query("q", {"type": "string", "maxLength": 200}, "Text in either language"),
                 _query(
                     "near",

@@ -16,13 +16,13 @@ from typing import Any, Optional
 from ..catalog.catalog import Catalog
 from ..catalog.model import CATEGORIES, SPORTS, in_shaoxing
 from ..errors import Unprocessable, invalid
-from ..i18n import LANGS, Text
+from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
+from .fields import BUDGET, DAY_END, DAY_START, DAYS, LANG, MEALS, MIN_DAY_MINUTES, MODE, PACE_FIELD
 from .settings import PlanSettings
 from .spine import route_spine
-from .travel import MODES, Point, geodesic_km, max_time_factor, mode_minutes
+from .travel import Point, geodesic_km, max_time_factor, mode_minutes
 
-PACES = ("relaxed", "normal", "packed")
 INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c != "lodging")
 # Categories the traveller did not mention keep these weights: an empty
 # ``interests`` still yields a sensible sightseeing day.
@@ -156,7 +156,7 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
     if "start_date" not in data:
         raise invalid("start_date", "start_date is required (YYYY-MM-DD)", "缺少出发日期 start_date（YYYY-MM-DD）")
     start_date = parse_date(data["start_date"], "start_date")
-    days = _int(data.get("days", 1), "days", 1, 14)
+    days = DAYS.read(data)
     if not FIRST_DATE <= start_date <= LAST_DATE - timedelta(days=days - 1):
         # The calendar's edges: a trip needs a day either side of it for
         # time-zone and sunrise arithmetic (0001-01-01, 9999-12-31 + 14 days).
@@ -165,17 +165,15 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
             f"the trip must lie between {FIRST_DATE} and {LAST_DATE}",
             f"行程日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间",
         )
-    lang = data.get("lang", "zh")
-    if lang not in LANGS:
-        raise invalid("lang", "lang must be 'zh' or 'en'", "lang 只能是 'zh' 或 'en'")
-    day_start = parse_hhmm(data.get("day_start", "08:30"), "day_start")
-    day_end = parse_hhmm(data.get("day_end", "21:00"), "day_end")
-    if day_end - day_start < 120:
+    lang = LANG.read(data)
+    day_start = DAY_START.read(data)
+    day_end = DAY_END.read(data)
+    if day_end - day_start < MIN_DAY_MINUTES:
         raise invalid(
             "day_end", "day_end must be at least two hours after day_start", "day_end 必须比 day_start 晚至少两小时"
         )
-    mode = _choice(data.get("mode", "transit"), "mode", MODES)
-    pace = _choice(data.get("pace", "normal"), "pace", PACES)
+    mode = MODE.read(data)
+    pace = PACE_FIELD.read(data)
     interests = _interests(data.get("interests", {}))
     route_id = data.get("route")
     if route_id is not None:
@@ -197,14 +195,8 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
             )
     events = _event_ids(data.get("events", []), catalog, start_date, days)
     want_sports = _want_sports(data.get("want_sports", False))
-    budget = data.get("budget_cny")
-    if budget is not None and (
-        isinstance(budget, bool) or not isinstance(budget, (int, float)) or not math.isfinite(budget) or budget < 0
-    ):
-        raise invalid("budget_cny", "budget_cny must be a number >= 0", "budget_cny 必须是不小于 0 的数字")
-    meals = data.get("meals", True)
-    if not isinstance(meals, bool):
-        raise invalid("meals", "meals must be true or false", "meals 必须是 true 或 false")
+    budget = BUDGET.read(data)
+    meals = MEALS.read(data)
     lunch = _meal(data.get("lunch"), "lunch", MealWindow(660, 810, 60), day_start, day_end)
     dinner = _meal(data.get("dinner"), "dinner", MealWindow(1020, 1170, 60), day_start, day_end)
     if lunch.end > dinner.start:
@@ -302,14 +294,6 @@ def request_from_json(data: Any, catalog: Catalog, settings: Optional[PlanSettin
 def _int(value: Any, field: str, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise invalid(field, f"{field} must be an integer from {lo} to {hi}", f"{field} 必须是 {lo} 到 {hi} 之间的整数")
-    return value
-
-
-def _choice(value: Any, field: str, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise invalid(
-            field, f"{field} must be one of {', '.join(options)}", f"{field} 必须是以下之一：{'、'.join(options)}"
-        )
     return value
 
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.server import local_server
-
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    db = tmp_path_factory.mktemp("store") / "yueyou.db"
-    with local_server({"YUEYOU_SQLITE_PATH": str(db)}) as url:
-        yield url
 
 
 def post(base, body, **params):
