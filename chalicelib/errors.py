@@ -10,6 +10,38 @@ from typing import Any, Optional
 
 from .i18n import Text
 
+# Every error code the service answers with, by HTTP status: the OpenAPI
+# document lists these, and tests/test_error_codes.py proves that every code
+# raised anywhere in chalicelib/ is registered here under its status (and that
+# nothing registered is unused). A new code goes here first.
+ERROR_CODES: dict[int, tuple[str, ...]] = {
+    400: (
+        "invalid_parameter",
+        "unknown_parameter",
+        "unknown_value",
+        "out_of_range",
+        "missing_parameter",
+        "missing_body",
+        "invalid_json",
+        "too_many_items",
+        "invalid_colour",
+        "invalid_origin",
+    ),
+    401: ("unauthorized", "invalid_api_key"),
+    403: ("admin_disabled", "forbidden"),
+    404: ("not_found",),
+    405: ("method_not_allowed",),
+    406: ("not_acceptable",),
+    409: ("idempotency_in_progress", "idempotency_retry", "concurrent_update"),
+    412: ("version_conflict", "already_exists"),
+    413: ("body_too_large", "item_too_large"),
+    415: ("unsupported_media_type",),
+    422: ("infeasible", "idempotency_key_reused"),
+    429: ("quota_exceeded", "rate_limited"),
+    500: ("internal", "plan_timing_failed", "feed_config_invalid"),
+    501: ("not_implemented",),
+}
+
 
 class YueyouError(Exception):
     status = 400
