@@ -49,6 +49,7 @@ SHORT = {  # column labels of the markdown fault table
     "wait": "wait",
     "meal_repeat": "meal rep",
     "meal_no_food": "no food",
+    "meal_missing": "no meal",
     "meal_detour": "meal detour",
     "dark_outdoor": "dark",
     "travel_share": "travel share",

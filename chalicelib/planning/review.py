@@ -61,6 +61,12 @@ call with ``review(problem, plan, thresholds={...})``):
 ``meal_no_food``
     A meal break (meal without ``poi_id``) that is not at a match venue, a
     restaurant/food street or the lodging: a "lunch break" at a temple.
+``meal_missing``
+    Meals requested, and a day that is out (left its lodging by the start of
+    the meal window and not back before its end, with a visit or match) has
+    no stop for that meal, and no match overlaps the window (eat at the
+    venue). One fault per day and meal: a guide never hands out a day
+    without lunch, whatever ``unscheduled`` says.
 ``meal_detour``
     A restaurant meal with km(prev -> meal) + km(meal -> next) -
     km(prev -> next) > ``meal_detour_km`` (8 km).
@@ -148,6 +154,7 @@ CODES = (
     "wait",
     "meal_repeat",
     "meal_no_food",
+    "meal_missing",
     "meal_detour",
     "dark_outdoor",
     "travel_share",
@@ -342,6 +349,7 @@ class _Review:
             self.waits,
             self.meal_repeat,
             self.meal_no_food,
+            self.meal_missing,
             self.meal_detour,
             self.dark_outdoor,
             self.travel_share,
@@ -624,6 +632,30 @@ class _Review:
                     f"{meal.zh}安排为在{where.zh}“就地休息”，那里没有吃饭的地方（{_hm(s.start)}）",
                     f"the {meal.en} break at {_hm(s.start)} is at {where.en}, where there is nowhere to eat",
                 )
+
+    def meal_missing(self) -> None:
+        if not self.req.meals:
+            return
+        for d, stops in enumerate(self.days):
+            if len(stops) < 2 or not any(s.kind in ("visit", "event") for s in stops):
+                continue
+            for meal, window in (("lunch", self.req.lunch), ("dinner", self.req.dinner)):
+                lo, hi = d * DAY + window.start, d * DAY + window.end
+                out = stops[0].depart <= lo and stops[-1].arrive >= hi
+                taken = any(s.kind == "meal" and s.meal == meal for s in stops)
+                at_match = any(s.kind == "event" and s.start < hi and s.end > lo for s in stops)
+                if out and not taken and not at_match:
+                    name = MEAL_NAMES[meal]
+                    self.add(
+                        "meal_missing",
+                        d,
+                        None,
+                        None,
+                        1,
+                        0,
+                        f"整个{name.zh}时段（{_hm(lo)}–{_hm(hi)}）都在外游览，却没有安排{name.zh}",
+                        f"out all through {name.en} time ({_hm(lo)}-{_hm(hi)}) with no {name.en} planned",
+                    )
 
     def meal_detour(self) -> None:
         limit = self.t["meal_detour_km"]

@@ -599,3 +599,18 @@ def test_route_stop_missing_when_days_are_short_keeps_the_famous(route, real):
 
     assert missing(route.result) == missing(without(least)) == set()
     assert missing(without(most)) == {most}
+
+
+def test_meal_missing(town):
+    lunches = where(town.result, "meal", lambda d, k, s, stops: s["meal"] == "lunch")
+    assert lunches
+    d, k = lunches[0]
+    no_lunch = town.copy()
+    del no_lunch["days"][d]["stops"][k]
+    control, tampered = review(town.problem, town.result), review(town.problem, no_lunch)
+    assert not [f for f in control if f.code == "meal_missing"]
+    assert [(f.day, f.value) for f in tampered if f.code == "meal_missing"] == [(d, 1)]
+    # a traveller who plans their own meals is not told off
+    own_meals = copy.copy(town.problem)
+    own_meals.request = dataclasses.replace(town.problem.request, meals=False)
+    assert not [f for f in review(own_meals, no_lunch) if f.code == "meal_missing"]
