@@ -15,7 +15,7 @@ from typing import Any
 from .catalog import Catalog
 
 BUNDLE_PATH = Path(__file__).resolve().parent / "data" / "catalog.json"
-POI_FILES = ("sights.json", "venues.json", "food.json", "lodging.json")
+POI_FILES = ("sights.json", "venues.json", "food.json", "lodging.json", "hubs.json")
 
 
 def compile_sources(root: Path) -> dict[str, Any]:

@@ -38,6 +38,8 @@ class Catalog:
         for poi in self.pois.values():
             if poi.district not in self.districts:
                 yield f"POI {poi.id}: unknown district {poi.district!r}"
+            elif self.districts[poi.district].outside and poi.category not in ("hub", "lodging"):
+                yield f"POI {poi.id}: only hubs and lodging may lie outside Shaoxing ({poi.district})"
             if poi.part_of is not None:
                 parent = self.pois.get(poi.part_of)
                 if parent is None:
@@ -62,7 +64,11 @@ class Catalog:
                 if stop not in self.pois:
                     yield f"route {route.id}: unknown stop {stop!r}"
             for lodge in route.lodging:
-                if lodge not in self.pois or self.pois[lodge].category != "lodging":
+                if (
+                    lodge not in self.pois
+                    or self.pois[lodge].category != "lodging"
+                    or self.pois[lodge].coord_confidence == "unknown"
+                ):
                     yield f"route {route.id}: {lodge!r} is not a lodging POI"
             if len(set(route.stop_ids)) != len(route.stop_ids):
                 yield f"route {route.id}: a stop is listed twice"
@@ -105,7 +111,10 @@ class Catalog:
             return out
 
         return cls(
-            districts=index((District(d["id"], Text.from_json(d["name"])) for d in data["districts"]), "district"),
+            districts=index(
+                (District(d["id"], Text.from_json(d["name"]), bool(d.get("outside"))) for d in data["districts"]),
+                "district",
+            ),
             pois=index((Poi.from_json(p) for p in data["pois"]), "POI"),
             events=index((Event.from_json(e) for e in data["events"]), "event"),
             routes=index((Route.from_json(r) for r in data["routes"]), "route"),

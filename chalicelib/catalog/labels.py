@@ -13,6 +13,7 @@ CATEGORY_NAMES = {
     "food": Text("美食", "Food & drink"),
     "venue": Text("体育场馆", "Sports venue"),
     "lodging": Text("住宿", "Lodging"),
+    "hub": Text("交通枢纽", "Transport hub"),
 }
 
 SPORT_NAMES = {

@@ -14,7 +14,9 @@ from ..i18n import Text
 from ..timeutil import parse_datetime
 from . import hours
 
-CATEGORIES = ("history", "culture", "nature", "religion", "shopping", "food", "venue", "lodging")
+CATEGORIES = ("history", "culture", "nature", "religion", "shopping", "food", "venue", "lodging", "hub")
+# Transport hubs: where visitors arrive (high-speed rail, conventional rail, the airport).
+HUB_KINDS = ("hsr", "rail", "airport")
 SIGHT_CATEGORIES = ("history", "culture", "nature", "religion", "shopping")
 SPORTS = ("baseball", "softball", "basketball", "volleyball", "sport-climbing")
 FOOD_KINDS = ("restaurant", "street", "tasting", "market")
@@ -24,7 +26,9 @@ ROUTE_KINDS = ("poetry-road", "sports", "city-line")
 # A route day holds about 7 h of visiting (the rest is travel, meals and rest):
 # a route needs suggested_days * ROUTE_DAY_MINUTES >= the sum of its stops' visit_minutes.
 ROUTE_DAY_MINUTES = 420
-COORD_CONFIDENCE = ("sourced", "approx")
+# sourced: from a source that places the building; approx: within a few hundred
+# metres; unknown: only the village/town is known (listed, never suggested as lodging).
+COORD_CONFIDENCE = ("sourced", "approx", "unknown")
 # Where a visit happens: outdoor sights are planned in daylight (dusk computed
 # per date and place), indoor ones may be used any time they are open.
 SETTINGS = ("indoor", "outdoor", "mixed")
@@ -87,6 +91,15 @@ class FoodInfo:
 
 
 @dataclass(frozen=True)
+class HubInfo:
+    kind: str
+    lines: tuple[str, ...] = ()  # lines or routes serving it, as named by the source
+
+    def __post_init__(self) -> None:
+        _check(self.kind in HUB_KINDS, f"unknown hub kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
 class LodgingInfo:
     type: str
     price_band_cny: Optional[tuple[float, float]]
@@ -130,6 +143,7 @@ class Poi:
     venue: Optional[VenueInfo] = None
     food: Optional[FoodInfo] = None
     lodging: Optional[LodgingInfo] = None
+    hub: Optional[HubInfo] = None
     setting: str = "mixed"  # required in the JSON (from_json); the default serves tests only
     part_of: Optional[str] = None  # the POI that contains this one (Luzhen inside Keyan)
     area: Optional[str] = None  # a scenic area shared with other POIs (kuaiji): visit them on one day
@@ -152,11 +166,16 @@ class Poi:
         _check(
             (self.category == "lodging") == (self.lodging is not None), f"{self.id}: lodging block iff category lodging"
         )
+        _check((self.category == "hub") == (self.hub is not None), f"{self.id}: hub block iff category hub")
+        # "" says the hours are unknown (no source gives them): allowed for hubs and
+        # food places, which are then listed but never planned (no visit, no meal).
+        _check(self.opening_hours != "" or self.category in ("hub", "food"), f"{self.id}: opening_hours is required")
         _check(self.setting in SETTINGS, f"{self.id}: setting must be one of {SETTINGS}")
         _check(self.part_of is None or (is_slug(self.part_of) and self.part_of != self.id), f"{self.id}: bad part_of")
         _check(self.area is None or is_slug(self.area), f"{self.id}: area must be a slug")
         try:
-            hours.validate(self.opening_hours)
+            if self.opening_hours:
+                hours.validate(self.opening_hours)
             if self.night is not None:
                 hours.validate(self.night)
         except ValueError as exc:
@@ -177,6 +196,7 @@ class Poi:
         venue = d.get("venue")
         food = d.get("food")
         lodging = d.get("lodging")
+        hub = d.get("hub")
         rating = d.get("rating")
         try:
             return cls(
@@ -214,6 +234,7 @@ class Poi:
                 else LodgingInfo(
                     type=lodging.get("type", ""), price_band_cny=_range(lodging.get("price_band_cny"), "price_band_cny")
                 ),
+                hub=None if hub is None else HubInfo(kind=hub["kind"], lines=tuple(hub.get("lines", ()))),
                 setting=d["setting"],
                 part_of=d.get("part_of"),
                 area=d.get("area"),
@@ -332,6 +353,8 @@ class Route:
 class District:
     id: str
     name: Text
+    # Outside Shaoxing (Hangzhou's Xiaoshan airport): only hubs and lodging may be there.
+    outside: bool = False
 
 
 def is_slug(value: Any) -> bool:

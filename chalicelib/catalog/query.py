@@ -53,7 +53,7 @@ def search(catalog: Catalog, query: PoiQuery) -> list[tuple[Poi, Optional[float]
             continue
         if query.text and not _matches_text(poi, catalog, query.text):
             continue
-        if query.open_at is not None and not hours.is_open(poi.opening_hours, query.open_at):
+        if query.open_at is not None and not (poi.opening_hours and hours.is_open(poi.opening_hours, query.open_at)):
             continue
         distance = None
         if query.near is not None:

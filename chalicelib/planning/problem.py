@@ -241,7 +241,8 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
     foods = [
         p
         for p in sorted(catalog.pois.values(), key=lambda p: p.id)
-        if p.category == "food" and p.id not in request.avoid and request.meals
+        # unknown hours (""): listed in the catalog, never planned as a meal
+        if p.category == "food" and p.opening_hours and p.id not in request.avoid and request.meals
     ]
     foods += [catalog.pois[p] for p in sorted(meal_locked) if catalog.pois[p] not in foods]
     for poi in candidates + foods + [catalog.pois[e.venue_id] for e in events + optional_events]:

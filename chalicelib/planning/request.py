@@ -23,7 +23,7 @@ from .settings import PlanSettings
 from .spine import route_spine
 from .travel import Point, geodesic_km, max_time_factor, mode_minutes
 
-INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c != "lodging")
+INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("lodging", "hub"))
 # Categories the traveller did not mention keep these weights: an empty
 # ``interests`` still yields a sensible sightseeing day.
 DEFAULT_INTERESTS = {
@@ -189,9 +189,11 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
                 f"{poi_id} is both in must_visit and avoid",
                 f"{poi_id} 同时出现在 must_visit 和 avoid 中",
             )
-        if catalog.pois[poi_id].category == "lodging":
+        if catalog.pois[poi_id].category in ("lodging", "hub"):
             raise invalid(
-                f"must_visit[{i}]", f"{poi_id} is a hotel, not a place to visit", f"{poi_id} 是住宿，不是游览地点"
+                f"must_visit[{i}]",
+                f"{poi_id} is a hotel or a station, not a place to visit",
+                f"{poi_id} 是住宿或交通枢纽，不是游览地点",
             )
     events = _event_ids(data.get("events", []), catalog, start_date, days)
     want_sports = _want_sports(data.get("want_sports", False))
@@ -527,7 +529,7 @@ def default_lodging(catalog: Catalog, settings: PlanSettings) -> Lodging:
         poi = catalog.pois[settings.default_lodging_id]
         return Lodging(poi.id, poi.lon, poi.lat)
     hotels = sorted(
-        (p for p in catalog.pois.values() if p.category == "lodging"),
+        (p for p in catalog.pois.values() if p.category == "lodging" and p.coord_confidence != "unknown"),
         key=lambda p: ((p.lon - OLD_TOWN[0]) ** 2 + (p.lat - OLD_TOWN[1]) ** 2, p.id),
     )
     if hotels:

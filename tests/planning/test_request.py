@@ -113,3 +113,13 @@ def test_event_outside_trip_or_cancelled_is_422(mini):
     with pytest.raises(Unprocessable) as err:
         parse(mini, days=2, events=["ev-cancelled"])
     assert err.value.details == {"conflicts": ["ev-cancelled"]}
+
+
+def test_a_station_is_not_a_place_to_visit():
+    from chalicelib.catalog import bundle
+    from chalicelib.errors import InvalidInput
+    from chalicelib.planning.request import parse_request
+
+    with pytest.raises(InvalidInput) as refused:
+        parse_request({"start_date": "2026-05-01", "must_visit": ["shaoxing-north-station"]}, bundle.load())
+    assert refused.value.field == "must_visit[0]"
