@@ -34,6 +34,7 @@ from ..catalog.model import (
 )
 from ..errors import ERROR_CODES as ERROR_REGISTRY
 from ..i18n import LANGS
+from ..planning.document import StopDoc, TravelDoc, json_schema
 from ..planning.explain import REASONS
 from ..planning.fields import DAYS, PACES, REQUEST_FIELDS
 from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE
@@ -548,49 +549,10 @@ def _schemas() -> dict[str, Any]:
     )
 
     # --- itineraries ---
-    s["Travel"] = _obj(
-        {
-            "mode": {"enum": list(MODES) + ["none"]},
-            "minutes": {"type": "integer", "minimum": 0},
-            "km": {"type": "number", "minimum": 0},
-        },
-        ["mode", "minutes", "km"],
-        description="The leg from the previous stop",
-    )
-    s["Stop"] = _obj(
-        {
-            "type": {"enum": ["start", "visit", "event", "meal", "end"]},
-            "poi_id": nullable(ID),
-            "event_id": nullable(ID),
-            "name": {"type": "string"},
-            "lon": LON,
-            "lat": LAT,
-            "arrive": DATE_TIME,
-            "start": DATE_TIME,
-            "end": DATE_TIME,
-            "depart": DATE_TIME,
-            "travel": nullable(ref("Travel")),
-            "ticket_cny": MONEY,
-            "category": {"enum": list(CATEGORIES)},
-            "meal": {"enum": ["lunch", "dinner"]},
-            "venue": {"type": "string"},
-            "sport": {"enum": list(SPORTS)},
-        },
-        [
-            "type",
-            "poi_id",
-            "event_id",
-            "name",
-            "lon",
-            "lat",
-            "arrive",
-            "start",
-            "end",
-            "depart",
-            "travel",
-            "ticket_cny",
-        ],
-    )
+    # The plan's stop shape is defined once in planning/document.py.
+    fragments: dict[str, dict[str, Any]] = {"ID": ID, "LON": LON, "LAT": LAT, "DATE_TIME": DATE_TIME}
+    s["Travel"] = json_schema(TravelDoc, fragments, {})
+    s["Stop"] = json_schema(StopDoc, fragments, {TravelDoc: "Travel"})
     s["Day"] = _obj(
         {
             "date": DATE,

@@ -20,6 +20,7 @@ from ..i18n import Text
 from ..timeutil import SHANGHAI, iso
 from . import check, meals, solver
 from . import problem as problem_mod
+from .document import StopDoc
 from .explain import explain
 from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
@@ -175,12 +176,12 @@ def _render(
     days, visited_pois, visited_events, starts = [], set(), set(), {}
     score, tickets, travel_total, visits = 0.0, 0.0, 0, 0
     for d, stops in enumerate(day_stops):
-        out_stops = []
+        out_stops: list[StopDoc] = []
         prev_place = None
         for stop in stops:
             task = prob.tasks[stop.item] if isinstance(stop.item, int) else None
             place = prob.places[stop.place]
-            entry: dict[str, Any] = {
+            entry: StopDoc = {
                 "type": stop.kind,
                 "poi_id": place.poi_id if stop.kind != "meal" or task else None,
                 "event_id": None,
@@ -210,13 +211,11 @@ def _render(
                 visits += 1
             elif task is not None and task.kind == "event":
                 ev = task.the_event
-                entry.update(
-                    event_id=ev.id,
-                    name=ev.title.get(lang),
-                    ticket_cny=ev.ticket_cny,
-                    venue=place.name.get(lang),
-                    sport=ev.sport,
-                )
+                entry["event_id"] = ev.id
+                entry["name"] = ev.title.get(lang)
+                entry["ticket_cny"] = ev.ticket_cny
+                entry["venue"] = place.name.get(lang)
+                entry["sport"] = ev.sport
                 visited_events.add(ev.id)
                 score += task.prize_units
                 tickets += ev.ticket_cny or 0.0

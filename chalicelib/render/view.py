@@ -17,9 +17,8 @@ from typing import Any, Optional
 from ..catalog import Catalog
 from ..catalog.labels import CATEGORY_NAMES, MEAL_NAMES, SPORT_NAMES
 from ..i18n import Text
+from ..planning.document import STOP_TYPES
 from ..timeutil import parse_datetime
-
-STOP_TYPES = ("start", "visit", "event", "meal", "end")
 
 TYPE_NAMES = {
     "start": Text("出发", "Start"),

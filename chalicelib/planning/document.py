@@ -1,0 +1,122 @@
+"""The shape of a plan's stops, defined once.
+
+``StopDoc`` and ``TravelDoc`` are what the engine writes for every stop of a
+plan (``engine._render``) and what readers of stored plans (the checker, the
+review, replan, the card and widget views) can rely on. The OpenAPI document's
+``Stop`` and ``Travel`` schemas are generated from these definitions
+(:func:`json_schema`), so a new stop field is added here once and both the
+engine's type check (mypy) and the published contract follow.
+
+Field metadata rides on ``Annotated``: a :class:`JS` is merged into the
+field's JSON schema; a string names a shared schema fragment the caller
+supplies (``"ID"``, ``"LON"``...).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, NotRequired, Optional, TypedDict, Union
+
+from ..catalog.model import CATEGORIES, SPORTS
+from .travel import MODES
+
+STOP_TYPES = ("start", "visit", "event", "meal", "end")
+MEALS = ("lunch", "dinner")
+
+
+class JS:
+    """JSON-schema keywords for a field, hashable so ``Annotated`` can carry them."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.items = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in keywords.items()))
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JS) and other.items == self.items
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.items}
+
+
+DateTime = Annotated[str, "DATE_TIME"]
+Id = Annotated[str, "ID"]
+
+
+class TravelDoc(TypedDict):
+    """The leg from the previous stop."""
+
+    mode: Annotated[str, JS(enum=[*MODES, "none"])]
+    minutes: Annotated[int, JS(minimum=0)]
+    km: Annotated[float, JS(minimum=0)]
+
+
+class StopDoc(TypedDict):
+    """One stop of a day: its place, its four times and the leg that reached it."""
+
+    type: Annotated[str, JS(enum=list(STOP_TYPES))]
+    poi_id: Optional[Id]
+    event_id: Optional[Id]
+    name: str
+    lon: Annotated[float, "LON"]
+    lat: Annotated[float, "LAT"]
+    arrive: DateTime
+    start: DateTime
+    end: DateTime
+    depart: DateTime
+    travel: Optional[TravelDoc]
+    ticket_cny: Optional[Annotated[float, JS(minimum=0)]]
+    category: NotRequired[Annotated[str, JS(enum=list(CATEGORIES))]]
+    meal: NotRequired[Annotated[str, JS(enum=list(MEALS))]]
+    venue: NotRequired[str]
+    sport: NotRequired[Annotated[str, JS(enum=list(SPORTS))]]
+
+
+_PLAIN = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"}}
+
+
+def json_schema(
+    doc: type, fragments: Mapping[str, dict[str, Any]], refs: Mapping[type, str], description: str = ""
+) -> dict[str, Any]:
+    """The JSON schema of a TypedDict: required keys from its totality and
+    ``NotRequired``; ``Optional`` becomes ``anyOf [.., null]``; a nested
+    TypedDict named in ``refs`` becomes a ``$ref``."""
+    hints = typing.get_type_hints(doc, include_extras=True)
+    properties = {name: _schema(hint, fragments, refs) for name, hint in hints.items()}
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    # NotRequired read from the hints: with postponed annotations the class's
+    # own __required_keys__ cannot see it.
+    required = [name for name, hint in hints.items() if typing.get_origin(hint) is not NotRequired]
+    if required:
+        out["required"] = required
+    text = description or (doc.__doc__ or "").strip()
+    if text:
+        out["description"] = text
+    return out
+
+
+def _schema(hint: Any, fragments: Mapping[str, dict[str, Any]], refs: Mapping[type, str]) -> dict[str, Any]:
+    origin = typing.get_origin(hint)
+    if origin is NotRequired:
+        return _schema(typing.get_args(hint)[0], fragments, refs)
+    if origin is Annotated:
+        base, *meta = typing.get_args(hint)
+        out = dict(_schema(base, fragments, refs))
+        for item in meta:
+            if isinstance(item, str):
+                out = dict(fragments[item])
+            elif isinstance(item, JS):
+                extra = item.as_dict()
+                out = {k: v for k, v in out.items() if not ("enum" in extra and k == "type")}
+                out.update(extra)
+        return out
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = _schema(args[0], fragments, refs)
+        return {"anyOf": [inner, {"type": "null"}]}
+    if hint in refs:
+        return {"$ref": f"#/components/schemas/{refs[hint]}"}
+    return dict(_PLAIN[hint])
