@@ -37,7 +37,8 @@ from ..i18n import LANGS
 from ..planning.document import StopDoc, TravelDoc, json_schema
 from ..planning.explain import REASONS
 from ..planning.fields import DAYS, PACES, REQUEST_FIELDS
-from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE
+from ..planning.request import FIELDS as REQUEST_KEYS
+from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, ONLY_WHEN_USED
 from ..planning.review import CODES as REVIEW_CODES
 from ..planning.travel import MODES
 from .body import MAX_BODY_BYTES
@@ -523,28 +524,7 @@ def _schemas() -> dict[str, Any]:
             "on_day": {"type": "object", "additionalProperties": {"type": "integer"}},
             "avoid_events": _array(ID),
         },
-        [
-            "start_date",
-            "days",
-            "lang",
-            "lodging",
-            "day_start",
-            "day_end",
-            "mode",
-            "pace",
-            "interests",
-            "must_visit",
-            "avoid",
-            "events",
-            "want_sports",
-            "route",
-            "budget_cny",
-            "meals",
-            "lunch",
-            "dinner",
-            "time_limit_s",
-            "seed",
-        ],
+        [f for f in REQUEST_KEYS if f not in ONLY_WHEN_USED],
         description="The request as the engine read it, defaults filled in",
     )
 

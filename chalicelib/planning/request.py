@@ -38,6 +38,8 @@ DEFAULT_INTERESTS = {
 OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
 
 FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
+# Normalized-request keys written only when used (so plain requests keep their ids).
+ONLY_WHEN_USED = ("windows", "on_day", "avoid_events")
 FIELDS = (
     "start_date",
     "days",
