@@ -75,47 +75,16 @@ def test_agency_cli_submits_csv_and_writes_plans(base, tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "plans"
+
+    def submit(*extra: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "chalicelib.agency", "submit", str(groups), "--api", base, "--out", str(out)]
+        return subprocess.run([*command, "--poll", "0.2", *extra], capture_output=True, text=True, timeout=300)
+
     # The third group names an unknown POI, so the whole batch is refused up front.
-    refused = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "chalicelib.agency",
-            "submit",
-            str(groups),
-            "--api",
-            base,
-            "--out",
-            str(out),
-            "--poll",
-            "0.2",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    refused = submit()
     assert refused.returncode == 2 and "must_visit" in refused.stderr
     groups.write_text("\n".join(groups.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "chalicelib.agency",
-            "submit",
-            str(groups),
-            "--api",
-            base,
-            "--out",
-            str(out),
-            "--poll",
-            "0.2",
-            "--lang",
-            "en",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = submit("--lang", "en")
     assert done.returncode == 0, done.stderr
     assert "2/2" in done.stderr and "[" in done.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
