@@ -35,7 +35,7 @@ from ..i18n import Text
 from . import solver
 from .pace import PACE, visit_length
 from .request import PlanRequest
-from .spine import route_spine
+from .spine import SpineStop, route_spine, shortened
 from .travel import Point, TravelTimes, ceil_minutes, geodesic_km, leg_mode, max_time_factor, time_factor
 
 DAY = 1440
@@ -159,6 +159,9 @@ class Problem:
     day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
     locks: tuple[Lock, ...] = ()  # replan: stops that keep their day and start
     route_day: dict[str, int] = field(default_factory=dict)  # route trips: stop -> its day on the spine
+    # Route trips: visits the spine shortened so their day holds its stretch
+    # (``spine.fit``): poi id -> minutes. The checker holds visits to these.
+    short_visits: dict[str, int] = field(default_factory=dict)
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
@@ -194,7 +197,8 @@ class Problem:
         return [(day * DAY + lo, day * DAY + hi) for lo, hi in visitable(poi, self.dates[day])]
 
     def visit_length(self, poi: Poi) -> tuple[int, int]:
-        return visit_length(poi, self.request.pace)
+        length, slack = visit_length(poi, self.request.pace)
+        return self.short_visits.get(poi.id, length), slack
 
 
 def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Sequence[Lock] = ()) -> Problem:
@@ -266,14 +270,15 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
     if locks:
         _precheck_locks(problem, events)
     if route is not None and route.ordered:
-        problem.route_day = _spine(problem, route)
+        problem.route_day, problem.short_visits = _spine(problem, route)
     _add_tasks(problem, candidates, events, optional_events, foods, route_ids)
     problem.model = _model(problem, route.stop_ids if route and route.ordered else ())
     return problem
 
 
-def _spine(problem: Problem, route: Route) -> dict[str, int]:
-    """Route stop -> the day of its stretch (``spine.cut`` on the real matrix)."""
+def _spine(problem: Problem, route: Route) -> tuple[dict[str, int], dict[str, int]]:
+    """(route stop -> the day of its stretch, route stop -> its shortened
+    visit minutes) from ``spine.cut`` and ``spine.trim`` on the real matrix."""
     req, index = problem.request, problem.place_index
     keys = [problem.places[p].key for p in problem.lodging_places]
     peak = max(max_time_factor(req.mode, w) for w in problem.day_windows)  # as the solver's matrix
@@ -289,7 +294,13 @@ def _spine(problem: Problem, route: Route) -> dict[str, int]:
         skip=[p for p in route.stop_ids if p in req.avoid or p not in index],
     )
     # Trimmed stops (-1) are not pinned: the days cannot hold them all.
-    return {pid: day for pid, day in zip(ids, cut.day_of) if day >= 0}
+    days = {pid: day for pid, day in zip(ids, cut.day_of) if day >= 0}
+    short = {}
+    for pid, factor in zip(ids, cut.factor):
+        if pid in days and factor < 1.0:
+            spine_stop = shortened(SpineStop(0, visit_length(problem.catalog.pois[pid], req.pace)[0], 0, ()), factor)
+            short[pid] = spine_stop.length
+    return days, short
 
 
 def _near_days(problem: Problem, poi: Poi) -> tuple[int, ...]:
