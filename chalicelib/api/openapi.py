@@ -27,10 +27,12 @@ from ..catalog.model import (
     CATEGORIES,
     COORD_CONFIDENCE,
     EVENT_CONFIDENCE,
+    EVENT_KINDS,
     EVENT_STATUS,
     FOOD_KINDS,
     ROUTE_KINDS,
     SPORTS,
+    WANTED_EVENT_KINDS,
 )
 from ..errors import ERROR_CODES as ERROR_REGISTRY
 from ..i18n import LANGS
@@ -41,6 +43,7 @@ from ..planning.request import FIELDS as REQUEST_KEYS
 from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, ONLY_WHEN_USED
 from ..planning.review import CODES as REVIEW_CODES
 from ..planning.travel import MODES
+from ..schedule.repository import SERIES_WINDOW_DAYS
 from .body import MAX_BODY_BYTES
 from .http import CORS, Params, endpoint, json_response
 from .urls import base_url_or_root
@@ -259,8 +262,11 @@ def _schemas() -> dict[str, Any]:
     s["Event"] = _obj(
         {
             "id": ID,
-            "sport": {"enum": list(SPORTS)},
-            "sport_name": {"type": "string"},
+            "kind": {"enum": list(EVENT_KINDS)},
+            "kind_name": {"type": "string"},
+            "series": nullable(dict(ID, description="The recurring series this is a date of")),
+            "sport": nullable({"enum": list(SPORTS)}),
+            "sport_name": nullable({"type": "string"}),
             "title": {"type": "string"},
             "titles": BILINGUAL,
             "venue_id": ID,
@@ -277,6 +283,9 @@ def _schemas() -> dict[str, Any]:
         },
         [
             "id",
+            "kind",
+            "kind_name",
+            "series",
             "sport",
             "sport_name",
             "title",
@@ -442,6 +451,12 @@ def _schemas() -> dict[str, Any]:
                 "default": False,
                 "description": "true (any sport) or sports to add matches for",
             },
+            "want_events": {
+                "oneOf": [{"type": "boolean"}, _array({"enum": list(WANTED_EVENT_KINDS)})],
+                "default": False,
+                "description": "true (any kind) or kinds of recurring events (festivals, ceremonies, shows) "
+                "to add when their dates fall in the trip; dates without a published time are named in notes",
+            },
             "route": nullable(dict(ID, description="A route id to follow in order")),
             "budget_cny": REQUEST_FIELDS["budget_cny"].schema(),
             "meals": REQUEST_FIELDS["meals"].schema(),
@@ -513,6 +528,7 @@ def _schemas() -> dict[str, Any]:
             "avoid": _array(ID),
             "events": _array(ID),
             "want_sports": _array({"enum": list(SPORTS)}),
+            "want_events": _array({"enum": list(WANTED_EVENT_KINDS)}),
             "route": nullable(ID),
             "budget_cny": nullable({"type": "number"}),
             "meals": {"type": "boolean"},
@@ -1164,13 +1180,19 @@ def _paths() -> dict[str, Any]:
         "get": _op(
             "listEvents",
             "catalog",
-            "Competition sessions",
-            {"200": ok("A page of sessions in start order", ref("EventList")), **_errors(400, 500)},
+            "Competition sessions and the dates of recurring festivals, ceremonies and shows",
+            {"200": ok("A page of events in start order", ref("EventList")), **_errors(400, 500)},
             [
-                _query("from", bound, "Sessions ending at or after (a date = the whole day)"),
-                _query("to", bound, "Sessions starting at or before (a date = the whole day)"),
+                _query(
+                    "from",
+                    bound,
+                    "Events ending at or after (a date = the whole day). Dates of recurring series are "
+                    f"listed from this bound (default: today) for at most {SERIES_WINDOW_DAYS} days",
+                ),
+                _query("to", bound, "Events starting at or before (a date = the whole day)"),
+                _comma_list("kind", {"enum": list(EVENT_KINDS)}, "Kinds"),
                 _comma_list("sport", {"enum": list(SPORTS)}, "Sports"),
-                _comma_list("venue", {"type": "string", "pattern": ID_PATTERN}, "Venue POI ids"),
+                _comma_list("venue", {"type": "string", "pattern": ID_PATTERN}, "Venue or sight POI ids"),
                 _comma_list("status", {"enum": list(EVENT_STATUS)}, "Statuses"),
                 _param("eventLimit"),
                 _param("cursor"),
@@ -1182,8 +1204,8 @@ def _paths() -> dict[str, Any]:
         "get": _op(
             "getEvent",
             "catalog",
-            "One session",
-            {"200": ok("The session", ref("Event")), **_errors(400, 404, 500)},
+            "One session, or one date of a recurring series (id <series>-<YYYY-MM-DD>)",
+            {"200": ok("The event", ref("Event")), **_errors(400, 404, 500)},
             [_param("eventId"), *LANG],
         )
     }

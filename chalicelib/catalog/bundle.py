@@ -35,6 +35,7 @@ def compile_sources(root: Path) -> dict[str, Any]:
         "districts": _read(poi_dir / "districts.json"),
         "pois": pois,
         "events": sorted(_read(poi_dir / "events.json"), key=lambda e: (e["start"], e["id"])),
+        "event_series": sorted(_read(poi_dir / "event_series.json"), key=lambda e: e["id"]),
         "routes": routes,
     }
 

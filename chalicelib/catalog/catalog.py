@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import not_found
 from ..i18n import Text
 from .model import ROUTE_DAY_MINUTES, District, Event, Poi, Route
+from .series import EventBook, EventSeries, series_of
 
 # A part_of parent must be in the same district or, across a border, close by.
 PART_OF_MAX_KM = 10.0
@@ -57,8 +58,12 @@ class Catalog:
             venue = self.pois.get(event.venue_id)
             if venue is None:
                 yield f"event {event.id}: unknown venue {event.venue_id!r}"
-            elif venue.venue is None or event.sport not in venue.venue.sports:
+            elif event.kind == "match" and (venue.venue is None or event.sport not in venue.venue.sports):
                 yield f"event {event.id}: {event.venue_id} is not a {event.sport} venue"
+        for series in series_of(self.events).values():
+            place = self.pois.get(series.poi_id)
+            if place is None or place.category in ("food", "lodging", "hub"):
+                yield f"event series {series.id}: {series.poi_id!r} is not a sight or venue"
         for route in self.routes.values():
             for stop in route.stop_ids:
                 if stop not in self.pois:
@@ -116,6 +121,9 @@ class Catalog:
                 "district",
             ),
             pois=index((Poi.from_json(p) for p in data["pois"]), "POI"),
-            events=index((Event.from_json(e) for e in data["events"]), "event"),
+            events=EventBook(
+                index((Event.from_json(e) for e in data["events"]), "event"),
+                index((EventSeries.from_json(e) for e in data.get("event_series", ())), "event series"),
+            ),
             routes=index((Route.from_json(r) for r in data["routes"]), "route"),
         )

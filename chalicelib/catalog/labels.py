@@ -38,4 +38,12 @@ CONFIDENCE_NAMES = {
     "start_sourced": Text("开始时间已公布，结束时间为估计", "start published, end estimated"),
     "date_only": Text("仅日期已公布，时间为常见场次估计", "date published, time is a typical slot"),
     "estimated": Text("日期和时间均为估计", "date and time estimated"),
+    "time_tbc": Text("日期已公布，时间待定", "date published, time to be confirmed"),
+}
+
+EVENT_KIND_NAMES = {
+    "match": Text("比赛", "Match"),
+    "festival": Text("节庆", "Festival"),
+    "ceremony": Text("典礼", "Ceremony"),
+    "show": Text("演出", "Show"),
 }

@@ -20,7 +20,13 @@ HUB_KINDS = ("hsr", "rail", "airport")
 SIGHT_CATEGORIES = ("history", "culture", "nature", "religion", "shopping")
 SPORTS = ("baseball", "softball", "basketball", "volleyball", "sport-climbing")
 FOOD_KINDS = ("restaurant", "street", "tasting", "market")
-EVENT_CONFIDENCE = ("exact", "start_sourced", "date_only", "estimated")
+# time_tbc: the date is sourced, the clock time is not: the event covers its
+# whole day(s), is shown as "time to be confirmed" and never planned as a stop.
+EVENT_CONFIDENCE = ("exact", "start_sourced", "date_only", "estimated", "time_tbc")
+# match: a sports session (has a sport); the others come from recurring series
+# (``catalog/series.py``) at sights: festivals, ceremonies, shows.
+EVENT_KINDS = ("match", "festival", "ceremony", "show")
+WANTED_EVENT_KINDS = EVENT_KINDS[1:]  # request field want_events
 EVENT_STATUS = ("scheduled", "cancelled")
 ROUTE_KINDS = ("poetry-road", "sports", "city-line")
 # A route day holds about 7 h of visiting (the rest is travel, meals and rest):
@@ -254,9 +260,9 @@ class Poi:
 @dataclass(frozen=True)
 class Event:
     id: str
-    sport: str
+    sport: Optional[str]  # matches only
     title: Text
-    venue_id: str
+    venue_id: str  # the venue of a match, the POI of a festival or show
     start: datetime
     end: datetime
     confidence: str
@@ -264,21 +270,32 @@ class Event:
     status: str = "scheduled"
     note: Optional[Text] = None
     sources: tuple[str, ...] = ()
+    kind: str = "match"
+    series: Optional[str] = None  # the recurring series this is a date of
 
     def __post_init__(self) -> None:
         _check(is_slug(self.id), f"event id {self.id!r} is not a slug")
-        _check(self.sport in SPORTS, f"{self.id}: unknown sport {self.sport!r}")
+        _check(self.kind in EVENT_KINDS, f"{self.id}: unknown kind {self.kind!r}")
+        if self.kind == "match":
+            _check(self.sport in SPORTS, f"{self.id}: unknown sport {self.sport!r}")
+        else:
+            _check(self.sport is None or self.sport in SPORTS, f"{self.id}: unknown sport {self.sport!r}")
         _check(self.end > self.start, f"{self.id}: end must be after start")
         _check(self.confidence in EVENT_CONFIDENCE, f"{self.id}: bad confidence {self.confidence!r}")
         _check(self.status in EVENT_STATUS, f"{self.id}: bad status {self.status!r}")
         _check(self.ticket_cny is None or self.ticket_cny >= 0, f"{self.id}: negative ticket")
+
+    @property
+    def timed(self) -> bool:
+        """False when only the date is known ("time to be confirmed"): never a plan stop."""
+        return self.confidence != "time_tbc"
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Event:
         try:
             return cls(
                 id=d["id"],
-                sport=d["sport"],
+                sport=d.get("sport"),
                 title=Text.from_json(d["title"]),
                 venue_id=d["venue_id"],
                 start=parse_datetime(d["start"], "start"),
@@ -288,6 +305,8 @@ class Event:
                 status=d.get("status", "scheduled"),
                 note=None if d.get("note") is None else Text.from_json(d["note"]),
                 sources=tuple(d.get("sources", ())),
+                kind=d.get("kind", "match"),
+                series=d.get("series"),
             )
         except KeyError as exc:
             raise ValueError(f"event {d.get('id', '?')}: missing field {exc}") from None

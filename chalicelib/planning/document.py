@@ -19,7 +19,7 @@ import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, NotRequired, Optional, TypedDict, Union
 
-from ..catalog.model import CATEGORIES, SPORTS
+from ..catalog.model import CATEGORIES, EVENT_KINDS, SPORTS
 from .travel import MODES
 
 STOP_TYPES = ("start", "visit", "event", "meal", "end")
@@ -72,7 +72,8 @@ class StopDoc(TypedDict):
     category: NotRequired[Annotated[str, JS(enum=list(CATEGORIES))]]
     meal: NotRequired[Annotated[str, JS(enum=list(MEALS))]]
     venue: NotRequired[str]
-    sport: NotRequired[Annotated[str, JS(enum=list(SPORTS))]]
+    sport: NotRequired[Annotated[str, JS(enum=list(SPORTS))]]  # matches
+    event_kind: NotRequired[Annotated[str, JS(enum=list(EVENT_KINDS))]]  # events
 
 
 _PLAIN = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"}}

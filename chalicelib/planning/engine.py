@@ -215,7 +215,9 @@ def _render(
                 entry["name"] = ev.title.get(lang)
                 entry["ticket_cny"] = ev.ticket_cny
                 entry["venue"] = place.name.get(lang)
-                entry["sport"] = ev.sport
+                entry["event_kind"] = ev.kind
+                if ev.sport is not None:
+                    entry["sport"] = ev.sport
                 visited_events.add(ev.id)
                 score += task.prize_units
                 tickets += ev.ticket_cny or 0.0

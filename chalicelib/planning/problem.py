@@ -30,6 +30,7 @@ from ..catalog.catalog import Catalog
 from ..catalog.daylight import visitable
 from ..catalog.labels import MEAL_NAMES
 from ..catalog.model import SIGHT_CATEGORIES, UNRATED, Event, Poi, Route
+from ..catalog.series import events_between
 from ..errors import Unprocessable
 from ..i18n import Text
 from . import solver
@@ -331,12 +332,15 @@ def end_place(problem: Problem, day: int) -> int:
 
 
 def _optional_events(request: PlanRequest, catalog: Catalog, dates: list[date]) -> list[Event]:
-    if not request.want_sports:
+    """Matches of ``want_sports`` and timed festivals/ceremonies/shows of
+    ``want_events`` on the trip's dates (series dates included)."""
+    if not request.want_sports and not request.want_events:
         return []
     return [
         e
-        for e in sorted(catalog.events.values(), key=lambda e: (e.start, e.id))
-        if e.sport in request.want_sports
+        for e in events_between(catalog.events, dates[0], dates[-1])
+        if (e.sport in request.want_sports if e.kind == "match" else e.kind in request.want_events)
+        and e.timed
         and e.status == "scheduled"
         and e.id not in request.events
         and e.id not in request.avoid_events

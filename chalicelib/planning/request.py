@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, Optional
 
 from ..catalog.catalog import Catalog
-from ..catalog.model import CATEGORIES, SPORTS, in_shaoxing
+from ..catalog.model import CATEGORIES, SPORTS, WANTED_EVENT_KINDS, in_shaoxing
 from ..errors import Unprocessable, invalid
 from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
@@ -39,7 +39,7 @@ OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
 
 FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
 # Normalized-request keys written only when used (so plain requests keep their ids).
-ONLY_WHEN_USED = ("windows", "on_day", "avoid_events")
+ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events")
 FIELDS = (
     "start_date",
     "days",
@@ -54,6 +54,7 @@ FIELDS = (
     "avoid",
     "events",
     "want_sports",
+    "want_events",
     "route",
     "budget_cny",
     "meals",
@@ -110,6 +111,9 @@ class PlanRequest:
     on_day: tuple[tuple[str, int], ...] = ()
     # Matches never to propose (replan "remove" of a match; want_sports skips them).
     avoid_events: tuple[str, ...] = ()
+    # Kinds of recurring events to add when their dates fall in the trip
+    # (festival, ceremony, show: ``catalog/series.py``); omitted from to_json when empty.
+    want_events: tuple[str, ...] = ()
 
     def window(self, day: int) -> tuple[int, int]:
         """(start, end) in minutes after midnight of trip day ``day``."""
@@ -144,6 +148,8 @@ class PlanRequest:
             del data["on_day"]
         if not self.avoid_events:
             del data["avoid_events"]
+        if not self.want_events:
+            del data["want_events"]
         return data
 
 
@@ -198,7 +204,8 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
                 f"{poi_id} 是住宿或交通枢纽，不是游览地点",
             )
     events = _event_ids(data.get("events", []), catalog, start_date, days)
-    want_sports = _want_sports(data.get("want_sports", False))
+    want_sports = _wanted(data.get("want_sports", False), "want_sports", SPORTS, "sport", "运动项目")
+    want_events = _wanted(data.get("want_events", False), "want_events", WANTED_EVENT_KINDS, "event kind", "活动类型")
     budget = BUDGET.read(data)
     meals = MEALS.read(data)
     lunch = _meal(data.get("lunch"), "lunch", MealWindow(660, 810, 60), day_start, day_end)
@@ -267,6 +274,7 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         windows=windows,
         on_day=on_day,
         avoid_events=avoid_events,
+        want_events=want_events,
     )
 
 
@@ -292,6 +300,9 @@ def request_from_json(data: Any, catalog: Catalog, settings: Optional[PlanSettin
     sports = raw.get("want_sports")
     if isinstance(sports, list) and sports and sorted(sports) == sorted(SPORTS):
         raw["want_sports"] = True  # keep the normalized order of "all sports"
+    kinds = raw.get("want_events")
+    if isinstance(kinds, list) and kinds and sorted(kinds) == sorted(WANTED_EVENT_KINDS):
+        raw["want_events"] = True
     return parse_request(raw, catalog, settings)
 
 
@@ -354,6 +365,16 @@ def _event_ids(value: Any, catalog: Catalog, start: date, days: int) -> tuple[st
     last = start + timedelta(days=days - 1)
     for i, event_id in enumerate(ids):
         event = catalog.event(event_id, f"events[{i}]")
+        if not event.timed:
+            raise Unprocessable(
+                "infeasible",
+                Text(
+                    zh=f"活动 {event_id} 只公布了日期，时间待定，无法排入行程",
+                    en=f"Event {event_id} has a date but no published time yet; it cannot be planned as a stop",
+                ),
+                field=f"events[{i}]",
+                details={"conflicts": [event_id]},
+            )
         if event.status == "cancelled":
             raise Unprocessable(
                 "infeasible",
@@ -375,22 +396,23 @@ def _event_ids(value: Any, catalog: Catalog, start: date, days: int) -> tuple[st
     return tuple(ids)
 
 
-def _want_sports(value: Any) -> tuple[str, ...]:
+def _wanted(value: Any, field: str, choices: tuple[str, ...], what: str, what_zh: str) -> tuple[str, ...]:
+    """``true`` (all of ``choices``), ``false`` or a list of them (want_sports, want_events)."""
     if isinstance(value, bool):
-        return SPORTS if value else ()
+        return choices if value else ()
     if isinstance(value, list):
-        for i, sport in enumerate(value):
-            if sport not in SPORTS:
+        for i, item in enumerate(value):
+            if item not in choices:
                 raise invalid(
-                    f"want_sports[{i}]",
-                    f"unknown sport {sport!r}; use one of {', '.join(SPORTS)}",
-                    f"未知运动项目 {sport!r}；可选：{'、'.join(SPORTS)}",
+                    f"{field}[{i}]",
+                    f"unknown {what} {item!r}; use one of {', '.join(choices)}",
+                    f"未知{what_zh} {item!r}；可选：{'、'.join(choices)}",
                 )
         return tuple(sorted(set(value)))
     raise invalid(
-        "want_sports",
-        "want_sports must be true/false or a list of sports",
-        "want_sports 必须是 true/false 或运动项目列表",
+        field,
+        f"{field} must be true/false or a list of: {', '.join(choices)}",
+        f"{field} 必须是 true/false 或以下值的列表：{'、'.join(choices)}",
     )
 
 

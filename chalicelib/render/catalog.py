@@ -7,7 +7,7 @@ from typing import Any, Optional
 from geopy.distance import geodesic
 
 from ..catalog import Catalog, Event, Poi, Route
-from ..catalog.labels import CATEGORY_NAMES, CONFIDENCE_NAMES, ROUTE_KIND_NAMES, SPORT_NAMES
+from ..catalog.labels import CATEGORY_NAMES, CONFIDENCE_NAMES, EVENT_KIND_NAMES, ROUTE_KIND_NAMES, SPORT_NAMES
 from ..timeutil import iso
 
 
@@ -63,8 +63,11 @@ def event_json(event: Event, catalog: Catalog, lang: str) -> dict[str, Any]:
     venue = catalog.pois.get(event.venue_id)
     return {
         "id": event.id,
+        "kind": event.kind,
+        "kind_name": EVENT_KIND_NAMES[event.kind].get(lang),
+        "series": event.series,
         "sport": event.sport,
-        "sport_name": SPORT_NAMES[event.sport].get(lang),
+        "sport_name": SPORT_NAMES[event.sport].get(lang) if event.sport else None,
         "title": event.title.get(lang),
         "titles": event.title.to_json(),
         "venue_id": event.venue_id,

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any, Optional
 
 from ..catalog import Catalog, Event
+from ..catalog.series import EventBook, series_of
 from ..errors import Conflict, not_found
 from ..store import MUST_NOT_EXIST, Store
 
 COLLECTION = "event"
+# A listing shows the dates of recurring series over at most this many days.
+SERIES_WINDOW_DAYS = 400
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
@@ -31,6 +35,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
         "status": event.status,
         "note": None if event.note is None else event.note.to_json(),
         "sources": list(event.sources),
+        "kind": event.kind,
+        "series": event.series,
     }
 
 
@@ -83,11 +89,32 @@ class EventRepository:
         return events
 
     def get(self, event_id: str) -> Event:
+        """A stored event, or a date of a recurring series."""
         self.ensure_seeded()
         item = self.store.get(COLLECTION, event_id)
-        if item is None:
+        if item is not None:
+            return Event.from_json(item.data)
+        series_date = EventBook({}, series_of(self.catalog.events)).get(event_id)
+        if series_date is None:
             raise not_found("event", event_id)
-        return Event.from_json(item.data)
+        return series_date
+
+    def between(self, lo: Optional[date], hi: Optional[date], today: date) -> list[Event]:
+        """Stored events overlapping ``lo``..``hi`` (either open) and the series
+        dates from ``lo`` (default ``today``) to ``hi`` (at most
+        ``SERIES_WINDOW_DAYS``), in start order; a stored event replaces the
+        series date with its id (a feed moved or cancelled it)."""
+        first = lo or today
+        last = min(hi or date.max, first + timedelta(SERIES_WINDOW_DAYS - 1))
+        found = (
+            {e.id: e for e in EventBook({}, series_of(self.catalog.events)).between(first, last)}
+            if first <= last
+            else {}
+        )
+        for e in self.all():
+            if (lo is None or (e.end - timedelta(0, 1)).date() >= lo) and (hi is None or e.start.date() <= hi):
+                found[e.id] = e
+        return sorted(found.values(), key=lambda e: (e.start, e.id))
 
     def records(self, event_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Stored documents (with ``origin``, ``previous``, ``changed_at``) by id;
@@ -103,4 +130,6 @@ class EventRepository:
     def planning_catalog(self) -> Catalog:
         """The catalog with its events replaced by the stored ones, so the planner
         sees feed sessions, new times and cancellations (re-planning)."""
-        return dataclasses.replace(self.catalog, events={e.id: e for e in self.all()})
+        return dataclasses.replace(
+            self.catalog, events=EventBook({e.id: e for e in self.all()}, series_of(self.catalog.events))
+        )

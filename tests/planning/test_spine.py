@@ -105,7 +105,10 @@ def test_tang_road_in_four_days_keeps_every_stop_with_shorter_visits(catalog):
     visited = [s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "visit" and s["poi_id"] in route]
     assert visited == list(route)
     lengths = {
-        s["poi_id"]: minutes_between(s["start"], s["end"]) for d in result["days"] for s in d["stops"] if s["type"] == "visit"
+        s["poi_id"]: minutes_between(s["start"], s["end"])
+        for d in result["days"]
+        for s in d["stops"]
+        if s["type"] == "visit"
     }
     assert any(lengths[p] < catalog.pois[p].visit_minutes for p in route)  # some visits were shortened...
     assert all(lengths[p] >= 0.7 * catalog.pois[p].visit_minutes for p in route)  # ...never below 70 %
