@@ -28,6 +28,9 @@ EVENT_CONFIDENCE = ("exact", "start_sourced", "date_only", "estimated", "time_tb
 EVENT_KINDS = ("match", "festival", "ceremony", "show")
 WANTED_EVENT_KINDS = EVENT_KINDS[1:]  # request field want_events
 EVENT_STATUS = ("scheduled", "cancelled")
+# Arrive this long before a festival, ceremony or show at a sight (no gate
+# security like a stadium's; a planning default, not a sourced fact).
+SIGHT_EVENT_BUFFER = 20
 ROUTE_KINDS = ("poetry-road", "sports", "city-line")
 # A route day holds about 7 h of visiting (the rest is travel, meals and rest):
 # a route needs suggested_days * ROUTE_DAY_MINUTES >= the sum of its stops' visit_minutes.
@@ -191,6 +194,12 @@ class Poi:
     def prominence(self) -> float:
         """0..1 from the sourced rating (``A_LEVELS``/``HERITAGE_LEVELS``), else ``UNRATED``."""
         return max(UNRATED, self.rating.prominence) if self.rating else UNRATED
+
+    @property
+    def entry_buffer(self) -> int:
+        """Minutes to arrive before an event here starts: the venue's gate
+        buffer (security, crowds), else ``SIGHT_EVENT_BUFFER`` at a sight."""
+        return self.venue.entry_buffer_minutes if self.venue else SIGHT_EVENT_BUFFER
 
     @property
     def coordinates(self) -> tuple[float, float]:

@@ -15,6 +15,7 @@ from typing import Any, Optional, Union
 
 from ..catalog.catalog import Catalog
 from ..catalog.labels import MEAL_NAMES
+from ..catalog.series import events_between
 from ..errors import Unprocessable, YueyouError
 from ..i18n import Text
 from ..timeutil import SHANGHAI, iso
@@ -252,6 +253,7 @@ def _render(
                     en=f"The day window of {prob.dates[d]} was stretched to fit the match",
                 ).get(lang)
             )
+    notes += _dated_events(prob, visited_pois, lang)
     for warning in getattr(travel, "warnings", []):
         notes.append(warning)
     return {
@@ -271,6 +273,25 @@ def _render(
         },
         "notes": notes,
     }
+
+
+def _dated_events(prob: Problem, visited: set[str], lang: str) -> list[str]:
+    """Festivals on the trip's dates with no published time: never a stop, but
+    worth a line when the traveller asked for that kind or visits the place."""
+    req = prob.request
+    out = []
+    for e in events_between(prob.catalog.events, prob.dates[0], prob.dates[-1]):
+        if e.timed or e.status != "scheduled" or not (e.kind in req.want_events or e.venue_id in visited):
+            continue
+        place = prob.catalog.pois[e.venue_id].name
+        day = e.start.date().isoformat()
+        out.append(
+            Text(
+                zh=f"{day}：{e.title.zh}在{place.zh}举行（时间待定，出行前请核实）",
+                en=f"{day}: {e.title.en} at {place.en} (time to be confirmed: check before you go)",
+            ).get(lang)
+        )
+    return out
 
 
 __all__ = ["plan", "solve_problem", "request_id", "GeodesicTravel"]

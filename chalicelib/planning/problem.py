@@ -54,6 +54,9 @@ MEAL_UNITS = 2.5  # a meal at a restaurant near the day (route trips: near its
 # stretch, ``_meal_options``) outranks an ordinary sight
 ROUTE_UNITS = 4.0  # a route stop outranks any ordinary sight and a meal (times its fame)
 SPORT_UNITS = 2.5  # an optional match from want_sports
+# A festival, ceremony or show of a kind the traveller asked for (want_events)
+# is a rare date: it outranks an ordinary sight like a route stop does.
+EVENT_UNITS = 4.0
 # Route trips: sights off the route are offered only on days whose stretch of
 # road (or lodging) lies within this straight-line distance.
 NEAR_ROUTE_KM = 6.0
@@ -362,7 +365,7 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
         d = (event.start.date() - problem.dates[0]).days
         venue = problem.catalog.pois[event.venue_id]
         v = problem.place_index[venue.id]
-        buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+        buffer = venue.entry_buffer
         surge = venue.venue.egress_surge_factor if venue.venue else 1.0
         lo, hi = windows[d]
         for _ in range(3):
@@ -390,7 +393,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
     ordered = sorted(events, key=lambda e: e.start)
     for a, b in zip(ordered, ordered[1:]):
         va, vb = catalog.pois[a.venue_id], catalog.pois[b.venue_id]
-        buffer = vb.venue.entry_buffer_minutes if vb.venue else 45
+        buffer = vb.entry_buffer
         surge = va.venue.egress_surge_factor if va.venue else 1.0
         move = ceil_minutes(problem.base[problem.place_index[va.id]][problem.place_index[vb.id]] * surge)
         if problem.abs_time(a.end) + move > problem.abs_time(b.start) - buffer:
@@ -458,7 +461,7 @@ def _fixed_stops(
     event_locks = {lk.item_id: lk for lk in problem.locks if lk.kind == "event"}
     for event in events:
         venue = catalog.pois[event.venue_id]
-        buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+        buffer = venue.entry_buffer
         d = (event.start.date() - problem.dates[0]).days
         out[d].append(
             (
@@ -588,7 +591,7 @@ def _add_tasks(
         problem.day_vehicle_nodes.append((2 * d, 2 * d + 1))
     for event in events + optional_events:
         venue = problem.catalog.pois[event.venue_id]
-        buffer = venue.venue.entry_buffer_minutes if venue.venue else 45
+        buffer = venue.entry_buffer
         arrive_by = problem.abs_time(event.start) - buffer
         mandatory = event.id in req.events
         tasks.append(
@@ -598,7 +601,11 @@ def _add_tasks(
                 problem.abs_time(event.end) - problem.abs_time(event.start),
                 0,
                 ((arrive_by, arrive_by),),
-                prize_units=0.0 if mandatory else max(SPORT_UNITS, req.interest("venue")),
+                prize_units=0.0
+                if mandatory
+                else max(SPORT_UNITS, req.interest("venue"))
+                if event.kind == "match"
+                else EVENT_UNITS,
                 ticket=event.ticket_cny,
                 mandatory=mandatory,
                 event=event,
@@ -905,6 +912,10 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     present = [by_poi[p] for p in route_order if p in by_poi]
     precedences = [(a, b) for k, a in enumerate(present) for b in present[k + 1 :]]
     capacity = int(req.budget_cny // 1) if req.budget_cny is not None else None
+    if capacity is not None and capacity >= sum(node.demand for node in nodes):
+        # A budget above every ticket together cannot bind (and 1e307 CNY
+        # would overflow the solver's 64-bit dimension).
+        capacity = None
     # Not the same restaurant for lunch and dinner on one day.
     meal_nodes: dict[tuple[int, str], list[int]] = {}
     for i, t in enumerate(tasks):

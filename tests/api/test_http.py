@@ -137,7 +137,7 @@ def test_venues_with_sessions(base, catalog):
 
 
 def test_events_filters(base, catalog):
-    everything = get(base, "/v1/events", limit=500).json()
+    everything = get(base, "/v1/events", kind="match", limit=500).json()
     assert everything["total"] == len(catalog.events)
     body = get(base, "/v1/events", sport="baseball", **{"from": "2023-10-01", "to": "2023-10-02"}, lang="en").json()
     assert body["events"]
@@ -150,6 +150,31 @@ def test_events_filters(base, catalog):
     assert all(e["venue_id"] == venue for e in get(base, "/v1/events", venue=venue, limit=500).json()["events"])
     one = get(base, f"/v1/events/{body['events'][0]['id']}", lang="zh").json()
     assert one["title"] == catalog.events[one["id"]].title.zh
+
+
+def test_recurring_events_have_dates_in_any_future_year(base, catalog):
+    april = get(
+        base, "/v1/events", kind="festival,ceremony", lang="en", **{"from": "2027-04-01", "to": "2027-04-30"}
+    ).json()
+    by_series = {e["series"]: e for e in april["events"]}
+    festival, ceremony = by_series["lanting-calligraphy-festival"], by_series["dayu-public-ceremony"]
+    assert festival["start"] == "2027-04-09T00:00:00+08:00" and festival["confidence"] == "time_tbc"
+    assert festival["confidence_note"] == "date published, time to be confirmed"
+    assert (ceremony["id"], ceremony["start"], ceremony["kind"]) == (
+        "dayu-public-ceremony-2027-04-20",
+        "2027-04-20T09:50:00+08:00",
+        "ceremony",
+    )
+    assert ceremony["sport"] is None and ceremony["sources"] and ceremony["venue_name"]
+    one = get(base, "/v1/events/dayu-public-ceremony-2027-04-20", lang="zh").json()
+    assert one["title"] == "公祭大禹陵典礼"
+    assert_error(get(base, "/v1/events/dayu-public-ceremony-2027-04-21"), 404, "id")
+    shows = get(base, "/v1/events", kind="show", venue="shen-garden", **{"from": "2027-05-01", "to": "2027-05-07"})
+    assert [e["start"][:10] for e in shows.json()["events"]] == [f"2027-05-0{d}" for d in range(1, 8)]
+    # no bounds: the series' dates from today, within the listing window
+    listed = get(base, "/v1/events", kind="ceremony").json()["events"]
+    assert listed and all(e["series"] == "dayu-public-ceremony" for e in listed)
+    assert_error(get(base, "/v1/events", kind="party"), 400, "kind")
 
 
 def test_routes_and_route_geojson(base, catalog):

@@ -14,7 +14,9 @@ def test_the_document_publishes_the_typed_shape():
     schemas = openapi.document()["components"]["schemas"]
     stop = schemas["Stop"]
     assert set(stop["properties"]) == set(typing.get_type_hints(StopDoc))
-    assert stop["required"] == [k for k in stop["properties"] if k not in ("category", "meal", "venue", "sport", "event_kind")]
+    assert stop["required"] == [
+        k for k in stop["properties"] if k not in ("category", "meal", "venue", "sport", "event_kind")
+    ]
     assert stop["properties"]["travel"] == {"anyOf": [{"$ref": "#/components/schemas/Travel"}, {"type": "null"}]}
     assert set(schemas["Travel"]["required"]) == set(typing.get_type_hints(TravelDoc)) == {"mode", "minutes", "km"}
 

@@ -277,3 +277,12 @@ def test_cli_prints_plan_and_exit_2_on_error(tmp_path):
     )
     assert out.returncode == 2
     assert json.loads(out.stdout)["error"]["field"] == "days"
+
+
+def test_a_budget_beyond_every_ticket_is_no_constraint(catalog):
+    # schemathesis found 6.95e307 CNY overflowing the solver's 64-bit budget dimension (a 500)
+    huge = plan({"start_date": "2026-08-03", "days": 1, "mode": "transit", "budget_cny": 6.95e307}, catalog)
+    free = plan({"start_date": "2026-08-03", "days": 1, "mode": "transit"}, catalog)
+    assert huge["days"] == free["days"]
+    tight = plan({"start_date": "2026-08-03", "days": 1, "mode": "transit", "budget_cny": 10}, catalog)
+    assert tight["totals"]["ticket_cny"] <= 10

@@ -9,7 +9,8 @@ cannot climb back. This builds a first solution the way a planner would:
    order), each at its cheapest feasible position that keeps precedence with
    those already placed: the spine;
 2. mandatory nodes (matches, must-visits, locks);
-3. everything else by prize per minute of extra time (groups count their
+3. optional nodes with one possible start (wished-for matches and events);
+4. everything else by prize per minute of extra time (groups count their
    prize once: one restaurant per meal), best first, until nothing fits.
 
 Every insertion is checked against the whole model (start windows with
@@ -198,6 +199,18 @@ def construct(model) -> list[list[int]]:
         b.try_insert(i)
     for i, node in enumerate(model.nodes):
         if i not in b.depots and node.mandatory:
+            b.try_insert(i)
+    # Optional nodes that can start at one moment only (a match of
+    # want_sports, a ceremony of want_events) go next, best prize first: by
+    # prize per minute they would come last, after flexible sights had taken
+    # their hour, though the flexible sights could have moved.
+    fixed = [
+        i
+        for i, node in enumerate(model.nodes)
+        if i not in b.depots and i not in b.where and node.windows and all(lo == hi for lo, hi in node.windows)
+    ]
+    for i in sorted(fixed, key=lambda i: (-b.prize(i), i)):
+        if b.admissible(i) and b.prize(i) > 0:
             b.try_insert(i)
     pending = {i for i in range(len(model.nodes)) if i not in b.depots and i not in b.where}
     # Best insertion per (node, vehicle), refreshed only for the vehicle that changed.
