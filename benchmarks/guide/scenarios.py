@@ -105,7 +105,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "start_date": "2026-04-25",
         "days": 3,
         "mode": "drive",
-        "lodging": {"poi_id": "shunhe-hotel-xinchang"},
+        "lodging": {"poi_id": "meiling-hotel-xinchang"},
     },
     "shengzhou-stay-2d-taxi": {
         "start_date": "2026-05-02",

@@ -23,6 +23,8 @@ from chalice import Blueprint
 from ..batches.service import MAX_ITEMS as MAX_BATCH_ITEMS
 from ..catalog import bundle
 from ..catalog.model import (
+    A_LEVELS,
+    ACCESS_LEVELS,
     BBOX,
     CATEGORIES,
     COORD_CONFIDENCE,
@@ -30,7 +32,10 @@ from ..catalog.model import (
     EVENT_KINDS,
     EVENT_STATUS,
     FOOD_KINDS,
+    HERITAGE_LEVELS,
+    HUB_KINDS,
     ROUTE_KINDS,
+    SETTINGS,
     SPORTS,
     WANTED_EVENT_KINDS,
 )
@@ -189,6 +194,41 @@ def _schemas() -> dict[str, Any]:
                 ["kind", "price_per_person_cny"],
             ),
             "lodging": _obj({"type": {"type": "string"}, "price_band_cny": price_pair}, ["type", "price_band_cny"]),
+            "hub": _obj({"kind": {"enum": list(HUB_KINDS)}, "lines": _array({"type": "string"})}, ["kind", "lines"]),
+            "setting": {"enum": list(SETTINGS), "description": "outdoor places are planned in daylight"},
+            "part_of": nullable(dict(ID, description="the POI that contains this one")),
+            "area": nullable({"type": "string", "description": "scenic area visited in one day"}),
+            "night": nullable({"type": "string", "description": "after-dark opening (OSM opening_hours)"}),
+            "prominence": {"type": "number", "minimum": 0, "maximum": 1},
+            "rating": nullable(
+                _obj(
+                    {
+                        "a_level": nullable({"enum": list(A_LEVELS)}),
+                        "heritage": nullable({"enum": list(HERITAGE_LEVELS)}),
+                        "sources": _array({"type": "string"}),
+                    },
+                    ["a_level", "heritage", "sources"],
+                )
+            ),
+            "accessibility": _obj(
+                {
+                    "level": {"enum": list(ACCESS_LEVELS)},
+                    "note": nullable({"type": "string"}),
+                    "sources": _array({"type": "string"}),
+                },
+                ["level", "note", "sources"],
+            ),
+            "reservation": nullable(
+                _obj(
+                    {
+                        "required": nullable({"type": "boolean"}),
+                        "how": nullable({"type": "string"}),
+                        "as_of": nullable({"type": "integer"}),
+                        "sources": _array({"type": "string"}),
+                    },
+                    ["required", "how", "as_of", "sources"],
+                )
+            ),
             "distance_km": {"type": "number", "minimum": 0, "description": "only with near="},
             "session_count": {"type": "integer", "minimum": 0, "description": "/v1/venues only"},
             "first_session": nullable(DATE_TIME),
@@ -212,6 +252,14 @@ def _schemas() -> dict[str, Any]:
             "tags",
             "coord_confidence",
             "sources",
+            "setting",
+            "part_of",
+            "area",
+            "night",
+            "prominence",
+            "rating",
+            "accessibility",
+            "reservation",
         ],
     )
     s["PoiFeature"] = {

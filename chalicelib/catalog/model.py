@@ -16,7 +16,7 @@ from . import hours
 
 CATEGORIES = ("history", "culture", "nature", "religion", "shopping", "food", "venue", "lodging", "hub")
 # Transport hubs: where visitors arrive (high-speed rail, conventional rail, the airport).
-HUB_KINDS = ("hsr", "rail", "airport")
+HUB_KINDS = ("hsr", "rail", "metro", "airport")
 SIGHT_CATEGORIES = ("history", "culture", "nature", "religion", "shopping")
 SPORTS = ("baseball", "softball", "basketball", "volleyball", "sport-climbing")
 FOOD_KINDS = ("restaurant", "street", "tasting", "market")
@@ -114,6 +114,68 @@ class LodgingInfo:
     price_band_cny: Optional[tuple[float, float]]
 
 
+ACCESS_LEVELS = ("step_free", "partial", "no", "unknown")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Step-free access of the main visit: ``step_free`` (a source says
+    wheelchair-accessible throughout), ``partial`` (some parts, or accessible
+    facilities beside steps), ``no`` (a source says stairs only), ``unknown``
+    (no source: the default, and what most places honestly are)."""
+
+    level: str = "unknown"
+    sources: tuple[str, ...] = ()
+    note: Optional[Text] = None
+
+    def __post_init__(self) -> None:
+        _check(self.level in ACCESS_LEVELS, f"accessibility must be one of {ACCESS_LEVELS}")
+        _check(self.level == "unknown" or bool(self.sources), "an accessibility level needs its sources")
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Access:
+        return cls(
+            level=d["level"],
+            sources=tuple(d.get("sources", ())),
+            note=None if d.get("note") is None else Text.from_json(d["note"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level, "sources": list(self.sources), "note": self.note.to_json() if self.note else None}
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Whether a visit must be booked ahead (real-name booking, a mini
+    program): ``required`` True/False as a dated source says, None unknown."""
+
+    required: Optional[bool] = None
+    how: Optional[Text] = None
+    sources: tuple[str, ...] = ()
+    as_of: Optional[int] = None  # the year of the source: booking rules change
+
+    def __post_init__(self) -> None:
+        _check(self.required is None or bool(self.sources), "a reservation rule needs its sources")
+        _check(self.as_of is None or 1990 <= self.as_of <= 2100, "reservation as_of must be a year")
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Reservation:
+        return cls(
+            required=d.get("required"),
+            how=None if d.get("how") is None else Text.from_json(d["how"]),
+            sources=tuple(d.get("sources", ())),
+            as_of=d.get("as_of"),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "required": self.required,
+            "how": self.how.to_json() if self.how else None,
+            "sources": list(self.sources),
+            "as_of": self.as_of,
+        }
+
+
 @dataclass(frozen=True)
 class Rating:
     """A-level grade and/or heritage protection level, with the pages that say so."""
@@ -158,6 +220,8 @@ class Poi:
     area: Optional[str] = None  # a scenic area shared with other POIs (kuaiji): visit them on one day
     rating: Optional[Rating] = None
     night: Optional[str] = None  # opening_hours when lit and worth a visit after dark
+    accessibility: Access = Access()  # required in the JSON (from_json); the default serves tests only
+    reservation: Optional[Reservation] = None  # required in the JSON for sights and venues
 
     def __post_init__(self) -> None:
         _check(is_slug(self.id), f"POI id {self.id!r} is not a slug")
@@ -213,6 +277,8 @@ class Poi:
         lodging = d.get("lodging")
         hub = d.get("hub")
         rating = d.get("rating")
+        if d.get("category") in SIGHT_CATEGORIES + ("venue",) and "reservation" not in d:
+            raise ValueError(f"POI {d.get('id', '?')}: missing field 'reservation' (null fields for unknown)")
         try:
             return cls(
                 id=d["id"],
@@ -261,6 +327,8 @@ class Poi:
                     sources=tuple(rating.get("sources", ())),
                 ),
                 night=d.get("night"),
+                accessibility=Access.from_json(d["accessibility"]),
+                reservation=None if d.get("reservation") is None else Reservation.from_json(d["reservation"]),
             )
         except KeyError as exc:
             raise ValueError(f"POI {d.get('id', '?')}: missing field {exc}") from None

@@ -529,6 +529,13 @@ def one_lodging(item: Any, field: str, catalog: Catalog) -> Lodging:
         if not isinstance(item["poi_id"], str):
             raise invalid(f"{field}.poi_id", "poi_id must be a string", "poi_id 必须是字符串")
         poi = catalog.poi(item["poi_id"], f"{field}.poi_id")
+        if poi.coord_confidence == "unknown":
+            # Planning from the town centre would misstate every leg of the day.
+            raise invalid(
+                f"{field}.poi_id",
+                f"we know only the town of {poi.name.en}, not where it is: give its lon/lat instead",
+                f"我们只知道{poi.name.zh}所在的乡镇，不知道确切位置：请改为给出它的经纬度",
+            )
         return Lodging(poi.id, poi.lon, poi.lat)
     if set(item) != {"lon", "lat"}:
         raise invalid(field, "lodging needs poi_id, or both lon and lat", "住宿需要 poi_id，或同时给出 lon 和 lat")

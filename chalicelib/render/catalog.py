@@ -27,7 +27,30 @@ def poi_properties(poi: Poi, catalog: Catalog, lang: str) -> dict[str, Any]:
         "tags": list(poi.tags),
         "coord_confidence": poi.coord_confidence,
         "sources": list(poi.sources),
+        "setting": poi.setting,
+        "part_of": poi.part_of,
+        "area": poi.area,
+        "night": poi.night,
+        "prominence": poi.prominence,
+        "rating": None
+        if poi.rating is None
+        else {"a_level": poi.rating.a_level, "heritage": poi.rating.heritage, "sources": list(poi.rating.sources)},
+        "accessibility": {
+            "level": poi.accessibility.level,
+            "note": poi.accessibility.note.get(lang) if poi.accessibility.note else None,
+            "sources": list(poi.accessibility.sources),
+        },
+        "reservation": None
+        if poi.reservation is None
+        else {
+            "required": poi.reservation.required,
+            "how": poi.reservation.how.get(lang) if poi.reservation.how else None,
+            "as_of": poi.reservation.as_of,
+            "sources": list(poi.reservation.sources),
+        },
     }
+    if poi.hub is not None:
+        props["hub"] = {"kind": poi.hub.kind, "lines": list(poi.hub.lines)}
     if poi.venue is not None:
         props["venue"] = {
             "sports": list(poi.venue.sports),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from chalicelib.catalog import hours
 from chalicelib.catalog.model import in_shaoxing
 
@@ -84,7 +86,7 @@ def test_arrival_hubs(catalog):
         "shengzhou-xinchang-station",
         "hangzhou-xiaoshan-airport",
     } <= set(hubs)
-    assert {h.hub.kind for h in hubs.values()} == {"hsr", "rail", "airport"}
+    assert {h.hub.kind for h in hubs.values()} == {"hsr", "rail", "metro", "airport"}
     assert all(h.sources and h.coord_confidence == "sourced" for h in hubs.values())
     outside = [p for p in catalog.pois.values() if catalog.districts[p.district].outside]
     assert outside and all(p.category in ("hub", "lodging") for p in outside)
@@ -105,3 +107,53 @@ def test_unknown_hours_and_places_are_listed_but_never_planned(catalog):
     assert not meals & unknown_hours
     assert default_lodging(catalog, PlanSettings(default_lodging_id=None)).poi_id not in unknown_place
     assert not unknown_place & {lodge for route in catalog.routes.values() for lodge in route.lodging}
+
+
+def test_a_lodging_known_only_by_its_town_is_refused_by_name(catalog):
+    from chalicelib.errors import YueyouError
+    from chalicelib.planning import plan
+
+    vague = next(p for p in catalog.pois.values() if p.category == "lodging" and p.coord_confidence == "unknown")
+    with pytest.raises(YueyouError) as refused:
+        plan({"start_date": "2026-10-17", "days": 1, "lodging": {"poi_id": vague.id}}, catalog)
+    assert (refused.value.status, refused.value.field) == (400, "lodging.poi_id")
+
+
+def test_every_poi_states_its_access_and_every_sight_its_booking_rule(catalog):
+    from chalicelib.catalog.model import ACCESS_LEVELS, SIGHT_CATEGORIES
+
+    for poi in catalog.pois.values():
+        assert poi.accessibility.level in ACCESS_LEVELS
+        assert poi.accessibility.level == "unknown" or poi.accessibility.sources, poi.id
+        if poi.category in SIGHT_CATEGORIES + ("venue",):
+            assert poi.reservation is not None, poi.id
+            assert poi.reservation.required is None or (poi.reservation.sources and poi.reservation.how), poi.id
+    # what the sources say, and nothing more: stairs-only mountains, Lu Xun Native Place's booking
+    assert catalog.pois["kuaiji-mountain-xianglu-peak"].accessibility.level == "no"
+    assert catalog.pois["lu-xun-native-place"].reservation.required is True
+    assert catalog.pois["lu-xun-native-place"].reservation.as_of == 2025
+
+
+def test_a_poi_without_the_attributes_is_refused():
+    import json
+    from pathlib import Path
+
+    from chalicelib.catalog.model import Poi
+
+    row = json.loads((Path(__file__).resolve().parents[2] / "poi_data" / "sights.json").read_text())[0]
+    Poi.from_json(row)
+    for field in ("accessibility", "reservation"):
+        with pytest.raises(ValueError, match=field):
+            Poi.from_json({k: v for k, v in row.items() if k != field})
+    with pytest.raises(ValueError, match="needs its sources"):
+        Poi.from_json({**row, "accessibility": {"level": "step_free", "sources": []}})
+    with pytest.raises(ValueError, match="needs its sources"):
+        Poi.from_json({**row, "reservation": {"required": True, "sources": []}})
+
+
+def test_metro_stations_where_hangzhou_and_shaoxing_lines_meet(catalog):
+    hubs = {p.id: p for p in catalog.pois.values() if p.category == "hub"}
+    gate = hubs["guniangqiao-metro-station"]
+    assert gate.hub.kind == "metro" and {"Hangzhou Metro Line 5", "Shaoxing Metro Line 1"} <= set(gate.hub.lines)
+    assert catalog.districts[gate.district].outside
+    assert {h.hub.kind for h in hubs.values()} >= {"hsr", "rail", "metro", "airport"}
