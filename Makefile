@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test test-fast lint lock setup-locked setup system-deps catalog seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
+.PHONY: run test test-fast lint lock setup-locked setup system-deps catalog catalog-report seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ setup-locked:
 ## catalog: validate poi_data/ + routes/ and rebuild the shipped bundle
 catalog: setup
 	$(PY) -m chalicelib.catalog.validate --build
+
+## catalog-report: counts, attribute coverage and gaps -> poi_data/REPORT.md (committed)
+catalog-report: setup
+	$(PY) -m chalicelib.catalog.validate --report
 
 ## seed: load catalog events into the embedded store (.data/)
 seed: catalog

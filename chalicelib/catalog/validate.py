@@ -2,6 +2,7 @@
 
     python -m chalicelib.catalog.validate          # check sources and bundle
     python -m chalicelib.catalog.validate --build  # check, then rewrite the bundle
+    python -m chalicelib.catalog.validate --report # check, then rewrite poi_data/REPORT.md
 
 Checks: field types and ranges, unique ids, coordinates inside Shaoxing,
 every referenced id exists, every opening_hours string parses, every
@@ -15,26 +16,40 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import bundle
+from . import bundle, coverage
 from .catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
+REPORT = "poi_data/REPORT.md"
 
 
 def check(root: Path = ROOT) -> Catalog:
     document = bundle.compile_sources(root)
-    return Catalog.from_json(document)
+    catalog = Catalog.from_json(document)
+    found = coverage.problems(catalog)
+    if found:
+        raise ValueError("\n  ".join(found))
+    return catalog
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", action="store_true", help="rewrite the bundle from the sources")
+    parser.add_argument("--report", action="store_true", help=f"rewrite {REPORT} from the sources")
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     try:
-        catalog = bundle.build(args.root) if args.build else check(args.root)
+        catalog = check(args.root)
+        if args.build:
+            bundle.build(args.root)
     except (ValueError, KeyError, OSError) as exc:
         print(f"catalog INVALID: {exc}", file=sys.stderr)
+        return 1
+    report = coverage.report(catalog)
+    if args.report:
+        (args.root / REPORT).write_text(report, encoding="utf-8")
+    elif (args.root / REPORT).read_text(encoding="utf-8") != report if (args.root / REPORT).exists() else True:
+        print(f"{REPORT} is stale: run `make catalog-report`", file=sys.stderr)
         return 1
     if not args.build:
         expected = bundle.dumps(bundle.compile_sources(args.root))

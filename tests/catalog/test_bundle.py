@@ -52,3 +52,26 @@ def test_deployed_files_alone_serve_the_catalog(tmp_path):
     assert status == "200" and int(total) == len(bundle.load().pois)
     assert lines[1] == "200"
     assert not (tmp_path / "poi_data").exists()
+
+
+def test_the_committed_report_is_current_and_gaps_are_recorded(catalog):
+    import dataclasses
+    from pathlib import Path
+
+    from chalicelib.catalog import coverage
+
+    root = Path(__file__).resolve().parents[2]
+    assert (root / "poi_data" / "REPORT.md").read_text(encoding="utf-8") == coverage.report(catalog)
+    assert coverage.problems(catalog) == []
+    # a new gap (Zhuji's food gone) fails validation; so does a recorded gap once it is filled
+    fewer = {k: p for k, p in catalog.pois.items() if not (p.category == "food" and p.district == "zhuji")}
+    assert coverage.problems(dataclasses.replace(catalog, pois=fewer)) == [
+        "coverage: food:zhuji has 0, needs 4 (add sourced rows, or record why in coverage.SHORTFALLS)"
+    ]
+    shangyu = next(p for p in catalog.pois.values() if p.category == "food" and p.district == "yuecheng")
+    more = dict(catalog.pois)
+    for k in range(4):
+        more[f"x{k}"] = dataclasses.replace(shangyu, id=f"x{k}", district="shangyu")
+    assert "coverage: food:shangyu is met now: remove it from coverage.SHORTFALLS" in coverage.problems(
+        dataclasses.replace(catalog, pois=more)
+    )
