@@ -31,6 +31,9 @@ EVENT_STATUS = ("scheduled", "cancelled")
 # Arrive this long before a festival, ceremony or show at a sight (no gate
 # security like a stadium's; a planning default, not a sourced fact).
 SIGHT_EVENT_BUFFER = 20
+# An event whose time is estimated (a typical slot) keeps this much more time
+# free before (arrive earlier) and after (leave later) than a published one.
+ESTIMATE_SLACK = 30
 ROUTE_KINDS = ("poetry-road", "sports", "city-line")
 # A route day holds about 7 h of visiting (the rest is travel, meals and rest):
 # a route needs suggested_days * ROUTE_DAY_MINUTES >= the sum of its stops' visit_minutes.
@@ -361,6 +364,17 @@ class Event:
         _check(self.confidence in EVENT_CONFIDENCE, f"{self.id}: bad confidence {self.confidence!r}")
         _check(self.status in EVENT_STATUS, f"{self.id}: bad status {self.status!r}")
         _check(self.ticket_cny is None or self.ticket_cny >= 0, f"{self.id}: negative ticket")
+
+    @property
+    def estimated(self) -> bool:
+        """The clock time is a typical slot or a guess: shown as "time to be
+        confirmed", and planned with ``ESTIMATE_SLACK`` either side."""
+        return self.confidence in ("date_only", "estimated")
+
+    @property
+    def slack(self) -> int:
+        """Extra minutes kept free before and after: the real time may differ."""
+        return ESTIMATE_SLACK if self.estimated else 0
 
     @property
     def timed(self) -> bool:

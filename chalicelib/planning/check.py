@@ -130,7 +130,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
                     bad.append(f"{where}: unknown event")
                     continue
                 venue = catalog.pois[event.venue_id]
-                buffer = venue.entry_buffer
+                buffer = venue.entry_buffer + event.slack
                 if start != problem.abs_time(event.start) or end != problem.abs_time(event.end):
                     bad.append(f"{where}: event times do not match the schedule")
                 if arrive > start - buffer:

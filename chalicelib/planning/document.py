@@ -74,6 +74,7 @@ class StopDoc(TypedDict):
     venue: NotRequired[str]
     sport: NotRequired[Annotated[str, JS(enum=list(SPORTS))]]  # matches
     event_kind: NotRequired[Annotated[str, JS(enum=list(EVENT_KINDS))]]  # events
+    time_estimated: NotRequired[bool]  # events whose time is a typical slot: "time to be confirmed"
 
 
 _PLAIN = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"}}

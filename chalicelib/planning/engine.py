@@ -217,6 +217,8 @@ def _render(
                 entry["ticket_cny"] = ev.ticket_cny
                 entry["venue"] = place.name.get(lang)
                 entry["event_kind"] = ev.kind
+                if ev.estimated:
+                    entry["time_estimated"] = True
                 if ev.sport is not None:
                     entry["sport"] = ev.sport
                 visited_events.add(ev.id)

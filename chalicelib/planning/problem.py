@@ -365,7 +365,7 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
         d = (event.start.date() - problem.dates[0]).days
         venue = problem.catalog.pois[event.venue_id]
         v = problem.place_index[venue.id]
-        buffer = venue.entry_buffer
+        buffer = venue.entry_buffer + event.slack
         surge = venue.venue.egress_surge_factor if venue.venue else 1.0
         lo, hi = windows[d]
         for _ in range(3):
@@ -393,10 +393,10 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
     ordered = sorted(events, key=lambda e: e.start)
     for a, b in zip(ordered, ordered[1:]):
         va, vb = catalog.pois[a.venue_id], catalog.pois[b.venue_id]
-        buffer = vb.entry_buffer
+        buffer = vb.entry_buffer + b.slack
         surge = va.venue.egress_surge_factor if va.venue else 1.0
         move = ceil_minutes(problem.base[problem.place_index[va.id]][problem.place_index[vb.id]] * surge)
-        if problem.abs_time(a.end) + move > problem.abs_time(b.start) - buffer:
+        if problem.abs_time(a.end) + a.slack + move > problem.abs_time(b.start) - buffer:
             raise _infeasible(
                 f"赛事场次 {a.id} 与 {b.id} 时间冲突（含入场提前量和交通时间）",
                 f"Events {a.id} and {b.id} overlap once the entry buffer and travel are counted",
@@ -461,12 +461,12 @@ def _fixed_stops(
     event_locks = {lk.item_id: lk for lk in problem.locks if lk.kind == "event"}
     for event in events:
         venue = catalog.pois[event.venue_id]
-        buffer = venue.entry_buffer
+        buffer = venue.entry_buffer + event.slack
         d = (event.start.date() - problem.dates[0]).days
         out[d].append(
             (
                 problem.abs_time(event.start) - buffer,
-                problem.abs_time(event.end),
+                problem.abs_time(event.end) + event.slack,
                 problem.place_index[venue.id],
                 event,
                 event_locks.get(event.id, event),
@@ -591,7 +591,7 @@ def _add_tasks(
         problem.day_vehicle_nodes.append((2 * d, 2 * d + 1))
     for event in events + optional_events:
         venue = problem.catalog.pois[event.venue_id]
-        buffer = venue.entry_buffer
+        buffer = venue.entry_buffer + event.slack
         arrive_by = problem.abs_time(event.start) - buffer
         mandatory = event.id in req.events
         tasks.append(
@@ -599,7 +599,7 @@ def _add_tasks(
                 "event",
                 problem.place_index[venue.id],
                 problem.abs_time(event.end) - problem.abs_time(event.start),
-                0,
+                event.slack,  # an estimated time: leave later too
                 ((arrive_by, arrive_by),),
                 prize_units=0.0
                 if mandatory

@@ -555,9 +555,9 @@ class _Review:
                     event = self.catalog.events.get(s.event_id or "")
                     venue = self.catalog.pois.get(event.venue_id) if event else None
                     info = getattr(venue, "venue", None)
-                    buffer = getattr(venue, "entry_buffer", None) or (
-                        info.entry_buffer_minutes if info is not None else 45
-                    )
+                    buffer = (
+                        getattr(venue, "entry_buffer", None) or (info.entry_buffer_minutes if info is not None else 45)
+                    ) + getattr(event, "slack", 0)
                     wait, limit = s.start - buffer - s.arrive, self.t["wait_min"]
                     if wait > limit:
                         name = self.name(s)

@@ -58,6 +58,10 @@ LABELS = {
     "hours": Text("开放时间", "hours"),
     "venue": Text("场馆", "venue"),
     "gate": Text("提前{m}分钟入场（{t}前到达）", "gates: arrive {m} min early (by {t})"),
+    "tbc": Text(
+        "时间待确认：按常见场次估计，前后各留30分钟余量",
+        "time to be confirmed: a typical slot, 30 min kept free either side",
+    ),
     "lodging": Text("住宿", "lodging"),
     "live": Text("扫码查看实时行程", "Scan for the live plan"),
     "total": Text("门票合计", "tickets"),
@@ -92,6 +96,7 @@ class EventView:
     entry_buffer_minutes: Optional[int]
     start: datetime
     end: datetime
+    estimated: bool = False  # the time is a typical slot: "time to be confirmed"
 
 
 @dataclass(frozen=True)
@@ -239,7 +244,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         venue_poi = catalog.pois.get(event.venue_id) if event else poi
         venue_name = venue_poi.name if venue_poi else _text(raw.get("venue"), LABELS["venue"])
         sport = event.sport if event else raw.get("sport")
-        buffer = venue_poi.venue.entry_buffer_minutes if venue_poi and venue_poi.venue else None
+        buffer = venue_poi.entry_buffer if venue_poi else None
         event_view = EventView(
             title=name,
             sport=SPORT_NAMES.get(sport) if sport else None,
@@ -247,6 +252,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
             entry_buffer_minutes=buffer,
             start=start,
             end=times["end"],
+            estimated=event.estimated if event else bool(raw.get("time_estimated")),
         )
     return StopView(
         day=day,
@@ -339,6 +345,8 @@ def details(stop: StopView, lang: str) -> list[str]:
         gate = gate_line(ev, lang)
         if gate:
             out.append(gate)
+        if ev.estimated:
+            out.append(LABELS["tbc"].get(lang))
     if stop.type in ("visit", "event"):
         out.append(f"{LABELS['ticket'].get(lang)} {money(stop.ticket_cny, lang)}")
     if stop.opening_hours:
@@ -366,6 +374,8 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
         gate = joined(gate_line(ev, l) for l in langs)
         if gate:
             out.append(gate)
+        if ev.estimated:
+            out.append(joined(LABELS["tbc"].get(l) for l in langs))
     if stop.type in ("visit", "event"):
         out.append(
             f"{joined(LABELS['ticket'].get(l) for l in langs)} {joined(money(stop.ticket_cny, l) for l in langs)}"

@@ -44,3 +44,27 @@ def test_bad_wishes_and_untimed_events_are_4xx_naming_the_field(catalog):
     with pytest.raises(YueyouError) as wrong_day:
         plan({"start_date": "2027-04-20", "days": 1, "events": ["dayu-public-ceremony-2027-04-21"]}, catalog)
     assert (wrong_day.value.status, wrong_day.value.field) == (404, "events[0]")
+
+
+def test_an_estimated_session_time_is_marked_and_planned_with_slack(catalog):
+    from datetime import datetime, timedelta
+
+    from chalicelib.render.view import details, plan_view
+
+    estimated = catalog.events["ag2023-volleyball-2023-09-19-1400"]
+    assert estimated.estimated and estimated.slack == 30
+    result = plan({"start_date": "2023-09-19", "days": 1, "events": [estimated.id], "lang": "en"}, catalog)
+    (stop,) = stops(result, "event")
+    assert stop["time_estimated"] is True
+    gate = catalog.pois[estimated.venue_id].entry_buffer
+    arrive, start = datetime.fromisoformat(stop["arrive"]), datetime.fromisoformat(stop["start"])
+    assert start - arrive >= timedelta(minutes=gate + 30)  # the gate buffer plus the slack
+    day = result["days"][0]["stops"]
+    after = day[day.index(stop) + 1]
+    assert datetime.fromisoformat(after["arrive"]) >= datetime.fromisoformat(stop["end"]) + timedelta(minutes=30)
+    view = plan_view(result, catalog)
+    event_stop = next(s for d in view.days for s in d.stops if s.type == "event")
+    assert any("time to be confirmed" in line for line in details(event_stop, "en"))
+    assert any("时间待确认" in line for line in details(event_stop, "zh"))
+    published = catalog.events["ag2023-baseball-2023-10-02-1200-field1"]
+    assert not published.estimated and published.slack == 0
