@@ -14,9 +14,8 @@ def test_the_document_publishes_the_typed_shape():
     schemas = openapi.document()["components"]["schemas"]
     stop = schemas["Stop"]
     assert set(stop["properties"]) == set(typing.get_type_hints(StopDoc))
-    assert stop["required"] == [
-        k for k in stop["properties"] if k not in ("category", "meal", "venue", "sport", "event_kind")
-    ]
+    optional = ("category", "meal", "venue", "sport", "event_kind", "time_estimated")
+    assert stop["required"] == [k for k in stop["properties"] if k not in optional]
     assert stop["properties"]["travel"] == {"anyOf": [{"$ref": "#/components/schemas/Travel"}, {"type": "null"}]}
     assert set(schemas["Travel"]["required"]) == set(typing.get_type_hints(TravelDoc)) == {"mode", "minutes", "km"}
 
