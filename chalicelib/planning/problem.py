@@ -375,7 +375,7 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
             back = _conservative(problem, v, end_place(problem, d), d, surge)
             stretched = (
                 min(lo, problem.abs_time(event.start) - buffer - go),
-                max(hi, problem.abs_time(event.end) + back),
+                max(hi, problem.abs_time(event.end) + event.slack + back),
             )
             if stretched == windows[d]:
                 break

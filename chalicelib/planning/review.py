@@ -64,8 +64,8 @@ call with ``review(problem, plan, thresholds={...})``):
 ``meal_missing``
     Meals requested, and a day that is out (left its lodging by the start of
     the meal window and not back before its end, with a visit or match) has
-    no stop for that meal, and no match overlaps the window (eat at the
-    venue). One fault per day and meal: a guide never hands out a day
+    no stop for that meal, and the traveller is not at a match venue during
+    the window (from arriving at its gate to the match's end: eat there). One fault per day and meal: a guide never hands out a day
     without lunch, whatever ``unscheduled`` says.
 ``meal_detour``
     A restaurant meal with km(prev -> meal) + km(meal -> next) -
@@ -645,7 +645,8 @@ class _Review:
                 lo, hi = d * DAY + window.start, d * DAY + window.end
                 out = stops[0].depart <= lo and stops[-1].arrive >= hi
                 taken = any(s.kind == "meal" and s.meal == meal for s in stops)
-                at_match = any(s.kind == "event" and s.start < hi and s.end > lo for s in stops)
+                # at the venue (from its gate time) during the window: eat there
+                at_match = any(s.kind == "event" and s.arrive < hi and s.end > lo for s in stops)
                 if out and not taken and not at_match:
                     name = MEAL_NAMES[meal]
                     self.add(

@@ -616,3 +616,23 @@ def test_meal_missing(town):
     own_meals = copy.copy(town.problem)
     own_meals.request = dataclasses.replace(town.problem.request, meals=False)
     assert not [f for f in review(own_meals, no_lunch) if f.code == "meal_missing"]
+
+
+def test_meal_missing_spares_a_traveller_at_the_match_venue(match):
+    # at the venue from the gate time: stadium food. A match starting at 13:30 (lunch ends) with
+    # the traveller at its gate from 12:30 is lunch at the venue; arriving at 13:30 is not.
+    ev = where(match.result, "event")
+    assert ev
+    d, k = ev[0]
+    base = match.copy()
+    stops = base["days"][d]["stops"]
+    base["days"][d]["stops"] = [s for s in stops if not (s["type"] == "meal" and s.get("meal") == "lunch")]
+    k = next(i for i, s in enumerate(base["days"][d]["stops"]) if s["type"] == "event")
+    at_gate, late = copy.deepcopy(base), copy.deepcopy(base)
+    for doc, arrive in ((at_gate, "12:30"), (late, "13:30")):
+        stop = doc["days"][d]["stops"][k]
+        stop["arrive"] = f"{doc['days'][d]['date']}T{arrive}:00+08:00"
+        stop["start"] = f"{doc['days'][d]['date']}T13:30:00+08:00"
+    lunch = [f for f in review(match.problem, at_gate) if f.code == "meal_missing" and "lunch" in f.message.en]
+    assert lunch == []
+    assert [f for f in review(match.problem, late) if f.code == "meal_missing" and "lunch" in f.message.en]
