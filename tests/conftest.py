@@ -50,6 +50,16 @@ def store(request, tmp_path):
 
 
 @pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    """The app in this process (chalice.test.Client) on a fresh SQLite file, for one
+    test module: the HTTP contract without sockets (``tests/support/inproc.py``)."""
+    from tests.support.inproc import in_process
+
+    with in_process(tmp_path_factory.mktemp("store") / "yueyou.db") as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """The service as ``make run`` serves it, on a fresh SQLite file, for one test module."""
     from tests.support.server import local_server

@@ -6,13 +6,14 @@ import json
 import math
 
 import pytest
-import requests
 
-pytestmark = pytest.mark.integration
+# The catalog endpoints' HTTP contract, in this process (chalice.test.Client via
+# the ``api`` fixture): part of `make test-fast`. The same app on a real socket
+# is covered by tests/api/test_local_server.py and the itinerary HTTP tests.
 
 
-def get(base, path, **params):
-    return requests.get(base + path, params=params, timeout=30)
+def get(api, path, **params):
+    return api.get(path, params=params)
 
 
 def assert_error(response, status, field):
@@ -42,18 +43,18 @@ def assert_feature_collection(doc):
         assert "properties" in feature and "geometry" in feature
 
 
-def test_health(base, catalog):
-    body = get(base, "/v1/health", lang="en").json()
+def test_health(api, catalog):
+    body = get(api, "/v1/health", lang="en").json()
     assert body["status"] == "ok"
     assert body["catalog"]["pois"] == len(catalog.pois)
     assert body["store"] == {"store": "sqlite"}  # no file path for the world to read
     assert ".db" not in json.dumps(body)
-    assert get(base, "/v1/health", lang="zh").json()["message"] != body["message"]
+    assert get(api, "/v1/health", lang="zh").json()["message"] != body["message"]
 
 
-def test_pois_are_geojson_in_both_languages(base, catalog):
-    zh = get(base, "/v1/pois", limit=200).json()
-    en = get(base, "/v1/pois", limit=200, lang="en").json()
+def test_pois_are_geojson_in_both_languages(api, catalog):
+    zh = get(api, "/v1/pois", limit=200).json()
+    en = get(api, "/v1/pois", limit=200, lang="en").json()
     assert_feature_collection(zh)
     assert zh["total"] == len(catalog.pois) == len(zh["features"])
     for feature in zh["features"]:
@@ -64,13 +65,13 @@ def test_pois_are_geojson_in_both_languages(base, catalog):
     assert [f["properties"]["name"] for f in en["features"]] == [catalog.pois[f["id"]].name.en for f in en["features"]]
 
 
-def test_pagination_covers_everything_once(base, catalog):
+def test_pagination_covers_everything_once(api, catalog):
     seen, cursor = [], None
     while True:
         params = {"limit": 7}
         if cursor:
             params["cursor"] = cursor
-        page = get(base, "/v1/pois", **params).json()
+        page = get(api, "/v1/pois", **params).json()
         assert len(page["features"]) <= 7
         seen.extend(f["id"] for f in page["features"])
         cursor = page["next_cursor"]
@@ -79,21 +80,21 @@ def test_pagination_covers_everything_once(base, catalog):
     assert sorted(seen) == sorted(catalog.pois) and len(seen) == len(set(seen))
 
 
-def test_category_and_district_filters(base, catalog):
-    body = get(base, "/v1/pois", category="lodging,food", district="keqiao", limit=200).json()
+def test_category_and_district_filters(api, catalog):
+    body = get(api, "/v1/pois", category="lodging,food", district="keqiao", limit=200).json()
     expected = {p.id for p in catalog.pois.values() if p.category in ("lodging", "food") and p.district == "keqiao"}
     assert {f["id"] for f in body["features"]} == expected and expected
 
 
-def test_text_search_in_both_languages(base, catalog):
+def test_text_search_in_both_languages(api, catalog):
     shen = next(p for p in catalog.pois.values() if p.name.zh == "沈园")
-    assert shen.id in {f["id"] for f in get(base, "/v1/pois", q="沈园").json()["features"]}
-    assert shen.id in {f["id"] for f in get(base, "/v1/pois", q="shen garden").json()["features"]}
-    assert get(base, "/v1/pois", q="zzzz-nothing").json()["features"] == []
+    assert shen.id in {f["id"] for f in get(api, "/v1/pois", q="沈园").json()["features"]}
+    assert shen.id in {f["id"] for f in get(api, "/v1/pois", q="shen garden").json()["features"]}
+    assert get(api, "/v1/pois", q="zzzz-nothing").json()["features"] == []
 
 
-def test_near_radius_sorted_by_distance(base, catalog):
-    body = get(base, "/v1/pois", near="120.5811,29.995", radius_km="1.5", limit=200).json()
+def test_near_radius_sorted_by_distance(api, catalog):
+    body = get(api, "/v1/pois", near="120.5811,29.995", radius_km="1.5", limit=200).json()
     distances = [f["properties"]["distance_km"] for f in body["features"]]
     assert distances and distances == sorted(distances) and max(distances) <= 1.5
     # Independent check of the distance with the haversine formula.
@@ -105,26 +106,26 @@ def test_near_radius_sorted_by_distance(base, catalog):
     assert not far & {f["id"] for f in body["features"]}
 
 
-def test_open_at_filter(base, catalog):
+def test_open_at_filter(api, catalog):
     # Monday 2026-11-30 09:00: Qingteng Study style "Mo off" places are closed.
-    body = get(base, "/v1/pois", open_at="2026-11-30T09:00:00+08:00", limit=200).json()
+    body = get(api, "/v1/pois", open_at="2026-11-30T09:00:00+08:00", limit=200).json()
     ids = {f["id"] for f in body["features"]}
     closed_mondays = {p.id for p in catalog.pois.values() if "Mo off" in p.opening_hours}
     assert ids and not (ids & closed_mondays)
-    night = {f["id"] for f in get(base, "/v1/pois", open_at="2026-11-30T03:00:00+08:00", limit=200).json()["features"]}
+    night = {f["id"] for f in get(api, "/v1/pois", open_at="2026-11-30T03:00:00+08:00", limit=200).json()["features"]}
     always = {p.id for p in catalog.pois.values() if p.opening_hours == "24/7"}
     assert always and night == always
 
 
-def test_poi_by_id(base, catalog):
+def test_poi_by_id(api, catalog):
     poi = next(iter(catalog.pois.values()))
-    body = get(base, f"/v1/pois/{poi.id}", lang="en").json()
+    body = get(api, f"/v1/pois/{poi.id}", lang="en").json()
     assert_point_feature(body)
     assert body["id"] == poi.id and body["properties"]["name"] == poi.name.en
 
 
-def test_venues_with_sessions(base, catalog):
-    body = get(base, "/v1/venues", lang="en").json()
+def test_venues_with_sessions(api, catalog):
+    body = get(api, "/v1/venues", lang="en").json()
     assert_feature_collection(body)
     sports = set()
     for feature in body["features"]:
@@ -132,14 +133,14 @@ def test_venues_with_sessions(base, catalog):
         sports.update(feature["properties"]["venue"]["sports"])
         assert feature["properties"]["session_count"] >= 1
     assert sports == {"baseball", "softball", "basketball", "volleyball", "sport-climbing"}
-    climbing = get(base, "/v1/venues", sport="sport-climbing").json()["features"]
+    climbing = get(api, "/v1/venues", sport="sport-climbing").json()["features"]
     assert len(climbing) == 1
 
 
-def test_events_filters(base, catalog):
-    everything = get(base, "/v1/events", kind="match", limit=500).json()
+def test_events_filters(api, catalog):
+    everything = get(api, "/v1/events", kind="match", limit=500).json()
     assert everything["total"] == len(catalog.events)
-    body = get(base, "/v1/events", sport="baseball", **{"from": "2023-10-01", "to": "2023-10-02"}, lang="en").json()
+    body = get(api, "/v1/events", sport="baseball", **{"from": "2023-10-01", "to": "2023-10-02"}, lang="en").json()
     assert body["events"]
     for event in body["events"]:
         assert event["sport"] == "baseball"
@@ -147,14 +148,14 @@ def test_events_filters(base, catalog):
         assert "2023-10-01" <= event["start"][:10] <= "2023-10-02"
         assert event["venue_name"] and event["title"] == catalog.events[event["id"]].title.en
     venue = catalog.events[body["events"][0]["id"]].venue_id
-    assert all(e["venue_id"] == venue for e in get(base, "/v1/events", venue=venue, limit=500).json()["events"])
-    one = get(base, f"/v1/events/{body['events'][0]['id']}", lang="zh").json()
+    assert all(e["venue_id"] == venue for e in get(api, "/v1/events", venue=venue, limit=500).json()["events"])
+    one = get(api, f"/v1/events/{body['events'][0]['id']}", lang="zh").json()
     assert one["title"] == catalog.events[one["id"]].title.zh
 
 
-def test_recurring_events_have_dates_in_any_future_year(base, catalog):
+def test_recurring_events_have_dates_in_any_future_year(api, catalog):
     april = get(
-        base, "/v1/events", kind="festival,ceremony", lang="en", **{"from": "2027-04-01", "to": "2027-04-30"}
+        api, "/v1/events", kind="festival,ceremony", lang="en", **{"from": "2027-04-01", "to": "2027-04-30"}
     ).json()
     by_series = {e["series"]: e for e in april["events"]}
     festival, ceremony = by_series["lanting-calligraphy-festival"], by_series["dayu-public-ceremony"]
@@ -166,22 +167,22 @@ def test_recurring_events_have_dates_in_any_future_year(base, catalog):
         "ceremony",
     )
     assert ceremony["sport"] is None and ceremony["sources"] and ceremony["venue_name"]
-    one = get(base, "/v1/events/dayu-public-ceremony-2027-04-20", lang="zh").json()
+    one = get(api, "/v1/events/dayu-public-ceremony-2027-04-20", lang="zh").json()
     assert one["title"] == "公祭大禹陵典礼"
-    assert_error(get(base, "/v1/events/dayu-public-ceremony-2027-04-21"), 404, "id")
-    shows = get(base, "/v1/events", kind="show", venue="shen-garden", **{"from": "2027-05-01", "to": "2027-05-07"})
+    assert_error(get(api, "/v1/events/dayu-public-ceremony-2027-04-21"), 404, "id")
+    shows = get(api, "/v1/events", kind="show", venue="shen-garden", **{"from": "2027-05-01", "to": "2027-05-07"})
     assert [e["start"][:10] for e in shows.json()["events"]] == [f"2027-05-0{d}" for d in range(1, 8)]
     # no bounds: the series' dates from today, within the listing window
-    listed = get(base, "/v1/events", kind="ceremony").json()["events"]
+    listed = get(api, "/v1/events", kind="ceremony").json()["events"]
     assert listed and all(e["series"] == "dayu-public-ceremony" for e in listed)
-    assert_error(get(base, "/v1/events", kind="party"), 400, "kind")
+    assert_error(get(api, "/v1/events", kind="party"), 400, "kind")
 
 
-def test_routes_and_route_geojson(base, catalog):
-    listing = get(base, "/v1/routes", lang="en").json()
+def test_routes_and_route_geojson(api, catalog):
+    listing = get(api, "/v1/routes", lang="en").json()
     ids = {r["id"] for r in listing["routes"]}
     assert "tang-poetry-road" in ids and len(ids) >= 3
-    doc = get(base, "/v1/routes/tang-poetry-road", lang="en").json()
+    doc = get(api, "/v1/routes/tang-poetry-road", lang="en").json()
     assert_feature_collection(doc)
     line, stops = doc["features"][0], doc["features"][1:]
     assert line["geometry"]["type"] == "LineString"
@@ -218,18 +219,16 @@ def test_routes_and_route_geojson(base, catalog):
         ("/v1/venues", {"sport": "chess"}, 400, "sport"),
     ],
 )
-def test_bad_input_gets_json_4xx_naming_the_field(base, path, params, status, field):
-    assert_error(get(base, path, **params), status, field)
+def test_bad_input_gets_json_4xx_naming_the_field(api, path, params, status, field):
+    assert_error(get(api, path, **params), status, field)
 
 
-def test_errors_speak_the_requested_language(base):
-    zh = get(base, "/v1/pois/nowhere", lang="zh").json()["error"]["message"]
-    en = get(base, "/v1/pois/nowhere", lang="en").json()["error"]["message"]
+def test_errors_speak_the_requested_language(api):
+    zh = get(api, "/v1/pois/nowhere", lang="zh").json()["error"]["message"]
+    en = get(api, "/v1/pois/nowhere", lang="en").json()["error"]["message"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert en.isascii() and zh != en
-    accept = requests.get(base + "/v1/pois/nowhere", headers={"Accept-Language": "en-GB,en;q=0.9"}, timeout=10).json()[
-        "error"
-    ]["message"]
+    accept = api.get("/v1/pois/nowhere", headers={"Accept-Language": "en-GB,en;q=0.9"}).json()["error"]["message"]
     assert accept == en
 
 
