@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.deps-stamp
 
-.PHONY: run test test-fast lint lock setup-locked setup system-deps catalog catalog-report seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
+.PHONY: run test test-fast lint lock setup-locked setup system-deps catalog catalog-report vendor seed check-catalog bench bench-guide bench-load clean package package-check package-smoke clean-package
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,22 @@ catalog: setup
 ## catalog-report: counts, attribute coverage and gaps -> poi_data/REPORT.md (committed)
 catalog-report: setup
 	$(PY) -m chalicelib.catalog.validate --report
+
+## vendor: refresh the app's front-end libraries from the npm registry (versions in
+##         chalicelib/web/vendor/package.json + package-lock.json) into chalicelib/web/vendor/
+vendor:
+	rm -rf .vendor-npm && mkdir -p .vendor-npm
+	cp chalicelib/web/vendor/package.json chalicelib/web/vendor/package-lock.json .vendor-npm/
+	cd .vendor-npm && npm ci --no-audit --no-fund --ignore-scripts
+	cp .vendor-npm/node_modules/leaflet/dist/leaflet.js .vendor-npm/node_modules/leaflet/dist/leaflet.css chalicelib/web/vendor/
+	cp .vendor-npm/node_modules/leaflet/LICENSE chalicelib/web/vendor/LICENSE.leaflet
+	cp .vendor-npm/node_modules/redoc/LICENSE chalicelib/web/vendor/LICENSE.redoc
+	cp .vendor-npm/node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt chalicelib/web/vendor/LICENSE.redoc-bundle.txt
+	# the one patch: Redoc's sidebar logo comes from cdn.redoc.ly; blank it (no CDN at run time)
+	sed 's|https://cdn.redoc.ly/redoc/logo-mini.svg|data:,|' .vendor-npm/node_modules/redoc/bundles/redoc.standalone.js > chalicelib/web/vendor/redoc.standalone.js
+	cp .vendor-npm/node_modules/axe-core/axe.min.js tests/support/vendor/
+	cp .vendor-npm/node_modules/axe-core/LICENSE tests/support/vendor/LICENSE.axe-core
+	rm -rf .vendor-npm
 
 ## seed: load catalog events into the embedded store (.data/)
 seed: catalog

@@ -13,6 +13,7 @@ from chalicelib.api import (
     openapi,
     pois,
     routes,
+    webapp,
     widgets,
 )
 
@@ -30,6 +31,7 @@ for blueprint in (
     exports.bp,
     widgets.bp,
     openapi.bp,
+    webapp.bp,
 ):
     app.register_blueprint(blueprint)
 fallback.install(app)  # JSON 404/405/415 where the framework would answer itself

@@ -43,6 +43,12 @@ class Settings:
     allow_anonymous: bool = True
     anonymous_daily_plans: int = 20
     anonymous_rate_per_minute: int = 10
+    # The tourist app's map tiles (a raster URL template) and their attribution.
+    # crs "gcj02" (Amap and other Chinese tile sources): every marker and line
+    # is shifted from our WGS84 data to match the tiles.
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© OpenStreetMap contributors"
+    tile_crs: str = "wgs84"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,4 +71,7 @@ class Settings:
             allow_anonymous=env.get("YUEYOU_ALLOW_ANONYMOUS", "1") not in ("0", "false", "no"),
             anonymous_daily_plans=int(env.get("YUEYOU_ANONYMOUS_DAILY_PLANS", "20")),
             anonymous_rate_per_minute=int(env.get("YUEYOU_ANONYMOUS_RATE_PER_MINUTE", "10")),
+            tile_url=env.get("YUEYOU_TILE_URL") or cls.tile_url,
+            tile_attribution=env.get("YUEYOU_TILE_ATTRIBUTION") or cls.tile_attribution,
+            tile_crs=env.get("YUEYOU_TILE_CRS", "wgs84"),
         )

@@ -52,6 +52,7 @@ from ..schedule.repository import SERIES_WINDOW_DAYS
 from .body import MAX_BODY_BYTES
 from .http import CORS, Params, endpoint, json_response
 from .urls import base_url_or_root
+from .webapp import ASSETS as WEB_ASSETS
 
 bp = Blueprint(__name__)
 api = endpoint(lambda: bp.current_request)
@@ -1002,6 +1003,12 @@ def _parameters() -> dict[str, Any]:
             "required": True,
             "schema": {"type": "string", "pattern": ID_PATTERN, "examples": ["shen-garden"]},
         },
+        "assetName": {
+            "name": "name",
+            "in": "path",
+            "required": True,
+            "schema": {"enum": sorted(WEB_ASSETS)},
+        },
         "eventId": {
             "name": "event_id",
             "in": "path",
@@ -1153,6 +1160,30 @@ def _paths() -> dict[str, Any]:
             LANG,
         )
     }
+
+    # --- the tourist app and this reference, for browsers (chalicelib/api/webapp.py) ---
+    def page(op_id: str, summary: str, media: str, parameters: Optional[list] = None) -> dict[str, Any]:
+        return {
+            "get": _op(
+                op_id,
+                "app",
+                summary,
+                {"200": ok(summary, {"type": "string"}, media), **_errors(*((404,) if parameters else ()), 500)},
+                parameters or [],
+                module="chalicelib.api.webapp",
+            )
+        }
+
+    p["/"] = page("getApp", "The tourist app: the Asian Games Shaoxing map, trip planning, the saved trip", "text/html")
+    p["/docs"] = page("getApiReference", "This API reference, rendered for people (Redoc)", "text/html")
+    p["/sw.js"] = page("getServiceWorker", "The app's service worker (offline app shell and plans)", "text/javascript")
+    p["/app/{name}"] = page(
+        "getAppAsset",
+        "A file of the app (scripts and styles, front-end libraries vendored from npm)",
+        "text/javascript",
+        [_param("assetName")],
+    )
+    p["/app/{name}"]["get"]["responses"]["200"]["content"]["text/css"] = {"schema": {"type": "string"}}
     p["/v1/openapi.json"] = {
         "get": _op(
             "getOpenApi",
@@ -1609,6 +1640,7 @@ def _base_document() -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "tags": [
             {"name": "service"},
+            {"name": "app", "description": "The tourist app and the API reference (HTML for browsers)"},
             {"name": "catalog"},
             {"name": "itineraries"},
             {"name": "exports"},

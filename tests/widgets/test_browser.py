@@ -9,12 +9,7 @@ is the system one, nothing is downloaded).
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,22 +19,12 @@ import requests
 from chalicelib.itineraries import ItineraryRepository
 from chalicelib.store.sqlite import SqliteStore
 from tests.render import plans
-from tests.support.server import free_port, local_server
+from tests.support.browser import chromium, static_site
+from tests.support.server import local_server
 
 pytestmark = pytest.mark.integration
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widgets"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Partner travel agency</title>
@@ -66,16 +51,8 @@ PAGE = """<!doctype html>
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium (see README)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -94,24 +71,6 @@ def api(stored):
         if requests.get(base + "/v1/widgets/embed.js", timeout=10).status_code != 200:
             pytest.fail("app.py must register chalicelib.api.exports.bp and widgets.bp")
         yield base
-
-
-@contextlib.contextmanager
-def static_site(root: Path):
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")

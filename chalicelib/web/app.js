@@ -1,0 +1,394 @@
+/* 越游 Yueyou tourist app: the Asian Games Shaoxing map, trip planning and
+ * the saved trip, on one phone. Plain JavaScript on Leaflet (vendored from
+ * npm); every request goes to this service's own API (relative URLs). */
+(function () {
+  "use strict";
+
+  var CONFIG = JSON.parse(document.getElementById("config").textContent);
+  var TEXT = {
+    zh: {
+      title: "亚运绍兴地图", tab_map: "地图", tab_plan: "规划行程", tab_trip: "我的行程",
+      search: "搜索", district: "区县", categories: "类别", all_districts: "全部区县",
+      shown: "显示 {n} 个地点", start_date: "出发日期", days: "天数", mode: "交通", pace: "节奏",
+      route: "沿线路", no_route: "不沿线路", lodging: "住宿", default_lodging: "默认（古城酒店）",
+      budget: "门票预算（元）", meals: "安排午餐和晚餐", want_sports: "加入赛事场次",
+      want_events: "加入节庆、典礼和演出", make_plan: "生成行程", planning: "正在规划行程，请稍候…",
+      planned: "行程已生成：{n} 天", failed: "无法生成行程：", no_trip: "还没有行程：先去“规划行程”。",
+      api_docs: "API 文档（旅行社开发者）", offline: "离线：显示已保存的行程", hours: "开放时间",
+      ticket: "门票", free: "免费", unknown: "未知", sources: "来源", sessions: "近期场次",
+      no_sessions: "近期没有场次", access: "无障碍", booking: "预约", day: "第 {n} 天",
+      unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
+      ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
+      stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元",
+      modes: { walk: "步行", bike: "骑行", transit: "公共交通", drive: "自驾", taxi: "出租车" },
+      paces: { relaxed: "悠闲", normal: "适中", packed: "紧凑" },
+      access_levels: { step_free: "无台阶", partial: "部分无障碍", no: "有台阶，轮椅不便", unknown: "未知" },
+      booking_values: { "true": "需要提前预约", "false": "无需预约", "null": "未知" }
+    },
+    en: {
+      title: "Asian Games Shaoxing map", tab_map: "Map", tab_plan: "Plan a trip", tab_trip: "My trip",
+      search: "Search", district: "District", categories: "Categories", all_districts: "All districts",
+      shown: "{n} places shown", start_date: "Start date", days: "Days", mode: "Getting around", pace: "Pace",
+      route: "Follow a route", no_route: "No route", lodging: "Lodging", default_lodging: "Default (old-town hotel)",
+      budget: "Ticket budget (CNY)", meals: "Plan lunch and dinner", want_sports: "Add matches",
+      want_events: "Add festivals, ceremonies and shows", make_plan: "Make my plan", planning: "Planning your trip…",
+      planned: "Your {n}-day plan is ready", failed: "Could not plan: ", no_trip: "No trip yet: make one under “Plan a trip”.",
+      api_docs: "API reference (for agencies)", offline: "Offline: showing your saved trip", hours: "Opening hours",
+      ticket: "Ticket", free: "free", unknown: "unknown", sources: "Sources", sessions: "Upcoming sessions",
+      no_sessions: "No upcoming sessions", access: "Step-free access", booking: "Booking", day: "Day {n}",
+      unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
+      ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
+      stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY",
+      modes: { walk: "Walk", bike: "Bike", transit: "Public transport", drive: "Drive", taxi: "Taxi" },
+      paces: { relaxed: "Relaxed", normal: "Normal", packed: "Packed" },
+      access_levels: { step_free: "step-free", partial: "partly step-free", no: "steps, not wheelchair usable", unknown: "unknown" },
+      booking_values: { "true": "book ahead", "false": "no booking needed", "null": "unknown" }
+    }
+  };
+  var COLORS = { history: "#8c2d04", culture: "#6a3d9a", nature: "#1b7837", religion: "#b35806",
+    shopping: "#c51b7d", food: "#d6604d", venue: "#2166ac", lodging: "#4d4d4d", hub: "#01665e" };
+  var DAY_COLORS = ["#c0392b", "#2166ac", "#1b7837", "#6a3d9a", "#b35806", "#01665e", "#c51b7d"];
+
+  var lang = localStorage.getItem("yueyou.lang") || (navigator.language || "zh").slice(0, 2);
+  if (!TEXT[lang]) lang = "zh";
+  var state = { pois: [], districts: {}, categories: {}, routes: [], layers: {}, plan: null };
+
+  function t(key, n) {
+    var s = TEXT[lang][key];
+    return typeof s === "string" && n !== undefined ? s.replace("{n}", n) : s;
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+  function api(path, options) {
+    var sep = path.indexOf("?") < 0 ? "?" : "&";
+    return fetch(path + sep + "lang=" + lang, options).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw new Error((body.error && body.error.message) || r.status);
+        return body;
+      });
+    });
+  }
+
+  /* --- WGS84 -> GCJ-02 (only when the configured tiles use it, e.g. Amap) --- */
+  function outOfChina(lon, lat) { return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271; }
+  function gcj02(lon, lat) {
+    if (outOfChina(lon, lat)) return [lon, lat];
+    var a = 6378245.0, ee = 0.00669342162296594323, x = lon - 105.0, y = lat - 35.0;
+    var dLat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    dLat += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    dLat += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    dLat += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    var dLon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    dLon += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    dLon += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    dLon += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    var radLat = lat / 180.0 * Math.PI, magic = Math.sin(radLat);
+    magic = 1 - ee * magic * magic;
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((a * (1 - ee)) / (magic * sqrtMagic) * Math.PI);
+    dLon = (dLon * 180.0) / (a / sqrtMagic * Math.cos(radLat) * Math.PI);
+    return [lon + dLon, lat + dLat];
+  }
+  window.yueyouGcj02 = gcj02;
+  /* Our data is WGS84 [lon, lat]; Leaflet wants [lat, lon] in the tiles' datum. */
+  function ll(lon, lat) {
+    var p = CONFIG.tile_crs === "gcj02" ? gcj02(lon, lat) : [lon, lat];
+    return [p[1], p[0]];
+  }
+
+  /* --- map --- */
+  var map = L.map("map", { zoomControl: true }).setView([29.99, 120.58], 10);
+  L.tileLayer(CONFIG.tile_url, { maxZoom: 18, attribution: "" }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  document.getElementById("attribution").textContent = CONFIG.tile_attribution;
+  var poiLayer = L.layerGroup().addTo(map);
+  var routeLayer = L.layerGroup().addTo(map);
+  var tripLayer = L.layerGroup().addTo(map);
+
+  function loadAllPois(cursor, acc) {
+    return api("v1/pois?limit=200" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (page) {
+      acc = acc.concat(page.features);
+      return page.next_cursor ? loadAllPois(page.next_cursor, acc) : acc;
+    });
+  }
+
+  function renderFilters() {
+    var district = document.getElementById("district");
+    var chosen = district.value;
+    district.innerHTML = "";
+    district.appendChild(el("option", { value: "", text: t("all_districts") }));
+    Object.keys(state.districts).sort().forEach(function (id) {
+      district.appendChild(el("option", { value: id, text: state.districts[id] }));
+    });
+    district.value = chosen;
+    var box = document.getElementById("categories");
+    var checked = {};
+    box.querySelectorAll("input").forEach(function (i) { checked[i.value] = i.checked; });
+    box.querySelectorAll("label").forEach(function (n) { n.remove(); });
+    Object.keys(state.categories).sort().forEach(function (cat) {
+      var input = el("input", { type: "checkbox", value: cat });
+      input.checked = checked[cat] !== undefined ? checked[cat] : cat !== "lodging" && cat !== "hub";
+      var label = el("label", {}, [input, el("span", { "class": "swatch", style: "background:" + COLORS[cat] }),
+        document.createTextNode(state.categories[cat])]);
+      box.appendChild(label);
+    });
+  }
+
+  function visiblePois() {
+    var q = document.getElementById("search").value.trim().toLowerCase();
+    var district = document.getElementById("district").value;
+    var cats = {};
+    document.querySelectorAll("#categories input").forEach(function (i) { cats[i.value] = i.checked; });
+    return state.pois.filter(function (f) {
+      var p = f.properties;
+      if (!cats[p.category] || (district && p.district !== district)) return false;
+      if (!q) return true;
+      return (p.names.zh + " " + p.names.en + " " + p.tags.join(" ")).toLowerCase().indexOf(q) >= 0;
+    });
+  }
+
+  function renderMarkers() {
+    poiLayer.clearLayers();
+    var shown = visiblePois();
+    shown.forEach(function (f) {
+      var c = f.geometry.coordinates, p = f.properties;
+      var marker = L.circleMarker(ll(c[0], c[1]), {
+        radius: p.category === "venue" ? 9 : 7, color: "#fff", weight: 2, fillColor: COLORS[p.category] || "#333", fillOpacity: 0.95
+      });
+      marker.bindTooltip(p.name + " · " + p.category_name);
+      marker.on("click", function () { showDetails(f); });
+      marker.addTo(poiLayer);
+    });
+    document.getElementById("count").textContent = t("shown", shown.length);
+  }
+
+  function showDetails(f) {
+    var p = f.properties, box = document.getElementById("details");
+    box.hidden = false;
+    box.innerHTML = "";
+    box.appendChild(el("h3", { text: p.name }));
+    box.appendChild(el("p", { text: p.description }));
+    var dl = el("dl");
+    function row(k, v) { dl.appendChild(el("dt", { text: k })); dl.appendChild(el("dd", { text: v })); }
+    row(t("categories"), p.category_name + " · " + p.district_name);
+    if (p.opening_hours) row(t("hours"), p.opening_hours);
+    if (p.ticket_cny !== undefined) row(t("ticket"), p.ticket_cny === null ? t("unknown") : p.ticket_cny === 0 ? t("free") : t("yuan", p.ticket_cny));
+    row(t("access"), TEXT[lang].access_levels[p.accessibility.level] + (p.accessibility.note ? " — " + p.accessibility.note : ""));
+    if (p.reservation) row(t("booking"), TEXT[lang].booking_values[String(p.reservation.required)] + (p.reservation.how ? " — " + p.reservation.how : ""));
+    row(t("sources"), String(p.sources.length));
+    box.appendChild(dl);
+    if (p.category === "venue") {
+      var today = new Date().toISOString().slice(0, 10);
+      var list = el("ul");
+      box.appendChild(el("h4", { text: t("sessions") }));
+      box.appendChild(list);
+      api("v1/events?venue=" + encodeURIComponent(p.id) + "&from=" + today + "&limit=5").then(function (body) {
+        if (!body.events.length) list.appendChild(el("li", { text: t("no_sessions") }));
+        body.events.forEach(function (e) { list.appendChild(el("li", { text: e.start.slice(0, 16).replace("T", " ") + " " + e.title })); });
+      });
+    }
+  }
+
+  function loadRoutes() {
+    return api("v1/routes").then(function (body) {
+      state.routes = body.routes;
+      fillSelect("route", [["", t("no_route")]].concat(body.routes.map(function (r) { return [r.id, r.name]; })));
+      routeLayer.clearLayers();
+      return Promise.all(body.routes.map(function (r) {
+        return api("v1/routes/" + encodeURIComponent(r.id)).then(function (doc) {
+          var line = doc.features[0];
+          var tang = r.id === "tang-poetry-road";
+          L.polyline(line.geometry.coordinates.map(function (c) { return ll(c[0], c[1]); }), {
+            color: tang ? "#7b3294" : "#555", weight: tang ? 5 : 3, opacity: 0.8, dashArray: tang ? null : "6 6"
+          }).bindTooltip(r.name).addTo(routeLayer);
+        });
+      }));
+    });
+  }
+
+  function fillSelect(id, pairs) {
+    var select = document.getElementById(id), value = select.value;
+    select.innerHTML = "";
+    pairs.forEach(function (p) { select.appendChild(el("option", { value: p[0], text: p[1] })); });
+    if (value) select.value = value;
+  }
+
+  function loadCatalog() {
+    return loadAllPois(null, []).then(function (features) {
+      state.pois = features;
+      state.districts = {};
+      state.categories = {};
+      features.forEach(function (f) {
+        state.districts[f.properties.district] = f.properties.district_name;
+        state.categories[f.properties.category] = f.properties.category_name;
+      });
+      renderFilters();
+      renderMarkers();
+      var hotels = features.filter(function (f) { return f.properties.category === "lodging" && f.properties.coord_confidence !== "unknown"; });
+      fillSelect("lodging", [["", t("default_lodging")]].concat(hotels.map(function (f) { return [f.properties.id, f.properties.name]; })));
+    });
+  }
+
+  /* --- plan --- */
+  function planRequest() {
+    var form = document.getElementById("plan-form");
+    var body = {
+      start_date: form.start_date.value, days: Number(form.days.value), mode: form.mode.value, pace: form.pace.value,
+      meals: form.meals.checked, lang: lang, time_limit_s: 2
+    };
+    if (form.route.value) body.route = form.route.value;
+    if (form.lodging.value) body.lodging = { poi_id: form.lodging.value };
+    if (form.budget.value) body.budget_cny = Number(form.budget.value);
+    if (form.want_sports.checked) body.want_sports = true;
+    if (form.want_events.checked) body.want_events = true;
+    return body;
+  }
+
+  function submitPlan(ev) {
+    ev.preventDefault();
+    var status = document.getElementById("plan-status"), button = document.getElementById("plan-submit");
+    button.disabled = true;
+    status.textContent = t("planning");
+    api("v1/itineraries", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(planRequest())
+    }).then(function (plan) {
+      savePlan(plan);
+      status.textContent = t("planned", plan.days.length);
+      showTab("trip");
+    }).catch(function (err) {
+      status.textContent = t("failed") + err.message;
+    }).then(function () { button.disabled = false; });
+  }
+
+  function savePlan(plan) {
+    state.plan = plan;
+    try { localStorage.setItem("yueyou.plan", JSON.stringify(plan)); } catch (e) { /* full: keep it in memory */ }
+    renderTrip();
+  }
+
+  function hhmm(iso) { return iso.slice(11, 16); }
+
+  function renderTrip() {
+    var plan = state.plan, box = document.getElementById("trip");
+    box.innerHTML = "";
+    tripLayer.clearLayers();
+    document.getElementById("trip-empty").hidden = !!plan;
+    if (!plan) return;
+    if (plan.links) {
+      var links = el("div", { "class": "links" });
+      var token = plan.links.share.split("share=")[1] || "";
+      var shareUrl = location.href.split("#")[0] + "#trip=" + encodeURIComponent(plan.id) + "&share=" + token;
+      [["share", shareUrl], ["card", plan.links.card_pdf], ["ics", plan.links.ics], ["gpx", plan.links.gpx]].forEach(function (l) {
+        links.appendChild(el("a", { href: l[1].replace(/^\//, ""), text: t(l[0]), "class": "link-" + l[0] }));
+      });
+      box.appendChild(links);
+    }
+    var bounds = [];
+    plan.days.forEach(function (day, d) {
+      var section = el("section", { "class": "day", "aria-label": t("day", d + 1) });
+      section.appendChild(el("h3", { text: t("day", d + 1) + " · " + day.date + " · " + day.lodging.name }));
+      var list = el("ol", { "class": "stops" });
+      var path = [];
+      day.stops.forEach(function (s) {
+        var kind = t("stop_" + s.type) || s.type;
+        var when = s.type === "start" ? hhmm(s.depart) : s.type === "end" ? hhmm(s.arrive) : hhmm(s.start) + "–" + hhmm(s.end);
+        var travel = s.travel ? " · " + s.travel.minutes + " min " + (TEXT[lang].modes[s.travel.mode] || s.travel.mode) : "";
+        list.appendChild(el("li", {}, [el("span", { "class": "time", text: when }),
+          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name)])]));
+        path.push(ll(s.lon, s.lat));
+      });
+      section.appendChild(list);
+      box.appendChild(section);
+      var color = DAY_COLORS[d % DAY_COLORS.length];
+      L.polyline(path, { color: color, weight: 4 }).bindTooltip(t("day", d + 1)).addTo(tripLayer);
+      path.forEach(function (p, k) {
+        if (k > 0 && k < path.length - 1) L.circleMarker(p, { radius: 5, color: color, weight: 2, fillColor: "#fff", fillOpacity: 1 }).addTo(tripLayer);
+      });
+      bounds = bounds.concat(path);
+    });
+    function listOf(title, items) {
+      if (!items.length) return;
+      box.appendChild(el("h3", { text: title }));
+      var ul = el("ul", { "class": "notes" });
+      items.forEach(function (x) { ul.appendChild(el("li", { text: x })); });
+      box.appendChild(ul);
+    }
+    listOf(t("unscheduled"), (plan.unscheduled || []).map(function (u) { return u.reason; }));
+    listOf(t("notes"), (plan.notes || []).concat((plan.warnings || []).map(function (w) { return w.message || String(w); })));
+    listOf(t("review"), (plan.review || []).map(function (r) { return r.message; }));
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20] });
+  }
+
+  /* --- tabs, language, offline --- */
+  function showTab(name) {
+    document.querySelectorAll(".tab").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.tab === name)); });
+    document.getElementById("panel-map").hidden = name !== "map";
+    document.getElementById("panel-plan").hidden = name !== "plan";
+    document.getElementById("panel-trip").hidden = name !== "trip";
+    document.getElementById("details").hidden = name !== "map" || !document.getElementById("details").childNodes.length;
+    setTimeout(function () { map.invalidateSize(); }, 0);
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.title = lang === "zh" ? "越游 Yueyou · 亚运绍兴地图" : "Yueyou · Asian Games Shaoxing map";
+    document.querySelectorAll("[data-i18n]").forEach(function (n) { n.textContent = t(n.dataset.i18n); });
+    var button = document.getElementById("lang");
+    button.textContent = lang === "zh" ? "English" : "中文";
+    button.setAttribute("aria-label", lang === "zh" ? "Switch to English" : "切换到中文");
+    fillSelect("mode", Object.keys(TEXT[lang].modes).map(function (k) { return [k, TEXT[lang].modes[k]]; }));
+    fillSelect("pace", Object.keys(TEXT[lang].paces).map(function (k) { return [k, TEXT[lang].paces[k]]; }));
+    if (!document.getElementById("mode").value) document.getElementById("mode").value = "transit";
+  }
+
+  function setLanguage(next) {
+    lang = next;
+    localStorage.setItem("yueyou.lang", lang);
+    applyLanguage();
+    document.getElementById("details").hidden = true;
+    document.getElementById("details").innerHTML = "";
+    var reloads = [loadCatalog(), loadRoutes()];
+    if (state.plan && state.plan.id && navigator.onLine) {
+      reloads.push(api("v1/itineraries/" + encodeURIComponent(state.plan.id) + (state.plan.links ? "?" + state.plan.links.share.split("?")[1] : ""))
+        .then(savePlan).catch(function () { renderTrip(); }));
+    } else {
+      renderTrip();
+    }
+    return Promise.all(reloads);
+  }
+
+  function openShared() {
+    var m = location.hash.match(/^#trip=([A-Za-z0-9_-]+)(?:&share=([^&]+))?/);
+    if (!m) return null;
+    return api("v1/itineraries/" + m[1] + (m[2] ? "?share=" + m[2] : "")).then(function (plan) { savePlan(plan); showTab("trip"); });
+  }
+
+  function updateOnline() { document.getElementById("offline").hidden = navigator.onLine; }
+
+  document.querySelectorAll(".tab").forEach(function (b) { b.addEventListener("click", function () { showTab(b.dataset.tab); }); });
+  document.getElementById("lang").addEventListener("click", function () { setLanguage(lang === "zh" ? "en" : "zh"); });
+  document.getElementById("filters").addEventListener("input", renderMarkers);
+  document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
+  document.getElementById("plan-form").addEventListener("submit", submitPlan);
+  window.addEventListener("online", updateOnline);
+  window.addEventListener("offline", updateOnline);
+
+  var start = new Date(Date.now() + 7 * 864e5);
+  document.getElementById("start_date").value = start.toISOString().slice(0, 10);
+  applyLanguage();
+  updateOnline();
+  try { state.plan = JSON.parse(localStorage.getItem("yueyou.plan") || "null"); } catch (e) { state.plan = null; }
+  renderTrip();
+  window.yueyouReady = Promise.all([loadCatalog(), loadRoutes(), openShared()]).then(function () { return true; }, function (e) {
+    updateOnline();
+    return false;
+  });
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(function () { /* optional */ });
+})();

@@ -1,0 +1,189 @@
+"""The tourist app and the API reference in real Chromium (Playwright), at a
+phone and a desktop viewport, against the service as ``make run`` serves it,
+with map tiles from a tiny tile server of the test's own: every request the
+app makes must stay on 127.0.0.1. Screenshots go to ``test-artifacts/app/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from tests.support.browser import chromium, serve_handler
+from tests.support.server import local_server
+
+pytestmark = pytest.mark.integration
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "app"
+AXE = Path(__file__).resolve().parents[1] / "support" / "vendor" / "axe.min.js"
+# a 1x1 light-grey PNG: every tile of the test's map
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP4/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+class _Tiles(http.server.BaseHTTPRequestHandler):
+    served = 0
+
+    def do_GET(self):
+        _Tiles.served += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(TILE)))
+        self.end_headers()
+        self.wfile.write(TILE)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def tiles():
+    with serve_handler(_Tiles) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def site(tiles, tmp_path_factory):
+    db = tmp_path_factory.mktemp("app") / "yueyou.db"
+    env = {
+        "YUEYOU_SQLITE_PATH": str(db),
+        "YUEYOU_TILE_URL": tiles + "/{z}/{x}/{y}.png",
+        "YUEYOU_TILE_ATTRIBUTION": "Test tiles",
+    }
+    with local_server(env) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+class Watch:
+    """Console errors, page errors and every URL a page asks for."""
+
+    def __init__(self, page):
+        self.errors, self.urls = [], []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.urls.append(r.url))
+
+    def hosts(self):
+        return {urlsplit(u).hostname for u in self.urls if not u.startswith(("data:", "blob:"))}
+
+
+def axe_serious(page) -> list[str]:
+    # evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays on
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate(
+        """() => axe.run(document, {resultTypes: ['violations']}).then(r =>
+            r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))"""
+    )
+
+
+def ready(page):
+    assert page.evaluate("() => window.yueyouReady") is True
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_map_plan_share_offline_and_language(browser, site, catalog, viewport):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(site + "/")
+    ready(page)
+    # the map: one marker per POI of the categories shown by default (lodging and hubs are off)
+    shown = [p for p in catalog.pois.values() if p.category not in ("lodging", "hub")]
+    assert page.locator("#map path.leaflet-interactive").count() >= len(shown)
+    assert page.locator("#count").inner_text() == f"显示 {len(shown)} 个地点"
+    page.fill("#search", "沈园")
+    assert page.locator("#count").inner_text() == "显示 1 个地点"
+    page.fill("#search", "")
+    assert _Tiles.served > 0
+    assert axe_serious(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"{viewport}-map-zh.png"))
+
+    # every visible text switches language
+    page.click("#lang")
+    assert page.locator("h1").inner_text() == "Asian Games Shaoxing map"
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    texts = page.locator("[data-i18n]").all_inner_texts()
+    assert texts and not any(any("\u4e00" <= ch <= "\u9fff" for ch in x) for x in texts if x)
+    assert page.locator("#count").inner_text() == f"{len(shown)} places shown"
+
+    # a plan from the form, shown on the timeline and the map
+    page.click("button[data-tab=plan]")
+    page.fill("#start_date", "2026-05-16")
+    page.fill("#days", "1")
+    page.select_option("#mode", "walk")
+    assert axe_serious(page) == []
+    before = page.locator("#map path").count()
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+    stops = page.locator("#trip .stops li").all_inner_texts()
+    assert len(stops) >= 4 and "Start" in stops[0]
+    assert page.locator("#map path").count() > before  # the day's line and stops
+    assert axe_serious(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"{viewport}-trip-en.png"), full_page=True)
+
+    # the share link opens the same plan in a fresh browser
+    share = page.locator("#trip a.link-share").get_attribute("href")
+    assert "#trip=" in share
+    other = browser.new_context(viewport=VIEWPORTS[viewport])
+    fresh = other.new_page()
+    fresh.goto(share)
+    ready(fresh)
+    fresh.wait_for_selector("#trip .day")
+    assert len(fresh.locator("#trip .stops li").all_inner_texts()) == len(stops)
+    other.close()
+
+    # offline: the saved plan still opens, and the app says it is offline
+    context.set_offline(True)
+    page.reload()
+    page.click("button[data-tab=trip]")
+    page.wait_for_selector("#trip .day")
+    assert len(page.locator("#trip .stops li").all_inner_texts()) == len(stops)
+    assert page.locator("#offline").is_visible()
+    page.screenshot(path=str(ARTIFACTS / f"{viewport}-offline.png"))
+    context.set_offline(False)
+
+    assert watch.hosts() <= {"127.0.0.1"}, watch.hosts()
+    offline_noise = [e for e in watch.errors if "ERR_INTERNET_DISCONNECTED" not in e and "Failed to fetch" not in e]
+    assert offline_noise == []
+    context.close()
+
+
+def test_the_api_reference_renders_every_operation(browser, site):
+    document = requests.get(site + "/v1/openapi.json", timeout=30).json()
+    operations = [
+        op["operationId"] for path in document["paths"].values() for op in path.values() if "operationId" in op
+    ]
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    watch = Watch(page)
+    page.goto(site + "/docs")
+    page.wait_for_selector("[id$='operation/" + operations[0] + "']", state="attached", timeout=60_000)
+    missing = [op for op in operations if page.locator(f"[id$='operation/{op}']").count() == 0]
+    assert missing == []
+    page.screenshot(path=str(ARTIFACTS / "docs.png"))
+    assert watch.hosts() <= {"127.0.0.1"}, watch.hosts()
+    assert watch.errors == []
+
+
+def test_the_app_is_served_with_its_security_headers(site):
+    page = requests.get(site + "/", timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "http://127.0.0.1" in csp  # the configured tile host only
+    assert requests.get(site + "/app/leaflet.js", timeout=30).status_code == 200
+    missing = requests.get(site + "/app/../app.py", timeout=30)
+    assert missing.status_code == 404 and missing.headers["Content-Type"].startswith("application/json")
