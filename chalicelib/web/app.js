@@ -19,7 +19,7 @@
       no_sessions: "近期没有场次", access: "无障碍", booking: "预约", day: "第 {n} 天",
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
       ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
-      stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元",
+      stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
       modes: { walk: "步行", bike: "骑行", transit: "公共交通", drive: "自驾", taxi: "出租车" },
       paces: { relaxed: "悠闲", normal: "适中", packed: "紧凑" },
       access_levels: { step_free: "无台阶", partial: "部分无障碍", no: "有台阶，轮椅不便", unknown: "未知" },
@@ -38,7 +38,7 @@
       no_sessions: "No upcoming sessions", access: "Step-free access", booking: "Booking", day: "Day {n}",
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
       ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
-      stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY",
+      stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
       modes: { walk: "Walk", bike: "Bike", transit: "Public transport", drive: "Drive", taxi: "Taxi" },
       paces: { relaxed: "Relaxed", normal: "Normal", packed: "Packed" },
       access_levels: { step_free: "step-free", partial: "partly step-free", no: "steps, not wheelchair usable", unknown: "unknown" },
@@ -96,7 +96,27 @@
     dLon = (dLon * 180.0) / (a / sqrtMagic * Math.cos(radLat) * Math.PI);
     return [lon + dLon, lat + dLat];
   }
+  /* GCJ-02 -> BD-09 (Baidu Maps), the published formula (x_pi = pi * 3000 / 180). */
+  function bd09(lon, lat) {
+    var xPi = Math.PI * 3000.0 / 180.0;
+    var z = Math.sqrt(lon * lon + lat * lat) + 0.00002 * Math.sin(lat * xPi);
+    var theta = Math.atan2(lat, lon) + 0.000003 * Math.cos(lon * xPi);
+    return [z * Math.cos(theta) + 0.0065, z * Math.sin(theta) + 0.006];
+  }
   window.yueyouGcj02 = gcj02;
+  window.yueyouBd09 = bd09;
+  /* "Navigate" links for a WGS84 point: Amap and Apple Maps (in mainland China) take
+   * GCJ-02, Baidu takes BD-09; each link says which datum it sends. */
+  function navLinks(lon, lat, name) {
+    var g = gcj02(lon, lat), b = bd09(g[0], g[1]), q = encodeURIComponent(name);
+    function f(x) { return x.toFixed(6); }
+    return [
+      ["Amap 高德", "https://uri.amap.com/marker?position=" + f(g[0]) + "," + f(g[1]) + "&name=" + q + "&coordinate=gaode&callnative=1"],
+      ["Baidu 百度", "https://api.map.baidu.com/marker?location=" + f(b[1]) + "," + f(b[0]) + "&title=" + q + "&content=" + q + "&output=html&coord_type=bd09ll&src=yueyou"],
+      ["Apple", "https://maps.apple.com/?ll=" + f(g[1]) + "," + f(g[0]) + "&q=" + q]
+    ];
+  }
+  window.yueyouNavLinks = navLinks;
   /* Our data is WGS84 [lon, lat]; Leaflet wants [lat, lon] in the tiles' datum. */
   function ll(lon, lat) {
     var p = CONFIG.tile_crs === "gcj02" ? gcj02(lon, lat) : [lon, lat];
@@ -300,8 +320,16 @@
         var kind = t("stop_" + s.type) || s.type;
         var when = s.type === "start" ? hhmm(s.depart) : s.type === "end" ? hhmm(s.arrive) : hhmm(s.start) + "–" + hhmm(s.end);
         var travel = s.travel ? " · " + s.travel.minutes + " min " + (TEXT[lang].modes[s.travel.mode] || s.travel.mode) : "";
+        var nav = null;
+        if (s.type === "visit" || s.type === "meal" || s.type === "event") {
+          nav = el("span", { "class": "nav" });
+          navLinks(s.lon, s.lat, s.name).forEach(function (n) {
+            nav.appendChild(el("a", { href: n[1], target: "_blank", rel: "noopener", text: n[0],
+              "aria-label": n[0] + ": " + t("navigate") + " " + s.name }));
+          });
+        }
         list.appendChild(el("li", {}, [el("span", { "class": "time", text: when }),
-          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name)])]));
+          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name), nav])]));
         path.push(ll(s.lon, s.lat));
       });
       section.appendChild(list);

@@ -187,3 +187,31 @@ def test_the_app_is_served_with_its_security_headers(site):
     assert requests.get(site + "/app/leaflet.js", timeout=30).status_code == 200
     missing = requests.get(site + "/app/../app.py", timeout=30)
     assert missing.status_code == 404 and missing.headers["Content-Type"].startswith("application/json")
+
+
+# Published reference points (wandergis/coordtransform's documented results for 116.404, 39.915).
+WGS84_TO_GCJ02 = ((116.404, 39.915), (116.41024449916938, 39.91640428150164))
+GCJ02_TO_BD09 = ((116.404, 39.915), (116.41036949371029, 39.92133699351021))
+
+
+def test_navigation_links_convert_wgs84_for_each_map_app(browser, site):
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(site + "/")
+    ready(page)
+    (lon, lat), expected = WGS84_TO_GCJ02
+    got = page.evaluate(f"() => window.yueyouGcj02({lon}, {lat})")
+    assert abs(got[0] - expected[0]) < 1e-9 and abs(got[1] - expected[1]) < 1e-9
+    (lon, lat), expected = GCJ02_TO_BD09
+    got = page.evaluate(f"() => window.yueyouBd09({lon}, {lat})")
+    assert abs(got[0] - expected[0]) < 1e-9 and abs(got[1] - expected[1]) < 1e-9
+    assert page.evaluate("() => window.yueyouGcj02(-74.006, 40.7128)") == [-74.006, 40.7128]  # outside China: as is
+    # Shen Garden (WGS84 120.5855, 29.9962): Amap and Apple get GCJ-02, Baidu BD-09 (lat,lon order)
+    links = dict(page.evaluate("() => window.yueyouNavLinks(120.5855, 29.9962, '沈园')"))
+    g = page.evaluate("() => window.yueyouGcj02(120.5855, 29.9962)")
+    b = page.evaluate(f"() => window.yueyouBd09({g[0]}, {g[1]})")
+    assert f"position={g[0]:.6f},{g[1]:.6f}" in links["Amap 高德"] and "coordinate=gaode" in links["Amap 高德"]
+    assert f"ll={g[1]:.6f},{g[0]:.6f}" in links["Apple"]
+    assert f"location={b[1]:.6f},{b[0]:.6f}" in links["Baidu 百度"] and "coord_type=bd09ll" in links["Baidu 百度"]
+    # the shift is the expected few hundred metres, not a swapped axis
+    assert 0.002 < g[0] - 120.5855 < 0.007 and -0.004 < g[1] - 29.9962 < 0.001
+    page.close()
