@@ -20,6 +20,9 @@
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
       ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
       stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
+      remove: "移除", lock: "锁定", locked: "已锁定", add_place: "加入必去地点", add: "加入", window: "当天时间",
+      apply: "应用", replanning: "正在重新规划…", replanned: "已更新：新增 {a}，移除 {r}，调整 {m}",
+      changed_elsewhere: "这份行程已在别处被修改：已载入最新版本，请再试一次。",
       modes: { walk: "步行", bike: "骑行", transit: "公共交通", drive: "自驾", taxi: "出租车" },
       paces: { relaxed: "悠闲", normal: "适中", packed: "紧凑" },
       access_levels: { step_free: "无台阶", partial: "部分无障碍", no: "有台阶，轮椅不便", unknown: "未知" },
@@ -39,6 +42,9 @@
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
       ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
       stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
+      remove: "Remove", lock: "Lock", locked: "Locked", add_place: "Add a must-visit", add: "Add", window: "Day hours",
+      apply: "Apply", replanning: "Replanning…", replanned: "Updated: {a} added, {r} removed, {m} moved",
+      changed_elsewhere: "This plan was changed elsewhere: the latest version is loaded, please try again.",
       modes: { walk: "Walk", bike: "Bike", transit: "Public transport", drive: "Drive", taxi: "Taxi" },
       paces: { relaxed: "Relaxed", normal: "Normal", packed: "Packed" },
       access_levels: { step_free: "step-free", partial: "partly step-free", no: "steps, not wheelchair usable", unknown: "unknown" },
@@ -73,6 +79,14 @@
         if (!r.ok) throw new Error((body.error && body.error.message) || r.status);
         return body;
       });
+    });
+  }
+
+  /* The same, with the response's status and ETag (plans are edited with If-Match). */
+  function apiFull(path, options) {
+    var sep = path.indexOf("?") < 0 ? "?" : "&";
+    return fetch(path + sep + "lang=" + lang, options).then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, etag: r.headers.get("ETag"), body: body }; });
     });
   }
 
@@ -276,10 +290,12 @@
     var status = document.getElementById("plan-status"), button = document.getElementById("plan-submit");
     button.disabled = true;
     status.textContent = t("planning");
-    api("v1/itineraries", {
+    apiFull("v1/itineraries", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(planRequest())
-    }).then(function (plan) {
-      savePlan(plan);
+    }).then(function (r) {
+      if (r.status >= 400) throw new Error((r.body.error && r.body.error.message) || r.status);
+      var plan = r.body;
+      savePlan(plan, r.etag);
       status.textContent = t("planned", plan.days.length);
       showTab("trip");
     }).catch(function (err) {
@@ -287,10 +303,47 @@
     }).then(function () { button.disabled = false; });
   }
 
-  function savePlan(plan) {
+  function savePlan(plan, etag) {
     state.plan = plan;
-    try { localStorage.setItem("yueyou.plan", JSON.stringify(plan)); } catch (e) { /* full: keep it in memory */ }
+    if (etag !== undefined) state.etag = etag;
+    try {
+      localStorage.setItem("yueyou.plan", JSON.stringify(plan));
+      localStorage.setItem("yueyou.etag", state.etag || "");
+    } catch (e) { /* full: keep it in memory */ }
     renderTrip();
+  }
+
+  function shareQuery(plan) {
+    return plan.links ? "?" + plan.links.share.split("?")[1] : "";
+  }
+
+  function reloadPlan() {
+    return apiFull("v1/itineraries/" + encodeURIComponent(state.plan.id) + shareQuery(state.plan)).then(function (r) {
+      if (r.status === 200) savePlan(r.body, r.etag);
+    });
+  }
+
+  /* Edits go through the replan endpoint with If-Match: a 412 means someone
+   * changed the plan meanwhile (another device): reload it and say so. */
+  function replan(edits) {
+    var status = document.getElementById("trip-status");
+    status.textContent = t("replanning");
+    var headers = { "Content-Type": "application/json" };
+    if (state.etag) headers["If-Match"] = state.etag;
+    return apiFull("v1/itineraries/" + encodeURIComponent(state.plan.id) + "/replan", {
+      method: "POST", headers: headers, body: JSON.stringify(edits)
+    }).then(function (r) {
+      if (r.status === 412 || r.status === 409) {
+        return reloadPlan().then(function () { document.getElementById("trip-status").textContent = t("changed_elsewhere"); });
+      }
+      if (r.status >= 400) throw new Error((r.body.error && r.body.error.message) || r.status);
+      savePlan(r.body, r.etag);
+      var d = r.body.diff || { added: [], removed: [], moved: [] };
+      document.getElementById("trip-status").textContent = t("replanned").replace("{a}", d.added.length)
+        .replace("{r}", d.removed.length).replace("{m}", d.moved.length);
+    }).catch(function (err) {
+      document.getElementById("trip-status").textContent = t("failed") + err.message;
+    });
   }
 
   function hhmm(iso) { return iso.slice(11, 16); }
@@ -301,6 +354,8 @@
     tripLayer.clearLayers();
     document.getElementById("trip-empty").hidden = !!plan;
     if (!plan) return;
+    var locked = {};
+    (plan.locks || []).forEach(function (lk) { locked[lk.item_id || lk.poi_id || lk.event_id] = true; });
     if (plan.links) {
       var links = el("div", { "class": "links" });
       var token = plan.links.share.split("share=")[1] || "";
@@ -310,6 +365,12 @@
       });
       box.appendChild(links);
     }
+    var addSelect = el("select", { id: "add-place" });
+    state.pois.filter(function (f) { return ["history", "culture", "nature", "religion", "shopping", "venue"].indexOf(f.properties.category) >= 0; })
+      .forEach(function (f) { addSelect.appendChild(el("option", { value: f.properties.id, text: f.properties.name })); });
+    var addBtn = el("button", { type: "button", "class": "edit", id: "add-place-go", text: t("add") });
+    addBtn.addEventListener("click", function () { if (addSelect.value) replan({ add_must_visit: [addSelect.value] }); });
+    box.appendChild(el("div", { "class": "window" }, [el("label", { "for": "add-place", text: t("add_place") }), addSelect, addBtn]));
     var bounds = [];
     plan.days.forEach(function (day, d) {
       var section = el("section", { "class": "day", "aria-label": t("day", d + 1) });
@@ -319,7 +380,7 @@
       day.stops.forEach(function (s) {
         var kind = t("stop_" + s.type) || s.type;
         var when = s.type === "start" ? hhmm(s.depart) : s.type === "end" ? hhmm(s.arrive) : hhmm(s.start) + "–" + hhmm(s.end);
-        var travel = s.travel ? " · " + s.travel.minutes + " min " + (TEXT[lang].modes[s.travel.mode] || s.travel.mode) : "";
+        var travel = s.travel && s.travel.minutes > 0 ? " · " + s.travel.minutes + " min " + (TEXT[lang].modes[s.travel.mode] || s.travel.mode) : "";
         var nav = null;
         if (s.type === "visit" || s.type === "meal" || s.type === "event") {
           nav = el("span", { "class": "nav" });
@@ -328,11 +389,31 @@
               "aria-label": n[0] + ": " + t("navigate") + " " + s.name }));
           });
         }
+        var edit = null;
+        if (s.type === "visit" && s.poi_id) {
+          var removeBtn = el("button", { type: "button", "class": "edit remove", text: t("remove"), "aria-label": t("remove") + " " + s.name });
+          removeBtn.addEventListener("click", function () { replan({ remove: [s.poi_id] }); });
+          var isLocked = !!locked[s.poi_id];
+          var lockBtn = el("button", { type: "button", "class": "edit lock", text: isLocked ? t("locked") : t("lock"),
+            "aria-pressed": String(isLocked), "aria-label": (isLocked ? t("locked") : t("lock")) + " " + s.name });
+          lockBtn.addEventListener("click", function () {
+            replan(isLocked ? { unlock: [s.poi_id] } : { lock: [{ day: d, poi_id: s.poi_id }] });
+          });
+          edit = el("span", { "class": "edits" }, [removeBtn, lockBtn]);
+        }
         list.appendChild(el("li", {}, [el("span", { "class": "time", text: when }),
-          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name), nav])]));
+          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name), nav, edit])]));
         path.push(ll(s.lon, s.lat));
       });
       section.appendChild(list);
+      var startId = "ws-" + d, endId = "we-" + d;
+      var ws = el("input", { id: startId, type: "time", value: hhmm(day.window.start) });
+      var we = el("input", { id: endId, type: "time", value: hhmm(day.window.end) });
+      var applyBtn = el("button", { type: "button", "class": "edit", text: t("apply"), "aria-label": t("apply") + " " + t("window") + " " + t("day", d + 1) });
+      applyBtn.addEventListener("click", function () { replan({ window: [{ day: d, day_start: ws.value, day_end: we.value }] }); });
+      section.appendChild(el("div", { "class": "window" }, [el("span", { text: t("window") }),
+        el("label", { "for": startId, "class": "sr-only", text: t("window") + " " + t("day", d + 1) + " start" }), ws,
+        el("label", { "for": endId, "class": "sr-only", text: t("window") + " " + t("day", d + 1) + " end" }), we, applyBtn]));
       box.appendChild(section);
       var color = DAY_COLORS[d % DAY_COLORS.length];
       L.polyline(path, { color: color, weight: 4 }).bindTooltip(t("day", d + 1)).addTo(tripLayer);
@@ -384,8 +465,7 @@
     document.getElementById("details").innerHTML = "";
     var reloads = [loadCatalog(), loadRoutes()];
     if (state.plan && state.plan.id && navigator.onLine) {
-      reloads.push(api("v1/itineraries/" + encodeURIComponent(state.plan.id) + (state.plan.links ? "?" + state.plan.links.share.split("?")[1] : ""))
-        .then(savePlan).catch(function () { renderTrip(); }));
+      reloads.push(reloadPlan().catch(function () { renderTrip(); }));
     } else {
       renderTrip();
     }
@@ -395,7 +475,11 @@
   function openShared() {
     var m = location.hash.match(/^#trip=([A-Za-z0-9_-]+)(?:&share=([^&]+))?/);
     if (!m) return null;
-    return api("v1/itineraries/" + m[1] + (m[2] ? "?share=" + m[2] : "")).then(function (plan) { savePlan(plan); showTab("trip"); });
+    return apiFull("v1/itineraries/" + m[1] + (m[2] ? "?share=" + m[2] : "")).then(function (r) {
+      if (r.status !== 200) throw new Error(r.status);
+      savePlan(r.body, r.etag);
+      showTab("trip");
+    });
   }
 
   function updateOnline() { document.getElementById("offline").hidden = navigator.onLine; }
@@ -413,6 +497,7 @@
   applyLanguage();
   updateOnline();
   try { state.plan = JSON.parse(localStorage.getItem("yueyou.plan") || "null"); } catch (e) { state.plan = null; }
+  state.etag = localStorage.getItem("yueyou.etag") || null;
   renderTrip();
   window.yueyouReady = Promise.all([loadCatalog(), loadRoutes(), openShared()]).then(function () { return true; }, function (e) {
     updateOnline();

@@ -215,3 +215,53 @@ def test_navigation_links_convert_wgs84_for_each_map_app(browser, site):
     # the shift is the expected few hundred metres, not a swapped axis
     assert 0.002 < g[0] - 120.5855 < 0.007 and -0.004 < g[1] - 29.9962 < 0.001
     page.close()
+
+
+def test_replan_edits_round_trip_and_a_stale_plan_is_reloaded(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="en-US")
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(site + "/")
+    ready(page)
+    assert page.evaluate("() => document.documentElement.lang") == "en"  # the browser's language decides
+    page.click("button[data-tab=plan]")
+    page.fill("#start_date", "2026-05-16")
+    page.fill("#days", "1")
+    page.select_option("#mode", "walk")
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+
+    def visits():
+        return page.evaluate(
+            "() => JSON.parse(localStorage.getItem('yueyou.plan')).days.flatMap(d => d.stops)"
+            ".filter(s => s.type === 'visit').map(s => s.poi_id)"
+        )
+
+    first = visits()
+    assert len(first) >= 3
+    # remove a stop: through the replan endpoint, the diff is reported
+    page.locator("#trip button.edit.remove").first.click()
+    page.wait_for_function("() => document.getElementById('trip-status').textContent.startsWith('Updated')")
+    assert "1 removed" in page.locator("#trip-status").inner_text()
+    assert first[0] not in visits()
+    # lock a stop: it comes back pressed
+    page.locator("#trip button.edit.lock").first.click()
+    page.wait_for_selector("#trip button.edit.lock[aria-pressed=true]")
+    # someone else (same owner, another device) changes the plan meanwhile
+    plan_id, etag = page.evaluate(
+        "() => [JSON.parse(localStorage.getItem('yueyou.plan')).id, localStorage.getItem('yueyou.etag')]"
+    )
+    other = visits()[-1]
+    changed = requests.post(f"{site}/v1/itineraries/{plan_id}/replan", json={"remove": [other]}, timeout=60)
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["ETag"] != etag
+    # this device's edit is refused (412), the app reloads the latest plan and says so
+    page.locator("#trip button.edit.remove").last.click()
+    page.wait_for_function("() => document.getElementById('trip-status').textContent.includes('changed elsewhere')")
+    assert other not in visits()
+    assert page.evaluate("() => localStorage.getItem('yueyou.etag')") == changed.headers["ETag"]
+    assert axe_serious(page) == []
+    page.screenshot(path=str(ARTIFACTS / "replan.png"), full_page=True)
+    assert watch.hosts() <= {"127.0.0.1"}
+    assert [e for e in watch.errors if "412" not in e] == []  # the refused request is logged by Chromium
+    context.close()
