@@ -28,6 +28,7 @@ from ..itineraries import ItineraryRecord
 from ..render import card_html as card_html_render
 from ..render import exports as export_render
 from ..render import pdf as pdf_render
+from ..render import qr
 from ..render.view import PlanView, plan_view
 from .access import readable_itinerary
 from .http import CORS, GEOJSON_TYPE, Params, ResponseHeaders, endpoint, request_header
@@ -38,6 +39,7 @@ api = endpoint(lambda: bp.current_request)
 
 BINARY_TYPES = ("application/pdf",)
 PDF_TYPE = "application/pdf"
+SVG_TYPE = "image/svg+xml"
 HTML_TYPE = "text/html; charset=utf-8"
 ICS_TYPE = "text/calendar; charset=utf-8"
 GPX_TYPE = "application/gpx+xml; charset=utf-8"
@@ -55,6 +57,12 @@ def live_plan_url(base: str, record: ItineraryRecord) -> str:
         f"{base}/v1/itineraries/{quote(record.id, safe='')}/card.html"
         f"?share={quote(record.share_token, safe='')}&lang=both"
     )
+
+
+def app_plan_url(base: str, record: ItineraryRecord) -> str:
+    """The plan in the tourist app (share link and its QR code): opens on a
+    phone, is saved there for offline use, and has the navigate links."""
+    return f"{base}/#trip={quote(record.id, safe='')}&share={quote(record.share_token, safe='')}"
 
 
 def export_params(request: Request, allowed: Iterable[str], default_lang: Optional[str]) -> tuple[Params, str]:
@@ -150,6 +158,20 @@ def card_html(itinerary_id: str):
             record, HTML_TYPE, **{"Content-Security-Policy": card_html_render.CSP, "Referrer-Policy": "no-referrer"}
         ),
     )
+
+
+@bp.route("/v1/itineraries/{itinerary_id}/share.svg", methods=["GET"], cors=CORS)
+@api
+def share_qr(itinerary_id: str):
+    """A QR code of the plan's app link, to open it on another phone."""
+    request = bp.current_request
+    _, lang = export_params(request, ("share",), None)
+    record, _ = _load(itinerary_id)
+    url = app_plan_url(public_base_url(request), record)
+    label = Text("扫码在手机上打开这份行程", "Scan to open this plan on a phone").get(
+        lang if lang in ("zh", "en") else "zh"
+    )
+    return Response(body=qr.svg(url, size=200, label=label), status_code=200, headers=_headers(record, SVG_TYPE))
 
 
 @bp.route("/v1/itineraries/{itinerary_id}/itinerary.ics", methods=["GET"], cors=CORS)

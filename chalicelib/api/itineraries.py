@@ -40,6 +40,7 @@ def _links(record: ItineraryRecord) -> dict[str, str]:
         "ics": base + "/itinerary.ics" + share,
         "gpx": base + "/route.gpx" + share,
         "geojson": base + "/itinerary.geojson" + share,
+        "share_qr": base + "/share.svg" + share,
         "widget": f"/v1/widgets/itinerary/{record.id}" + share,
     }
 

@@ -654,7 +654,7 @@ def _schemas() -> dict[str, Any]:
         },
         ["status", "wall_ms", "objective", "seed", "time_limit_s"],
     )
-    link_names = ("self", "share", "replan", "card_pdf", "card_html", "ics", "gpx", "geojson", "widget")
+    link_names = ("self", "share", "replan", "card_pdf", "card_html", "ics", "gpx", "geojson", "share_qr", "widget")
     s["ItineraryLinks"] = _obj(
         {k: {"type": "string", "format": "uri-reference"} for k in link_names},
         list(link_names),
@@ -1466,6 +1466,14 @@ def _paths() -> dict[str, Any]:
             "ETag": {"$ref": "#/components/headers/ETag"},
             "Content-Security-Policy": {"$ref": "#/components/headers/Content-Security-Policy"},
         },
+    )
+    p[base + "/share.svg"] = export(
+        "getItineraryShareQr",
+        "QR code (SVG) of the plan's link in the tourist app, to open it on another phone",
+        "image/svg+xml",
+        {"type": "string"},
+        [_param("exportLang")],
+        {"ETag": {"$ref": "#/components/headers/ETag"}},
     )
     p[base + "/itinerary.ics"] = export(
         "getItineraryIcs",

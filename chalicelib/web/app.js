@@ -20,6 +20,7 @@
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
       ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
       stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
+      qr: "扫码在另一部手机上打开", on_dates: "行程日期内的赛事与活动（勾选即必去）", none_on_dates: "这些日期没有已公布时间的赛事或活动",
       remove: "移除", lock: "锁定", locked: "已锁定", add_place: "加入必去地点", add: "加入", window: "当天时间",
       apply: "应用", replanning: "正在重新规划…", replanned: "已更新：新增 {a}，移除 {r}，调整 {m}",
       changed_elsewhere: "这份行程已在别处被修改：已载入最新版本，请再试一次。",
@@ -42,6 +43,8 @@
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
       ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
       stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
+      qr: "Scan to open on another phone", on_dates: "Matches and events on your dates (ticked = must attend)",
+      none_on_dates: "No match or event with a published time on these dates",
       remove: "Remove", lock: "Lock", locked: "Locked", add_place: "Add a must-visit", add: "Add", window: "Day hours",
       apply: "Apply", replanning: "Replanning…", replanned: "Updated: {a} added, {r} removed, {m} moved",
       changed_elsewhere: "This plan was changed elsewhere: the latest version is loaded, please try again.",
@@ -247,8 +250,8 @@
     });
   }
 
-  function fillSelect(id, pairs) {
-    var select = document.getElementById(id), value = select.value;
+  function fillSelect(id, pairs, fallback) {
+    var select = document.getElementById(id), value = select.value || fallback;
     select.innerHTML = "";
     pairs.forEach(function (p) { select.appendChild(el("option", { value: p[0], text: p[1] })); });
     if (value) select.value = value;
@@ -282,7 +285,36 @@
     if (form.budget.value) body.budget_cny = Number(form.budget.value);
     if (form.want_sports.checked) body.want_sports = true;
     if (form.want_events.checked) body.want_events = true;
+    var chosen = Array.prototype.map.call(document.querySelectorAll("#dated-events input:checked"), function (i) { return i.value; });
+    if (chosen.length) body.events = chosen;
     return body;
+  }
+
+  /* The matches and timed events on the chosen dates, to pick from (the schedule). */
+  var datedSeq = 0;
+  function loadDatedEvents() {
+    var form = document.getElementById("plan-form"), box = document.getElementById("dated-events");
+    var first = form.start_date.value, days = Number(form.days.value);
+    if (!first || !(days >= 1 && days <= 14)) return Promise.resolve();
+    var last = new Date(Date.parse(first + "T00:00:00Z") + (days - 1) * 864e5).toISOString().slice(0, 10);
+    var seq = ++datedSeq;
+    return api("v1/events?from=" + first + "&to=" + last + "&limit=200").then(function (body) {
+      if (seq !== datedSeq) return;  // a newer choice of dates is on its way
+      var ticked = {};
+      box.querySelectorAll("input:checked").forEach(function (i) { ticked[i.value] = true; });
+      box.innerHTML = "";
+      box.appendChild(el("legend", { text: t("on_dates") }));
+      var timed = body.events.filter(function (e) { return e.confidence !== "time_tbc" && e.status === "scheduled"; });
+      if (!timed.length) box.appendChild(el("p", { text: t("none_on_dates") }));
+      timed.slice(0, 60).forEach(function (e) {
+        var id = "ev-" + e.id;
+        var input = el("input", { type: "checkbox", id: id, value: e.id });
+        input.checked = !!ticked[e.id];
+        box.appendChild(el("div", { "class": "row check" }, [input, el("label", { "for": id,
+          text: e.start.slice(5, 16).replace("T", " ") + " · " + e.title + " · " + (e.venue_name || "") +
+            (e.confidence === "date_only" || e.confidence === "estimated" ? " (" + e.confidence_note + ")" : "") })]));
+      });
+    }).catch(function () { box.innerHTML = ""; });
   }
 
   function submitPlan(ev) {
@@ -364,6 +396,11 @@
         links.appendChild(el("a", { href: l[1].replace(/^\//, ""), text: t(l[0]), "class": "link-" + l[0] }));
       });
       box.appendChild(links);
+      if (plan.links.share_qr) {
+        box.appendChild(el("figure", { "class": "qr" }, [
+          el("img", { src: plan.links.share_qr.replace(/^\//, "") + "&lang=" + lang, alt: t("qr"), width: "160", height: "160" }),
+          el("figcaption", { text: t("qr") })]));
+      }
     }
     var addSelect = el("select", { id: "add-place" });
     state.pois.filter(function (f) { return ["history", "culture", "nature", "religion", "shopping", "venue"].indexOf(f.properties.category) >= 0; })
@@ -452,9 +489,9 @@
     var button = document.getElementById("lang");
     button.textContent = lang === "zh" ? "English" : "中文";
     button.setAttribute("aria-label", lang === "zh" ? "Switch to English" : "切换到中文");
-    fillSelect("mode", Object.keys(TEXT[lang].modes).map(function (k) { return [k, TEXT[lang].modes[k]]; }));
-    fillSelect("pace", Object.keys(TEXT[lang].paces).map(function (k) { return [k, TEXT[lang].paces[k]]; }));
-    if (!document.getElementById("mode").value) document.getElementById("mode").value = "transit";
+    // the API's defaults: public transport at a normal pace
+    fillSelect("mode", Object.keys(TEXT[lang].modes).map(function (k) { return [k, TEXT[lang].modes[k]]; }), "transit");
+    fillSelect("pace", Object.keys(TEXT[lang].paces).map(function (k) { return [k, TEXT[lang].paces[k]]; }), "normal");
   }
 
   function setLanguage(next) {
@@ -463,7 +500,7 @@
     applyLanguage();
     document.getElementById("details").hidden = true;
     document.getElementById("details").innerHTML = "";
-    var reloads = [loadCatalog(), loadRoutes()];
+    var reloads = [loadCatalog(), loadRoutes(), loadDatedEvents()];
     if (state.plan && state.plan.id && navigator.onLine) {
       reloads.push(reloadPlan().catch(function () { renderTrip(); }));
     } else {
@@ -489,6 +526,8 @@
   document.getElementById("filters").addEventListener("input", renderMarkers);
   document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
   document.getElementById("plan-form").addEventListener("submit", submitPlan);
+  document.getElementById("start_date").addEventListener("change", loadDatedEvents);
+  document.getElementById("days").addEventListener("change", loadDatedEvents);
   window.addEventListener("online", updateOnline);
   window.addEventListener("offline", updateOnline);
 
@@ -499,7 +538,7 @@
   try { state.plan = JSON.parse(localStorage.getItem("yueyou.plan") || "null"); } catch (e) { state.plan = null; }
   state.etag = localStorage.getItem("yueyou.etag") || null;
   renderTrip();
-  window.yueyouReady = Promise.all([loadCatalog(), loadRoutes(), openShared()]).then(function () { return true; }, function (e) {
+  window.yueyouReady = Promise.all([loadCatalog(), loadRoutes(), openShared(), loadDatedEvents()]).then(function () { return true; }, function (e) {
     updateOnline();
     return false;
   });

@@ -133,6 +133,7 @@ def test_map_plan_share_offline_and_language(browser, site, catalog, viewport):
     stops = page.locator("#trip .stops li").all_inner_texts()
     assert len(stops) >= 4 and "Start" in stops[0]
     assert page.locator("#map path").count() > before  # the day's line and stops
+    page.wait_for_function("() => document.querySelector('#trip figure.qr img').naturalWidth > 0")  # the share QR
     assert axe_serious(page) == []
     page.screenshot(path=str(ARTIFACTS / f"{viewport}-trip-en.png"), full_page=True)
 
@@ -264,4 +265,43 @@ def test_replan_edits_round_trip_and_a_stale_plan_is_reloaded(browser, site):
     page.screenshot(path=str(ARTIFACTS / "replan.png"), full_page=True)
     assert watch.hosts() <= {"127.0.0.1"}
     assert [e for e in watch.errors if "412" not in e] == []  # the refused request is logged by Chromium
+    context.close()
+
+
+def test_the_share_qr_encodes_the_app_link(site):
+    from chalicelib.render import qr
+
+    made = requests.post(site + "/v1/itineraries", json={"start_date": "2026-05-16", "time_limit_s": 0.5}, timeout=60)
+    assert made.status_code == 201, made.text
+    plan = made.json()
+    token = plan["links"]["share"].split("share=")[1]
+    svg = requests.get(site + plan["links"]["share_qr"] + "&lang=en", timeout=30)
+    assert svg.status_code == 200 and svg.headers["Content-Type"] == "image/svg+xml"
+    expected = qr.svg(f"{site}/#trip={plan['id']}&share={token}", size=200, label="Scan to open this plan on a phone")
+    assert svg.text == expected
+    missing = requests.get(f"{site}/v1/itineraries/no-such-plan/share.svg?share={token}", timeout=30)
+    assert missing.status_code == 404 and missing.headers["Content-Type"].startswith("application/json")
+
+
+def test_matches_are_picked_from_the_schedule_in_the_form(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
+    page = context.new_page()
+    page.goto(site + "/")
+    ready(page)
+    page.click("button[data-tab=plan]")
+    assert (page.input_value("#mode"), page.input_value("#pace")) == ("transit", "normal")  # the API's defaults
+    page.fill("#start_date", "2023-10-02")
+    page.fill("#days", "1")
+    page.dispatch_event("#days", "change")
+    session = "ag2023-baseball-2023-10-02-1200-field1"
+    page.wait_for_selector(f"#dated-events input[value='{session}']")
+    page.check(f"#dated-events input[value='{session}']")
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+    events = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('yueyou.plan')).days.flatMap(d => d.stops)"
+        ".filter(s => s.type === 'event').map(s => s.event_id)"
+    )
+    assert events == [session]
+    assert axe_serious(page) == []
     context.close()
