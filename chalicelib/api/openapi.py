@@ -185,6 +185,12 @@ def _schemas() -> dict[str, Any]:
             "district_name": {"type": "string"},
             "visit_minutes": {"type": "integer", "minimum": 0},
             "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
+            "hours_today": nullable(
+                _array(
+                    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$"},
+                    description="Open today (Asia/Shanghai) as HH:MM-HH:MM; [] closed today; null when the hours are unknown",
+                )
+            ),
             "ticket_cny": MONEY,
             "tags": _array({"type": "string"}),
             "coord_confidence": {"enum": list(COORD_CONFIDENCE)},
@@ -249,6 +255,7 @@ def _schemas() -> dict[str, Any]:
             "district_name",
             "visit_minutes",
             "opening_hours",
+            "hours_today",
             "ticket_cny",
             "tags",
             "coord_confidence",

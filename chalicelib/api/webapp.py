@@ -83,10 +83,18 @@ def _page(name: str, content: str) -> Response:
     )
 
 
-def app_config() -> dict[str, str]:
-    """What the page needs to know about this deployment (no secrets)."""
+def app_config() -> dict[str, object]:
+    """What the page needs to know about this deployment (no secrets), and the
+    planner's default interests (the form's sliders start there)."""
+    from ..planning.request import DEFAULT_INTERESTS
+
     s = services.get().settings
-    return {"tile_url": s.tile_url, "tile_attribution": s.tile_attribution, "tile_crs": s.tile_crs}
+    return {
+        "tile_url": s.tile_url,
+        "tile_attribution": s.tile_attribution,
+        "tile_crs": s.tile_crs,
+        "interests": DEFAULT_INTERESTS,
+    }
 
 
 @bp.route("/", methods=["GET"])

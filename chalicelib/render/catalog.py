@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Optional
 
 from geopy.distance import geodesic
 
-from ..catalog import Catalog, Event, Poi, Route
+from ..catalog import Catalog, Event, Poi, Route, hours
 from ..catalog.labels import CATEGORY_NAMES, CONFIDENCE_NAMES, EVENT_KIND_NAMES, ROUTE_KIND_NAMES, SPORT_NAMES
-from ..timeutil import iso
+from ..timeutil import SHANGHAI, iso
 
 
-def poi_properties(poi: Poi, catalog: Catalog, lang: str) -> dict[str, Any]:
+def hours_on(poi: Poi, day: date) -> Optional[list[str]]:
+    """The POI's opening hours on ``day`` as ["HH:MM-HH:MM", …] ([] closed; None unknown)."""
+    if not poi.opening_hours:
+        return None
+    return [
+        f"{lo // 60:02d}:{lo % 60:02d}-{hi // 60:02d}:{hi % 60:02d}" for lo, hi in hours.windows(poi.opening_hours, day)
+    ]
+
+
+def poi_properties(poi: Poi, catalog: Catalog, lang: str, today: Optional[date] = None) -> dict[str, Any]:
+    today = today or datetime.now(SHANGHAI).date()
     props: dict[str, Any] = {
         "id": poi.id,
         "name": poi.name.get(lang),
@@ -23,6 +34,7 @@ def poi_properties(poi: Poi, catalog: Catalog, lang: str) -> dict[str, Any]:
         "district_name": catalog.districts[poi.district].name.get(lang),
         "visit_minutes": poi.visit_minutes,
         "opening_hours": poi.opening_hours,
+        "hours_today": hours_on(poi, today),
         "ticket_cny": money(poi.ticket_cny),
         "tags": list(poi.tags),
         "coord_confidence": poi.coord_confidence,

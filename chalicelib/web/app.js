@@ -20,7 +20,8 @@
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
       ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
       stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
-      qr: "扫码在另一部手机上打开", on_dates: "行程日期内的赛事与活动（勾选即必去）", none_on_dates: "这些日期没有已公布时间的赛事或活动",
+      qr: "扫码在另一部手机上打开", interests: "兴趣（0 不去，1 最爱）", stay_here: "住这里", hours_today: "今天开放",
+      closed_today: "今天不开放", on_dates: "行程日期内的赛事与活动（勾选即必去）", none_on_dates: "这些日期没有已公布时间的赛事或活动",
       remove: "移除", lock: "锁定", locked: "已锁定", add_place: "加入必去地点", add: "加入", window: "当天时间",
       apply: "应用", replanning: "正在重新规划…", replanned: "已更新：新增 {a}，移除 {r}，调整 {m}",
       changed_elsewhere: "这份行程已在别处被修改：已载入最新版本，请再试一次。",
@@ -43,7 +44,8 @@
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
       ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
       stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
-      qr: "Scan to open on another phone", on_dates: "Matches and events on your dates (ticked = must attend)",
+      qr: "Scan to open on another phone", interests: "Interests (0 skip, 1 love)", stay_here: "Stay here",
+      hours_today: "Open today", closed_today: "closed today", on_dates: "Matches and events on your dates (ticked = must attend)",
       none_on_dates: "No match or event with a published time on these dates",
       remove: "Remove", lock: "Lock", locked: "Locked", add_place: "Add a must-visit", add: "Add", window: "Day hours",
       apply: "Apply", replanning: "Replanning…", replanned: "Updated: {a} added, {r} removed, {m} moved",
@@ -215,12 +217,22 @@
     var dl = el("dl");
     function row(k, v) { dl.appendChild(el("dt", { text: k })); dl.appendChild(el("dd", { text: v })); }
     row(t("categories"), p.category_name + " · " + p.district_name);
+    if (p.hours_today) row(t("hours_today"), p.hours_today.length ? p.hours_today.join(", ") : t("closed_today"));
     if (p.opening_hours) row(t("hours"), p.opening_hours);
     if (p.ticket_cny !== undefined) row(t("ticket"), p.ticket_cny === null ? t("unknown") : p.ticket_cny === 0 ? t("free") : t("yuan", p.ticket_cny));
     row(t("access"), TEXT[lang].access_levels[p.accessibility.level] + (p.accessibility.note ? " — " + p.accessibility.note : ""));
     if (p.reservation) row(t("booking"), TEXT[lang].booking_values[String(p.reservation.required)] + (p.reservation.how ? " — " + p.reservation.how : ""));
     row(t("sources"), String(p.sources.length));
     box.appendChild(dl);
+    if (p.category === "lodging" && p.coord_confidence !== "unknown") {
+      var stay = el("button", { type: "button", "class": "edit", id: "stay-here", text: t("stay_here") });
+      stay.addEventListener("click", function () {
+        document.getElementById("lodging").value = p.id;
+        showTab("plan");
+        document.getElementById("lodging").focus();
+      });
+      box.appendChild(stay);
+    }
     if (p.category === "venue") {
       var today = new Date().toISOString().slice(0, 10);
       var list = el("ul");
@@ -268,18 +280,40 @@
       });
       renderFilters();
       renderMarkers();
+      renderInterests();
       var hotels = features.filter(function (f) { return f.properties.category === "lodging" && f.properties.coord_confidence !== "unknown"; });
       fillSelect("lodging", [["", t("default_lodging")]].concat(hotels.map(function (f) { return [f.properties.id, f.properties.name]; })));
     });
   }
 
   /* --- plan --- */
+  function renderInterests() {
+    var box = document.getElementById("interests"), values = {};
+    box.querySelectorAll("input[type=range]").forEach(function (r) { values[r.name] = r.value; });
+    box.innerHTML = "";
+    box.appendChild(el("legend", { text: t("interests") }));
+    Object.keys(CONFIG.interests).forEach(function (cat) {
+      var id = "interest-" + cat, out = el("output", { "for": id });
+      var input = el("input", { type: "range", id: id, name: cat, min: "0", max: "1", step: "0.1" });
+      input.value = values[cat] !== undefined ? values[cat] : String(CONFIG.interests[cat]);
+      out.textContent = input.value;
+      input.addEventListener("input", function () { out.textContent = input.value; });
+      box.appendChild(el("div", { "class": "row" }, [el("label", { "for": id, text: state.categories[cat] || cat }), el("span", {}, [input, out])]));
+    });
+  }
+
   function planRequest() {
     var form = document.getElementById("plan-form");
     var body = {
       start_date: form.start_date.value, days: Number(form.days.value), mode: form.mode.value, pace: form.pace.value,
       meals: form.meals.checked, lang: lang, time_limit_s: 2
     };
+    var interests = {};
+    document.querySelectorAll("#interests input[type=range]").forEach(function (r) {
+      var v = Number(r.value);
+      if (v !== CONFIG.interests[r.name]) interests[r.name] = v;
+    });
+    if (Object.keys(interests).length) body.interests = interests;
     if (form.route.value) body.route = form.route.value;
     if (form.lodging.value) body.lodging = { poi_id: form.lodging.value };
     if (form.budget.value) body.budget_cny = Number(form.budget.value);

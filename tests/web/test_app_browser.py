@@ -305,3 +305,38 @@ def test_matches_are_picked_from_the_schedule_in_the_form(browser, site):
     assert events == [session]
     assert axe_serious(page) == []
     context.close()
+
+
+def test_details_hours_today_stay_here_and_interests(browser, site, catalog):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
+    page = context.new_page()
+    page.goto(site + "/")
+    ready(page)
+    # a sight's details say when it is open today
+    page.fill("#search", "Shen Garden")
+    page.locator("#map path.leaflet-interactive").last.click(force=True)
+    page.wait_for_selector("#details dt")
+    details = page.locator("#details").inner_text()
+    assert "Open today" in details and "Step-free access" in details
+    # pick a hotel on the map: it becomes the plan's lodging
+    page.check("#categories input[value=lodging]")
+    page.fill("#search", "Xianheng Hotel")
+    assert page.locator("#count").inner_text() == "1 places shown"
+    page.locator("#map path.leaflet-interactive").last.click(force=True)
+    page.click("#stay-here")
+    assert page.input_value("#lodging") == "shaoxing-xianheng-hotel"
+    assert page.locator("#panel-plan").is_visible()
+    # interests: the sliders start at the planner's defaults; changed ones are sent
+    assert page.input_value("#interest-history") == "0.7"
+    page.fill("#interest-nature", "1")
+    page.fill("#interest-shopping", "0")
+    page.fill("#start_date", "2026-05-16")
+    page.fill("#days", "1")
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+    request = page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan')).request")
+    assert request["interests"]["nature"] == 1 and request["interests"]["shopping"] == 0
+    assert request["interests"]["history"] == 0.7  # untouched: the default
+    assert request["lodging"][0]["poi_id"] == "shaoxing-xianheng-hotel"
+    assert axe_serious(page) == []
+    context.close()
