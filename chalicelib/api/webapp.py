@@ -97,9 +97,21 @@ def app_config() -> dict[str, object]:
     }
 
 
+def slash_redirect(context_path: str) -> str | None:
+    """The stage root asked without its slash (``/prod``) resolves the app's
+    relative links against the host root: redirect to ``/prod/`` first."""
+    if context_path and context_path != "/" and not context_path.endswith("/"):
+        return context_path + "/"
+    return None
+
+
 @bp.route("/", methods=["GET"])
 @api
 def index() -> Response:
+    context = bp.current_request.context or {}
+    target = slash_redirect(str(context.get("path") or "/"))
+    if target is not None:
+        return Response(body="", status_code=301, headers={"Location": target, "Cache-Control": "no-cache"})
     # JSON in a <script type="application/json">: "<" escaped so no value can close the tag.
     config = json.dumps(app_config(), ensure_ascii=False).replace("<", "\\u003c")
     return _page("index.html", _read("index.html").replace("__CONFIG__", config))
