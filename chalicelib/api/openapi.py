@@ -39,14 +39,16 @@ from ..catalog.model import (
     SPORTS,
     WANTED_EVENT_KINDS,
 )
+from ..config import Settings
 from ..errors import ERROR_CODES as ERROR_REGISTRY
 from ..i18n import LANGS
 from ..planning.document import StopDoc, TravelDoc, json_schema
 from ..planning.explain import REASONS
-from ..planning.fields import DAYS, PACES, REQUEST_FIELDS
+from ..planning.fields import DAYS, PACES, REQUEST_FIELDS, TIME_LIMIT
 from ..planning.request import FIELDS as REQUEST_KEYS
 from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, ONLY_WHEN_USED
 from ..planning.review import CODES as REVIEW_CODES
+from ..planning.settings import PlanSettings
 from ..planning.travel import MODES
 from ..schedule.repository import SERIES_WINDOW_DAYS
 from .body import MAX_BODY_BYTES
@@ -518,13 +520,8 @@ def _schemas() -> dict[str, Any]:
             "meals": REQUEST_FIELDS["meals"].schema(),
             "lunch": nullable(ref("MealWindow")),
             "dinner": nullable(ref("MealWindow")),
-            "time_limit_s": {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "default": 2,
-                "description": "Solve budget in seconds, capped by the stage (5 s)",
-            },
-            "seed": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1, "default": 0},
+            "time_limit_s": TIME_LIMIT.schema(PlanSettings().default_time_limit_s, Settings().solve_time_limit_cap_s),
+            "seed": REQUEST_FIELDS["seed"].schema(),
             "windows": nullable(
                 _array(
                     nullable(ref("DayWindow")),
@@ -805,7 +802,7 @@ def _schemas() -> dict[str, Any]:
                 description="one entry per day at most",
             ),
             "add_events": ids,
-            "time_limit_s": {"type": "number", "exclusiveMinimum": 0},
+            "time_limit_s": TIME_LIMIT.schema(),
         },
         closed=True,
         description="Edits to a stored plan; errors name the edit (`edits.move[1].to_day`)",

@@ -120,6 +120,29 @@ class MoneyField:
         return dict(out, description=self.description) if self.description else out
 
 
+@dataclass(frozen=True)
+class SecondsField:
+    """A positive number of seconds (a solve budget); the default and the cap
+    come from the stage's settings, so they are arguments, not fields."""
+
+    name: str
+    description: str = ""
+
+    def read(self, data: Mapping[str, Any], default: float, prefix: str = "") -> float:
+        value = data.get(self.name, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            where = prefix + self.name
+            raise invalid(where, f"{self.name} must be a positive number of seconds", f"{self.name} 必须是正数（秒）")
+        return float(value)
+
+    def schema(self, default: Optional[float] = None, cap: Optional[float] = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "number", "exclusiveMinimum": 0}
+        if default is not None:
+            out["default"] = default
+        text = self.description + (f", capped by the stage ({cap:g} s)" if cap is not None else "")
+        return dict(out, description=text) if text else out
+
+
 DAYS = IntField("days", 1, 14, 1, "Trip length in days")
 LANG = ChoiceField("lang", LANGS, "zh", "Language of names and reasons in the plan")
 DAY_START = TimeField("day_start", "08:30", "HH:MM: when each day starts at the lodging")
@@ -128,6 +151,8 @@ MODE = ChoiceField("mode", MODES, "transit", "How legs longer than a short walk 
 PACE_FIELD = ChoiceField("pace", PACES, "normal", "Visit length, slack and visits per day")
 MEALS = BoolField("meals", True, "Plan lunch and dinner at restaurants near the day's path")
 BUDGET = MoneyField("budget_cny", "Ticket budget for the whole trip (CNY); null: no limit")
+TIME_LIMIT = SecondsField("time_limit_s", "Solve budget in seconds")
+SEED = IntField("seed", 0, 2**31 - 1, 0, "Seed for alternative plans of the same request")
 MIN_DAY_MINUTES = 120  # day_end - day_start
 
-REQUEST_FIELDS = {f.name: f for f in (DAYS, LANG, DAY_START, DAY_END, MODE, PACE_FIELD, MEALS, BUDGET)}
+REQUEST_FIELDS = {f.name: f for f in (DAYS, LANG, DAY_START, DAY_END, MODE, PACE_FIELD, MEALS, BUDGET, SEED)}

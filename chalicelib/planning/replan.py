@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import time as _time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from ..i18n import Text
 from ..timeutil import SHANGHAI, iso, parse_datetime, parse_hhmm
 from . import problem as problem_mod
 from .engine import ENGINE_VERSION, solve_problem
+from .fields import TIME_LIMIT
 from .problem import DAY, Lock, Problem
 from .request import Lodging, PlanRequest, hhmm, id_list, one_lodging, request_from_json
 from .settings import PlanSettings
@@ -372,14 +372,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
         out.origin[event_id] = where
 
     if "time_limit_s" in edits:
-        limit = edits["time_limit_s"]
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not math.isfinite(limit) or limit <= 0:
-            raise invalid(
-                "edits.time_limit_s",
-                "time_limit_s must be a positive number of seconds",
-                "time_limit_s 必须是正数（秒）",
-            )
-        out.time_limit_s = float(limit)
+        out.time_limit_s = TIME_LIMIT.read(edits, 0.0, prefix="edits.")
 
     carried_ids = {lk.item_id for lk in carried}
     for i, item_id in enumerate(id_list(edits.get("unlock", []), "edits.unlock")):

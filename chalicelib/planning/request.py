@@ -18,7 +18,7 @@ from ..catalog.model import CATEGORIES, SPORTS, WANTED_EVENT_KINDS, in_shaoxing
 from ..errors import Unprocessable, invalid
 from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
-from .fields import BUDGET, DAY_END, DAY_START, DAYS, LANG, MEALS, MIN_DAY_MINUTES, MODE, PACE_FIELD
+from .fields import BUDGET, DAY_END, DAY_START, DAYS, LANG, MEALS, MIN_DAY_MINUTES, MODE, PACE_FIELD, SEED, TIME_LIMIT
 from .settings import PlanSettings
 from .spine import route_spine
 from .travel import Point, geodesic_km, max_time_factor, mode_minutes
@@ -214,17 +214,8 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         raise invalid(
             "dinner", "the dinner window must start after the lunch window ends", "晚餐时间段必须在午餐时间段结束之后"
         )
-    time_limit = data.get("time_limit_s", settings.default_time_limit_s)
-    if (
-        isinstance(time_limit, bool)
-        or not isinstance(time_limit, (int, float))
-        or not math.isfinite(time_limit)
-        or time_limit <= 0
-    ):
-        raise invalid(
-            "time_limit_s", "time_limit_s must be a positive number of seconds", "time_limit_s 必须是正数（秒）"
-        )
-    seed = _int(data.get("seed", 0), "seed", 0, 2**31 - 1)
+    time_limit = TIME_LIMIT.read(data, settings.default_time_limit_s)
+    seed = SEED.read(data)
     windows = _windows(data.get("windows"), days, day_start, day_end)
     lodging = _lodging(data.get("lodging"), days, catalog, settings, route_id)
     if data.get("lodging") is None and route_id is not None and catalog.routes[route_id].lodging:

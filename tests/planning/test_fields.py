@@ -53,3 +53,24 @@ def test_defaults_and_choices_come_from_the_field_specs():
         fields.LANG.default,
         fields.MEALS.default,
     )
+
+
+def test_the_solve_budget_is_one_field_for_plans_and_replans():
+    from chalicelib.planning.replan import EDIT_FIELDS
+
+    catalog = bundle.load()
+    doc = openapi.document()["components"]["schemas"]
+    assert doc["ItineraryRequest"]["properties"]["time_limit_s"]["exclusiveMinimum"] == 0
+    assert doc["ReplanEdits"]["properties"]["time_limit_s"] == fields.TIME_LIMIT.schema()
+    assert "time_limit_s" in EDIT_FIELDS
+    assert doc["ItineraryRequest"]["properties"]["seed"] == fields.SEED.schema()
+    for bad in (0, -1, True, "2", float("inf")):
+        with pytest.raises(InvalidInput) as refused:
+            parse_request({"start_date": "2026-05-01", "time_limit_s": bad}, catalog)
+        assert refused.value.field == "time_limit_s"
+        with pytest.raises(InvalidInput) as edit:
+            fields.TIME_LIMIT.read({"time_limit_s": bad}, 1.0, prefix="edits.")
+        assert edit.value.field == "edits.time_limit_s"
+    with pytest.raises(InvalidInput) as seed:
+        parse_request({"start_date": "2026-05-01", "seed": 2**31}, catalog)
+    assert seed.value.field == "seed"
