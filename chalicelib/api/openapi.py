@@ -43,6 +43,7 @@ from ..config import Settings
 from ..errors import ERROR_CODES as ERROR_REGISTRY
 from ..i18n import LANGS
 from ..planning.document import StopDoc, TravelDoc, json_schema
+from ..planning.endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
 from ..planning.explain import REASONS
 from ..planning.fields import DAYS, PACES, REQUEST_FIELDS, TIME_LIMIT
 from ..planning.request import FIELDS as REQUEST_KEYS
@@ -509,6 +510,16 @@ def _schemas() -> dict[str, Any]:
                 "default": False,
                 "description": "true (any sport) or sports to add matches for",
             },
+            "arrive": dict(
+                ref("Endpoint"),
+                description="Arriving by train or plane: day 1 starts at the hub after the arrival plus a transfer "
+                f"({_transfers(ARRIVAL_TRANSFER)} min); `at` must be on start_date",
+            ),
+            "depart": dict(
+                ref("Endpoint"),
+                description="Leaving by train or plane: the last day ends at the hub before the departure less a "
+                f"buffer ({_transfers(DEPARTURE_BUFFER)} min); `at` must be on the last day",
+            ),
             "want_events": {
                 "oneOf": [{"type": "boolean"}, _array({"enum": list(WANTED_EVENT_KINDS)})],
                 "default": False,
@@ -582,6 +593,8 @@ def _schemas() -> dict[str, Any]:
             "events": _array(ID),
             "want_sports": _array({"enum": list(SPORTS)}),
             "want_events": _array({"enum": list(WANTED_EVENT_KINDS)}),
+            "arrive": ref("Endpoint"),
+            "depart": ref("Endpoint"),
             "route": nullable(ID),
             "budget_cny": nullable({"type": "number"}),
             "meals": {"type": "boolean"},
@@ -760,6 +773,21 @@ def _schemas() -> dict[str, Any]:
     # --- replan edits (chalicelib/planning/replan.py) ---
     day = {"type": "integer", "minimum": 0, "maximum": DAYS.high - 1, "description": "trip day index (0 = first day)"}
     ids = _array(ID, uniqueItems=True)
+    s["Endpoint"] = {
+        "oneOf": [
+            _obj({"hub": ID, "at": DATE_TIME}, ["hub", "at"], closed=True),
+            _obj(
+                {
+                    "lon": s["LodgingPoint"]["properties"]["lon"],
+                    "lat": s["LodgingPoint"]["properties"]["lat"],
+                    "at": DATE_TIME,
+                },
+                ["lon", "lat", "at"],
+                closed=True,
+            ),
+        ],
+        "description": "A transport hub (GET /v1/pois?category=hub) or a point, and the time (with offset)",
+    }
     s["ReplanEdits"] = _obj(
         {
             "lock": _array(
@@ -1105,6 +1133,10 @@ def _error_responses() -> dict[str, Any]:
             resp["headers"] = headers
         out[f"E{status}"] = resp
     return out
+
+
+def _transfers(table: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {minutes}" for kind, minutes in table.items() if kind != "point")
 
 
 def _errors(*statuses: int) -> dict[str, Any]:

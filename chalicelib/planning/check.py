@@ -10,12 +10,13 @@ it on every plan they make.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Optional
 
 from ..catalog.model import Event
 from ..timeutil import parse_datetime
+from .endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
 from .problem import DAY, PACE, Lock, Problem, end_place, start_place
 
 
@@ -185,6 +186,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
             bad.append(f"locked {lock.kind} {lock.item_id} moved: day {lock.day} start {lock.start} -> start {found}")
     if req.budget_cny is not None and tickets > req.budget_cny + 1e-6:
         bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
+    bad += _hub_rules(problem, days, minute)
     if req.route and catalog.routes[req.route].ordered:
         times = [route_starts[p] for p in catalog.routes[req.route].stop_ids if p in route_starts]
         if times != sorted(times):
@@ -219,6 +221,29 @@ def _place_of(
     if place is None:
         bad.append(f"{where}: unknown place")
     return place
+
+
+def _hub_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[str], str], int]) -> list[str]:
+    """Arriving and leaving: re-derived from the request, not from the day
+    windows: the trip starts at the arrival point no sooner than the arrival
+    plus its transfer, and ends there no later than the departure less its buffer."""
+    req, out = problem.request, []
+    for point, d, k, field in ((req.arrive, 0, 0, "arrive"), (req.depart, req.days - 1, -1, "depart")):
+        if point is None or not days or not days[d].get("stops"):
+            continue
+        stop = days[d]["stops"][k]
+        if abs(stop.get("lon", 0) - point.lon) > 1e-6 or abs(stop.get("lat", 0) - point.lat) > 1e-6:
+            out.append(f"{field}: day {d} does not {'start' if k == 0 else 'end'} at {point.poi_id or 'the point'}")
+        at = problem.abs_time(point.at)
+        if field == "arrive":
+            ready = at + ARRIVAL_TRANSFER[point.kind]
+            if minute(stop.get("depart"), field) < ready:
+                out.append(f"arrive: leaves the hub before {ready} (arrival + {ARRIVAL_TRANSFER[point.kind]} min)")
+        else:
+            back = at - DEPARTURE_BUFFER[point.kind]
+            if minute(stop.get("arrive"), field) > back:
+                out.append(f"depart: back at the hub after {back} (departure - {DEPARTURE_BUFFER[point.kind]} min)")
+    return out
 
 
 def _inside(intervals: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -166,6 +166,10 @@ class Problem:
     # Route trips: visits the spine shortened so their day holds its stretch
     # (``spine.fit``): poi id -> minutes. The checker holds visits to these.
     short_visits: dict[str, int] = field(default_factory=dict)
+    # Arriving/leaving by train or plane: the first day starts and the last
+    # ends at this place instead of the lodging (``endpoints.py``).
+    first_place: Optional[int] = None
+    last_place: Optional[int] = None
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
@@ -232,6 +236,18 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
                     Text(zh="住处", en="Your lodging"),
                 )
             )
+    ends: list[Optional[int]] = []
+    for point in (request.arrive, request.depart):
+        if point is None:
+            ends.append(None)
+        elif point.poi_id:
+            hub = catalog.pois[point.poi_id]
+            ends.append(add_place(hub.id, hub, hub.lon, hub.lat, hub.name))
+        else:
+            key = f"point@{point.lon:.6f},{point.lat:.6f}"
+            ends.append(
+                add_place(key, None, point.lon, point.lat, Text(zh="到达/离开地点", en="Arrival/departure point"))
+            )
     route = catalog.routes[request.route] if request.route else None
     route_ids = set(route.stop_ids) if route else set()
     candidates: list[Poi] = []
@@ -268,6 +284,8 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         place_index=index,
         lodging_places=lodging_places,
         locks=tuple(locks),
+        first_place=ends[0],
+        last_place=ends[1],
     )
     problem.day_windows = _day_windows(problem, events)
     _precheck(problem, events)
@@ -327,10 +345,14 @@ def prize_units(request: PlanRequest, poi: Poi, on_route: bool) -> float:
 
 
 def start_place(problem: Problem, day: int) -> int:
+    if day == 0 and problem.first_place is not None:
+        return problem.first_place
     return problem.lodging_places[max(0, day - 1)]
 
 
 def end_place(problem: Problem, day: int) -> int:
+    if day == problem.request.days - 1 and problem.last_place is not None:
+        return problem.last_place
     return problem.lodging_places[day]
 
 

@@ -18,6 +18,7 @@ from ..catalog.model import CATEGORIES, SPORTS, WANTED_EVENT_KINDS, in_shaoxing
 from ..errors import Unprocessable, invalid
 from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
+from .endpoints import Endpoint, parse_endpoint, usable_window
 from .fields import BUDGET, DAY_END, DAY_START, DAYS, LANG, MEALS, MIN_DAY_MINUTES, MODE, PACE_FIELD, SEED, TIME_LIMIT
 from .settings import PlanSettings
 from .spine import route_spine
@@ -38,8 +39,10 @@ DEFAULT_INTERESTS = {
 OLD_TOWN = (120.583, 30.0)  # Yuecheng old-town centre, for the default lodging
 
 FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
+# An arrival or departure day needs at least this long out of the hub.
+MIN_ARRIVAL_DAY_MINUTES = 30
 # Normalized-request keys written only when used (so plain requests keep their ids).
-ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events")
+ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events", "arrive", "depart")
 FIELDS = (
     "start_date",
     "days",
@@ -65,6 +68,8 @@ FIELDS = (
     "windows",
     "on_day",
     "avoid_events",
+    "arrive",
+    "depart",
 )
 
 
@@ -114,10 +119,14 @@ class PlanRequest:
     # Kinds of recurring events to add when their dates fall in the trip
     # (festival, ceremony, show: ``catalog/series.py``); omitted from to_json when empty.
     want_events: tuple[str, ...] = ()
+    # Arriving and leaving by train or plane (``endpoints.py``); omitted from to_json when absent.
+    arrive: Optional[Endpoint] = None
+    depart: Optional[Endpoint] = None
 
     def window(self, day: int) -> tuple[int, int]:
         """(start, end) in minutes after midnight of trip day ``day``."""
-        return self.windows[day] if self.windows else (self.day_start, self.day_end)
+        base = self.windows[day] if self.windows else (self.day_start, self.day_end)
+        return usable_window(base, day, self.days, self.arrive, self.depart)
 
     def pinned_day(self, poi_id: str) -> Optional[int]:
         return dict(self.on_day).get(poi_id)
@@ -150,6 +159,12 @@ class PlanRequest:
             del data["avoid_events"]
         if not self.want_events:
             del data["want_events"]
+        for key in ("arrive", "depart"):
+            point = getattr(self, key)
+            if point is None:
+                del data[key]
+            else:
+                data[key] = point.to_json()
         return data
 
 
@@ -241,6 +256,26 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
                 f"{event_id} is both in events and avoid_events",
                 f"{event_id} 同时出现在 events 和 avoid_events 中",
             )
+    last_date = start_date + timedelta(days=days - 1)
+    arrive = None if data.get("arrive") is None else parse_endpoint(data["arrive"], "arrive", catalog, start_date)
+    depart = None if data.get("depart") is None else parse_endpoint(data["depart"], "depart", catalog, last_date)
+    if arrive is not None and depart is not None and depart.at <= arrive.at:
+        raise invalid("depart.at", "the departure must be after the arrival", "离开时间必须晚于到达时间")
+    for d, field in ((0, "arrive"), (days - 1, "depart")):
+        if (arrive if field == "arrive" else depart) is None:
+            continue
+        base = windows[d] if windows else (day_start, day_end)
+        lo, hi = usable_window(base, d, days, arrive, depart)
+        if hi - lo < MIN_ARRIVAL_DAY_MINUTES:
+            raise Unprocessable(
+                "infeasible",
+                Text(
+                    zh=f"第 {d + 1} 天在到达/离开之间只剩 {max(0, hi - lo)} 分钟，无法安排（至少 {MIN_ARRIVAL_DAY_MINUTES} 分钟）",
+                    en=f"day {d + 1} has {max(0, hi - lo)} usable minutes between arriving and leaving "
+                    f"(at least {MIN_ARRIVAL_DAY_MINUTES} needed)",
+                ),
+                field=f"{field}.at",
+            )
     return PlanRequest(
         start_date=start_date,
         days=days,
@@ -266,6 +301,8 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         on_day=on_day,
         avoid_events=avoid_events,
         want_events=want_events,
+        arrive=arrive,
+        depart=depart,
     )
 
 

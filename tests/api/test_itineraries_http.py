@@ -102,3 +102,24 @@ def test_browsers_may_send_conditional_and_idempotent_requests(base):
     created = post(base, {"start_date": "2026-12-01", "time_limit_s": 0.5})
     exposed = created.headers["Access-Control-Expose-Headers"].lower()
     assert "etag" in exposed and "location" in exposed and "x-ratelimit-remaining" in exposed
+
+
+def test_arriving_and_leaving_by_rail(base, catalog):
+    body = {
+        "start_date": "2026-05-15",
+        "days": 3,
+        "lang": "en",
+        "time_limit_s": 1,
+        "arrive": {"hub": "shaoxing-north-station", "at": "2026-05-15T09:40:00+08:00"},
+        "depart": {"hub": "shaoxing-north-station", "at": "2026-05-17T18:30:00+08:00"},
+    }
+    r = post(base, body)
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    first, last = plan["days"][0]["stops"][0], plan["days"][-1]["stops"][-1]
+    station = catalog.pois["shaoxing-north-station"]
+    assert [first["lon"], first["lat"]] == [last["lon"], last["lat"]] == [station.lon, station.lat]
+    assert first["depart"] >= "2026-05-15T09:55:00+08:00"  # 15 min to get out of the station
+    assert last["arrive"] <= "2026-05-17T18:00:00+08:00"  # 30 min before the train
+    bad = post(base, dict(body, depart={"hub": "shaoxing-north-station", "at": "2026-05-15T08:00:00+08:00"}))
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "depart.at"
