@@ -340,3 +340,26 @@ def test_details_hours_today_stay_here_and_interests(browser, site, catalog):
     assert request["lodging"][0]["poi_id"] == "shaoxing-xianheng-hotel"
     assert axe_serious(page) == []
     context.close()
+
+
+def test_a_trip_arriving_by_train_from_the_form(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
+    page = context.new_page()
+    page.goto(site + "/")
+    ready(page)
+    page.click("button[data-tab=plan]")
+    page.fill("#start_date", "2026-05-15")
+    page.fill("#days", "2")
+    page.select_option("#arrive_hub", "shaoxing-north-station")
+    page.fill("#arrive_time", "09:40")
+    page.select_option("#depart_hub", "shaoxing-north-station")
+    page.fill("#depart_time", "18:30")
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+    plan = page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan'))")
+    assert plan["request"]["arrive"] == {"hub": "shaoxing-north-station", "at": "2026-05-15T09:40:00+08:00"}
+    assert plan["request"]["depart"] == {"hub": "shaoxing-north-station", "at": "2026-05-16T18:30:00+08:00"}
+    assert "Shaoxing North" in plan["days"][0]["stops"][0]["name"]
+    assert "Shaoxing North" in plan["days"][-1]["stops"][-1]["name"]
+    assert axe_serious(page) == []
+    context.close()
