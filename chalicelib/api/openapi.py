@@ -46,6 +46,7 @@ from ..planning.document import StopDoc, TravelDoc, json_schema
 from ..planning.endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
 from ..planning.explain import REASONS
 from ..planning.fields import DAYS, PACES, REQUEST_FIELDS, TIME_LIMIT
+from ..planning.mobility import MAX_WALK_M, REST_EVERY_MIN, REST_MINUTES, WALK_SLOWDOWN
 from ..planning.request import FIELDS as REQUEST_KEYS
 from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, ONLY_WHEN_USED
 from ..planning.review import CODES as REVIEW_CODES
@@ -510,6 +511,7 @@ def _schemas() -> dict[str, Any]:
                 "default": False,
                 "description": "true (any sport) or sports to add matches for",
             },
+            "access": ref("Access"),
             "arrive": dict(
                 ref("Endpoint"),
                 description="Arriving by train or plane: day 1 starts at the hub after the arrival plus a transfer "
@@ -595,6 +597,7 @@ def _schemas() -> dict[str, Any]:
             "want_events": _array({"enum": list(WANTED_EVENT_KINDS)}),
             "arrive": ref("Endpoint"),
             "depart": ref("Endpoint"),
+            "access": ref("Access"),
             "route": nullable(ID),
             "budget_cny": nullable({"type": "number"}),
             "meals": {"type": "boolean"},
@@ -773,6 +776,31 @@ def _schemas() -> dict[str, Any]:
     # --- replan edits (chalicelib/planning/replan.py) ---
     day = {"type": "integer", "minimum": 0, "maximum": DAYS.high - 1, "description": "trip day index (0 = first day)"}
     ids = _array(ID, uniqueItems=True)
+    s["Access"] = _obj(
+        {
+            "wheelchair": {"type": "boolean", "default": False, "description": "only places sourced as step-free"},
+            "stroller": {"type": "boolean", "default": False, "description": "step-free or partly step-free places"},
+            "max_walk_m": nullable(
+                {
+                    "type": "integer",
+                    "minimum": MAX_WALK_M[0],
+                    "maximum": MAX_WALK_M[1],
+                    "description": "longer walks (route metres) become taxi legs",
+                }
+            ),
+            "rest_every_min": nullable(
+                {
+                    "type": "integer",
+                    "minimum": REST_EVERY_MIN[0],
+                    "maximum": REST_EVERY_MIN[1],
+                    "description": f"a {REST_MINUTES}-min rest after a visit for every full span of this many minutes",
+                }
+            ),
+        },
+        [],
+        closed=True,
+        description=f"Step-free and slower trips; walking is {WALK_SLOWDOWN}x slower with a wheelchair or a stroller",
+    )
     s["Endpoint"] = {
         "oneOf": [
             _obj({"hub": ID, "at": DATE_TIME}, ["hub", "at"], closed=True),

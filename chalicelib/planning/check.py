@@ -187,6 +187,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
     if req.budget_cny is not None and tickets > req.budget_cny + 1e-6:
         bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
     bad += _hub_rules(problem, days, minute)
+    bad += _access_rules(problem, days, minute)
     if req.route and catalog.routes[req.route].ordered:
         times = [route_starts[p] for p in catalog.routes[req.route].stop_ids if p in route_starts]
         if times != sorted(times):
@@ -243,6 +244,32 @@ def _hub_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[str
             back = at - DEPARTURE_BUFFER[point.kind]
             if minute(stop.get("arrive"), field) > back:
                 out.append(f"depart: back at the hub after {back} (departure - {DEPARTURE_BUFFER[point.kind]} min)")
+    return out
+
+
+def _access_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[str], str], int]) -> list[str]:
+    """Step-free and slower trips (``access``), re-derived from the request and
+    the catalog: every visited place and restaurant suits the trip, no leg is
+    walked further than the limit, and each visit is followed by its rests."""
+    access, catalog = problem.request.access, problem.catalog
+    out: list[str] = []
+    if access is None:
+        return out
+    for d, day in enumerate(days):
+        for k, stop in enumerate(day.get("stops", [])):
+            where = f"day {d} stop {k}"
+            poi = catalog.pois.get(stop.get("poi_id") or "")
+            if access.levels is not None and poi is not None and stop.get("type") in ("visit", "meal"):
+                if poi.accessibility.level not in access.levels:
+                    out.append(f"{where}: {poi.id} is {poi.accessibility.level}, the trip needs {access.levels}")
+            travel = stop.get("travel") or {}
+            if access.max_walk_m is not None and travel.get("mode") == "walk":
+                if float(travel.get("km") or 0) * 1000 > access.max_walk_m + 10:  # km is rounded to 10 m
+                    out.append(f"{where}: walks {travel.get('km')} km, over the {access.max_walk_m} m limit")
+            if stop.get("type") == "visit" and access.rest_every_min and poi is not None:
+                rest = access.rest_after(problem.visit_length(poi)[0])  # rests for the planned visit length
+                if minute(stop.get("depart"), where) - minute(stop.get("end"), where) < rest:
+                    out.append(f"{where}: leaves before its {rest} min of rest")
     return out
 
 

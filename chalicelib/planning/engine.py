@@ -28,7 +28,7 @@ from .request import PlanRequest, parse_request
 from .review import review
 from .settings import PlanSettings
 from .timing import Item, Timed, linger, time_day
-from .travel import GeodesicTravel, TravelTimes, leg_mode, provider_from_settings
+from .travel import GeodesicTravel, TravelTimes, provider_from_settings
 
 ENGINE_VERSION = 1
 
@@ -196,7 +196,7 @@ def _render(
                 "travel": None
                 if prev_place is None
                 else {
-                    "mode": leg_mode(req.mode, stop.travel_km) if stop.travel_minutes else "none",
+                    "mode": prob.leg_mode(prev_place, stop.place) if stop.travel_minutes else "none",
                     "minutes": stop.travel_minutes,
                     "km": round(stop.travel_km, 2),
                 },

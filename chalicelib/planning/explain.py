@@ -50,6 +50,18 @@ REASONS: dict[str, Text] = {
         en="No restaurant we know of is near {place} at {meal} on {date}; the nearest is {food} (about {km} km): "
         "bring food or eat earlier",
     ),
+    "access_unknown": Text(
+        zh="{name}的无障碍情况没有可靠来源，无台阶行程不安排它",
+        en="{name}: no source says it is step-free, so a step-free trip leaves it out",
+    ),
+    "not_step_free": Text(
+        zh="{name}有台阶或只有部分无障碍通道，不符合本次行程的通行需求",
+        en="{name} has steps or is only partly step-free, which this trip's access needs rule out",
+    ),
+    "meal_no_step_free": Text(
+        zh="{date} {meal}：我们没有收录确认无台阶的餐馆，请自备或现场确认",
+        en="{meal} on {date}: no restaurant we know of is confirmed step-free; bring food or ask on the spot",
+    ),
     "no_sessions": Text(
         zh="行程日期（{start} 至 {end}）内没有{sport}场次；最近的场次是 {date} 的“{title}”（{venue}）",
         en="No {sport} sessions fall in the trip dates ({start} to {end}); the nearest on record is "
@@ -170,6 +182,23 @@ def explain(
                         ),
                     ),
                     False,
+                    meal=meal,
+                    date=date,
+                )
+            )
+            continue
+        if req.access is not None and req.access.levels is not None:
+            text = REASONS["meal_no_step_free"]
+            out.append(
+                Unscheduled(
+                    None,
+                    None,
+                    "meal_no_step_free",
+                    Text(
+                        zh=text.zh.format(date=date, meal=name.zh),
+                        en=text.en.format(date=date, meal=name.en.capitalize()),
+                    ),
+                    True,
                     meal=meal,
                     date=date,
                 )

@@ -37,7 +37,17 @@ from . import solver
 from .pace import PACE, visit_length
 from .request import PlanRequest
 from .spine import SpineStop, route_spine, shortened
-from .travel import Point, TravelTimes, ceil_minutes, geodesic_km, leg_mode, max_time_factor, time_factor
+from .travel import (
+    PROFILES,
+    Point,
+    TravelTimes,
+    ceil_minutes,
+    geodesic_km,
+    leg_mode,
+    max_time_factor,
+    mode_minutes,
+    time_factor,
+)
 
 DAY = 1440
 # Objective = travel minutes + PRIZE_SCALE x units of every sight left out.
@@ -170,6 +180,9 @@ class Problem:
     # ends at this place instead of the lodging (``endpoints.py``).
     first_place: Optional[int] = None
     last_place: Optional[int] = None
+    # Step-free trips: legs that would be walked further than access.max_walk_m
+    # are taken by taxi instead (``mobility.py``).
+    taxi_legs: set[tuple[int, int]] = field(default_factory=set)
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
@@ -177,13 +190,20 @@ class Problem:
         if a == b:
             return 0
         # Walked hops are not slowed by road traffic.
-        walked = leg_mode(self.request.mode, self.km[a][b]) == "walk"
-        factor = 1.0 if walked else time_factor(self.request.mode, depart % DAY)
+        mode = self.leg_mode(a, b)
+        factor = 1.0 if mode == "walk" else time_factor(mode, depart % DAY)
         if last_event is not None and self.places[a].poi_id == last_event.venue_id:
             venue = self.catalog.pois[last_event.venue_id].venue
             if venue is not None and depart < self.abs_time(last_event.end) + venue.egress_surge_minutes:
                 factor *= venue.egress_surge_factor
         return ceil_minutes(self.base[a][b] * factor)
+
+    def leg_mode(self, a: int, b: int) -> str:
+        """How the traveller goes from a to b (short hops walked; a step-free
+        trip's long walks by taxi)."""
+        if (a, b) in self.taxi_legs:
+            return "taxi"
+        return leg_mode(self.request.mode, self.km[a][b])
 
     def abs_time(self, moment: datetime) -> int:
         local = moment.astimezone(self.request_tz)
@@ -205,8 +225,11 @@ class Problem:
         return [(day * DAY + lo, day * DAY + hi) for lo, hi in visitable(poi, self.dates[day])]
 
     def visit_length(self, poi: Poi) -> tuple[int, int]:
+        """(visit minutes, slack after it: the pace's, plus rests of a slower trip)."""
         length, slack = visit_length(poi, self.request.pace)
-        return self.short_visits.get(poi.id, length), slack
+        length = self.short_visits.get(poi.id, length)
+        rest = self.request.access.rest_after(length) if self.request.access else 0
+        return length, slack + rest
 
 
 def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Sequence[Lock] = ()) -> Problem:
@@ -256,6 +279,8 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
     for poi in sorted(catalog.pois.values(), key=lambda p: p.id):
         if poi.id in request.avoid or poi.category == "lodging":
             continue
+        if not_accessible(request, poi) and poi.id not in locked_visits:
+            continue  # named in unscheduled (excluded below)
         named = poi.id in request.must_visit or poi.id in route_ids or poi.id in pinned or poi.id in locked_visits
         if named or (poi.category in SIGHT_CATEGORIES + ("venue",) and request.interest(poi.category) * poi.weight > 0):
             candidates.append(poi)
@@ -266,7 +291,11 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         p
         for p in sorted(catalog.pois.values(), key=lambda p: p.id)
         # unknown hours (""): listed in the catalog, never planned as a meal
-        if p.category == "food" and p.opening_hours and p.id not in request.avoid and request.meals
+        if p.category == "food"
+        and p.opening_hours
+        and p.id not in request.avoid
+        and request.meals
+        and not not_accessible(request, p)
     ]
     foods += [catalog.pois[p] for p in sorted(meal_locked) if catalog.pois[p] not in foods]
     for poi in candidates + foods + [catalog.pois[e.venue_id] for e in events + optional_events]:
@@ -286,6 +315,12 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         locks=tuple(locks),
         first_place=ends[0],
         last_place=ends[1],
+    )
+    _apply_mobility(problem)
+    problem.excluded.update(
+        (p.id, "access_unknown" if p.accessibility.level == "unknown" else "not_step_free")
+        for p in catalog.pois.values()
+        if not_accessible(request, p) and p.category not in ("lodging", "hub")
     )
     problem.day_windows = _day_windows(problem, events)
     _precheck(problem, events)
@@ -342,6 +377,33 @@ def prize_units(request: PlanRequest, poi: Poi, on_route: bool) -> float:
     fame = poi.prominence / UNRATED
     units = request.interest(poi.category) * poi.weight * fame
     return max(units, ROUTE_UNITS * fame) if on_route else units
+
+
+def not_accessible(request: PlanRequest, poi: Poi) -> bool:
+    """A step-free trip (``access.wheelchair``/``stroller``) and a place not known to suit it."""
+    levels = request.access.levels if request.access else None
+    return levels is not None and poi.accessibility.level not in levels
+
+
+def _apply_mobility(problem: Problem) -> None:
+    """Slower walking, and taxis for walks over ``access.max_walk_m`` (route metres)."""
+    access = problem.request.access
+    if access is None:
+        return
+    walk = PROFILES["walk"]
+    # copies: a travel provider may hand the same matrix to other requests
+    problem.base = [row[:] for row in problem.base]
+    problem.km = [row[:] for row in problem.km]
+    for a in range(len(problem.places)):
+        for b in range(len(problem.places)):
+            if a == b or leg_mode(problem.request.mode, problem.km[a][b]) != "walk":
+                continue
+            if access.max_walk_m is not None and problem.km[a][b] * 1000 > access.max_walk_m:
+                minutes, km = mode_minutes("taxi", problem.km[a][b] / walk.circuity)
+                problem.base[a][b], problem.km[a][b] = minutes, km
+                problem.taxi_legs.add((a, b))
+            else:
+                problem.base[a][b] *= access.walk_factor
 
 
 def start_place(problem: Problem, day: int) -> int:

@@ -20,6 +20,7 @@ from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
 from .endpoints import Endpoint, parse_endpoint, usable_window
 from .fields import BUDGET, DAY_END, DAY_START, DAYS, LANG, MEALS, MIN_DAY_MINUTES, MODE, PACE_FIELD, SEED, TIME_LIMIT
+from .mobility import Access, parse_access
 from .settings import PlanSettings
 from .spine import route_spine
 from .travel import Point, geodesic_km, max_time_factor, mode_minutes
@@ -42,7 +43,7 @@ FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
 # An arrival or departure day needs at least this long out of the hub.
 MIN_ARRIVAL_DAY_MINUTES = 30
 # Normalized-request keys written only when used (so plain requests keep their ids).
-ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events", "arrive", "depart")
+ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events", "arrive", "depart", "access")
 FIELDS = (
     "start_date",
     "days",
@@ -70,6 +71,7 @@ FIELDS = (
     "avoid_events",
     "arrive",
     "depart",
+    "access",
 )
 
 
@@ -122,6 +124,8 @@ class PlanRequest:
     # Arriving and leaving by train or plane (``endpoints.py``); omitted from to_json when absent.
     arrive: Optional[Endpoint] = None
     depart: Optional[Endpoint] = None
+    # Step-free and slower trips (``mobility.py``); omitted from to_json when absent.
+    access: Optional[Access] = None
 
     def window(self, day: int) -> tuple[int, int]:
         """(start, end) in minutes after midnight of trip day ``day``."""
@@ -159,12 +163,12 @@ class PlanRequest:
             del data["avoid_events"]
         if not self.want_events:
             del data["want_events"]
-        for key in ("arrive", "depart"):
-            point = getattr(self, key)
-            if point is None:
+        for key in ("arrive", "depart", "access"):
+            value = getattr(self, key)
+            if value is None:
                 del data[key]
             else:
-                data[key] = point.to_json()
+                data[key] = value.to_json()
         return data
 
 
@@ -256,6 +260,20 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
                 f"{event_id} is both in events and avoid_events",
                 f"{event_id} 同时出现在 events 和 avoid_events 中",
             )
+    access = parse_access(data.get("access"))
+    if access is not None and access.levels is not None:
+        for i, poi_id in enumerate(must_visit):
+            level = catalog.pois[poi_id].accessibility.level
+            if level not in access.levels:
+                raise Unprocessable(
+                    "infeasible",
+                    Text(
+                        zh=f"{catalog.pois[poi_id].name.zh}的无障碍情况为“{level}”，不符合所需的无台阶通行",
+                        en=f"{catalog.pois[poi_id].name.en} is not known to be step-free (accessibility: {level})",
+                    ),
+                    field=f"must_visit[{i}]",
+                    details={"conflicts": [poi_id]},
+                )
     last_date = start_date + timedelta(days=days - 1)
     arrive = None if data.get("arrive") is None else parse_endpoint(data["arrive"], "arrive", catalog, start_date)
     depart = None if data.get("depart") is None else parse_endpoint(data["depart"], "depart", catalog, last_date)
@@ -303,6 +321,7 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         want_events=want_events,
         arrive=arrive,
         depart=depart,
+        access=access,
     )
 
 

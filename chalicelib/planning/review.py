@@ -48,7 +48,8 @@ call with ``review(problem, plan, thresholds={...})``):
     fault per stop.
 ``short_motor_leg``
     A leg reported as transit, drive or taxi whose km < ``short_motor_leg_km``
-    (1.0): nobody takes a car or a bus for a hop a local walks.
+    (1.0), or under the request's ``access.max_walk_m`` when that is shorter:
+    nobody takes a car or a bus for a hop a local walks.
 ``meal_wait``
     A meal whose start - arrive > ``meal_wait_min`` (30 min).
 ``wait``
@@ -501,6 +502,9 @@ class _Review:
 
     def short_motor_leg(self) -> None:
         limit = self.t["short_motor_leg_km"]
+        access = getattr(self.req, "access", None)
+        if access is not None and access.max_walk_m is not None:
+            limit = min(limit, access.max_walk_m / 1000)  # the traveller walks no further than this
         for stops in self.days:
             for s in stops:
                 travel = s.travel or {}
