@@ -56,6 +56,7 @@ LABELS = {
     "ticket": Text("门票", "ticket"),
     "ticket_unknown": Text("票价未知", "price unknown"),
     "hours": Text("开放时间", "hours"),
+    "access": Text("无障碍", "step-free access"),
     "venue": Text("场馆", "venue"),
     "gate": Text("提前{m}分钟入场（{t}前到达）", "gates: arrive {m} min early (by {t})"),
     "tbc": Text(
@@ -121,6 +122,7 @@ class StopView:
     meal: Optional[str] = None
     event: Optional[EventView] = None
     is_lodging: bool = False
+    access: Optional[str] = None  # the place's accessibility level (visits and meals)
 
     @property
     def type_name(self) -> Text:
@@ -277,10 +279,18 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         meal=raw.get("meal"),
         event=event_view,
         is_lodging=kind in ("start", "end") or (poi is not None and poi.category == "lodging"),
+        access=poi.accessibility.level if poi is not None and kind in ("visit", "meal") else None,
     )
 
 
 # -- formatting shared by the renderers -------------------------------------------
+
+ACCESS_NAMES = {
+    "step_free": Text("无台阶", "step-free"),
+    "partial": Text("部分无障碍", "partly step-free"),
+    "no": Text("有台阶，轮椅不便", "steps, not for wheelchairs"),
+    "unknown": Text("未知（出行前请确认）", "unknown (check before you go)"),
+}
 
 
 def hhmm(value: datetime) -> str:
@@ -351,6 +361,8 @@ def details(stop: StopView, lang: str) -> list[str]:
         out.append(f"{LABELS['ticket'].get(lang)} {money(stop.ticket_cny, lang)}")
     if stop.opening_hours:
         out.append(f"{LABELS['hours'].get(lang)} {stop.opening_hours}")
+    if stop.access:
+        out.append(f"{LABELS['access'].get(lang)}: {ACCESS_NAMES[stop.access].get(lang)}")
     return out
 
 
@@ -382,6 +394,9 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
         )
     if stop.opening_hours:
         out.append(f"{joined(LABELS['hours'].get(l) for l in langs)} {stop.opening_hours}")
+    if stop.access:
+        label = joined(LABELS["access"].get(l) for l in langs)
+        out.append(f"{label}: {joined(ACCESS_NAMES[stop.access].get(l) for l in langs)}")
     return out
 
 

@@ -127,3 +127,16 @@ def test_a_must_visit_with_steps_is_refused_for_a_wheelchair(catalog):
             catalog,
         )
     assert (refused.value.status, refused.value.field) == (422, "must_visit[0]")
+
+
+def test_cards_and_widgets_show_each_stops_access(catalog):
+    from chalicelib.render.view import details, details_multi, plan_view
+
+    result = plan({"start_date": "2026-05-16", "days": 1, "lang": "en"}, catalog)
+    view = plan_view(result, catalog)
+    visit = next(s for d in view.days for s in d.stops if s.type == "visit")
+    level = catalog.pois[visit.poi_id].accessibility.level
+    assert visit.access == level
+    assert any(line.startswith("step-free access: ") for line in details(visit, "en"))
+    assert any(line.startswith("无障碍: ") for line in details(visit, "zh"))
+    assert any("无障碍 / step-free access" in line for line in details_multi(visit, ("zh", "en")))
