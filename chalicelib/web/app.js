@@ -20,6 +20,8 @@
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
       ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
       stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
+      access_needs: "出行需求", wheelchair: "轮椅：只去确认无台阶的地点", stroller: "婴儿车：无台阶或部分无障碍的地点",
+      max_walk_m: "每段最多步行（米）", rest_every_min: "每游览多少分钟休息 10 分钟",
       arrive: "到达（车站/机场）", depart: "离开（车站/机场）", no_hub: "不指定",
       qr: "扫码在另一部手机上打开", interests: "兴趣（0 不去，1 最爱）", stay_here: "住这里", hours_today: "今天开放",
       closed_today: "今天不开放", on_dates: "行程日期内的赛事与活动（勾选即必去）", none_on_dates: "这些日期没有已公布时间的赛事或活动",
@@ -45,6 +47,9 @@
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
       ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
       stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
+      access_needs: "Access needs", wheelchair: "Wheelchair: only places confirmed step-free",
+      stroller: "Stroller: step-free or partly step-free places", max_walk_m: "Longest walk per leg (m)",
+      rest_every_min: "A 10-min rest for every … min of visiting",
       arrive: "Arrive at (station, airport)", depart: "Leave from (station, airport)", no_hub: "Not by train or plane",
       qr: "Scan to open on another phone", interests: "Interests (0 skip, 1 love)", stay_here: "Stay here",
       hours_today: "Open today", closed_today: "closed today", on_dates: "Matches and events on your dates (ticked = must attend)",
@@ -321,6 +326,12 @@
     });
     if (Object.keys(interests).length) body.interests = interests;
     if (form.route.value) body.route = form.route.value;
+    var access = {};
+    if (form.wheelchair.checked) access.wheelchair = true;
+    if (form.stroller.checked) access.stroller = true;
+    if (form.max_walk_m.value) access.max_walk_m = Number(form.max_walk_m.value);
+    if (form.rest_every_min.value) access.rest_every_min = Number(form.rest_every_min.value);
+    if (Object.keys(access).length) body.access = access;
     var lastDay = new Date(Date.parse(body.start_date + "T00:00:00Z") + (body.days - 1) * 864e5).toISOString().slice(0, 10);
     if (form.arrive_hub.value) body.arrive = { hub: form.arrive_hub.value, at: body.start_date + "T" + form.arrive_time.value + ":00+08:00" };
     if (form.depart_hub.value) body.depart = { hub: form.depart_hub.value, at: lastDay + "T" + form.depart_time.value + ":00+08:00" };

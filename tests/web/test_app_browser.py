@@ -363,3 +363,23 @@ def test_a_trip_arriving_by_train_from_the_form(browser, site):
     assert "Shaoxing North" in plan["days"][-1]["stops"][-1]["name"]
     assert axe_serious(page) == []
     context.close()
+
+
+def test_access_needs_from_the_form(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
+    page = context.new_page()
+    page.goto(site + "/")
+    ready(page)
+    page.click("button[data-tab=plan]")
+    page.fill("#start_date", "2026-05-16")
+    page.fill("#days", "1")
+    page.check("#stroller")
+    page.fill("#max_walk_m", "500")
+    page.fill("#rest_every_min", "60")
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+    plan = page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan'))")
+    assert plan["request"]["access"] == {"wheelchair": False, "stroller": True, "max_walk_m": 500, "rest_every_min": 60}
+    assert "step-free" in page.locator("#trip").inner_text()  # the left-out places say why
+    assert axe_serious(page) == []
+    context.close()
