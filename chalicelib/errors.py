@@ -87,6 +87,11 @@ class Unprocessable(YueyouError):
     status = 422
 
 
+def infeasible(zh: str, en: str, conflicts: list[str], field: Optional[str] = None) -> Unprocessable:
+    """422: the request is well formed but cannot be planned; ``conflicts`` names the items."""
+    return Unprocessable("infeasible", Text(zh=zh, en=en), field=field, details={"conflicts": conflicts})
+
+
 def invalid(field: str, en: str, zh: str, code: str = "invalid_parameter") -> InvalidInput:
     return InvalidInput(code, Text(zh=zh, en=en), field=field)
 

@@ -31,7 +31,7 @@ from ..catalog.daylight import visitable
 from ..catalog.labels import MEAL_NAMES
 from ..catalog.model import SIGHT_CATEGORIES, UNRATED, Event, Poi, Route
 from ..catalog.series import events_between
-from ..errors import Unprocessable
+from ..errors import Unprocessable, infeasible
 from ..i18n import Text
 from . import solver
 from .pace import PACE, visit_length
@@ -467,10 +467,6 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
     return windows
 
 
-def _infeasible(zh: str, en: str, conflicts: list[str], field: Optional[str] = None) -> Unprocessable:
-    return Unprocessable("infeasible", Text(zh=zh, en=en), field=field, details={"conflicts": conflicts})
-
-
 def _precheck(problem: Problem, events: list[Event]) -> None:
     """Catch the common impossible requests before solving, naming the items."""
     req, catalog = problem.request, problem.catalog
@@ -481,7 +477,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
         surge = va.venue.egress_surge_factor if va.venue else 1.0
         move = ceil_minutes(problem.base[problem.place_index[va.id]][problem.place_index[vb.id]] * surge)
         if problem.abs_time(a.end) + a.slack + move > problem.abs_time(b.start) - buffer:
-            raise _infeasible(
+            raise infeasible(
                 f"赛事场次 {a.id} 与 {b.id} 时间冲突（含入场提前量和交通时间）",
                 f"Events {a.id} and {b.id} overlap once the entry buffer and travel are counted",
                 [a.id, b.id],
@@ -496,7 +492,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
             for lo, hi in problem.visit_intervals(poi, d)
         )
         if not fits:
-            raise _infeasible(
+            raise infeasible(
                 f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
                 f"Must-visit {poi.name.en} is not open long enough on any day of the trip",
                 [poi_id],
@@ -509,7 +505,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
             min(hi, problem.day_windows[d][1]) - max(lo, problem.day_windows[d][0]) >= length
             for lo, hi in problem.visit_intervals(poi, d)
         ):
-            raise _infeasible(
+            raise infeasible(
                 f"{poi.name.zh} 在 {problem.dates[d]} 不开放（或开放时间不足以游览）",
                 f"{poi.name.en} is not open long enough on {problem.dates[d]}",
                 [poi_id],
@@ -528,7 +524,7 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
         ]
         total = sum(t for _, t in named)
         if total > req.budget_cny + 1e-9:
-            raise _infeasible(
+            raise infeasible(
                 f"预算 {req.budget_cny:g} 元低于必需门票合计 {total:g} 元",
                 f"The budget of {req.budget_cny:g} CNY is below the {total:g} CNY of required tickets",
                 [i for i, t in named if t > 0],
@@ -598,7 +594,7 @@ def _precheck_locks(problem: Problem, events: list[Event]) -> None:
         """Names every item involved; the field is the (first) lock's."""
         ids = list(dict.fromkeys(_lock_name(problem, s)[0] for s in sources))
         locks = [s for s in sources if isinstance(s, Lock)]
-        return _infeasible(zh, en, ids, locks[0].field if locks else "events")
+        return infeasible(zh, en, ids, locks[0].field if locks else "events")
 
     for lock in problem.locks:
         if lock.kind == "event":

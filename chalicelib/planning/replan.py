@@ -41,13 +41,12 @@ from typing import Any, Optional
 
 from ..catalog.catalog import Catalog
 from ..errors import Unprocessable, invalid
-from ..i18n import Text
 from ..timeutil import SHANGHAI, iso, parse_datetime, parse_hhmm
 from . import problem as problem_mod
 from .engine import ENGINE_VERSION, solve_problem
 from .fields import TIME_LIMIT
 from .problem import DAY, Lock, Problem
-from .request import Lodging, PlanRequest, hhmm, id_list, one_lodging, request_from_json
+from .request import Lodging, PlanRequest, attendable_event, hhmm, id_list, one_lodging, request_from_json
 from .settings import PlanSettings
 from .travel import TravelTimes, provider_from_settings
 
@@ -348,26 +347,10 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
     last = req.start_date + timedelta(days=req.days - 1)
     for i, event_id in enumerate(id_list(edits.get("add_events", []), "edits.add_events")):
         where = f"edits.add_events[{i}]"
-        event = catalog.event(event_id, where)
         if event_id in removed:
+            catalog.event(event_id, where)  # 404 first for an unknown id
             raise invalid(where, f"{event_id} is both added and removed", f"{event_id} 同时被添加和移除")
-        if event.status == "cancelled":
-            raise Unprocessable(
-                "infeasible",
-                Text(zh=f"赛事场次 {event_id} 已取消", en=f"Event {event_id} was cancelled"),
-                field=where,
-                details={"conflicts": [event_id]},
-            )
-        if not req.start_date <= event.start.date() <= last:
-            raise Unprocessable(
-                "infeasible",
-                Text(
-                    zh=f"赛事场次 {event_id} 在 {event.start.date()}，不在行程日期 {req.start_date} 至 {last} 之内",
-                    en=f"Event {event_id} is on {event.start.date()}, outside the trip dates {req.start_date} to {last}",
-                ),
-                field=where,
-                details={"conflicts": [event_id]},
-            )
+        attendable_event(catalog, event_id, where, req.start_date, last)
         out.add_events.append(event_id)
         out.origin[event_id] = where
 

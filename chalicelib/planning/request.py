@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from typing import Any, Optional
 
 from ..catalog.catalog import Catalog
-from ..catalog.model import CATEGORIES, SPORTS, WANTED_EVENT_KINDS, in_shaoxing
-from ..errors import Unprocessable, invalid
+from ..catalog.model import CATEGORIES, SPORTS, WANTED_EVENT_KINDS, Event, in_shaoxing
+from ..errors import Unprocessable, infeasible, invalid
 from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
 from .endpoints import Endpoint, parse_endpoint, usable_window
@@ -265,14 +265,11 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         for i, poi_id in enumerate(must_visit):
             level = catalog.pois[poi_id].accessibility.level
             if level not in access.levels:
-                raise Unprocessable(
-                    "infeasible",
-                    Text(
-                        zh=f"{catalog.pois[poi_id].name.zh}的无障碍情况为“{level}”，不符合所需的无台阶通行",
-                        en=f"{catalog.pois[poi_id].name.en} is not known to be step-free (accessibility: {level})",
-                    ),
-                    field=f"must_visit[{i}]",
-                    details={"conflicts": [poi_id]},
+                raise infeasible(
+                    f"{catalog.pois[poi_id].name.zh}的无障碍情况为“{level}”，不符合所需的无台阶通行",
+                    f"{catalog.pois[poi_id].name.en} is not known to be step-free (accessibility: {level})",
+                    [poi_id],
+                    f"must_visit[{i}]",
                 )
     last_date = start_date + timedelta(days=days - 1)
     arrive = None if data.get("arrive") is None else parse_endpoint(data["arrive"], "arrive", catalog, start_date)
@@ -409,38 +406,33 @@ def _poi_ids(value: Any, field: str, catalog: Catalog) -> tuple[str, ...]:
 
 def _event_ids(value: Any, catalog: Catalog, start: date, days: int) -> tuple[str, ...]:
     ids = id_list(value, "events")
-    last = start + timedelta(days=days - 1)
     for i, event_id in enumerate(ids):
-        event = catalog.event(event_id, f"events[{i}]")
-        if not event.timed:
-            raise Unprocessable(
-                "infeasible",
-                Text(
-                    zh=f"活动 {event_id} 只公布了日期，时间待定，无法排入行程",
-                    en=f"Event {event_id} has a date but no published time yet; it cannot be planned as a stop",
-                ),
-                field=f"events[{i}]",
-                details={"conflicts": [event_id]},
-            )
-        if event.status == "cancelled":
-            raise Unprocessable(
-                "infeasible",
-                Text(zh=f"赛事场次 {event_id} 已取消", en=f"Event {event_id} was cancelled"),
-                field=f"events[{i}]",
-                details={"conflicts": [event_id]},
-            )
-        day = event.start.date()
-        if not start <= day <= last:
-            raise Unprocessable(
-                "infeasible",
-                Text(
-                    zh=f"赛事场次 {event_id} 在 {day}，不在行程日期 {start} 至 {last} 之内",
-                    en=f"Event {event_id} is on {day}, outside the trip dates {start} to {last}",
-                ),
-                field=f"events[{i}]",
-                details={"conflicts": [event_id]},
-            )
+        attendable_event(catalog, event_id, f"events[{i}]", start, start + timedelta(days=days - 1))
     return tuple(ids)
+
+
+def attendable_event(catalog: Catalog, event_id: str, where: str, first: date, last: date) -> Event:
+    """The event (404 naming ``where`` if unknown) if a trip from ``first`` to
+    ``last`` can attend it; else a 422: no published time, cancelled, outside the dates."""
+    event = catalog.event(event_id, where)
+    if not event.timed:
+        raise infeasible(
+            f"活动 {event_id} 只公布了日期，时间待定，无法排入行程",
+            f"Event {event_id} has a date but no published time yet; it cannot be planned as a stop",
+            [event_id],
+            where,
+        )
+    if event.status == "cancelled":
+        raise infeasible(f"赛事场次 {event_id} 已取消", f"Event {event_id} was cancelled", [event_id], where)
+    day = event.start.date()
+    if not first <= day <= last:
+        raise infeasible(
+            f"赛事场次 {event_id} 在 {day}，不在行程日期 {first} 至 {last} 之内",
+            f"Event {event_id} is on {day}, outside the trip dates {first} to {last}",
+            [event_id],
+            where,
+        )
+    return event
 
 
 def _wanted(value: Any, field: str, choices: tuple[str, ...], what: str, what_zh: str) -> tuple[str, ...]:

@@ -68,3 +68,15 @@ def test_an_estimated_session_time_is_marked_and_planned_with_slack(catalog):
     assert any("时间待确认" in line for line in details(event_stop, "zh"))
     published = catalog.events["ag2023-baseball-2023-10-02-1200-field1"]
     assert not published.estimated and published.slack == 0
+
+
+def test_replans_check_added_events_like_plans_do(catalog):
+    from chalicelib.planning.replan import replan
+
+    first = plan({"start_date": "2027-04-09", "days": 1}, catalog)
+    with pytest.raises(YueyouError) as untimed:
+        replan(first, {"add_events": ["lanting-calligraphy-festival-2027-04-09"]}, catalog)
+    assert (untimed.value.status, untimed.value.field) == (422, "edits.add_events[0]")
+    with pytest.raises(YueyouError) as elsewhere:
+        replan(first, {"add_events": ["dayu-public-ceremony-2027-04-20"]}, catalog)
+    assert (elsewhere.value.status, elsewhere.value.field) == (422, "edits.add_events[0]")
