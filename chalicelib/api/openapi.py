@@ -52,6 +52,8 @@ from ..planning.request import FIRST_DATE, INTEREST_CATEGORIES, LAST_DATE, ONLY_
 from ..planning.review import CODES as REVIEW_CODES
 from ..planning.settings import PlanSettings
 from ..planning.travel import MODES
+from ..planning.weather import HOT_APPARENT_C, WET_MM, WET_PROBABILITY
+from ..planning.weather import KINDS as WEATHER_KINDS
 from ..schedule.repository import SERIES_WINDOW_DAYS
 from .body import MAX_BODY_BYTES
 from .http import CORS, Params, endpoint, json_response
@@ -512,6 +514,11 @@ def _schemas() -> dict[str, Any]:
                 "description": "true (any sport) or sports to add matches for",
             },
             "access": ref("Access"),
+            "weather": _array(
+                ref("Spell"),
+                description="Wet or hot spells: no outdoor visit during them (filled from a forecast when a "
+                "provider is configured and the request gives none)",
+            ),
             "arrive": dict(
                 ref("Endpoint"),
                 description="Arriving by train or plane: day 1 starts at the hub after the arrival plus a transfer "
@@ -598,6 +605,7 @@ def _schemas() -> dict[str, Any]:
             "arrive": ref("Endpoint"),
             "depart": ref("Endpoint"),
             "access": ref("Access"),
+            "weather": _array(ref("Spell")),
             "route": nullable(ID),
             "budget_cny": nullable({"type": "number"}),
             "meals": {"type": "boolean"},
@@ -776,6 +784,13 @@ def _schemas() -> dict[str, Any]:
     # --- replan edits (chalicelib/planning/replan.py) ---
     day = {"type": "integer", "minimum": 0, "maximum": DAYS.high - 1, "description": "trip day index (0 = first day)"}
     ids = _array(ID, uniqueItems=True)
+    s["Spell"] = _obj(
+        {"date": DATE, "from": HHMM, "to": HHMM, "kind": {"enum": list(WEATHER_KINDS)}},
+        ["date", "from", "to", "kind"],
+        closed=True,
+        description=f"wet: rain chance >= {WET_PROBABILITY}% or >= {WET_MM} mm in an hour; "
+        f"hot: apparent temperature >= {HOT_APPARENT_C:g} °C",
+    )
     s["Access"] = _obj(
         {
             "wheelchair": {"type": "boolean", "default": False, "description": "only places sourced as step-free"},

@@ -188,6 +188,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
         bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
     bad += _hub_rules(problem, days, minute)
     bad += _access_rules(problem, days, minute)
+    bad += _weather_rules(problem, days, minute)
     if req.route and catalog.routes[req.route].ordered:
         times = [route_starts[p] for p in catalog.routes[req.route].stop_ids if p in route_starts]
         if times != sorted(times):
@@ -270,6 +271,22 @@ def _access_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[
                 rest = access.rest_after(problem.visit_length(poi)[0])  # rests for the planned visit length
                 if minute(stop.get("depart"), where) - minute(stop.get("end"), where) < rest:
                     out.append(f"{where}: leaves before its {rest} min of rest")
+    return out
+
+
+def _weather_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[str], str], int]) -> list[str]:
+    """No outdoor visit overlaps a wet or hot spell of the request."""
+    out: list[str] = []
+    for d, day in enumerate(days):
+        for k, stop in enumerate(day.get("stops", [])):
+            poi = problem.catalog.pois.get(stop.get("poi_id") or "")
+            if stop.get("type") != "visit" or poi is None or poi.setting != "outdoor":
+                continue
+            start = minute(stop.get("start"), f"day {d} stop {k}") - d * DAY
+            end = minute(stop.get("end"), f"day {d} stop {k}") - d * DAY
+            for spell in problem.request.weather:
+                if spell.day == d and spell.start < end and start < spell.end:
+                    out.append(f"day {d} stop {k}: outdoor {poi.id} during a {spell.kind} spell")
     return out
 
 

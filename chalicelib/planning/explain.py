@@ -50,6 +50,10 @@ REASONS: dict[str, Text] = {
         en="No restaurant we know of is near {place} at {meal} on {date}; the nearest is {food} (about {km} km): "
         "bring food or eat earlier",
     ),
+    "weather": Text(
+        zh="{name}在户外，而它开放的时段预报有雨或高温；雨天可改去室内景点",
+        en="{name} is outdoors and the forecast is wet or hot whenever it is open: an indoor sight is the plan B",
+    ),
     "access_unknown": Text(
         zh="{name}的无障碍情况没有可靠来源，无台阶行程不安排它",
         en="{name}: no source says it is step-free, so a step-free trip leaves it out",

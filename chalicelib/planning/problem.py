@@ -48,6 +48,7 @@ from .travel import (
     mode_minutes,
     time_factor,
 )
+from .weather import without_spells
 
 DAY = 1440
 # Objective = travel minutes + PRIZE_SCALE x units of every sight left out.
@@ -222,7 +223,10 @@ class Problem:
     def visit_intervals(self, poi: Poi, day: int) -> list[tuple[int, int]]:
         """Absolute intervals when ``poi`` may be visited on ``day``
         (``daylight.visitable``: open, and in daylight if outdoors)."""
-        return [(day * DAY + lo, day * DAY + hi) for lo, hi in visitable(poi, self.dates[day])]
+        allowed = visitable(poi, self.dates[day])
+        if poi.setting == "outdoor" and self.request.weather:
+            allowed = without_spells(allowed, self.request.weather, day)
+        return [(day * DAY + lo, day * DAY + hi) for lo, hi in allowed]
 
     def visit_length(self, poi: Poi) -> tuple[int, int]:
         """(visit minutes, slack after it: the pace's, plus rests of a slower trip)."""
@@ -855,6 +859,17 @@ def _why_not(problem: Problem, poi: Poi, length: int) -> str:
         lo_day, hi_day = problem.day_windows[d]
         if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.visit_intervals(poi, d)):
             return "too_far"
+    if (
+        poi.setting == "outdoor"
+        and problem.request.weather
+        and any(
+            min(hi, hi_day) - max(lo, lo_day) >= length
+            for d in range(problem.request.days)
+            for lo_day, hi_day in [problem.day_windows[d]]
+            for lo, hi in ((d * DAY + a, d * DAY + b) for a, b in visitable(poi, problem.dates[d]))
+        )
+    ):
+        return "weather"
     if poi.setting == "outdoor" and any(
         min(hi, hi_day) - max(lo, lo_day) >= length
         for d in range(problem.request.days)

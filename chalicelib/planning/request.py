@@ -24,6 +24,7 @@ from .mobility import Access, parse_access
 from .settings import PlanSettings
 from .spine import route_spine
 from .travel import Point, geodesic_km, max_time_factor, mode_minutes
+from .weather import Spell, parse_weather
 
 INTEREST_CATEGORIES = tuple(c for c in CATEGORIES if c not in ("lodging", "hub"))
 # Categories the traveller did not mention keep these weights: an empty
@@ -43,7 +44,7 @@ FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
 # An arrival or departure day needs at least this long out of the hub.
 MIN_ARRIVAL_DAY_MINUTES = 30
 # Normalized-request keys written only when used (so plain requests keep their ids).
-ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events", "arrive", "depart", "access")
+ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events", "arrive", "depart", "access", "weather")
 FIELDS = (
     "start_date",
     "days",
@@ -72,6 +73,7 @@ FIELDS = (
     "arrive",
     "depart",
     "access",
+    "weather",
 )
 
 
@@ -126,6 +128,8 @@ class PlanRequest:
     depart: Optional[Endpoint] = None
     # Step-free and slower trips (``mobility.py``); omitted from to_json when absent.
     access: Optional[Access] = None
+    # Wet and hot spells (``weather.py``): no outdoor visit during them; omitted from to_json when empty.
+    weather: tuple[Spell, ...] = ()
 
     def window(self, day: int) -> tuple[int, int]:
         """(start, end) in minutes after midnight of trip day ``day``."""
@@ -163,6 +167,10 @@ class PlanRequest:
             del data["avoid_events"]
         if not self.want_events:
             del data["want_events"]
+        if self.weather:
+            data["weather"] = [spell.to_json(self.start_date) for spell in self.weather]
+        else:
+            del data["weather"]
         for key in ("arrive", "depart", "access"):
             value = getattr(self, key)
             if value is None:
@@ -319,6 +327,7 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         arrive=arrive,
         depart=depart,
         access=access,
+        weather=parse_weather(data.get("weather"), start_date, days),
     )
 
 

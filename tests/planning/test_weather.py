@@ -1,0 +1,77 @@
+"""Weather plan B (issue #15 part 2): wet and hot spells keep outdoor visits out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from chalicelib.errors import YueyouError
+from chalicelib.planning import plan
+from chalicelib.planning.check import check
+from chalicelib.planning.problem import build
+from chalicelib.planning.request import parse_request
+from chalicelib.planning.travel import GeodesicTravel
+from chalicelib.planning.weather import Spell, classify, spells_from_hours, without_spells
+
+DAY = "2026-05-16"
+RAIN = [{"date": DAY, "from": "08:00", "to": "21:00", "kind": "wet"}]
+
+
+def outdoor_visits(result, catalog):
+    return [
+        s
+        for d in result["days"]
+        for s in d["stops"]
+        if s["type"] == "visit" and catalog.pois[s["poi_id"]].setting == "outdoor"
+    ]
+
+
+def test_the_forecast_rules():
+    assert classify(60, 0, 20) == "wet" and classify(10, 0.5, 20) == "wet"
+    assert classify(59, 0.4, 34.9) == "fine" and classify(0, 0, 35) == "hot"
+    assert classify(None, None, None) == "fine"
+    hours = [(date(2026, 5, 16), h, "wet") for h in (10, 11, 12)] + [(date(2026, 5, 16), 15, "hot")]
+    assert spells_from_hours(hours, date(2026, 5, 16), 1) == (Spell(0, 600, 780, "wet"), Spell(0, 900, 960, "hot"))
+    assert without_spells(((480, 1020),), (Spell(0, 600, 780, "wet"),), 0) == ((480, 600), (780, 1020))
+
+
+def test_a_rainy_day_plans_no_outdoor_visit(catalog):
+    dry = plan({"start_date": DAY, "days": 1, "lang": "en"}, catalog)
+    wet = plan({"start_date": DAY, "days": 1, "lang": "en", "weather": RAIN}, catalog)
+    assert outdoor_visits(dry, catalog)  # a dry day does use the outdoor sights
+    assert outdoor_visits(wet, catalog) == []
+    assert any(u["reason_code"] == "weather" for u in wet["unscheduled"])
+    assert wet["request"]["weather"] == RAIN
+
+
+def test_a_hot_afternoon_moves_outdoor_visits_to_the_morning(catalog):
+    hot = [{"date": DAY, "from": "11:00", "to": "17:00", "kind": "hot"}]
+    result = plan({"start_date": DAY, "days": 1, "weather": hot}, catalog)
+    for stop in outdoor_visits(result, catalog):
+        start, end = datetime.fromisoformat(stop["start"]), datetime.fromisoformat(stop["end"])
+        assert end.hour * 60 + end.minute <= 11 * 60 or start.hour >= 17
+
+
+def test_the_checker_proves_it(catalog):
+    body = {"start_date": DAY, "days": 1, "weather": RAIN}
+    dry = plan({"start_date": DAY, "days": 1}, catalog)
+    problem = build(parse_request(body, catalog), catalog, GeodesicTravel())
+    violations = check(problem, dict(dry, request=parse_request(body, catalog).to_json()))
+    assert any("during a wet spell" in v for v in violations)
+
+
+@pytest.mark.parametrize(
+    "weather,field",
+    [
+        ("rain", "weather"),
+        ([{"date": DAY, "from": "08:00", "to": "21:00"}], "weather[0]"),
+        ([{"date": "2026-05-20", "from": "08:00", "to": "21:00", "kind": "wet"}], "weather[0].date"),
+        ([{"date": DAY, "from": "12:00", "to": "10:00", "kind": "wet"}], "weather[0].to"),
+        ([{"date": DAY, "from": "08:00", "to": "21:00", "kind": "snow"}], "weather[0].kind"),
+    ],
+)
+def test_bad_weather_is_a_400_naming_the_field(catalog, weather, field):
+    with pytest.raises(YueyouError) as refused:
+        plan({"start_date": DAY, "weather": weather}, catalog)
+    assert (refused.value.status, refused.value.field) == (400, field)
