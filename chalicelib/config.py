@@ -49,6 +49,9 @@ class Settings:
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "© OpenStreetMap contributors"
     tile_crs: str = "wgs84"
+    # Weather plan B: the forecast API (Open-Meteo's https://api.open-meteo.com/v1/forecast
+    # in prod); None: no forecast, plans use only the request's own `weather`.
+    weather_url: Optional[str] = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -74,4 +77,5 @@ class Settings:
             tile_url=env.get("YUEYOU_TILE_URL") or cls.tile_url,
             tile_attribution=env.get("YUEYOU_TILE_ATTRIBUTION") or cls.tile_attribution,
             tile_crs=env.get("YUEYOU_TILE_CRS", "wgs84"),
+            weather_url=env.get("YUEYOU_WEATHER_URL") or None,
         )

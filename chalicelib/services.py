@@ -9,11 +9,13 @@ their own factory with :func:`configure`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .auth import AuthPolicy, Principal, authorize, charge_plans
 from .batches import BatchService, SqsRunner, ThreadRunner
@@ -24,6 +26,11 @@ from .planning import PlanSettings, parse_request, plan
 from .schedule import EventRepository
 from .solving import in_process
 from .store import Store, open_store
+from .timeutil import SHANGHAI
+
+if TYPE_CHECKING:
+    from .forecast import OpenMeteoForecast
+    from .planning.request import PlanRequest
 
 
 class Services:
@@ -128,6 +135,21 @@ class Services:
         from .feeds import plan_warnings
 
         return plan_warnings(plan, self.events, lang)
+
+    @cached_property
+    def forecast(self) -> Optional[OpenMeteoForecast]:
+        from .forecast import OpenMeteoForecast
+
+        url = self.settings.weather_url
+        return OpenMeteoForecast(url, self.store) if url else None
+
+    def with_weather(self, request: PlanRequest) -> PlanRequest:
+        """The request with the forecast's wet and hot spells, when a forecast
+        is configured, covers the dates and the request gave no weather."""
+        if self.forecast is None:
+            return request
+        spells = self.forecast.spells(request, datetime.now(SHANGHAI).date())
+        return dataclasses.replace(request, weather=spells) if spells else request
 
     def planning_catalog(self) -> Catalog:
         """The catalog with the store's events (feeds may have moved, added or cancelled sessions)."""

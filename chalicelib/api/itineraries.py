@@ -74,7 +74,7 @@ def create_itinerary():
     catalog = svc.planning_catalog()
     # A plan is charged only once the request is known to be valid, and
     # never for an idempotent replay (make_plan runs only for a new claim).
-    parsed = parse_request(body, catalog, svc.plan_settings)
+    parsed = svc.with_weather(parse_request(body, catalog, svc.plan_settings))
 
     def make_plan() -> dict[str, Any]:
         limit_headers.update(svc.charge_plans(principal))
