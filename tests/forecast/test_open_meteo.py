@@ -24,7 +24,7 @@ class FakeOpenMeteo(http.server.BaseHTTPRequestHandler):
     status = 200
     rain = True
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
         FakeOpenMeteo.calls.append(query)
         if FakeOpenMeteo.status != 200:
