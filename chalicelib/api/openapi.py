@@ -635,8 +635,20 @@ def _schemas() -> dict[str, Any]:
                 ["poi_id", "name", "lon", "lat"],
             ),
             "stops": _array(ref("Stop")),
+            "plan_b": _array(
+                _obj(
+                    {
+                        "instead_of": ID,
+                        "poi_id": ID,
+                        "name": {"type": "string"},
+                        "km": {"type": "number", "minimum": 0},
+                    },
+                    ["instead_of", "poi_id", "name", "km"],
+                ),
+                description="If it rains: an indoor sight near each outdoor visit, open at its time",
+            ),
         },
-        ["date", "window", "lodging", "stops"],
+        ["date", "window", "lodging", "stops", "plan_b"],
     )
     s["Unscheduled"] = _obj(
         {

@@ -23,6 +23,7 @@ from . import check, meals, solver
 from . import problem as problem_mod
 from .document import StopDoc
 from .explain import explain
+from .plan_b import plan_b
 from .problem import DAY, Problem
 from .request import PlanRequest, parse_request
 from .review import review
@@ -244,6 +245,8 @@ def _render(
                 "stops": out_stops,
             }
         )
+    for day_doc, alternatives in zip(days, plan_b(prob, days, lang)):
+        day_doc["plan_b"] = alternatives
     unscheduled = explain(prob, visited_pois, visited_events, starts, tickets, missing_meals, settings.explain_top_n)
     partial = any(u.named for u in unscheduled)
     notes = []

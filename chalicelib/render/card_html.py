@@ -66,12 +66,27 @@ def _day(plan: PlanView, day: DayView, langs: Sequence[str], live_url: str, qr_s
             f'<p class="lodging">{_label("lodging", langs)}: {escape(" / ".join(names(day.lodging, tuple(langs))))}</p>'
         )
     rows = "".join(_stop_row(s, langs) for s in day.stops)
+    rain = ""
+    if day.plan_b:
+        items = "".join(
+            "<li>"
+            + escape(
+                " / ".join(
+                    dict.fromkeys(
+                        LABELS["instead_of"].get(l).format(alt=alt.get(l), out=out.get(l), km=f"{km:g}") for l in langs
+                    )
+                )
+            )
+            + "</li>"
+            for out, alt, km in day.plan_b
+        )
+        rain = f'<div class="plan-b"><p>{_label("plan_b", langs)}</p><ul>{items}</ul></div>'
     scene = day_scene(day, langs, width=520, height=300)
     return (
         f'<section class="day" data-day="{day.number}"><header>{titles}{lodging}</header>'
         f'<figure>{svg(scene, label=" / ".join(plan.title.get(l) for l in langs))}'
         f'<figcaption>{_label("map", langs)}</figcaption></figure>'
-        f'<table class="timeline">{rows}</table>'
+        f'<table class="timeline">{rows}</table>{rain}'
         f'<footer><div><p>{_label("total", langs)} {escape(" / ".join(dict.fromkeys(day_tickets(day, l) for l in langs)))} · '
         f'{_label("travel_total", langs)} {day.travel_minutes} min</p>'
         f'<p><a href="{escape(live_url)}">{_label("live", langs)}</a></p>'

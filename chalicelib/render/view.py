@@ -57,6 +57,8 @@ LABELS = {
     "ticket_unknown": Text("票价未知", "price unknown"),
     "hours": Text("开放时间", "hours"),
     "access": Text("无障碍", "step-free access"),
+    "plan_b": Text("雨天备选", "If it rains"),
+    "instead_of": Text("{alt}代替{out}（{km} 公里）", "{alt} instead of {out} ({km} km)"),
     "venue": Text("场馆", "venue"),
     "gate": Text("提前{m}分钟入场（{t}前到达）", "gates: arrive {m} min early (by {t})"),
     "tbc": Text(
@@ -145,6 +147,8 @@ class DayView:
     date: date
     lodging: Optional[Text]
     stops: tuple[StopView, ...]
+    # If it rains: (outdoor place, indoor alternative, km between them)
+    plan_b: tuple[tuple[Text, Text, float], ...] = ()
 
     @property
     def travel_minutes(self) -> int:
@@ -212,7 +216,12 @@ def plan_view(plan: Mapping[str, Any], catalog: Catalog, plan_id: Optional[str] 
         day_date = (
             date.fromisoformat(day["date"]) if day.get("date") else (stops[0].start.date() if stops else date.today())
         )
-        days.append(DayView(number=d, date=day_date, lodging=lodging, stops=tuple(stops)))
+        alternatives = tuple(
+            (catalog.pois[b["instead_of"]].name, catalog.pois[b["poi_id"]].name, float(b.get("km") or 0))
+            for b in day.get("plan_b") or []
+            if isinstance(b, Mapping) and b.get("instead_of") in catalog.pois and b.get("poi_id") in catalog.pois
+        )
+        days.append(DayView(number=d, date=day_date, lodging=lodging, stops=tuple(stops), plan_b=alternatives))
     totals = plan.get("totals") or {}
     return PlanView(
         id=str(plan_id or plan.get("id") or ""),

@@ -20,6 +20,7 @@
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
       ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
       stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
+      plan_b: "雨天备选", instead_of: "{alt}代替{out}（{km} 公里）",
       access_needs: "出行需求", wheelchair: "轮椅：只去确认无台阶的地点", stroller: "婴儿车：无台阶或部分无障碍的地点",
       max_walk_m: "每段最多步行（米）", rest_every_min: "每游览多少分钟休息 10 分钟",
       arrive: "到达（车站/机场）", depart: "离开（车站/机场）", no_hub: "不指定",
@@ -47,6 +48,7 @@
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
       ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
       stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
+      plan_b: "If it rains", instead_of: "{alt} instead of {out} ({km} km)",
       access_needs: "Access needs", wheelchair: "Wheelchair: only places confirmed step-free",
       stroller: "Stroller: step-free or partly step-free places", max_walk_m: "Longest walk per leg (m)",
       rest_every_min: "A 10-min rest for every … min of visiting",
@@ -497,6 +499,16 @@
         path.push(ll(s.lon, s.lat));
       });
       section.appendChild(list);
+      if (day.plan_b && day.plan_b.length) {
+        var names = {};
+        day.stops.forEach(function (x) { if (x.poi_id) names[x.poi_id] = x.name; });
+        var rain = el("ul", { "class": "notes plan-b" });
+        day.plan_b.forEach(function (b) {
+          rain.appendChild(el("li", { text: t("instead_of").replace("{alt}", b.name).replace("{out}", names[b.instead_of] || b.instead_of).replace("{km}", b.km) }));
+        });
+        section.appendChild(el("h4", { text: t("plan_b") }));
+        section.appendChild(rain);
+      }
       var startId = "ws-" + d, endId = "we-" + d;
       var ws = el("input", { id: startId, type: "time", value: hhmm(day.window.start) });
       var we = el("input", { id: endId, type: "time", value: hhmm(day.window.end) });

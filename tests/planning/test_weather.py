@@ -75,3 +75,25 @@ def test_bad_weather_is_a_400_naming_the_field(catalog, weather, field):
     with pytest.raises(YueyouError) as refused:
         plan({"start_date": DAY, "weather": weather}, catalog)
     assert (refused.value.status, refused.value.field) == (400, field)
+
+
+def test_every_day_carries_a_plan_b_for_rain(catalog):
+    from chalicelib.render.card_html import card_html
+    from chalicelib.render.view import plan_view
+
+    result = plan({"start_date": DAY, "days": 2, "lang": "en"}, catalog)
+    planned = {s["poi_id"] for d in result["days"] for s in d["stops"] if s.get("poi_id")}
+    for d, day in enumerate(result["days"]):
+        outdoor = {s["poi_id"] for s in outdoor_visits({"days": [day]}, catalog)}
+        assert {b["instead_of"] for b in day["plan_b"]} <= outdoor
+        for b in day["plan_b"]:
+            alt = catalog.pois[b["poi_id"]]
+            assert alt.setting != "outdoor" and alt.id not in planned and b["km"] <= 6.0
+    alternatives = [b for d in result["days"] for b in d["plan_b"]]
+    assert alternatives  # two old-town days have outdoor visits with indoor sights nearby
+    html = card_html(plan_view(result, catalog), "both", "https://example.org/plan")
+    first = alternatives[0]
+    assert "If it rains" in html and catalog.pois[first["poi_id"]].name.en in html
+    # a rainy day planned around the weather has no outdoor visit, hence no plan B to offer
+    wet = plan({"start_date": DAY, "days": 1, "weather": RAIN}, catalog)
+    assert wet["days"][0]["plan_b"] == []

@@ -132,6 +132,8 @@ def test_map_plan_share_offline_and_language(browser, site, catalog, viewport):
     page.wait_for_selector("#trip .day", timeout=60_000)
     stops = page.locator("#trip .stops li").all_inner_texts()
     assert len(stops) >= 4 and "Start" in stops[0]
+    if page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan')).days[0].plan_b.length"):
+        assert "If it rains" in page.locator("#trip").inner_text()
     assert page.locator("#map path").count() > before  # the day's line and stops
     page.wait_for_function("() => document.querySelector('#trip figure.qr img').naturalWidth > 0")  # the share QR
     assert axe_serious(page) == []
