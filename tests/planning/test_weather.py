@@ -83,7 +83,7 @@ def test_every_day_carries_a_plan_b_for_rain(catalog):
 
     result = plan({"start_date": DAY, "days": 2, "lang": "en"}, catalog)
     planned = {s["poi_id"] for d in result["days"] for s in d["stops"] if s.get("poi_id")}
-    for d, day in enumerate(result["days"]):
+    for day in result["days"]:
         outdoor = {s["poi_id"] for s in outdoor_visits({"days": [day]}, catalog)}
         assert {b["instead_of"] for b in day["plan_b"]} <= outdoor
         for b in day["plan_b"]:
