@@ -52,6 +52,7 @@ class Settings:
     # Weather plan B: the forecast API (Open-Meteo's https://api.open-meteo.com/v1/forecast
     # in prod); None: no forecast, plans use only the request's own `weather`.
     weather_url: Optional[str] = None
+    weather_cache_s: float = 3600.0  # how long a forecast answer is reused
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -78,4 +79,5 @@ class Settings:
             tile_attribution=env.get("YUEYOU_TILE_ATTRIBUTION") or cls.tile_attribution,
             tile_crs=env.get("YUEYOU_TILE_CRS", "wgs84"),
             weather_url=env.get("YUEYOU_WEATHER_URL") or None,
+            weather_cache_s=float(env.get("YUEYOU_WEATHER_CACHE_S", "3600")),
         )

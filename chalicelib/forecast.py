@@ -38,10 +38,16 @@ HOURLY = "precipitation_probability,precipitation,apparent_temperature"
 
 class OpenMeteoForecast:
     def __init__(
-        self, url: str, store: Store, timeout_s: float = 4.0, session: Optional[requests.Session] = None
+        self,
+        url: str,
+        store: Store,
+        timeout_s: float = 4.0,
+        session: Optional[requests.Session] = None,
+        cache_s: float = CACHE_S,
     ) -> None:
         self.url = url
         self.store = store
+        self.cache_s = cache_s
         self.timeout_s = timeout_s
         self.session = session or requests.Session()
 
@@ -58,6 +64,15 @@ class OpenMeteoForecast:
             return ()
         return spells_from_hours(hours, first, request.days)
 
+    def spells_at(self, lon: float, lat: float, first: date, days: int) -> tuple[Spell, ...]:
+        """Spells at a point for ``days`` days from ``first`` (a stored plan's lodging)."""
+        try:
+            hours = self._hours(lon, lat, first, first + timedelta(days=days - 1))
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            log.warning("weather forecast unavailable (%s)", exc)
+            return ()
+        return spells_from_hours(hours, first, days)
+
     def _hours(self, lon: float, lat: float, first: date, last: date) -> list[tuple[date, int, str]]:
         days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         cached = {d: self._cached(lon, lat, d) for d in days}
@@ -70,7 +85,7 @@ class OpenMeteoForecast:
 
     def _cached(self, lon: float, lat: float, day: date) -> Optional[list[Any]]:
         item = self.store.get(COLLECTION, _key(lon, lat, day))
-        if item is None or time.time() - float(item.data.get("fetched_at", 0)) > CACHE_S:
+        if item is None or time.time() - float(item.data.get("fetched_at", 0)) >= self.cache_s:
             return None
         return [tuple(h) for h in item.data.get("hours", [])]
 
@@ -99,6 +114,58 @@ class OpenMeteoForecast:
             )
             out.setdefault(moment.date(), []).append((moment.hour, kind))
         return out
+
+
+RECHECK_DAYS = 3  # stored plans starting within this many days are checked against the forecast
+
+
+def weather_warnings(
+    plan: dict[str, Any], forecast: OpenMeteoForecast, today: date, outdoor: set[str], lang: str
+) -> list[dict[str, Any]]:
+    """``weather_changed`` warnings for a stored plan's outdoor visits in the
+    next ``RECHECK_DAYS`` days that the current forecast puts in a wet or hot
+    spell (the plan was made with another forecast, or none): replan."""
+    days = plan.get("days") or []
+    lodging = ((plan.get("request") or {}).get("lodging") or [{}])[0]
+    if not days or "lon" not in lodging:
+        return []
+    first = date.fromisoformat(days[0]["date"])
+    horizon = today + timedelta(days=RECHECK_DAYS - 1)
+    if first > horizon or first + timedelta(days=len(days) - 1) < today:
+        return []
+    spells = forecast.spells_at(float(lodging["lon"]), float(lodging["lat"]), first, len(days))
+    out: list[dict[str, Any]] = []
+    for d, day in enumerate(days):
+        if not today <= first + timedelta(days=d) <= horizon:
+            continue
+        for stop in day.get("stops") or []:
+            if stop.get("type") != "visit" or stop.get("poi_id") not in outdoor:
+                continue
+            start, end = datetime.fromisoformat(stop["start"]), datetime.fromisoformat(stop["end"])
+            lo, hi = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+            for spell in spells:
+                if spell.day == d and spell.start < hi and lo < spell.end:
+                    name = stop.get("name") or stop["poi_id"]
+                    rain = spell.kind == "wet"
+                    message = (
+                        f"预报{day['date']} {spell.to_json(first)['from']}–{spell.to_json(first)['to']}"
+                        f"{'有雨' if rain else '高温'}，户外的{name}建议换成室内景点：请重新规划（或看当天的雨天备选）"
+                        if lang == "zh"
+                        else f"The forecast for {day['date']} {spell.to_json(first)['from']}-{spell.to_json(first)['to']} "
+                        f"is {'wet' if rain else 'hot'}: swap the outdoor {name} for an indoor sight (replan, or see the "
+                        "day's plan B)"
+                    )
+                    out.append(
+                        {
+                            "code": "weather_changed",
+                            "poi_id": stop["poi_id"],
+                            "message": message,
+                            "current": spell.to_json(first),
+                            "action": "replan",
+                        }
+                    )
+                    break
+    return out
 
 
 def _at(values: Optional[list[Any]], k: int) -> Optional[float]:

@@ -131,17 +131,23 @@ class Services:
         return charge_plans(principal, self.store, self.auth_policy, count=count)
 
     def plan_warnings(self, plan: dict, lang: str) -> list:
-        """Warnings about a stored plan (events moved or cancelled since)."""
+        """Warnings about a stored plan (events moved or cancelled since; a
+        wet or hot forecast over its outdoor visits in the next days)."""
         from .feeds import plan_warnings
+        from .forecast import weather_warnings
 
-        return plan_warnings(plan, self.events, lang)
+        weather = []
+        if self.forecast is not None:
+            outdoor = {p.id for p in self.catalog.pois.values() if p.setting == "outdoor"}
+            weather = weather_warnings(plan, self.forecast, datetime.now(SHANGHAI).date(), outdoor, lang)
+        return plan_warnings(plan, self.events, lang) + weather
 
     @cached_property
     def forecast(self) -> Optional[OpenMeteoForecast]:
         from .forecast import OpenMeteoForecast
 
         url = self.settings.weather_url
-        return OpenMeteoForecast(url, self.store) if url else None
+        return OpenMeteoForecast(url, self.store, cache_s=self.settings.weather_cache_s) if url else None
 
     def with_weather(self, request: PlanRequest) -> PlanRequest:
         """The request with the forecast's wet and hot spells, when a forecast

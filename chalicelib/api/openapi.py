@@ -702,16 +702,18 @@ def _schemas() -> dict[str, Any]:
     )
     s["PlanWarning"] = _obj(
         {
-            "code": {"enum": ["event_cancelled", "event_moved", "event_missing"]},
+            "code": {"enum": ["event_cancelled", "event_moved", "event_missing", "weather_changed"]},
             "event_id": ID,
+            "poi_id": ID,
             "message": {"type": "string"},
             "planned": {"type": "object"},
             "current": nullable({"type": "object"}),
             "changed_at": nullable({"type": "string"}),
             "action": {"const": "replan"},
         },
-        ["code", "event_id", "message"],
-        description="A planned match changed after planning",
+        ["code", "message"],
+        description="A planned match changed after planning (event_id), or the forecast turned wet or hot over an "
+        "outdoor visit in the next 3 days (poi_id; current: the spell)",
     )
     s["Lock"] = _obj(
         {

@@ -112,3 +112,49 @@ def test_a_failing_forecast_never_fails_the_plan(site):
         FakeOpenMeteo.status = 200
     assert r.status_code == 201 and "weather" not in r.json()["request"]
     assert len(FakeOpenMeteo.calls) == 1
+
+
+@pytest.fixture(scope="module")
+def uncached(tmp_path_factory):
+    """The same fake forecast, read afresh on every request (YUEYOU_WEATHER_CACHE_S=0)."""
+    with serve_handler(FakeOpenMeteo) as fake:
+        env = {
+            "YUEYOU_SQLITE_PATH": str(tmp_path_factory.mktemp("forecast-fresh") / "yueyou.db"),
+            "YUEYOU_WEATHER_URL": fake + "/v1/forecast",
+            "YUEYOU_WEATHER_CACHE_S": "0",
+        }
+        with local_server(env) as base:
+            yield base
+
+
+def test_a_stored_plan_warns_when_the_forecast_turns_wet(uncached, catalog):
+    FakeOpenMeteo.rain = False
+    try:
+        made = requests.post(
+            uncached + "/v1/itineraries", json={"start_date": soon(1), "lang": "en", "time_limit_s": 1}, timeout=60
+        )
+        assert made.status_code == 201, made.text
+        plan = made.json()
+        outdoor = [
+            s
+            for d in plan["days"]
+            for s in d["stops"]
+            if s["type"] == "visit" and catalog.pois[s["poi_id"]].setting == "outdoor"
+        ]
+        assert outdoor and made.json()["warnings"] == []
+        read = requests.get(uncached + plan["links"]["self"], timeout=30)
+        assert read.json()["warnings"] == []  # still dry
+        FakeOpenMeteo.rain = True
+        read = requests.get(uncached + plan["links"]["self"] + "?lang=en", timeout=30)
+        warnings = [w for w in read.json()["warnings"] if w["code"] == "weather_changed"]
+        assert {w["poi_id"] for w in warnings} == {s["poi_id"] for s in outdoor}
+        assert all(
+            w["action"] == "replan" and w["current"]["kind"] == "wet" and "wet" in w["message"] for w in warnings
+        )
+        # beyond the 3-day re-check window: no call, no warning
+        later = requests.post(
+            uncached + "/v1/itineraries", json={"start_date": soon(30), "time_limit_s": 1}, timeout=60
+        )
+        assert requests.get(uncached + later.json()["links"]["self"], timeout=30).json()["warnings"] == []
+    finally:
+        FakeOpenMeteo.rain = True
