@@ -204,6 +204,7 @@ def time_lines(stop: StopView, langs: Sequence[str]) -> list[str]:
 
 def build_rows(day: DayView, langs: Sequence[str], m: Metrics, text_width: float) -> list[Row]:
     rows = []
+    rain = {outdoor: (alt, km) for outdoor, alt, km in day.plan_b}  # plan B under its outdoor stop
     for stop in day.stops:
         name_lines: list[tuple[str, float]] = []
         for i, value in enumerate(names(stop.name, tuple(langs))):
@@ -218,6 +219,15 @@ def build_rows(day: DayView, langs: Sequence[str], m: Metrics, text_width: float
         facts = details_multi(stop, tuple(langs))
         if stop.type == "meal":
             facts = [joined(stop.type_name.get(l) for l in langs)] + facts
+        if stop.type == "visit" and stop.name in rain:
+            alt, km = rain[stop.name]
+            facts.append(
+                f"{joined(LABELS['plan_b'].get(l) for l in langs)}: "
+                + joined(
+                    LABELS["instead_of"].get(l).format(alt=alt.get(l), out=stop.name.get(l), km=f"{km:g}")
+                    for l in langs
+                )
+            )
         detail_lines = wrap(" · ".join(facts), m.small, text_width) if facts else []
         # The time column: the stay, the arrival when earlier, and how the stop is reached.
         t_lines = [(line, m.name2 if i == 0 else m.small) for i, line in enumerate(time_lines(stop, langs))]

@@ -97,3 +97,23 @@ def test_every_day_carries_a_plan_b_for_rain(catalog):
     # a rainy day planned around the weather has no outdoor visit, hence no plan B to offer
     wet = plan({"start_date": DAY, "days": 1, "weather": RAIN}, catalog)
     assert wet["days"][0]["plan_b"] == []
+
+
+def test_the_pdf_card_prints_plan_b_under_the_outdoor_stop(catalog):
+    import io
+
+    from pypdf import PdfReader
+
+    from chalicelib.render.pdf import card_pdf
+    from chalicelib.render.view import plan_view
+
+    result = plan({"start_date": DAY, "days": 1, "lang": "en"}, catalog)
+    day = result["days"][0]
+    assert day["plan_b"]
+    text = (
+        PdfReader(io.BytesIO(card_pdf(plan_view(result, catalog), "en", "https://example.org/p")))
+        .pages[0]
+        .extract_text()
+    )
+    alt = catalog.pois[day["plan_b"][0]["poi_id"]].name.en
+    assert "If it rains" in text and alt.split(" ")[0] in text
