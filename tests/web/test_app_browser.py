@@ -94,6 +94,26 @@ def ready(page):
     assert page.evaluate("() => window.yueyouReady") is True
 
 
+def open_form(browser, site, viewport="phone"):
+    """A fresh English-speaking browser on the app's Plan tab: (context, page)."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-US")
+    page = context.new_page()
+    page.goto(site + "/")
+    ready(page)
+    page.click("button[data-tab=plan]")
+    return context, page
+
+
+def submit(page):
+    """Send the form and wait for the trip."""
+    page.click("#plan-submit")
+    page.wait_for_selector("#trip .day", timeout=60_000)
+
+
+def saved_plan(page):
+    return page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan'))")
+
+
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_map_plan_share_offline_and_language(browser, site, catalog, viewport):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -345,20 +365,15 @@ def test_details_hours_today_stay_here_and_interests(browser, site, catalog):
 
 
 def test_a_trip_arriving_by_train_from_the_form(browser, site):
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
-    page = context.new_page()
-    page.goto(site + "/")
-    ready(page)
-    page.click("button[data-tab=plan]")
+    context, page = open_form(browser, site)
     page.fill("#start_date", "2026-05-15")
     page.fill("#days", "2")
     page.select_option("#arrive_hub", "shaoxing-north-station")
     page.fill("#arrive_time", "09:40")
     page.select_option("#depart_hub", "shaoxing-north-station")
     page.fill("#depart_time", "18:30")
-    page.click("#plan-submit")
-    page.wait_for_selector("#trip .day", timeout=60_000)
-    plan = page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan'))")
+    submit(page)
+    plan = saved_plan(page)
     assert plan["request"]["arrive"] == {"hub": "shaoxing-north-station", "at": "2026-05-15T09:40:00+08:00"}
     assert plan["request"]["depart"] == {"hub": "shaoxing-north-station", "at": "2026-05-16T18:30:00+08:00"}
     assert "Shaoxing North" in plan["days"][0]["stops"][0]["name"]
@@ -368,19 +383,14 @@ def test_a_trip_arriving_by_train_from_the_form(browser, site):
 
 
 def test_access_needs_from_the_form(browser, site):
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
-    page = context.new_page()
-    page.goto(site + "/")
-    ready(page)
-    page.click("button[data-tab=plan]")
+    context, page = open_form(browser, site)
     page.fill("#start_date", "2026-05-16")
     page.fill("#days", "1")
     page.check("#stroller")
     page.fill("#max_walk_m", "500")
     page.fill("#rest_every_min", "60")
-    page.click("#plan-submit")
-    page.wait_for_selector("#trip .day", timeout=60_000)
-    plan = page.evaluate("() => JSON.parse(localStorage.getItem('yueyou.plan'))")
+    submit(page)
+    plan = saved_plan(page)
     assert plan["request"]["access"] == {"wheelchair": False, "stroller": True, "max_walk_m": 500, "rest_every_min": 60}
     assert "step-free" in page.locator("#trip").inner_text()  # the left-out places say why
     assert axe_serious(page) == []
