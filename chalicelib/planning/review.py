@@ -33,10 +33,11 @@ call with ``review(problem, plan, thresholds={...})``):
     the stop that reached F is more than ``backtrack_km`` (10 km) is a
     backward jump; one fault per jump (the following stops that stay behind
     belong to the same jump). Start/end stops (lodgings) are excluded, so a day
-    trip back to the hotel is fine, and so is a restaurant meal that is the
-    day's first or last stop and lies within ``home_meal_km`` (3 km) of that
-    morning's or evening's lodging (dinner near the hotel on the way home; a
-    lunch back in town in the middle of the day is still a backtrack).
+    trip back to the hotel is fine, and so is any stop that is the day's first
+    or last and lies within ``home_meal_km`` (3 km) of that morning's or
+    evening's lodging (dinner near the hotel on the way home, a sight beside
+    a fixed old-town hotel before the day trip; a lunch or sight back in town
+    in the middle of the day is still a backtrack).
 ``route_stop_missing``
     ``request.route`` set and a route stop that is not avoided, is open for
     its visit length within the day window on some trip day, and is not
@@ -407,10 +408,11 @@ class _Review:
         for stops in self.days:
             moving = [s for s in stops if s.kind not in ("start", "end") and not (s.kind == "meal" and not s.poi_id)]
             for n, s in enumerate(moving):
-                # A first or last meal next to that night's lodging is the way out
+                # A day's first or last stop next to its lodging (a meal, or a sight
+                # beside a fixed old-town hotel before the day trip) is the way out
                 # or home, not a return along the road.
                 homes = ([stops[0]] if n == 0 else []) + ([stops[-1]] if n == len(moving) - 1 else [])
-                if s.kind == "meal" and any(
+                if any(
                     geodesic_km(Point(s.loc.lon, s.loc.lat), Point(h.loc.lon, h.loc.lat)) <= self.t["home_meal_km"]
                     for h in homes
                 ):
