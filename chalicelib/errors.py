@@ -6,6 +6,7 @@ The HTTP layer maps it to ``{"error": {"code", "message", "field"}}`` with
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
 from .i18n import Text
@@ -90,6 +91,17 @@ class Unprocessable(YueyouError):
 def infeasible(zh: str, en: str, conflicts: list[str], field: Optional[str] = None) -> Unprocessable:
     """422: the request is well formed but cannot be planned; ``conflicts`` names the items."""
     return Unprocessable("infeasible", Text(zh=zh, en=en), field=field, details={"conflicts": conflicts})
+
+
+def reject_unknown(given: Iterable[str], allowed: Sequence[str], prefix: str, what_en: str, what_zh: str) -> None:
+    """400 naming ``prefix + key`` for the first key of ``given`` not in ``allowed``."""
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise invalid(
+            prefix + unknown[0],
+            f"unknown {what_en} {unknown[0]!r}; use {', '.join(allowed)}",
+            f"未知的{what_zh} {unknown[0]!r}；可选：{'、'.join(allowed)}",
+        )
 
 
 def invalid(field: str, en: str, zh: str, code: str = "invalid_parameter") -> InvalidInput:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..errors import invalid
+from ..errors import invalid, reject_unknown
 
 WALK_SLOWDOWN = 1.25  # walking minutes x this with a wheelchair or a stroller
 REST_MINUTES = 10
@@ -70,13 +70,7 @@ def parse_access(value: Any) -> Optional[Access]:
         return None
     if not isinstance(value, Mapping):
         raise invalid("access", "access must be an object", "access 必须是对象")
-    unknown = sorted(set(value) - set(KEYS))
-    if unknown:
-        raise invalid(
-            f"access.{unknown[0]}",
-            f"unknown access need; use {', '.join(KEYS)}",
-            f"未知的出行需求；可选：{'、'.join(KEYS)}",
-        )
+    reject_unknown(value, KEYS, "access.", "access need", "出行需求")
     flags = {}
     for key in ("wheelchair", "stroller"):
         flag = value.get(key, False)

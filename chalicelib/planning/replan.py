@@ -40,7 +40,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, Optional
 
 from ..catalog.catalog import Catalog
-from ..errors import Unprocessable, invalid
+from ..errors import Unprocessable, invalid, reject_unknown
 from ..timeutil import SHANGHAI, iso, parse_datetime, parse_hhmm
 from . import problem as problem_mod
 from .engine import ENGINE_VERSION, solve_problem
@@ -257,13 +257,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
     """Validate every edit against the previous plan; errors name ``edits.<field>[i]``."""
     if not isinstance(edits, Mapping):
         raise invalid("edits", "edits must be a JSON object", "edits 必须是 JSON 对象")
-    unknown = sorted(set(edits) - set(EDIT_FIELDS))
-    if unknown:
-        raise invalid(
-            f"edits.{unknown[0]}",
-            f"unknown edit {unknown[0]!r}; use {', '.join(EDIT_FIELDS)}",
-            f"未知的修改项 {unknown[0]!r}；可选：{'、'.join(EDIT_FIELDS)}",
-        )
+    reject_unknown(edits, EDIT_FIELDS, "edits.", "edit", "修改项")
     out = Edits()
     planned_events = {s.item_id for s in stops if s.kind == "event"}
 
