@@ -42,7 +42,7 @@ from ..catalog.model import (
 from ..config import Settings
 from ..errors import ERROR_CODES as ERROR_REGISTRY
 from ..i18n import LANGS
-from ..planning.document import StopDoc, TravelDoc, json_schema
+from ..planning.document import RailDoc, RideDoc, StopDoc, TravelDoc, json_schema
 from ..planning.endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
 from ..planning.explain import REASONS
 from ..planning.fields import DAYS, PACES, REQUEST_FIELDS, TIME_LIMIT
@@ -624,7 +624,9 @@ def _schemas() -> dict[str, Any]:
     # --- itineraries ---
     # The plan's stop shape is defined once in planning/document.py.
     fragments: dict[str, dict[str, Any]] = {"ID": ID, "LON": LON, "LAT": LAT, "DATE_TIME": DATE_TIME}
-    s["Travel"] = json_schema(TravelDoc, fragments, {})
+    s["Ride"] = json_schema(RideDoc, fragments, {})
+    s["Rail"] = json_schema(RailDoc, fragments, {RideDoc: "Ride"})
+    s["Travel"] = json_schema(TravelDoc, fragments, {RailDoc: "Rail"})
     s["Stop"] = json_schema(StopDoc, fragments, {TravelDoc: "Travel"})
     s["Day"] = _obj(
         {

@@ -37,6 +37,7 @@ def compile_sources(root: Path) -> dict[str, Any]:
         "events": sorted(_read(poi_dir / "events.json"), key=lambda e: (e["start"], e["id"])),
         "event_series": sorted(_read(poi_dir / "event_series.json"), key=lambda e: e["id"]),
         "routes": routes,
+        "lines": sorted(_read(poi_dir / "transit_lines.json"), key=lambda line: line["id"]),
     }
 
 

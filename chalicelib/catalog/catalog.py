@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
 from ..errors import not_found
 from ..i18n import Text
+from .lines import Line
 from .model import ROUTE_DAY_MINUTES, District, Event, Poi, Route
 from .series import EventBook, EventSeries, series_of
 
@@ -29,6 +30,7 @@ class Catalog:
     pois: Mapping[str, Poi]
     events: Mapping[str, Event]
     routes: Mapping[str, Route]
+    lines: Mapping[str, Line] = field(default_factory=dict)  # rail and metro between hubs (``lines.py``)
 
     def __post_init__(self) -> None:
         problems = list(self._problems())
@@ -84,6 +86,12 @@ class Catalog:
                     f"of {ROUTE_DAY_MINUTES} min; raise suggested_days"
                 )
 
+        for line in self.lines.values():
+            for station, _ in line.stations:
+                hub = self.pois.get(station)
+                if hub is None or hub.category != "hub" or hub.coord_confidence == "unknown":
+                    yield f"line {line.id}: station {station!r} is not a hub with known coordinates"
+
     def poi(self, poi_id: str, field: str = "id") -> Poi:
         try:
             return self.pois[poi_id]
@@ -126,4 +134,5 @@ class Catalog:
                 index((EventSeries.from_json(e) for e in data.get("event_series", ())), "event series"),
             ),
             routes=index((Route.from_json(r) for r in data["routes"]), "route"),
+            lines=index((Line.from_json(r) for r in data.get("lines", ())), "line"),
         )

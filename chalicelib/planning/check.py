@@ -18,6 +18,8 @@ from ..catalog.model import Event
 from ..timeutil import parse_datetime
 from .endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
 from .problem import DAY, PACE, Lock, Problem, end_place, start_place
+from .rail import best_trip
+from .travel import Point
 
 
 class PlanCheckError(AssertionError):
@@ -188,6 +190,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
         bad.append(f"tickets {tickets} exceed the budget {req.budget_cny}")
     bad += _hub_rules(problem, days, minute)
     bad += _access_rules(problem, days, minute)
+    bad += _rail_rules(problem, days, minute)
     bad += _weather_rules(problem, days, minute)
     if req.route and catalog.routes[req.route].ordered:
         times = [route_starts[p] for p in catalog.routes[req.route].stop_ids if p in route_starts]
@@ -271,6 +274,44 @@ def _access_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[
                 rest = access.rest_after(problem.visit_length(poi)[0])  # rests for the planned visit length
                 if minute(stop.get("depart"), where) - minute(stop.get("end"), where) < rest:
                     out.append(f"{where}: leaves before its {rest} min of rest")
+    return out
+
+
+def _rail_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[str], str], int]) -> list[str]:
+    """Rail legs, re-derived from the line tables (not from the problem's
+    matrix): only public-transport trips take them, the stated trains are
+    the quickest trip's, the leg takes at least that trip's minutes, and
+    every train is boarded between its line's first and last departure."""
+    catalog, out = problem.catalog, []
+    for d, day in enumerate(days):
+        stops = day.get("stops", [])
+        for k in range(1, len(stops)):
+            travel = stops[k].get("travel") or {}
+            if travel.get("mode") != "rail":
+                continue
+            where = f"day {d} stop {k}"
+            if problem.request.mode != "transit":
+                out.append(f"{where}: a rail leg on a {problem.request.mode} trip")
+                continue
+            prev, cur = stops[k - 1], stops[k]
+            trip = best_trip(
+                catalog, Point(prev.get("lon", 0), prev.get("lat", 0)), Point(cur.get("lon", 0), cur.get("lat", 0))
+            )
+            if trip is None:
+                out.append(f"{where}: no rail trip connects these places")
+                continue
+            stated = [
+                (r.get("line"), r.get("board"), r.get("alight")) for r in (travel.get("rail") or {}).get("rides", [])
+            ]
+            if stated != [(r.line, r.board, r.alight) for r in trip.rides]:
+                out.append(f"{where}: states trains {stated}, the tables give another trip")
+            if (travel.get("minutes") or 0) < trip.minutes:
+                out.append(f"{where}: {travel.get('minutes')} min by rail, the tables need {trip.minutes}")
+            depart = minute(prev.get("depart"), where)
+            for line_id, earliest, latest in trip.boardings(depart):
+                line = catalog.lines[line_id]
+                if earliest % DAY < line.first or latest % DAY > line.last:
+                    out.append(f"{where}: boards {line_id} outside its service ({earliest % DAY}-{latest % DAY})")
     return out
 
 

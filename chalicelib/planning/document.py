@@ -46,12 +46,37 @@ DateTime = Annotated[str, "DATE_TIME"]
 Id = Annotated[str, "ID"]
 
 
-class TravelDoc(TypedDict):
-    """The leg from the previous stop."""
+class RideDoc(TypedDict):
+    """One train of a rail leg: the line, where to board and alight, the
+    minutes from reaching the station (or the change) to the train leaving
+    (security and ticket checks plus the longest gap between trains) and
+    the scheduled ride."""
 
-    mode: Annotated[str, JS(enum=[*MODES, "none"])]
+    line: Id
+    line_name: str
+    board: Id
+    board_name: str
+    alight: Id
+    alight_name: str
+    wait_minutes: Annotated[int, JS(minimum=0)]
+    ride_minutes: Annotated[int, JS(minimum=0)]
+
+
+class RailDoc(TypedDict):
+    """How a rail leg goes: to the first station, the trains, and on from the last station."""
+
+    access_minutes: Annotated[int, JS(minimum=0)]
+    egress_minutes: Annotated[int, JS(minimum=0)]
+    rides: list[RideDoc]
+
+
+class TravelDoc(TypedDict):
+    """The leg from the previous stop (``rail``: by train or metro, public-transport trips)."""
+
+    mode: Annotated[str, JS(enum=[*MODES, "rail", "none"])]
     minutes: Annotated[int, JS(minimum=0)]
     km: Annotated[float, JS(minimum=0)]
+    rail: NotRequired[RailDoc]
 
 
 class StopDoc(TypedDict):
@@ -119,6 +144,8 @@ def _schema(hint: Any, fragments: Mapping[str, dict[str, Any]], refs: Mapping[ty
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         inner = _schema(args[0], fragments, refs)
         return {"anyOf": [inner, {"type": "null"}]}
+    if origin is list:
+        return {"type": "array", "items": _schema(typing.get_args(hint)[0], fragments, refs)}
     if hint in refs:
         return {"$ref": f"#/components/schemas/{refs[hint]}"}
     return dict(_PLAIN[hint])

@@ -179,7 +179,7 @@ def _render(
     score, tickets, travel_total, visits = 0.0, 0.0, 0, 0
     for d, stops in enumerate(day_stops):
         out_stops: list[StopDoc] = []
-        prev_place = None
+        prev_place: Optional[int] = None
         for stop in stops:
             task = prob.tasks[stop.item] if isinstance(stop.item, int) else None
             place = prob.places[stop.place]
@@ -203,6 +203,9 @@ def _render(
                 },
                 "ticket_cny": None,
             }
+            trip = None if prev_place is None else prob.rail_legs.get((prev_place, stop.place))
+            if trip is not None and entry["travel"] is not None and stop.travel_minutes:
+                entry["travel"]["rail"] = trip.to_json(prob.catalog, lang)
             if task is not None and task.kind == "visit":
                 entry["ticket_cny"] = task.ticket
                 entry["category"] = task.the_poi.category

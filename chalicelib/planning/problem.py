@@ -35,6 +35,7 @@ from ..errors import Unprocessable, infeasible
 from ..i18n import Text
 from . import solver
 from .pace import PACE, visit_length
+from .rail import RailTrip, rail_legs, service_span
 from .request import PlanRequest
 from .spine import SpineStop, route_spine, shortened
 from .travel import (
@@ -184,15 +185,18 @@ class Problem:
     # Step-free trips: legs that would be walked further than access.max_walk_m
     # are taken by taxi instead (``mobility.py``).
     taxi_legs: set[tuple[int, int]] = field(default_factory=set)
+    # Public-transport trips: legs by rail or metro (``rail.py``);
+    # their base minutes are the rail trip's, worst-case wait included.
+    rail_legs: dict[tuple[int, int], RailTrip] = field(default_factory=dict)
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
         """Minutes from place a to b leaving at absolute minute ``depart``."""
         if a == b:
             return 0
-        # Walked hops are not slowed by road traffic.
+        # Walked hops are not slowed by road traffic, nor are trains.
         mode = self.leg_mode(a, b)
-        factor = 1.0 if mode == "walk" else time_factor(mode, depart % DAY)
+        factor = 1.0 if mode in ("walk", "rail") else time_factor(mode, depart % DAY)
         if last_event is not None and self.places[a].poi_id == last_event.venue_id:
             venue = self.catalog.pois[last_event.venue_id].venue
             if venue is not None and depart < self.abs_time(last_event.end) + venue.egress_surge_minutes:
@@ -201,7 +205,9 @@ class Problem:
 
     def leg_mode(self, a: int, b: int) -> str:
         """How the traveller goes from a to b (short hops walked; a step-free
-        trip's long walks by taxi)."""
+        trip's long walks by taxi; long public-transport legs by rail)."""
+        if (a, b) in self.rail_legs:
+            return "rail"
         if (a, b) in self.taxi_legs:
             return "taxi"
         return leg_mode(self.request.mode, self.km[a][b])
@@ -321,6 +327,8 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         last_place=ends[1],
     )
     _apply_mobility(problem)
+    if request.mode == "transit":
+        _apply_rail(problem)
     problem.excluded.update(
         (p.id, "access_unknown" if p.accessibility.level == "unknown" else "not_step_free")
         for p in catalog.pois.values()
@@ -410,6 +418,17 @@ def _apply_mobility(problem: Problem) -> None:
                 problem.base[a][b] *= access.walk_factor
 
 
+def _apply_rail(problem: Problem) -> None:
+    """Legs by rail or metro (``rail.rail_legs``) take the rail trip's minutes and km."""
+    points = [Point(p.lon, p.lat) for p in problem.places]
+    problem.rail_legs = rail_legs(problem.catalog, points, problem.base)
+    if problem.rail_legs:
+        problem.base = [row[:] for row in problem.base]  # copies, as in _apply_mobility
+        problem.km = [row[:] for row in problem.km]
+        for (a, b), trip in problem.rail_legs.items():
+            problem.base[a][b], problem.km[a][b] = float(trip.minutes), trip.km
+
+
 def start_place(problem: Problem, day: int) -> int:
     if day == 0 and problem.first_place is not None:
         return problem.first_place
@@ -448,6 +467,10 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
     """The day window, stretched on match days so that the match fits."""
     req = problem.request
     windows = [(d * DAY + req.window(d)[0], d * DAY + req.window(d)[1]) for d in range(req.days)]
+    span = service_span(problem.catalog, problem.rail_legs)
+    if span is not None:
+        # every train boarded between the first and the last (``rail.service_span``)
+        windows = [(max(lo, d * DAY + span[0]), min(hi, d * DAY + span[1])) for d, (lo, hi) in enumerate(windows)]
     problem.day_windows = windows
     for event in events:
         d = (event.start.date() - problem.dates[0]).days

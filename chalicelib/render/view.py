@@ -34,6 +34,7 @@ MODE_NAMES = {
     "transit": Text("公交", "transit"),
     "drive": Text("自驾", "drive"),
     "taxi": Text("出租车", "taxi"),
+    "rail": Text("轨道交通", "rail"),
     "none": Text("原地", "same place"),
 }
 WEEKDAYS = (
@@ -81,10 +82,18 @@ LABELS = {
 
 
 @dataclass(frozen=True)
+class RideView:
+    line: Text
+    board: Text
+    alight: Text
+
+
+@dataclass(frozen=True)
 class TravelView:
     mode: str
     minutes: int
     km: Optional[float]
+    rides: tuple[RideView, ...] = ()  # rail legs: the trains, named from the catalog in both languages
 
     @property
     def mode_name(self) -> Text:
@@ -281,7 +290,12 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         depart=times["depart"],
         travel=None
         if not travel
-        else TravelView(str(travel.get("mode") or "none"), int(travel.get("minutes") or 0), _float(travel.get("km"))),
+        else TravelView(
+            str(travel.get("mode") or "none"),
+            int(travel.get("minutes") or 0),
+            _float(travel.get("km")),
+            _rides(travel, catalog),
+        ),
         ticket_cny=_float(raw.get("ticket_cny")) if kind in ("visit", "event") else None,
         category=raw.get("category") or (poi.category if poi else None),
         opening_hours=poi.opening_hours if poi is not None and kind in ("visit", "meal") else None,
@@ -342,7 +356,26 @@ def travel_line(stop: StopView, lang: str) -> Optional[str]:
     text = f"{t.mode_name.get(lang)} {LABELS['minutes'].format(m=t.minutes).get(lang)}"
     if t.km:
         text += f" · {t.km:g} km"
+    for ride in t.rides:
+        text += f" · {ride.line.get(lang)} {ride.board.get(lang)} → {ride.alight.get(lang)}"
     return text
+
+
+def _rides(travel: Mapping[str, Any], catalog: Catalog) -> tuple[RideView, ...]:
+    """A rail leg's trains, named from the catalog (a stored plan has one language)."""
+    out = []
+    for ride in (travel.get("rail") or {}).get("rides", ()):
+        line = catalog.lines.get(ride.get("line"))
+        board, alight = catalog.pois.get(ride.get("board")), catalog.pois.get(ride.get("alight"))
+        if line is None or board is None or alight is None:
+            continue  # a line or station since removed from the catalog: the leg still shows its minutes
+        out.append(RideView(line.name, _short(board.name), _short(alight.name)))
+    return tuple(out)
+
+
+def _short(name: Text) -> Text:
+    """A station's name without its parenthesised gloss: 'Shaoxing North Railway Station'."""
+    return Text(name.zh.split("（")[0].split("(")[0].strip(), name.en.split(" (")[0].strip())
 
 
 def gate_line(event: EventView, lang: str) -> Optional[str]:

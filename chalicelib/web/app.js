@@ -30,6 +30,7 @@
       apply: "应用", replanning: "正在重新规划…", replanned: "已更新：新增 {a}，移除 {r}，调整 {m}",
       changed_elsewhere: "这份行程已在别处被修改：已载入最新版本，请再试一次。",
       modes: { walk: "步行", bike: "骑行", transit: "公共交通", drive: "自驾", taxi: "出租车" },
+      rail: "轨道交通",
       paces: { relaxed: "悠闲", normal: "适中", packed: "紧凑" },
       access_levels: { step_free: "无台阶", partial: "部分无障碍", no: "有台阶，轮椅不便", unknown: "未知" },
       booking_values: { "true": "需要提前预约", "false": "无需预约", "null": "未知" }
@@ -60,6 +61,7 @@
       apply: "Apply", replanning: "Replanning…", replanned: "Updated: {a} added, {r} removed, {m} moved",
       changed_elsewhere: "This plan was changed elsewhere: the latest version is loaded, please try again.",
       modes: { walk: "Walk", bike: "Bike", transit: "Public transport", drive: "Drive", taxi: "Taxi" },
+      rail: "Rail",
       paces: { relaxed: "Relaxed", normal: "Normal", packed: "Packed" },
       access_levels: { step_free: "step-free", partial: "partly step-free", no: "steps, not wheelchair usable", unknown: "unknown" },
       booking_values: { "true": "book ahead", "false": "no booking needed", "null": "unknown" }
@@ -435,6 +437,14 @@
   }
 
   function hhmm(iso) { return iso.slice(11, 16); }
+  // A leg's mode; a rail leg also names its trains ("Rail: Hangzhou Metro Line 5 A → B").
+  function legName(travel) {
+    if (travel.mode !== "rail") return TEXT[lang].modes[travel.mode] || travel.mode;
+    var rides = ((travel.rail || {}).rides || []).map(function (r) {
+      return r.line_name + " " + r.board_name + " → " + r.alight_name;
+    });
+    return TEXT[lang].rail + (rides.length ? ": " + rides.join("; ") : "");
+  }
 
   function renderTrip() {
     var plan = state.plan, box = document.getElementById("trip");
@@ -473,7 +483,7 @@
       day.stops.forEach(function (s) {
         var kind = t("stop_" + s.type) || s.type;
         var when = s.type === "start" ? hhmm(s.depart) : s.type === "end" ? hhmm(s.arrive) : hhmm(s.start) + "–" + hhmm(s.end);
-        var travel = s.travel && s.travel.minutes > 0 ? " · " + s.travel.minutes + " min " + (TEXT[lang].modes[s.travel.mode] || s.travel.mode) : "";
+        var travel = s.travel && s.travel.minutes > 0 ? " · " + s.travel.minutes + " min " + legName(s.travel) : "";
         var nav = null;
         if (s.type === "visit" || s.type === "meal" || s.type === "event") {
           nav = el("span", { "class": "nav" });

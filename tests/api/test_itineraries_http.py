@@ -147,3 +147,24 @@ def test_a_wheelchair_trip_over_http(base, catalog):
     assert {u["reason_code"] for u in plan["unscheduled"]} >= {"access_unknown"}
     bad = post(base, dict(body, access={"wheelchair": 1}))
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "access.wheelchair"
+
+
+def test_a_hangzhou_lodged_trip_rides_the_metro_over_http(base, catalog):
+    body = {
+        "start_date": "2026-05-15",
+        "lang": "en",
+        "mode": "transit",
+        "time_limit_s": 1,
+        "pace": "relaxed",
+        "lodging": {"lon": 120.3275, "lat": 30.1775},  # Xiaoshan, Hangzhou: beside Guniangqiao station
+        "must_visit": ["keqiao-ancient-town"],
+    }
+    r = post(base, body)
+    assert r.status_code == 201, r.text
+    legs = [s["travel"] for d in r.json()["days"] for s in d["stops"] if (s.get("travel") or {}).get("mode") == "rail"]
+    assert legs, "the leg into Keqiao is by metro"
+    rides = [ride for leg in legs for ride in leg["rail"]["rides"]]
+    assert {ride["line"] for ride in rides} == {"shaoxing-metro-1-keqiao"}
+    assert all(ride["ride_minutes"] == 26 for ride in rides)  # the table's minutes, not a straight-line speed
+    spec = requests.get(base + "/v1/openapi.json", timeout=10).json()
+    assert "rail" in spec["components"]["schemas"]["Travel"]["properties"]

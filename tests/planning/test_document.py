@@ -17,7 +17,14 @@ def test_the_document_publishes_the_typed_shape():
     optional = ("category", "meal", "venue", "sport", "event_kind", "time_estimated")
     assert stop["required"] == [k for k in stop["properties"] if k not in optional]
     assert stop["properties"]["travel"] == {"anyOf": [{"$ref": "#/components/schemas/Travel"}, {"type": "null"}]}
-    assert set(schemas["Travel"]["required"]) == set(typing.get_type_hints(TravelDoc)) == {"mode", "minutes", "km"}
+    assert (
+        set(schemas["Travel"]["properties"])
+        == set(typing.get_type_hints(TravelDoc))
+        == {"mode", "minutes", "km", "rail"}
+    )
+    assert schemas["Travel"]["required"] == ["mode", "minutes", "km"]  # rail: only on rail legs
+    assert schemas["Travel"]["properties"]["rail"] == {"$ref": "#/components/schemas/Rail"}
+    assert schemas["Rail"]["properties"]["rides"] == {"type": "array", "items": {"$ref": "#/components/schemas/Ride"}}
 
 
 def test_a_new_field_reaches_the_document():
