@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .base import ANY_VERSION, MUST_NOT_EXIST, Item, Page, Store
+from .base import ANY_VERSION, MUST_NOT_EXIST, Count, CountLimitReached, Item, Page, Store
 
-__all__ = ["ANY_VERSION", "MUST_NOT_EXIST", "Item", "Page", "Store", "open_store"]
+__all__ = ["ANY_VERSION", "MUST_NOT_EXIST", "Count", "CountLimitReached", "Item", "Page", "Store", "open_store"]
 
 
 def open_store(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -62,6 +63,47 @@ class Page:
     next_cursor: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class Count:
+    """A change to one counter (``add_counts``): counters live apart from
+    documents, in collections of their own, and start at 0. ``limit``
+    (capacity): after the change the counter must be at most this, else the
+    whole batch is refused; only checked when ``delta`` is positive."""
+
+    collection: str
+    key: str
+    delta: int
+    limit: Optional[int] = None
+
+
+class CountLimitReached(Exception):
+    """``add_counts`` refused: adding ``count`` would take its counter past
+    its limit (``current`` when the store reports it). Nothing was changed."""
+
+    def __init__(self, count: Count, current: Optional[int] = None) -> None:
+        super().__init__(f"{count.collection}/{count.key}: +{count.delta} would exceed {count.limit}")
+        self.count, self.current = count, current
+
+
+# DynamoDB's TransactWriteItems takes at most 100 actions: a batch of counts
+# is atomic only up to that size (``add_counts``).
+MAX_ATOMIC_COUNTS = 100
+
+
+def merge_counts(counts: Sequence[Count]) -> list[Count]:
+    """One change per counter (a transaction may touch an item once); the
+    tightest limit of a counter's changes applies; zero changes drop out."""
+    merged: dict[tuple[str, str], Count] = {}
+    for c in counts:
+        old = merged.get((c.collection, c.key))
+        if old is None:
+            merged[(c.collection, c.key)] = c
+            continue
+        limits = [x for x in (old.limit, c.limit) if x is not None]
+        merged[(c.collection, c.key)] = Count(c.collection, c.key, old.delta + c.delta, min(limits) if limits else None)
+    return [c for c in merged.values() if c.delta]
+
+
 class Store(ABC):
     @abstractmethod
     def get(self, collection: str, key: str) -> Optional[Item]: ...
@@ -77,6 +119,18 @@ class Store(ABC):
 
     @abstractmethod
     def list(self, collection: str, *, prefix: str = "", limit: int = 100, cursor: Optional[str] = None) -> Page: ...
+
+    @abstractmethod
+    def add_counts(self, counts: Sequence[Count]) -> None:
+        """Apply every change at once or none (up to MAX_ATOMIC_COUNTS
+        counters; more raise ValueError): a change whose counter would pass
+        its limit raises :class:`CountLimitReached` and nothing is written.
+        A counter that reaches 0 may be removed."""
+
+    @abstractmethod
+    def read_counts(self, collection: str, prefix: str = "") -> dict[str, int]:
+        """Every counter of ``collection`` whose key starts with ``prefix``
+        (one key-range read, never a scan)."""
 
     def purge_expired(self, now: Optional[float] = None) -> int:
         """Delete items expired for more than PURGE_GRACE_S; how many went.

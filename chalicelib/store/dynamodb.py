@@ -36,20 +36,25 @@ imported when a store is constructed without an injected client.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from ..errors import InvalidInput, invalid
 from ..i18n import Text
 from .base import (
     ANY_VERSION,
+    MAX_ATOMIC_COUNTS,
     MUST_NOT_EXIST,
     TTL_FIELD,
+    Count,
+    CountLimitReached,
     Item,
     Page,
     Store,
     decode_cursor,
     encode_cursor,
     expiry_of,
+    merge_counts,
     version_conflict,
 )
 
@@ -212,6 +217,70 @@ class DynamoStore(Store):
         except self._client.exceptions.ConditionalCheckFailedException as exc:
             raise version_conflict(collection, key, expected_version, _old_version(exc)) from None
         return bool(resp.get("Attributes"))
+
+    # -- counters ------------------------------------------------------------
+    # A counter is an item of its own with a Number attribute ``n`` (no
+    # ``data``): DynamoDB adds to it server-side (``ADD``), so concurrent
+    # writers never lose an increment, and a limit is a condition on the same
+    # request. Several counters change in one TransactWriteItems: all or none.
+
+    def add_counts(self, counts: Sequence[Count]) -> None:
+        changes = merge_counts(counts)
+        if len(changes) > MAX_ATOMIC_COUNTS:
+            raise ValueError(f"{len(changes)} counters in one atomic change (at most {MAX_ATOMIC_COUNTS})")
+        if not changes:
+            return
+        actions = []
+        for c in changes:
+            _check_key(c.collection, c.key)
+            update: dict[str, Any] = {
+                "TableName": self.table_name,
+                "Key": _key(c.collection, c.key),
+                "UpdateExpression": "ADD #n :d",
+                "ExpressionAttributeNames": {"#n": "n"},
+                "ExpressionAttributeValues": {":d": {"N": str(c.delta)}},
+            }
+            if c.limit is not None and c.delta > 0:
+                # room: the counter may hold at most limit - delta before the change
+                update["ConditionExpression"] = "attribute_not_exists(#n) OR #n <= :room"
+                update["ExpressionAttributeValues"][":room"] = {"N": str(c.limit - c.delta)}
+                update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+                if c.limit - c.delta < 0:
+                    raise CountLimitReached(c, None)
+            actions.append({"Update": update})
+        try:
+            self._client.transact_write_items(TransactItems=actions)
+        except self._client.exceptions.TransactionCanceledException as exc:
+            reasons = getattr(exc, "response", {}).get("CancellationReasons") or []
+            for c, reason in zip(changes, reasons):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    old = (reason.get("Item") or {}).get("n", {}).get("N")
+                    raise CountLimitReached(c, None if old is None else int(old)) from None
+            raise
+
+    def read_counts(self, collection: str, prefix: str = "") -> dict[str, int]:
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "ConsistentRead": True,
+            "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk", "#n": "n"},
+            "ExpressionAttributeValues": {":pk": {"S": collection}},
+            "ProjectionExpression": "#sk, #n",
+        }
+        if prefix:
+            params["KeyConditionExpression"] = "#pk = :pk AND begins_with(#sk, :prefix)"
+            params["ExpressionAttributeValues"][":prefix"] = {"S": prefix}
+        else:
+            params["KeyConditionExpression"] = "#pk = :pk"
+        out: dict[str, int] = {}
+        while True:
+            resp = self._client.query(**params)
+            for raw in resp.get("Items", []):
+                if "n" in raw:
+                    out[raw["sk"]["S"]] = int(raw["n"]["N"])
+            start = resp.get("LastEvaluatedKey")
+            if not start:
+                return out
+            params["ExclusiveStartKey"] = start
 
     def health(self) -> dict[str, Any]:
         table = self._client.describe_table(TableName=self.table_name)["Table"]

@@ -16,19 +16,24 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from ..errors import invalid
 from .base import (
     ANY_VERSION,
+    MAX_ATOMIC_COUNTS,
     MUST_NOT_EXIST,
     PURGE_GRACE_S,
+    Count,
+    CountLimitReached,
     Item,
     Page,
     Store,
     decode_cursor,
     encode_cursor,
     expiry_of,
+    merge_counts,
     version_conflict,
 )
 
@@ -39,6 +44,14 @@ CREATE TABLE IF NOT EXISTS items (
     version    INTEGER NOT NULL,
     data       TEXT NOT NULL,
     expires_at INTEGER,
+    PRIMARY KEY (collection, key)
+) WITHOUT ROWID
+"""
+_COUNTERS = """
+CREATE TABLE IF NOT EXISTS counters (
+    collection TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    n          INTEGER NOT NULL,
     PRIMARY KEY (collection, key)
 ) WITHOUT ROWID
 """
@@ -62,6 +75,7 @@ class SqliteStore(Store):
             if "expires_at" not in columns:  # a file written before items could expire
                 self._conn.execute("ALTER TABLE items ADD COLUMN expires_at INTEGER")
             self._conn.execute(_EXPIRY_INDEX)
+            self._conn.execute(_COUNTERS)
         self._writes = 0
         self.purge_expired()
 
@@ -139,6 +153,38 @@ class SqliteStore(Store):
         items = [Item(collection, k, v, json.loads(d)) for k, v, d in rows[:limit]]
         next_cursor = encode_cursor(items[-1].key) if len(rows) > limit else None
         return Page(items, next_cursor)
+
+    def add_counts(self, counts: Sequence[Count]) -> None:
+        changes = merge_counts(counts)
+        if len(changes) > MAX_ATOMIC_COUNTS:
+            raise ValueError(f"{len(changes)} counters in one atomic change (at most {MAX_ATOMIC_COUNTS})")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for c in changes:
+                    row = self._conn.execute(
+                        "SELECT n FROM counters WHERE collection=? AND key=?", (c.collection, c.key)
+                    ).fetchone()
+                    new = (0 if row is None else row[0]) + c.delta
+                    if c.limit is not None and c.delta > 0 and new > c.limit:
+                        raise CountLimitReached(c, new - c.delta)
+                    self._conn.execute(
+                        "INSERT INTO counters(collection, key, n) VALUES (?,?,?) "
+                        "ON CONFLICT(collection, key) DO UPDATE SET n=excluded.n",
+                        (c.collection, c.key, new),
+                    )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def read_counts(self, collection: str, prefix: str = "") -> dict[str, int]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, n FROM counters WHERE collection=? AND key>=? AND key<?",
+                (collection, prefix, prefix + "\U0010ffff"),
+            ).fetchall()
+        return {k: n for k, n in rows}
 
     def purge_expired(self, now: Optional[float] = None) -> int:
         cutoff = int(time.time() if now is None else now) - PURGE_GRACE_S
