@@ -42,6 +42,8 @@ vendor:
 	cd .vendor-npm && npm ci --no-audit --no-fund --ignore-scripts
 	cp .vendor-npm/node_modules/leaflet/dist/leaflet.js .vendor-npm/node_modules/leaflet/dist/leaflet.css chalicelib/web/vendor/
 	cp .vendor-npm/node_modules/leaflet/LICENSE chalicelib/web/vendor/LICENSE.leaflet
+	cp .vendor-npm/node_modules/echarts/dist/echarts.min.js chalicelib/web/vendor/
+	cp .vendor-npm/node_modules/echarts/LICENSE chalicelib/web/vendor/LICENSE.echarts
 	cp .vendor-npm/node_modules/redoc/LICENSE chalicelib/web/vendor/LICENSE.redoc
 	cp .vendor-npm/node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt chalicelib/web/vendor/LICENSE.redoc-bundle.txt
 	# the one patch: Redoc's sidebar logo comes from cdn.redoc.ly; blank it (no CDN at run time)

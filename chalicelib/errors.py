@@ -33,7 +33,7 @@ ERROR_CODES: dict[int, tuple[str, ...]] = {
     404: ("not_found",),
     405: ("method_not_allowed",),
     406: ("not_acceptable",),
-    409: ("idempotency_in_progress", "idempotency_retry", "concurrent_update"),
+    409: ("idempotency_in_progress", "idempotency_retry", "concurrent_update", "capacity_full"),
     412: ("version_conflict", "already_exists"),
     413: ("body_too_large", "item_too_large"),
     415: ("unsupported_media_type",),

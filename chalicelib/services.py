@@ -21,8 +21,10 @@ from .auth import AuthPolicy, Principal, authorize, charge_plans
 from .batches import BatchService, SqsRunner, ThreadRunner
 from .catalog import Catalog, bundle
 from .config import Settings
+from .crowds import BOOKING_ATTEMPTS, CapacityBook, CrowdLedger, SlotFull
 from .itineraries import ItineraryRepository
 from .planning import PlanSettings, parse_request, plan
+from .planning.crowding import Crowding
 from .schedule import EventRepository
 from .solving import in_process
 from .store import Store, open_store
@@ -86,14 +88,56 @@ class Services:
 
     @cached_property
     def itineraries(self) -> ItineraryRepository:
-        return ItineraryRepository(self.store, claim_deadline_s=self.settings.request_deadline_s)
+        return ItineraryRepository(
+            self.store, claim_deadline_s=self.settings.request_deadline_s, crowds=self.crowds, capacity=self.capacity
+        )
+
+    @cached_property
+    def crowds(self) -> CrowdLedger:
+        return CrowdLedger(self.store)
+
+    @cached_property
+    def capacity(self) -> CapacityBook:
+        return CapacityBook(self.store)
+
+    def with_crowds(self, request: PlanRequest, without: Optional[dict] = None) -> PlanRequest:
+        """The request with what the store knows of other travellers on its
+        dates: the forecast's busy hours (for ``avoid_crowds``) and the slots
+        with too few places left for the group. ``without``: the plan being
+        replanned, whose own people and places do not count against it."""
+        catalog = self.planning_catalog()
+        busy: list[tuple[str, int, int]] = []  # also without avoid_crowds: stops still say "busy"
+        for d, day in enumerate(request.dates):
+            for poi_id, hours in sorted(self.crowds.busy_hours(day, catalog, without=without).items()):
+                busy.extend((poi_id, d, h) for h in sorted(hours))
+        full = self.capacity.full_slots(request.dates, request.group_size, without=without)
+        if not busy and not full:
+            return request
+        return dataclasses.replace(request, crowding=Crowding(tuple(busy), full))
+
+    def booked(self, attempt: Callable[[], Any]) -> Any:
+        """``attempt()`` (plan with fresh crowding, then store), again when a
+        racing writer took the last places first (``SlotFull``): the next
+        attempt sees the slot full and plans around it."""
+        for tries in range(BOOKING_ATTEMPTS):
+            try:
+                return attempt()
+            except SlotFull:
+                if tries == BOOKING_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     @cached_property
     def batches(self) -> BatchService:
+        def planner(body: dict) -> dict:
+            catalog = self.planning_catalog()
+            request = self.with_crowds(parse_request(body, catalog, self.plan_settings))
+            return self.solve(plan, request, catalog, settings=self.plan_settings)
+
         service = BatchService(
             self.store,
             self.itineraries,
-            planner=lambda request: self.solve(plan, request, self.planning_catalog(), settings=self.plan_settings),
+            planner=planner,
             validate=lambda request: parse_request(request, self.planning_catalog(), self.plan_settings),
             lease_s=self.settings.batch_lease_s,
         )

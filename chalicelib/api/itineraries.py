@@ -11,6 +11,7 @@ from ..errors import Conflict, YueyouError
 from ..i18n import Text
 from ..itineraries import ItineraryRecord
 from ..planning import parse_request, plan
+from ..planning.request import request_from_json
 from .access import caller, if_match, principal_of, readable_itinerary
 from .body import json_body
 from .http import CORS, Params, ResponseHeaders, endpoint, json_response, query_param, request_header
@@ -75,12 +76,15 @@ def create_itinerary():
     # A plan is charged only once the request is known to be valid, and
     # never for an idempotent replay (make_plan runs only for a new claim).
     parsed = svc.with_weather(parse_request(body, catalog, svc.plan_settings))
+    charged: list[bool] = []
 
     def make_plan() -> dict[str, Any]:
-        limit_headers.update(svc.charge_plans(principal))
-        return svc.solve(plan, parsed, catalog, settings=svc.plan_settings, lang=lang)
+        if not charged:  # once, however often the places are re-booked
+            limit_headers.update(svc.charge_plans(principal))
+            charged.append(True)
+        return svc.solve(plan, svc.with_crowds(parsed), catalog, settings=svc.plan_settings, lang=lang)
 
-    record, created = svc.itineraries.create_idempotent(principal.owner, key, body, make_plan)
+    record, created = svc.booked(lambda: svc.itineraries.create_idempotent(principal.owner, key, body, make_plan))
     headers = _headers(record, limit_headers)
     headers["Location"] = f"/v1/itineraries/{record.id}"
     if not created:
@@ -156,11 +160,19 @@ def replan_itinerary(itinerary_id: str):
     catalog = svc.planning_catalog()
     validate_edits(current.plan, edits, catalog, svc.plan_settings)  # bad edits cost no plan
     limit_headers.update(svc.charge_plans(principal))
-    new_plan = svc.solve(replan, current.plan, edits, catalog, settings=svc.plan_settings, lang=lang)
-    try:
-        record = svc.itineraries.update(
+    stored = request_from_json(current.plan.get("request"), catalog, svc.plan_settings)
+
+    def replan_and_store() -> ItineraryRecord:
+        crowding = svc.with_crowds(stored, without=current.plan).crowding
+        new_plan = svc.solve(
+            replan, current.plan, edits, catalog, settings=svc.plan_settings, lang=lang, crowding=crowding
+        )
+        return svc.itineraries.update(
             itinerary_id, owner, current.version, new_plan.get("request", current.request), new_plan
         )
+
+    try:
+        record = svc.booked(replan_and_store)
     except Conflict as stale:
         if expected is not None:
             raise  # the caller's If-Match is out of date: 412

@@ -75,10 +75,12 @@ ERROR_CODES = {str(status): codes for status, codes in ERROR_REGISTRY.items()}
 _ERROR_TEXT = {
     "400": "Invalid input: a bad or unknown query parameter, header or body field (named by `error.field`).",
     "401": "The `x-api-key` header is missing (when anonymous use is off) or not a valid key.",
-    "403": "Admin endpoints: the admin token is missing or wrong, or admin endpoints are disabled.",
+    "403": "Admin endpoints: the admin token is missing or wrong, or admin endpoints are disabled. Insights: "
+    "the API key lacks the operator scope.",
     "404": "No such resource (an itinerary that is not yours reads as missing, too).",
     "409": "A request with the same Idempotency-Key is still being processed; retry shortly. Or (replan "
-    "without If-Match) the itinerary changed while it was being replanned: re-read and retry.",
+    "without If-Match) the itinerary changed while it was being replanned: re-read and retry. Or "
+    "`capacity_full`: a must-visit has fewer places left than the group (`error.field` names it).",
     "405": "The path exists but not with this method (`Allow` lists the methods).",
     "406": "card.pdf without an `Accept` header that takes application/pdf (or */*).",
     "415": "The body is not `application/json`.",
@@ -542,6 +544,8 @@ def _schemas() -> dict[str, Any]:
             "dinner": nullable(ref("MealWindow")),
             "time_limit_s": TIME_LIMIT.schema(PlanSettings().default_time_limit_s, Settings().solve_time_limit_cap_s),
             "seed": REQUEST_FIELDS["seed"].schema(),
+            "group_size": REQUEST_FIELDS["group_size"].schema(),
+            "avoid_crowds": REQUEST_FIELDS["avoid_crowds"].schema(),
             "windows": nullable(
                 _array(
                     nullable(ref("DayWindow")),
@@ -941,6 +945,84 @@ def _schemas() -> dict[str, Any]:
             "items": _array(ref("BatchItem")),
         },
         ["id", "name", "state", "total", "counts", "progress", "created_at", "items"],
+    )
+
+    # --- crowds and capacity (chalicelib/crowds) ---
+    hour = {"type": "integer", "minimum": 0, "maximum": 23}
+    level = {"enum": ["busy", "quiet"]}
+    s["CrowdInsights"] = _obj(
+        {
+            "date": {"type": "string", "format": "date"},
+            "suppressed_below": count,
+            "busy_at": count,
+            "match_attendance_share": {"type": "number"},
+            "plans": nullable(count),
+            "pois": _array(
+                _obj(
+                    {
+                        "poi_id": ID,
+                        "name": {"type": "string"},
+                        "category": nullable({"type": "string"}),
+                        "lon": nullable({"type": "number"}),
+                        "lat": nullable({"type": "number"}),
+                        "planned_shown": count,
+                        "hours": _array(
+                            _obj(
+                                {
+                                    "hour": hour,
+                                    "planned": nullable(count),
+                                    "suppressed": {"type": "boolean"},
+                                    "match_estimate": nullable(count),
+                                    "level": level,
+                                },
+                                ["hour", "planned", "suppressed", "match_estimate", "level"],
+                            )
+                        ),
+                    },
+                    ["poi_id", "name", "planned_shown", "hours"],
+                )
+            ),
+            "top": _array(
+                _obj({"poi_id": ID, "name": {"type": "string"}, "planned_shown": count}, ["poi_id", "planned_shown"])
+            ),
+            "matches": _array({"type": "object"}),
+        },
+        ["date", "suppressed_below", "busy_at", "plans", "pois", "top", "matches"],
+        description="Planned people per place and hour (operators). Counts below `suppressed_below` are withheld.",
+    )
+    s["CrowdHints"] = _obj(
+        {
+            "date": {"type": "string", "format": "date"},
+            "pois": _array(
+                _obj(
+                    {"poi_id": ID, "hours": {"type": "object", "additionalProperties": level}},
+                    ["poi_id", "hours"],
+                )
+            ),
+        },
+        ["date", "pois"],
+        description="Busy or quiet per place and hour (07:00-21:59); no counts",
+    )
+    s["CapacityLimit"] = _obj(
+        {
+            "poi_id": ID,
+            "daily": nullable({"type": "integer", "minimum": 0, "maximum": 10**6}),
+            "hourly": nullable({"type": "integer", "minimum": 0, "maximum": 10**6}),
+            "source": {"type": "string", "minLength": 1, "maxLength": 500},
+        },
+        ["poi_id", "daily", "hourly", "source"],
+    )
+    s["CapacityLimitInput"] = _obj(
+        {
+            "daily": nullable({"type": "integer", "minimum": 0, "maximum": 10**6}),
+            "hourly": nullable({"type": "integer", "minimum": 0, "maximum": 10**6}),
+            "source": {"type": "string", "minLength": 1, "maxLength": 500},
+        },
+        ["source"],
+        description="At least one of daily and hourly; source says where the number comes from",
+    )
+    s["CapacityList"] = _obj(
+        {"date": {"type": "string", "format": "date"}, "limits": _array({"type": "object"})}, ["date", "limits"]
     )
 
     # --- oEmbed, feeds ---
@@ -1695,6 +1777,64 @@ def _paths() -> dict[str, Any]:
             [_param("batchId"), *LANG],
             OPTIONAL_KEY,
         )
+    }
+
+    # --- crowds (chalicelib/api/insights.py) ---
+    operator: list[dict[str, list[str]]] = [{"ApiKey": []}]
+    day = _query("date", {"type": "string", "format": "date"}, "The day (Asia/Shanghai; default today)")
+    poi = _query("poi", {"type": "string", "pattern": ID_PATTERN}, "Only this POI")
+    p["/v1/crowds"] = {
+        "get": _op(
+            "getCrowdHints",
+            "crowds",
+            "Busy or quiet per place and hour: the forecast from stored plans and matches, coarsened",
+            {"200": ok("Hints", ref("CrowdHints")), **_errors(400, 404, 500)},
+            [day, poi, *LANG],
+            module="chalicelib.api.insights",
+        )
+    }
+    p["/v1/insights/crowds"] = {
+        "get": _op(
+            "getCrowdInsights",
+            "crowds",
+            "Planned people per place and hour (operator scope); small counts withheld",
+            {"200": ok("Insights", ref("CrowdInsights")), **_errors(400, 401, 403, 404, 429, 500)},
+            [day, poi, *LANG],
+            operator,
+            module="chalicelib.api.insights",
+        )
+    }
+    p["/v1/insights/capacity"] = {
+        "get": _op(
+            "listCapacity",
+            "crowds",
+            "Capacity limits with the places taken and left on a day (operator scope)",
+            {"200": ok("Limits", ref("CapacityList")), **_errors(400, 401, 403, 429, 500)},
+            [day, *LANG],
+            operator,
+            module="chalicelib.api.insights",
+        )
+    }
+    p["/v1/insights/capacity/{poi_id}"] = {
+        "put": _op(
+            "setCapacity",
+            "crowds",
+            "Set a place's daily and/or hourly limit (operator scope); plans never book past it",
+            {"200": ok("The limit", ref("CapacityLimit")), **_errors(400, 401, 403, 404, 413, 415, 429, 500)},
+            [_param("poiId"), *LANG],
+            operator,
+            body={"required": True, **_json(ref("CapacityLimitInput"))},
+            module="chalicelib.api.insights",
+        ),
+        "delete": _op(
+            "removeCapacity",
+            "crowds",
+            "Remove a place's limit (operator scope)",
+            {"204": {"description": "Removed (or there was none)"}, **_errors(400, 401, 403, 404, 429, 500)},
+            [_param("poiId"), *LANG],
+            operator,
+            module="chalicelib.api.insights",
+        ),
     }
 
     admin: list[dict[str, list[str]]] = [{"AdminToken": []}]

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from ..errors import YueyouError
 from ..store import Store
-from .keys import DEFAULT_RATE_PER_MINUTE, ApiKey, KeyStore, key_id_of
+from .keys import DEFAULT_RATE_PER_MINUTE, SCOPES, ApiKey, KeyStore, key_id_of
 
 
 def add_parser(sub: Any) -> None:
@@ -37,6 +37,14 @@ def add_parser(sub: Any) -> None:
         dest="origins",
         help="allowed browser origin, e.g. https://agency.example.com (repeatable)",
     )
+    create.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        dest="scopes",
+        choices=SCOPES,
+        help="an extra right: operator = the crowd insights, capacity limits and the /cockpit dashboard",
+    )
     listing = actions.add_parser("list", help="list keys (never their secrets)")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.add_argument("--active", action="store_true", help="hide revoked keys")
@@ -49,7 +57,12 @@ def run(args: argparse.Namespace, store: Store, out: TextIO, err: TextIO) -> int
     try:
         if args.keys_command == "create":
             record, key = keys.create(
-                args.owner, args.daily_quota, args.rate_per_minute, args.origins, account_id=args.account
+                args.owner,
+                args.daily_quota,
+                args.rate_per_minute,
+                args.origins,
+                account_id=args.account,
+                scopes=args.scopes,
             )
             print(
                 f"created {record.prefix} for {record.owner!r} ({record.account_id}): "

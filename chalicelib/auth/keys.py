@@ -48,6 +48,7 @@ _KEY_RE = re.compile(r"^yy_([0-9a-f]{16})_([0-9a-f]{32,128})$")
 _ID_RE = re.compile(r"^(?:yy_)?([0-9a-f]{16})(?:_.*)?$")
 _MAX_OWNER = 200
 _WRITE_ATTEMPTS = 5
+SCOPES = ("operator",)
 
 
 def hash_key(key: str) -> str:
@@ -79,6 +80,9 @@ class ApiKey:
     revoked_at: Optional[str] = None
     origins: tuple[str, ...] = ()
     account_id: Optional[str] = None  # None: a key issued before accounts (owned by its name)
+    # What else the key may do besides planning: "operator" reads the crowd
+    # insights and sets capacity limits (the city's cockpit).
+    scopes: tuple[str, ...] = ()
 
     @property
     def prefix(self) -> str:
@@ -96,6 +100,7 @@ class ApiKey:
             "revoked_at": self.revoked_at,
             "origins": list(self.origins),
             "account_id": self.account_id,
+            "scopes": list(self.scopes),
         }
 
     @classmethod
@@ -110,6 +115,7 @@ class ApiKey:
             revoked_at=data.get("revoked_at"),
             origins=tuple(data.get("origins") or ()),
             account_id=data.get("account_id"),
+            scopes=tuple(data.get("scopes") or ()),
         )
 
     def principal(self) -> Principal:
@@ -120,6 +126,7 @@ class ApiKey:
             origins=self.origins,
             daily_quota=self.daily_quota,
             rate_per_minute=self.rate_per_minute,
+            scopes=self.scopes,
         )
 
 
@@ -200,6 +207,7 @@ class KeyStore:
         rate_per_minute: int = DEFAULT_RATE_PER_MINUTE,
         origins: Iterable[str] = (),
         account_id: Optional[str] = None,
+        scopes: Iterable[str] = (),
     ) -> tuple[ApiKey, str]:
         """A new key for a new account named ``owner``, or for the existing
         ``account_id`` (exactly one of the two); returns its record and the
@@ -213,6 +221,12 @@ class KeyStore:
         daily_quota = _check_count("daily_quota", daily_quota, low=0)
         rate_per_minute = _check_count("rate_per_minute", rate_per_minute, low=1)
         origins = tuple(dict.fromkeys(normalize_origin(o) for o in origins))
+        scopes = tuple(dict.fromkeys(scopes))
+        for scope in scopes:
+            if scope not in SCOPES:
+                raise invalid(
+                    "scope", f"scope must be one of {', '.join(SCOPES)}", f"scope 必须是 {'、'.join(SCOPES)} 之一"
+                )
         account = self.create_account(owner) if owner is not None else self.account(account_id or "")
         record = ApiKey(
             key_id="",
@@ -222,6 +236,7 @@ class KeyStore:
             rate_per_minute=rate_per_minute,
             created_at=iso(self.clock()),
             origins=origins,
+            scopes=scopes,
         )
         for _ in range(_WRITE_ATTEMPTS):  # an id collision is ~impossible, but cheap to handle
             key_id = secrets.token_hex(_KEY_ID_BYTES)

@@ -29,6 +29,7 @@ class Principal:
     origins: tuple[str, ...] = ()
     daily_quota: Optional[int] = None
     rate_per_minute: Optional[int] = None
+    scopes: tuple[str, ...] = ()  # an API key's extra rights (``keys.SCOPES``)
 
     @property
     def subject(self) -> str:

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ..crowds import BOOKING_ATTEMPTS, SlotFull
 from ..errors import Conflict, YueyouError, invalid, not_found
 from ..itineraries import ItineraryRepository
 from ..itineraries.repository import hold_claim_for_tests, new_id
@@ -182,8 +183,18 @@ class BatchService:
         hold_claim_for_tests()
         data = dict(claimed.data)
         try:
-            plan = self.planner(data["request"])
-            record = self.itineraries.create_or_get(header.data["owner"], data["request"], plan, data["reserved_id"])
+            for tries in range(BOOKING_ATTEMPTS):
+                # A racing batch may take the last places of a slot between
+                # planning and storing: plan again, around the now-full slot.
+                plan = self.planner(data["request"])
+                try:
+                    record = self.itineraries.create_or_get(
+                        header.data["owner"], data["request"], plan, data["reserved_id"]
+                    )
+                    break
+                except SlotFull:
+                    if tries == BOOKING_ATTEMPTS - 1:
+                        raise
             data.update(status="done", itinerary_id=record.id, plan_status=record.plan.get("status"))
         except YueyouError as exc:
             data.update(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Optional
 
+from ..crowds import CapacityBook, CrowdLedger
 from ..errors import Conflict, NotFound, YueyouError, not_found
 from ..i18n import Text
 from ..store import ANY_VERSION, MUST_NOT_EXIST, Item, Store
@@ -79,10 +80,31 @@ class ItineraryRepository:
         store: Store,
         clock: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
         claim_deadline_s: float = CLAIM_DEADLINE_S,
+        crowds: Optional[CrowdLedger] = None,
+        capacity: Optional[CapacityBook] = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.claim_deadline_s = claim_deadline_s
+        # Every plan write goes through here, so this is where the crowd
+        # forecast is kept and capacity is reserved (``chalicelib.crowds``):
+        # places are reserved before the plan is written (and released if the
+        # write fails), the forecast moves after it.
+        self.crowds = crowds
+        self.capacity = capacity
+
+    def _reserve(self, old: Optional[dict[str, Any]], new: Optional[dict[str, Any]]) -> None:
+        if self.capacity is not None:
+            self.capacity.swap(old, new)
+
+    def _release(self, old: Optional[dict[str, Any]], new: Optional[dict[str, Any]]) -> None:
+        """Undo ``_reserve(old, new)`` after a failed write (cannot fail on a limit: it frees places)."""
+        if self.capacity is not None:
+            self.capacity.swap(new, old)
+
+    def _count(self, old: Optional[dict[str, Any]], new: Optional[dict[str, Any]]) -> None:
+        if self.crowds is not None:
+            self.crowds.apply(old, new)
 
     # -- reads -------------------------------------------------------------
     def get(self, itinerary_id: str) -> ItineraryRecord:
@@ -123,7 +145,13 @@ class ItineraryRepository:
             "plan": plan,
             "share_token": secrets.token_urlsafe(16),
         }
-        item = self.store.put(COLLECTION, itinerary_id, data, MUST_NOT_EXIST)
+        self._reserve(None, plan)
+        try:
+            item = self.store.put(COLLECTION, itinerary_id, data, MUST_NOT_EXIST)
+        except BaseException:
+            self._release(None, plan)
+            raise
+        self._count(None, plan)
         self.store.put("owner-index", f"{owner}#{now}#{itinerary_id}", {"itinerary_id": itinerary_id})
         return self._record(itinerary_id, item.version, item.data)
 
@@ -138,30 +166,42 @@ class ItineraryRepository:
     ) -> ItineraryRecord:
         current = self.get_owned(itinerary_id, owner)
         self.check_version(current, expected_version)
+        new_plan = dict(plan, id=itinerary_id)
         data = {
             "owner": owner,
             "created_at": current.created_at,
             "updated_at": iso(self.clock()),
             "request": request,
-            "plan": dict(plan, id=itinerary_id),
+            "plan": new_plan,
             "share_token": current.share_token,
         }
+        self._reserve(current.plan, new_plan)
         try:
             item = self.store.put(
                 COLLECTION, itinerary_id, data, current.version if expected_version == ANY_VERSION else expected_version
             )
         except Conflict as exc:
+            self._release(current.plan, new_plan)
             actual = exc.details.get("current_version") if isinstance(exc.details, dict) else None
             raise _stale(itinerary_id, expected_version, actual) from None
+        except BaseException:
+            self._release(current.plan, new_plan)
+            raise
+        self._count(current.plan, new_plan)
         return self._record(itinerary_id, item.version, item.data)
 
     def delete(self, itinerary_id: str, owner: str, expected_version: int = ANY_VERSION) -> None:
         current = self.get_owned(itinerary_id, owner)
         try:
-            self.store.delete(COLLECTION, itinerary_id, expected_version)
+            gone = self.store.delete(
+                COLLECTION, itinerary_id, current.version if expected_version == ANY_VERSION else expected_version
+            )
         except Conflict as exc:
             actual = exc.details.get("current_version") if isinstance(exc.details, dict) else None
             raise _stale(itinerary_id, expected_version, actual) from None
+        if gone:  # the version read is the one deleted: its places and counts go with it
+            self._reserve(current.plan, None)
+            self._count(current.plan, None)
         self.store.delete("owner-index", f"{owner}#{current.created_at}#{itinerary_id}")
 
     def create_or_get(

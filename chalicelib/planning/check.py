@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from ..catalog.model import Event
 from ..timeutil import parse_datetime
+from .crowding import WHOLE_DAY
 from .endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
 from .problem import DAY, PACE, Lock, Problem, end_place, start_place
 from .rail import best_trip
@@ -191,6 +192,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
     bad += _hub_rules(problem, days, minute)
     bad += _access_rules(problem, days, minute)
     bad += _rail_rules(problem, days, minute)
+    bad += _capacity_rules(problem, days, minute)
     bad += _weather_rules(problem, days, minute)
     if req.route and catalog.routes[req.route].ordered:
         times = [route_starts[p] for p in catalog.routes[req.route].stop_ids if p in route_starts]
@@ -312,6 +314,22 @@ def _rail_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[st
                 line = catalog.lines[line_id]
                 if earliest % DAY < line.first or latest % DAY > line.last:
                     out.append(f"{where}: boards {line_id} outside its service ({earliest % DAY}-{latest % DAY})")
+    return out
+
+
+def _capacity_rules(problem: Problem, days: list[Any], minute: Callable[[Optional[str], str], int]) -> list[str]:
+    """No visit in a slot with too few places left for the group (``crowding.full``)."""
+    crowding, out = problem.request.crowding, list[str]()
+    if crowding is None or not crowding.full:
+        return out
+    for d, day in enumerate(days):
+        for k, stop in enumerate(day.get("stops", [])):
+            if stop.get("type") != "visit" or not stop.get("poi_id"):
+                continue
+            full = crowding.hours("full", stop["poi_id"], d)
+            start, end = minute(stop.get("start"), "start") - d * DAY, minute(stop.get("end"), "end") - d * DAY
+            if WHOLE_DAY in full or any(h * 60 < end and start < h * 60 + 60 for h in full):
+                out.append(f"day {d} stop {k}: {stop['poi_id']} is visited in a slot that is full")
     return out
 
 

@@ -209,6 +209,10 @@ def _render(
             if task is not None and task.kind == "visit":
                 entry["ticket_cny"] = task.ticket
                 entry["category"] = task.the_poi.category
+                if prob.request.crowding is not None:
+                    busy = prob.request.crowding.hours("busy", task.the_poi.id, d)
+                    lo, hi = stop.start - d * DAY, stop.end - d * DAY
+                    entry["crowd"] = "busy" if any(h * 60 < hi and lo < h * 60 + 60 for h in busy) else "quiet"
                 visited_pois.add(task.the_poi.id)
                 starts[task.the_poi.id] = stop.start
                 score += task.prize_units

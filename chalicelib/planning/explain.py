@@ -28,6 +28,10 @@ REASONS: dict[str, Text] = {
         zh="{name}是户外景点，行程中开放的时段都在天黑之后（或白天时间不够游览）",
         en="{name} is outdoors and open only after dark (or too briefly in daylight) on the trip days",
     ),
+    "capacity": Text(
+        zh="{name}在行程期间已约满（剩余名额不够整个团队）",
+        en="{name} is fully booked on the trip days (not enough places left for the whole group)",
+    ),
     "off_route": Text(
         zh="{name}离线路各天经过的路段和住处都较远",
         en="{name} is away from every day's stretch of the route and its lodging",

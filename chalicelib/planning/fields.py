@@ -153,6 +153,21 @@ MEALS = BoolField("meals", True, "Plan lunch and dinner at restaurants near the 
 BUDGET = MoneyField("budget_cny", "Ticket budget for the whole trip (CNY); null: no limit")
 TIME_LIMIT = SecondsField("time_limit_s", "Solve budget in seconds")
 SEED = IntField("seed", 0, 2**31 - 1, 0, "Seed for alternative plans of the same request")
+GROUP_SIZE = IntField(
+    "group_size",
+    1,
+    200,
+    1,
+    "People travelling together: capacity-limited sights are reserved for all of them, and the crowd forecast "
+    "counts them",
+)
+AVOID_CROWDS = BoolField(
+    "avoid_crowds",
+    True,
+    "Visit a sight in a quiet hour instead of a busy one (the forecast from stored plans) when its day allows",
+)
 MIN_DAY_MINUTES = 120  # day_end - day_start
 
-REQUEST_FIELDS = {f.name: f for f in (DAYS, LANG, DAY_START, DAY_END, MODE, PACE_FIELD, MEALS, BUDGET, SEED)}
+REQUEST_FIELDS = {
+    f.name: f for f in (DAYS, LANG, DAY_START, DAY_END, MODE, PACE_FIELD, MEALS, BUDGET, SEED, GROUP_SIZE, AVOID_CROWDS)
+}

@@ -31,9 +31,10 @@ from ..catalog.daylight import visitable
 from ..catalog.labels import MEAL_NAMES
 from ..catalog.model import SIGHT_CATEGORIES, UNRATED, Event, Poi, Route
 from ..catalog.series import events_between
-from ..errors import Unprocessable, infeasible
+from ..errors import Unprocessable, YueyouError, infeasible
 from ..i18n import Text
 from . import solver
+from .crowding import crowd_intervals
 from .pace import PACE, visit_length
 from .rail import RailTrip, rail_legs, service_span
 from .request import PlanRequest
@@ -232,6 +233,9 @@ class Problem:
         allowed = visitable(poi, self.dates[day])
         if poi.setting == "outdoor" and self.request.weather:
             allowed = without_spells(allowed, self.request.weather, day)
+        if self.request.crowding is not None:
+            length = self.visit_length(poi)[0]
+            allowed = crowd_intervals(self.request.crowding, self.request.avoid_crowds, poi.id, day, allowed, length)
         return [(day * DAY + lo, day * DAY + hi) for lo, hi in allowed]
 
     def visit_length(self, poi: Poi) -> tuple[int, int]:
@@ -518,6 +522,17 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
             for d in range(req.days)
             for lo, hi in problem.visit_intervals(poi, d)
         )
+        if not fits and _why_not(problem, poi, length) == "capacity":
+            raise YueyouError(
+                "capacity_full",
+                Text(
+                    f"必去地点 {poi.name.zh} 在行程期间已约满（剩余名额不够 {req.group_size} 人）",
+                    f"Must-visit {poi.name.en} is fully booked on the trip days (fewer than {req.group_size} places left)",
+                ),
+                field=f"must_visit[{i}]",
+                status=409,
+                details={"conflicts": [poi_id]},
+            )
         if not fits:
             raise infeasible(
                 f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
@@ -882,6 +897,9 @@ def _why_not(problem: Problem, poi: Poi, length: int) -> str:
         lo_day, hi_day = problem.day_windows[d]
         if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.visit_intervals(poi, d)):
             return "too_far"
+    crowding = problem.request.crowding
+    if crowding is not None and any(p == poi.id for p, _, _ in crowding.full):
+        return "capacity"  # checked first: a full sight is full whatever the weather or the hour
     if (
         poi.setting == "outdoor"
         and problem.request.weather

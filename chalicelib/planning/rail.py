@@ -22,7 +22,7 @@ import heapq
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
 import numpy as np
 

@@ -43,6 +43,7 @@ from ..catalog.catalog import Catalog
 from ..errors import Unprocessable, invalid, reject_unknown
 from ..timeutil import SHANGHAI, iso, parse_datetime, parse_hhmm
 from . import problem as problem_mod
+from .crowding import Crowding
 from .engine import ENGINE_VERSION, solve_problem
 from .fields import TIME_LIMIT
 from .problem import DAY, Lock, Problem
@@ -102,8 +103,10 @@ def replan(
     travel: Optional[TravelTimes] = None,
     settings: Optional[PlanSettings] = None,
     lang: Optional[str] = None,
+    crowding: Optional[Crowding] = None,
 ) -> dict[str, Any]:
-    """Apply ``edits`` to ``previous_plan`` and re-solve around the locked stops.
+    """Apply ``edits`` to ``previous_plan`` and re-solve around the locked stops
+    (``crowding``: other travellers on the dates, from the service).
 
     Raises InvalidInput/NotFound (400/404, field ``edits....``) for bad edits
     and Unprocessable (422, naming the lock or the added item) when the
@@ -112,6 +115,8 @@ def replan(
     started = _time.perf_counter()
     settings = settings or PlanSettings()
     stops, parsed, locks, req = _edited(previous_plan, edits, catalog, settings)
+    if crowding is not None:
+        req = dataclasses.replace(req, crowding=crowding)
     travel = travel or provider_from_settings(settings.osrm_url)
     lang = lang or req.lang
     try:

@@ -18,8 +18,23 @@ from ..catalog.model import CATEGORIES, SPORTS, WANTED_EVENT_KINDS, Event, in_sh
 from ..errors import Unprocessable, infeasible, invalid
 from ..i18n import Text
 from ..timeutil import parse_date, parse_hhmm
+from .crowding import Crowding
 from .endpoints import Endpoint, parse_endpoint, usable_window
-from .fields import BUDGET, DAY_END, DAY_START, DAYS, LANG, MEALS, MIN_DAY_MINUTES, MODE, PACE_FIELD, SEED, TIME_LIMIT
+from .fields import (
+    AVOID_CROWDS,
+    BUDGET,
+    DAY_END,
+    DAY_START,
+    DAYS,
+    GROUP_SIZE,
+    LANG,
+    MEALS,
+    MIN_DAY_MINUTES,
+    MODE,
+    PACE_FIELD,
+    SEED,
+    TIME_LIMIT,
+)
 from .mobility import Access, parse_access
 from .settings import PlanSettings
 from .spine import route_spine
@@ -44,7 +59,18 @@ FIRST_DATE, LAST_DATE = date(1, 1, 3), date(9999, 12, 29)
 # An arrival or departure day needs at least this long out of the hub.
 MIN_ARRIVAL_DAY_MINUTES = 30
 # Normalized-request keys written only when used (so plain requests keep their ids).
-ONLY_WHEN_USED = ("windows", "on_day", "avoid_events", "want_events", "arrive", "depart", "access", "weather")
+ONLY_WHEN_USED = (
+    "windows",
+    "on_day",
+    "avoid_events",
+    "want_events",
+    "arrive",
+    "depart",
+    "access",
+    "weather",
+    "group_size",
+    "avoid_crowds",
+)
 FIELDS = (
     "start_date",
     "days",
@@ -74,6 +100,8 @@ FIELDS = (
     "depart",
     "access",
     "weather",
+    "group_size",
+    "avoid_crowds",
 )
 
 
@@ -130,6 +158,13 @@ class PlanRequest:
     access: Optional[Access] = None
     # Wet and hot spells (``weather.py``): no outdoor visit during them; omitted from to_json when empty.
     weather: tuple[Spell, ...] = ()
+    # Crowds (``crowding.py``): the group's size (omitted from to_json when 1),
+    # whether to prefer quiet hours (omitted when true), and what the store
+    # knows of other travellers: filled by the service, never from the body,
+    # and never written to to_json.
+    group_size: int = 1
+    avoid_crowds: bool = True
+    crowding: Optional[Crowding] = None
 
     def window(self, day: int) -> tuple[int, int]:
         """(start, end) in minutes after midnight of trip day ``day``."""
@@ -177,6 +212,11 @@ class PlanRequest:
                 del data[key]
             else:
                 data[key] = value.to_json()
+        if self.group_size == 1:
+            del data["group_size"]
+        if self.avoid_crowds:
+            del data["avoid_crowds"]
+        del data["crowding"]
         return data
 
 
@@ -328,6 +368,8 @@ def parse_request(data: Any, catalog: Catalog, settings: Optional[PlanSettings] 
         depart=depart,
         access=access,
         weather=parse_weather(data.get("weather"), start_date, days),
+        group_size=GROUP_SIZE.read(data),
+        avoid_crowds=AVOID_CROWDS.read(data),
     )
 
 

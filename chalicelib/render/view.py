@@ -58,6 +58,7 @@ LABELS = {
     "ticket_unknown": Text("票价未知", "price unknown"),
     "hours": Text("开放时间", "hours"),
     "access": Text("无障碍", "step-free access"),
+    "busy": Text("人多的时段", "busy hour"),
     "plan_b": Text("雨天备选", "If it rains"),
     "instead_of": Text("{alt}代替{out}（{km} 公里）", "{alt} instead of {out} ({km} km)"),
     "venue": Text("场馆", "venue"),
@@ -134,6 +135,7 @@ class StopView:
     event: Optional[EventView] = None
     is_lodging: bool = False
     access: Optional[str] = None  # the place's accessibility level (visits and meals)
+    busy: bool = False  # the crowd forecast called the visit's hour busy
 
     @property
     def type_name(self) -> Text:
@@ -303,6 +305,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         event=event_view,
         is_lodging=kind in ("start", "end") or (poi is not None and poi.category == "lodging"),
         access=poi.accessibility.level if poi is not None and kind in ("visit", "meal") else None,
+        busy=raw.get("crowd") == "busy",
     )
 
 
@@ -405,6 +408,8 @@ def details(stop: StopView, lang: str) -> list[str]:
         out.append(f"{LABELS['hours'].get(lang)} {stop.opening_hours}")
     if stop.access:
         out.append(f"{LABELS['access'].get(lang)}: {ACCESS_NAMES[stop.access].get(lang)}")
+    if stop.busy:
+        out.append(LABELS["busy"].get(lang))
     return out
 
 
@@ -439,6 +444,8 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
     if stop.access:
         label = joined(LABELS["access"].get(l) for l in langs)
         out.append(f"{label}: {joined(ACCESS_NAMES[stop.access].get(l) for l in langs)}")
+    if stop.busy:
+        out.append(joined(LABELS["busy"].get(l) for l in langs))
     return out
 
 
