@@ -15,8 +15,8 @@ import json
 import sqlite3
 import threading
 import time
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import invalid
