@@ -28,10 +28,12 @@ import json
 import os
 import shlex
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from . import best_known
 from . import check as checker
-from .harness import execute, read_rows, summarize, tasks_for
+from .harness import execute, instance_tables, read_rows, summarize, tasks_for
 from .instance import INSTANCES, SETS, instance_paths, parse
 from .runners import RUNNERS, available
 
@@ -66,14 +68,23 @@ def cmd_run(args) -> int:
     tasks = tasks_for(paths, sets_of, ms, solvers, seconds, args.seed)
     name = "toptw_quick" if args.quick else args.name
     csv_path, md_path = args.out / f"{name}_runs.csv", args.out / f"{name}_summary.md"
+    per_instance = args.out / f"{name}_instances.md"
     est = sum(t.seconds for t in tasks) / max(1, args.jobs) / 60
     print(f"{len(tasks)} runs, about {est:.0f} min with {args.jobs} job(s); writing {csv_path}", flush=True)
     load_before = os.getloadavg()[0]
     rows = execute(tasks, csv_path, jobs=args.jobs, log=lambda s: print(s, flush=True))
     command = "python -m benchmarks.toptw " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     load = f"{load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
-    md_path.write_text(summarize(rows, jobs=args.jobs, command=command, load=load))
-    print(f"wrote {csv_path} and {md_path}")
+    table = best_known.load(args.best_known)
+    changes = None
+    if not args.no_best_known:
+        # Every solution of this run that the checker accepts and that beats the table enters it.
+        changes = best_known.update(table, rows, datetime.now(UTC).strftime("%Y-%m-%d"), csv_path.name)
+        best_known.save(table, args.best_known)
+        print(f"{len(changes)} new best known solution(s) -> {args.best_known}")
+    md_path.write_text(summarize(rows, jobs=args.jobs, command=command, load=load, best=table, changes=changes))
+    per_instance.write_text(instance_tables(rows, table))
+    print(f"wrote {csv_path}, {md_path} and {per_instance}")
     return 0
 
 
@@ -103,8 +114,23 @@ def cmd_solve(args) -> int:
 def cmd_summarize(args) -> int:
     rows = read_rows(args.csv)
     out = args.out or args.csv.with_name(args.csv.name.replace("_runs.csv", "_summary.md"))
-    out.write_text(summarize(rows, jobs=args.jobs))
-    print(f"wrote {out}")
+    table = best_known.load(args.best_known)
+    out.write_text(summarize(rows, jobs=args.jobs, command=args.command, load=args.load, best=table))
+    per_instance = out.with_name(out.name.replace("_summary.md", "_instances.md"))
+    if per_instance != out:
+        per_instance.write_text(instance_tables(rows, table))
+    print(f"wrote {out}" + (f" and {per_instance}" if per_instance != out else ""))
+    return 0
+
+
+def cmd_best_known(args) -> int:
+    csvs = args.csv or sorted(RESULTS.glob("toptw*_runs.csv"))
+    csvs = sorted(csvs, key=best_known.csv_date)  # oldest first: an equal score stays with its first finder
+    changes = best_known.update_from_csvs(csvs, args.best_known)
+    for old, new in changes:
+        before = "none" if old is None else str(old.score)
+        print(f"{new.instance} m={new.m}: {before} -> {new.score} ({new.solver}, {new.budget_s:g} s, {new.source})")
+    print(f"{len(changes)} change(s); wrote {args.best_known}")
     return 0
 
 
@@ -123,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--quick", action="store_true", help="1 s, m = 1 2, eight instances")
     run.add_argument("--out", type=Path, default=RESULTS)
     run.add_argument("--name", default="toptw", help="file prefix (default toptw)")
+    run.add_argument("--best-known", type=Path, default=best_known.BEST_KNOWN, help="best-known table to update")
+    run.add_argument("--no-best-known", action="store_true", help="do not update the best-known table")
     run.set_defaults(func=cmd_run)
 
     solve = sub.add_parser("solve", help="solve one instance, print JSON tours and score")
@@ -137,7 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("csv", type=Path, nargs="?", default=RESULTS / "toptw_runs.csv")
     summ.add_argument("--out", type=Path)
     summ.add_argument("--jobs", type=int, default=1, help="as used for the CSV (for the header only)")
+    summ.add_argument("--command", default="", help="the command that made the CSV (for the header only)")
+    summ.add_argument("--load", default="", help="load average during the run (for the header only)")
+    summ.add_argument("--best-known", type=Path, default=best_known.BEST_KNOWN)
     summ.set_defaults(func=cmd_summarize)
+
+    best = sub.add_parser("best-known", help="enter the checked best solutions of runs CSVs into the best-known table")
+    best.add_argument("csv", type=Path, nargs="*", help="runs CSVs (default: benchmarks/results/toptw*_runs.csv)")
+    best.add_argument("--best-known", type=Path, default=best_known.BEST_KNOWN)
+    best.set_defaults(func=cmd_best_known)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -185,7 +185,16 @@ def read_rows(csv_path: Path) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- summary
-def summarize(rows: list[dict], jobs: int = 1, command: str = "", load: str = "") -> str:
+def summarize(
+    rows: list[dict],
+    jobs: int = 1,
+    command: str = "",
+    load: str = "",
+    best: Optional[dict] = None,
+    changes: Optional[list] = None,
+) -> str:
+    """Markdown summary; ``best``: the best-known table (``best_known.load()``) for a second gap column."""
+    best = best or {}
     solvers = [s for s in RUNNERS if any(r["solver"] == s for r in rows)]
     budgets = sorted({r["budget_s"] for r in rows})
     sets = sorted({r["set"] for r in rows}, key=lambda s: (not s.startswith("solomon"), s))
@@ -215,6 +224,14 @@ def summarize(rows: list[dict], jobs: int = 1, command: str = "", load: str = ""
         "wall second; clearly below 1 means the machine was busy and the budgets were not equal.",
         "",
     ]
+    if best:
+        out += [
+            "Second reference: `data/best_known.csv`, the best checked solution any run of this benchmark "
+            "(any solver, budget or date) has found for that instance and m, never below what this run found; "
+            "gap to it = (best known - score) / best known. Where it is above `bks.csv` the literature "
+            "reference is stale for that m (see *References improved* at the end).",
+            "",
+        ]
     for budget in budgets:
         out += [f"## {budget:g} s per run", ""]
         header = (
@@ -243,10 +260,130 @@ def summarize(rows: list[dict], jobs: int = 1, command: str = "", load: str = ""
                         + (f"{sum(cpus) / sum(walls):.2f} |" if cpus and sum(walls) else "- |")
                     )
         out.append("")
+        if best:
+            out += _best_table(by, budget, sets, ms, solvers, best)
         if "engine" in solvers:
             out += _duel(by, budget, sets, ms, [p for p in PEERS if p in solvers])
-            out += _target(by, budget, sets, ms, [p for p in ("vroom", "pyvrp") if p in solvers])
+            peers = [p for p in ("vroom", "pyvrp") if p in solvers]
+            out += _target(by, budget, sets, ms, peers)
+            if best:
+                out += _target(by, budget, sets, ms, peers, best)
+    if best:
+        out += _improved(rows, best, changes)
     return "\n".join(out) + "\n"
+
+
+def best_gap(row: dict, best: dict) -> Optional[float]:
+    rec = best.get((row["instance"], row["m"]))
+    if rec is None or rec.score <= 0:
+        return None
+    return gap(max(rec.score, row["score"]), row["score"])
+
+
+def _best_table(by, budget, sets, ms, solvers, best) -> list[str]:
+    out = [
+        f"Gap to the best known score (`data/best_known.csv`), mean / median in % ({budget:g} s):",
+        "",
+        "| set | solver | " + " | ".join(f"m={m}" for m in ms) + " |",
+        "|" + " --- |" * (2 + len(ms)),
+    ]
+    for set_name in sets:
+        for solver in solvers:
+            cells, any_runs = [], False
+            for m in ms:
+                runs = by.get((budget, set_name, m, solver), [])
+                any_runs = any_runs or bool(runs)
+                gaps = [g for g in (best_gap(r, best) for r in runs) if g is not None]
+                cells.append(f"{statistics.mean(gaps):.2f} / {statistics.median(gaps):.2f}" if gaps else "-")
+            if any_runs:
+                out.append(f"| {set_name} | {solver} | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def _improved(rows, best, changes) -> list[str]:
+    names = {(r["instance"], r["m"]) for r in rows}
+    bks = {(r["instance"], r["m"]): r["bks"] for r in rows}
+    stale = sorted(
+        (k for k in names if k in best and bks.get(k) is not None and best[k].score > bks[k]),
+        key=lambda k: (k[0].rstrip("0123456789"), int(k[0][len(k[0].rstrip("0123456789")) :] or 0), k[1]),
+    )
+    out = [
+        "## References improved",
+        "",
+        f"Instances and m of this run where `data/best_known.csv` is above `data/bks.csv` ({len(stale)}); "
+        "each tours string there passes `check.py`.",
+        "",
+    ]
+    if stale:
+        out += [
+            "| instance | m | bks | best known | by | budget s | found |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for k in stale:
+            rec = best[k]
+            out.append(
+                f"| {k[0]} | {k[1]} | {bks[k]} | {rec.score} | {rec.solver} | {rec.budget_s:g} | {rec.date} ({rec.source}) |"
+            )
+        out.append("")
+    if changes is not None:
+        out += [f"New best known solutions entered by this run: {len(changes)}."]
+        for old, new in changes:
+            before = "none" if old is None else f"{old.score} ({old.solver}, {old.budget_s:g} s)"
+            out.append(f"- {new.instance} m={new.m}: {before} -> {new.score} ({new.solver}, {new.budget_s:g} s)")
+        out.append("")
+    return out
+
+
+def instance_tables(rows: list[dict], best: Optional[dict] = None) -> str:
+    """Per instance and m: every solver's score, the references, and the engine's win / tie / loss."""
+    best = best or {}
+    solvers = [s for s in RUNNERS if any(r["solver"] == s for r in rows)]
+    peers = [p for p in PEERS if p in solvers]
+    score = {(r["budget_s"], r["instance"], r["m"], r["solver"]): r["score"] for r in rows}
+    out = [
+        "# TOPTW benchmark: per instance",
+        "",
+        "Scores checked by `check.py` (0 = infeasible). W / T / L: the engine's score above / equal to / below "
+        "the peer's. bks = `data/bks.csv`; best = `data/best_known.csv` (* where it is above bks).",
+        "",
+    ]
+    for budget in sorted({r["budget_s"] for r in rows}):
+        keys = sorted(
+            {(r["set"], r["instance"], r["m"]) for r in rows if r["budget_s"] == budget},
+            key=lambda k: (not k[0].startswith("solomon"), k[0], k[2], _natural_name(k[1])),
+        )
+        out += [f"## {budget:g} s per run", ""]
+        out.append(
+            "| set | instance | m | bks | best | " + " | ".join(solvers) + "".join(f" | vs {p}" for p in peers) + " |"
+        )
+        out.append("|" + " --- |" * (5 + len(solvers) + len(peers)))
+        bks_of = {(r["instance"], r["m"]): r["bks"] for r in rows}
+        for set_name, name, m in keys:
+            rec = best.get((name, m))
+            ref = bks_of.get((name, m))
+            best_cell = "-" if rec is None else f"{rec.score}{'*' if ref is not None and rec.score > ref else ''}"
+            cells = [str(score.get((budget, name, m, s), "-")) for s in solvers]
+            duels = []
+            mine = score.get((budget, name, m, "engine"))
+            for p in peers:
+                theirs = score.get((budget, name, m, p))
+                if mine is None or theirs is None:
+                    duels.append("-")
+                else:
+                    duels.append("W" if mine > theirs else "T" if mine == theirs else "L")
+            out.append(
+                f"| {set_name} | {name} | {m} | {'-' if ref is None else ref} | {best_cell} | "
+                + " | ".join(cells)
+                + "".join(f" | {d}" for d in duels)
+                + " |"
+            )
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _natural_name(name: str):
+    head = name.rstrip("0123456789")
+    return head, int(name[len(head) :] or 0)
 
 
 def _duel(by, budget, sets, ms, peers) -> list[str]:
@@ -275,11 +412,13 @@ def _duel(by, budget, sets, ms, peers) -> list[str]:
     return out + [""]
 
 
-def _target(by, budget, sets, ms, peers) -> list[str]:
+def _target(by, budget, sets, ms, peers, best: Optional[dict] = None) -> list[str]:
     if not peers:
         return []
+    against = "to the best known" if best else "to bks"
     out = [
-        f"Target (issue #7): engine mean gap below every peer's ({', '.join(peers)}) on each set and m ({budget:g} s):",
+        f"Target (issues #7, #16): engine mean gap ({against}) below every peer's ({', '.join(peers)}) "
+        f"on each set and m ({budget:g} s):",
         "",
     ]
     for set_name in sets:
@@ -287,7 +426,11 @@ def _target(by, budget, sets, ms, peers) -> list[str]:
         for m in ms:
 
             def mean(s, set_name=set_name, m=m):
-                gaps = [r["gap_pct"] for r in by.get((budget, set_name, m, s), []) if r["gap_pct"] is not None]
+                runs = by.get((budget, set_name, m, s), [])
+                if best:
+                    gaps = [g for g in (best_gap(r, best) for r in runs) if g is not None]
+                else:
+                    gaps = [r["gap_pct"] for r in runs if r["gap_pct"] is not None]
                 return statistics.mean(gaps) if gaps else None
 
             mine, best_peer = mean("engine"), [g for g in (mean(p) for p in peers) if g is not None]

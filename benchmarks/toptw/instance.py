@@ -27,7 +27,7 @@ from typing import Optional
 
 DATA = Path(__file__).resolve().parent / "data"
 INSTANCES = DATA / "instances"
-SETS = ("solomon_100", "cordeau_pr01_10")
+SETS = ("solomon_100", "cordeau_pr01_10", "cordeau_pr11_20")
 
 
 @dataclass(frozen=True)

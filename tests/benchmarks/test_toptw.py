@@ -20,8 +20,9 @@ PR01 = INSTANCES / "cordeau_pr01_10" / "pr01.txt"
 # --------------------------------------------------------------------------- data + parser
 def test_bundled_data_is_complete():
     paths = instance_paths()
-    assert len(paths) == 39
+    assert len(paths) == 49
     assert sum(p.parent.name == "solomon_100" for p in paths) == 29
+    assert sum(p.parent.name == "cordeau_pr11_20" for p in paths) == 10
     bks = load_bks()
     assert all((p.stem, m) in bks for p in paths for m in (1, 2, 3, 4))
 
