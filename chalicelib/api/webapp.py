@@ -31,6 +31,10 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 # name -> (file under web/, content type); nothing else is served.
 ASSETS = {
     "app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "geo.js": ("geo.js", "text/javascript; charset=utf-8"),
+    "cockpit.js": ("cockpit.js", "text/javascript; charset=utf-8"),
+    "cockpit.css": ("cockpit.css", "text/css; charset=utf-8"),
+    "echarts.min.js": ("vendor/echarts.min.js", "text/javascript; charset=utf-8"),
     "app.css": ("app.css", "text/css; charset=utf-8"),
     "docs.js": ("docs.js", "text/javascript; charset=utf-8"),
     "leaflet.js": ("vendor/leaflet.js", "text/javascript; charset=utf-8"),
@@ -83,6 +87,13 @@ def _page(name: str, content: str) -> Response:
     )
 
 
+def _configured(name: str) -> Response:
+    """A page with the deployment's config in its ``__CONFIG__`` slot: JSON in a
+    <script type="application/json">, "<" escaped so no value can close the tag."""
+    config = json.dumps(app_config(), ensure_ascii=False).replace("<", "\\u003c")
+    return _page(name, _read(name).replace("__CONFIG__", config))
+
+
 def app_config() -> dict[str, object]:
     """What the page needs to know about this deployment (no secrets), and the
     planner's default interests (the form's sliders start there)."""
@@ -112,9 +123,15 @@ def index() -> Response:
     target = slash_redirect(str(context.get("path") or "/"))
     if target is not None:
         return Response(body="", status_code=301, headers={"Location": target, "Cache-Control": "no-cache"})
-    # JSON in a <script type="application/json">: "<" escaped so no value can close the tag.
-    config = json.dumps(app_config(), ensure_ascii=False).replace("<", "\\u003c")
-    return _page("index.html", _read("index.html").replace("__CONFIG__", config))
+    return _configured("index.html")
+
+
+@bp.route("/cockpit", methods=["GET"])
+@api
+def cockpit() -> Response:
+    """The operators' dashboard (数字驾驶舱): the page is public, its data is
+    read with an operator key the operator types in (``/v1/insights/*``)."""
+    return _configured("cockpit.html")
 
 
 @bp.route("/docs", methods=["GET"])

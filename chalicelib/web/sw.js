@@ -3,7 +3,7 @@
 "use strict";
 var SHELL = "yueyou-shell-v1";
 var DATA = "yueyou-data-v1";
-var FILES = ["./", "app/app.js", "app/app.css", "app/leaflet.js", "app/leaflet.css"];
+var FILES = ["./", "app/geo.js", "app/app.js", "app/app.css", "app/leaflet.js", "app/leaflet.css"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(FILES); }).then(function () { return self.skipWaiting(); }));
