@@ -4,7 +4,8 @@
                                    [--m 1 2 3 4] [--solvers engine textbook vroom pyvrp]
                                    [--instances c101 pr01 ...] [--jobs N] [--quick] [--out DIR]
     python -m benchmarks.toptw solve FILE --m M --seconds S [--solver engine] [--seed 0]
-    python -m benchmarks.toptw summarize [CSV] [--out MD]
+    python -m benchmarks.toptw summarize [CSV ...] [--out MD]
+    python -m benchmarks.toptw best-known [CSV ...]
 
 ``run`` writes ``<out>/toptw_runs.csv`` (one row per run, written as it
 goes) and ``<out>/toptw_summary.md``; ``--quick`` runs 1 s, m = 1 and 2,
@@ -112,8 +113,9 @@ def cmd_solve(args) -> int:
 
 
 def cmd_summarize(args) -> int:
-    rows = read_rows(args.csv)
-    out = args.out or args.csv.with_name(args.csv.name.replace("_runs.csv", "_summary.md"))
+    rows = [row for path in args.csv for row in read_rows(path)]
+    first = args.csv[0]
+    out = args.out or first.with_name(first.name.replace("_runs.csv", "_summary.md"))
     table = best_known.load(args.best_known)
     out.write_text(summarize(rows, jobs=args.jobs, command=args.command, load=args.load, best=table))
     per_instance = out.with_name(out.name.replace("_summary.md", "_instances.md"))
@@ -162,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     solve.set_defaults(func=cmd_solve)
 
     summ = sub.add_parser("summarize", help="rebuild the markdown summary from a runs CSV")
-    summ.add_argument("csv", type=Path, nargs="?", default=RESULTS / "toptw_runs.csv")
+    summ.add_argument(
+        "csv", type=Path, nargs="*", default=[RESULTS / "toptw_runs.csv"], help="one or more runs CSVs (merged)"
+    )
     summ.add_argument("--out", type=Path)
     summ.add_argument("--jobs", type=int, default=1, help="as used for the CSV (for the header only)")
     summ.add_argument("--command", default="", help="the command that made the CSV (for the header only)")

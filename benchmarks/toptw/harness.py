@@ -226,10 +226,11 @@ def summarize(
     ]
     if best:
         out += [
-            "Second reference: `data/best_known.csv`, the best checked solution any run of this benchmark "
-            "(any solver, budget or date) has found for that instance and m, never below what this run found; "
-            "gap to it = (best known - score) / best known. Where it is above `bks.csv` the literature "
-            "reference is stale for that m (see *References improved* at the end).",
+            "Second reference, *best known*: the larger of `bks.csv` and `data/best_known.csv`, the best "
+            "solution (checked by `check.py`) any run of this benchmark has found for that instance and m "
+            "(any solver, budget or date, this run included); gap to it = (best known - score) / best known. "
+            "Where a run's solution is above `bks.csv` the literature reference is stale for that m (see "
+            "*References improved* at the end).",
             "",
         ]
     for budget in budgets:
@@ -274,15 +275,15 @@ def summarize(
 
 
 def best_gap(row: dict, best: dict) -> Optional[float]:
+    """Gap to the best known score: the larger of bks and the best checked solution of any run."""
     rec = best.get((row["instance"], row["m"]))
-    if rec is None or rec.score <= 0:
-        return None
-    return gap(max(rec.score, row["score"]), row["score"])
+    ref = max(row["bks"] or 0, rec.score if rec is not None else 0, row["score"])
+    return gap(ref, row["score"]) if ref > 0 else None
 
 
 def _best_table(by, budget, sets, ms, solvers, best) -> list[str]:
     out = [
-        f"Gap to the best known score (`data/best_known.csv`), mean / median in % ({budget:g} s):",
+        f"Gap to the best known score (max of `bks.csv` and `data/best_known.csv`), mean / median in % ({budget:g} s):",
         "",
         "| set | solver | " + " | ".join(f"m={m}" for m in ms) + " |",
         "|" + " --- |" * (2 + len(ms)),
@@ -344,7 +345,8 @@ def instance_tables(rows: list[dict], best: Optional[dict] = None) -> str:
         "# TOPTW benchmark: per instance",
         "",
         "Scores checked by `check.py` (0 = infeasible). W / T / L: the engine's score above / equal to / below "
-        "the peer's. bks = `data/bks.csv`; best = `data/best_known.csv` (* where it is above bks).",
+        "the peer's. bks = `data/bks.csv`; best = the larger of bks and `data/best_known.csv` (* where a run of "
+        "this benchmark found more than bks).",
         "",
     ]
     for budget in sorted({r["budget_s"] for r in rows}):
@@ -361,7 +363,9 @@ def instance_tables(rows: list[dict], best: Optional[dict] = None) -> str:
         for set_name, name, m in keys:
             rec = best.get((name, m))
             ref = bks_of.get((name, m))
-            best_cell = "-" if rec is None else f"{rec.score}{'*' if ref is not None and rec.score > ref else ''}"
+            top = max([x for x in (ref, rec.score if rec is not None else None) if x is not None], default=None)
+            stale = rec is not None and ref is not None and rec.score > ref
+            best_cell = "-" if top is None else f"{top}{'*' if stale else ''}"
             cells = [str(score.get((budget, name, m, s), "-")) for s in solvers]
             duels = []
             mine = score.get((budget, name, m, "engine"))
