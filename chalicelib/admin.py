@@ -5,6 +5,7 @@
         [--rate-per-minute R] [--origin URL ...]   # prints the key alone on its last line
     python -m chalicelib.admin keys list [--json] [--active]
     python -m chalicelib.admin keys revoke KEY_ID
+    python -m chalicelib.admin crowds recount [--date YYYY-MM-DD ...]   # counters from the stored plans
 
 Reads the same settings as the service (YUEYOU_* environment variables).
 """
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("seed", help="copy catalog events into the store (idempotent)")
     keys_cli.add_parser(sub)
+    crowds = sub.add_parser("crowds", help="the crowd forecast and capacity counters")
+    crowd_actions = crowds.add_subparsers(dest="crowds_command", required=True)
+    again = crowd_actions.add_parser("recount", help="set the counters to what the stored plans say")
+    again.add_argument("--date", action="append", default=[], help="also recount this date (repeatable)")
     args = parser.parse_args(argv)
     services = Services.from_env()
     if args.command == "seed":
@@ -31,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"seeded": counts, "store": services.store.health()}, ensure_ascii=False))
     elif args.command == "keys":
         return keys_cli.run(args, services.store, sys.stdout, sys.stderr)
+    elif args.command == "crowds":
+        from .crowds.recount import recount
+
+        print(json.dumps({"changed": recount(services.store, args.date)}))
     return 0
 
 

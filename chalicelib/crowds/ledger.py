@@ -14,7 +14,8 @@ hour's expectation at a venue is the larger of that and the planned count
 
 Privacy: operators see counts only from ``SUPPRESS_BELOW`` people up (a
 smaller count could single out one party); the public sees only ``busy`` /
-``quiet`` per hour, busy meaning at least ``BUSY_AT`` expected people.
+``quiet`` per hour, busy meaning at least ``BUSY_AT`` expected people and
+near the place's own peak that day (``is_busy``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from .cells import Cell, plan_cells
 
 PREFIX = "crowd:"
 SUPPRESS_BELOW = 5  # operator view: fewer planned people than this in a cell are not shown
-BUSY_AT = 20  # expected people in an hour from which the public hint says "busy"
+BUSY_AT = 20  # expected people in an hour from which the public hint may say "busy"
+PEAK_SHARE = 0.8  # ... if the hour also has at least this share of the place's busiest hour (``is_busy``)
 # Share of a venue's seats assumed at a match (a planning estimate, not a
 # sourced figure: the Asian Games sessions were mostly well attended; league
 # and friendly matches less). Only venues with a sourced seat count get one.
@@ -126,10 +128,18 @@ class CrowdLedger:
         self, day: date | str, catalog: Catalog, without: Optional[Mapping[str, Any]] = None
     ) -> dict[str, set[int]]:
         """place -> the hours of ``day`` the public hint calls busy."""
-        return {
-            place: {h for h, v in hours.items() if v["expected"] >= BUSY_AT}
-            for place, hours in self.expected(day, catalog, without=without).items()
-        }
+        out = {}
+        for place, hours in self.expected(day, catalog, without=without).items():
+            peak = max(v["expected"] for v in hours.values())
+            out[place] = {h for h, v in hours.items() if is_busy(v["expected"], peak)}
+        return out
+
+
+def is_busy(expected: int, peak: int) -> bool:
+    """An hour is busy when it has at least BUSY_AT people *and* is near the
+    place's own peak of the day (PEAK_SHARE of it): a sight crowded all day
+    long has only its worst hours marked, so there is a quieter hour to go."""
+    return expected >= BUSY_AT and expected >= PEAK_SHARE * peak
 
 
 def match_estimates(day: str, events: Iterable[Any], catalog: Catalog) -> dict[str, dict[int, int]]:

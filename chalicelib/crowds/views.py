@@ -8,13 +8,13 @@ from typing import Any, Optional
 from ..catalog.catalog import Catalog
 from ..catalog.series import events_between
 from .capacity import DAY_SLOT, PREFIX, CapacityBook
-from .ledger import BUSY_AT, MATCH_ATTENDANCE, SUPPRESS_BELOW, CrowdLedger, match_estimates
+from .ledger import BUSY_AT, MATCH_ATTENDANCE, SUPPRESS_BELOW, CrowdLedger, is_busy, match_estimates
 
 HINT_HOURS = range(7, 22)  # the public hint covers 07:00-21:59: when sights are open
 
 
-def _level(expected: int) -> str:
-    return "busy" if expected >= BUSY_AT else "quiet"
+def _level(expected: int, peak: int) -> str:
+    return "busy" if is_busy(expected, peak) else "quiet"
 
 
 def operator_view(ledger: CrowdLedger, catalog: Catalog, day: str, poi_id: Optional[str], lang: str) -> dict[str, Any]:
@@ -27,6 +27,7 @@ def operator_view(ledger: CrowdLedger, catalog: Catalog, day: str, poi_id: Optio
     for place in sorted(expected):
         poi = catalog.pois.get(place)
         hours, shown_total = [], 0
+        peak = max(v["expected"] for v in expected[place].values())
         for hour in sorted(expected[place]):
             v = expected[place][hour]
             if not v["planned"] and not v["match"]:
@@ -39,7 +40,7 @@ def operator_view(ledger: CrowdLedger, catalog: Catalog, day: str, poi_id: Optio
                     "planned": v["planned"] if shown else None,
                     "suppressed": 0 < v["planned"] < SUPPRESS_BELOW,
                     "match_estimate": v["match"] or None,
-                    "level": _level(v["expected"]),
+                    "level": _level(v["expected"], peak),
                 }
             )
         if hours:
@@ -94,7 +95,7 @@ def public_view(ledger: CrowdLedger, catalog: Catalog, day: str, poi_id: Optiona
     return {
         "date": day,
         "pois": [
-            {"poi_id": p, "hours": {f"{h:02d}:00": _level(BUSY_AT if h in busy.get(p, ()) else 0) for h in HINT_HOURS}}
+            {"poi_id": p, "hours": {f"{h:02d}:00": "busy" if h in busy.get(p, ()) else "quiet" for h in HINT_HOURS}}
             for p in places
         ],
     }

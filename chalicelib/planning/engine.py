@@ -6,6 +6,7 @@ benchmarks. It never returns a plan the checker has not proven.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time as _time
@@ -48,7 +49,38 @@ def plan(
     travel = travel or provider_from_settings(settings.osrm_url)
     lang = lang or req.lang
     prob = problem_mod.build(req, catalog, travel)
-    return solve_problem(prob, settings, travel, lang, started)
+    result = solve_problem(prob, settings, travel, lang, started)
+    if req.avoid_crowds and req.crowding is not None and req.crowding.busy:
+        # Quiet hours are preferred only when they cost little: the same trip
+        # planned without avoiding crowds is the yardstick (``AVOID_COST``).
+        plain = solve_problem(
+            problem_mod.build(dataclasses.replace(req, avoid_crowds=False), catalog, travel), settings, travel, lang
+        )
+        if not _avoiding_is_cheap(result, plain, req.days):
+            plain["id"], plain["request"] = result["id"], result["request"]  # the request as asked
+            plain["notes"] = list(plain.get("notes", [])) + [AVOID_NOTE[lang]]
+            result = plain
+        result["solver"]["engine_ms"] = int((_time.perf_counter() - started) * 1000)
+    return result
+
+
+# avoid_crowds keeps the quiet-hours plan when it keeps every visit and its
+# score and adds at most this many travel minutes per day to the plan that
+# ignores the crowds; otherwise the busy hours are the better trip.
+AVOID_COST_MINUTES_PER_DAY = 10
+AVOID_NOTE = {
+    "zh": "部分景点在人多的时段游览：错开人流会多花较多交通时间",
+    "en": "Some visits fall in busy hours: avoiding the crowds would have cost much more travel",
+}
+
+
+def _avoiding_is_cheap(avoiding: Mapping[str, Any], plain: Mapping[str, Any], days: int) -> bool:
+    a, p = avoiding["totals"], plain["totals"]
+    return (
+        a["visits"] >= p["visits"]
+        and a["score"] >= p["score"] - 1e-6
+        and a["travel_minutes"] <= p["travel_minutes"] + AVOID_COST_MINUTES_PER_DAY * days
+    )
 
 
 def solve_problem(

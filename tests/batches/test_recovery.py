@@ -144,8 +144,11 @@ def test_racing_re_drivers_run_the_item_once(store, clock):
 
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(redrive, range(2)))
-    assert sorted(map(type, results), key=str) == sorted([str, ItemBusy], key=str)
-    assert "done" in results and planner.calls == {0: 2}
+    # The loser re-reads the item after losing the claim: busy while the winner
+    # still runs, "finished" if the winner was quicker (a loaded machine).
+    loser = next(r for r in results if r != "done")
+    assert results.count("done") == 1 and (isinstance(loser, ItemBusy) or loser == "finished")
+    assert planner.calls == {0: 2}
     assert len(itinerary_ids(store)) == 1 and item(store, batch_id, 0)["attempts"] == 2
 
 

@@ -120,3 +120,21 @@ def test_limits_name_their_fields():
     with pytest.raises(InvalidInput) as bad:
         parse_limit(LU_XUN, {"weekly": 5, "source": "x"})
     assert bad.value.field == "weekly"
+
+
+def test_a_recount_repairs_counters_that_drifted(services_on):
+    from chalicelib.crowds.recount import recount
+    from chalicelib.store import Count
+
+    svc = services_on
+    svc.capacity.set_limit(Limit(LU_XUN, daily=10, hourly=None, source="test"), "2026-05-01T00:00:00+08:00")
+    svc.batches.create("agency-a", {"requests": batch(0)["requests"][:2]})
+    good_crowd, good_capacity = svc.store.read_counts("crowd:" + DAY), svc.store.read_counts("capacity:" + DAY)
+    assert good_capacity == {f"{LU_XUN}#day": 4}
+    # a crash between a plan's write and its counters: the counters are off
+    svc.store.add_counts([Count("crowd:" + DAY, f"{LU_XUN}#11", 7), Count("capacity:" + DAY, f"{LU_XUN}#day", 2)])
+    changed = recount(svc.store)
+    assert changed == {"crowd": 1, "capacity": 1}
+    assert {k: v for k, v in svc.store.read_counts("crowd:" + DAY).items() if v} == good_crowd
+    assert svc.store.read_counts("capacity:" + DAY) == good_capacity
+    assert recount(svc.store) == {"crowd": 0, "capacity": 0}
