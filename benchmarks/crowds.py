@@ -22,7 +22,10 @@ keeping the forecast on write, read latency, and what avoid_crowds does.
   with ``avoid_crowds`` on and off against the stored forecast: share of
   visit-hours that fall in busy cells, visits, travel minutes, solve time.
 
-Writes ``crowds.csv`` and ``crowds.md`` with the machine's CPU count.
+Writes ``<name>.csv`` and ``<name>.md`` (``--name``, default ``crowds``) with
+the machine's CPU count. moto's in-memory DynamoDB grows to many GB with
+10 000 plans' counters and items (16 GB seen), so the published DynamoDB run
+is smaller: ``--stores dynamodb --plans 1000 --name crowds_dynamodb``.
 """
 
 from __future__ import annotations
@@ -210,6 +213,7 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=30)
     parser.add_argument("--stores", nargs="+", default=["sqlite", "dynamodb"], choices=["sqlite", "dynamodb"])
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="crowds", help="file prefix (default crowds)")
     args = parser.parse_args()
     catalog = bundle.load()
     started = time.perf_counter()
@@ -220,7 +224,7 @@ def main() -> None:
         rows += run_store(kind, args, catalog, solved)
         print(f"{kind}: done", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "crowds.csv", "w", newline="") as handle:
+    with open(args.out / f"{args.name}.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["store", "metric", "median_ms", "p95_ms", "n", "note"])
         writer.writeheader()
         for row in rows:
@@ -230,7 +234,7 @@ def main() -> None:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}. "
         f"Command: `python -m benchmarks.crowds --plans {args.plans} --days {args.days} --distinct {args.distinct} "
-        f"--reads {args.reads} --stores {' '.join(args.stores)}`.",
+        f"--reads {args.reads} --stores {' '.join(args.stores)} --name {args.name}`.",
         f"{len(solved)} distinct plans solved in {solve_s:.0f} s, stored {args.plans} times in all "
         f"over {args.days} days. Target: reads under 100 ms median locally.",
         "",
@@ -241,7 +245,7 @@ def main() -> None:
         lines.append(
             f"| {row['store']} | {row['metric']} | {row['median_ms']:.2f} | {row['p95_ms']:.2f} | {row['n']} | {row['note']} |"
         )
-    (args.out / "crowds.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (args.out / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 

@@ -433,6 +433,19 @@ def _apply_rail(problem: Problem) -> None:
             problem.base[a][b], problem.km[a][b] = float(trip.minutes), trip.km
 
 
+def commute(problem: Problem, day: int) -> int:
+    """Minutes from the day's start to the nearest sight open for a visit that
+    day, plus from the nearest such sight to the day's end: travel no plan of
+    the day can avoid (a hotel in Hangzhou, by the metro). Free-flow minutes
+    of the problem's own travel rule; 0 before the tasks exist."""
+    start, end = start_place(problem, day), end_place(problem, day)
+    lo, hi = problem.day_windows[day]
+    reachable = [t.place for t in problem.tasks if t.kind == "visit" and any(a < hi and b >= lo for a, b in t.windows)]
+    if not reachable:
+        return 0
+    return ceil_minutes(min(problem.base[start][x] for x in reachable) + min(problem.base[x][end] for x in reachable))
+
+
 def start_place(problem: Problem, day: int) -> int:
     if day == 0 and problem.first_place is not None:
         return problem.first_place
@@ -1041,6 +1054,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             window=problem.day_windows[d],
             matrix=factors.index(max_time_factor(req.mode, problem.day_windows[d])),
             max_stops=max_visits,
+            unavoidable=commute(problem, d),
         )
         for d in range(req.days)
     ]

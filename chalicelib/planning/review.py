@@ -79,9 +79,11 @@ call with ``review(problem, plan, thresholds={...})``):
     POI's ``night`` hours. The value is the minutes spent in the dark.
 ``travel_share``
     A day whose travel minutes > ``travel_share`` (0.6) x its visiting minutes
-    (visit and match durations, end - start) + the move between the morning's
-    and the evening's lodging (the mode's direct trip between them; 0 when
-    both are the same), which no order of the day can avoid. A day with travel and no visit
+    (visit and match durations, end - start) + the travel no order of the day
+    can avoid: the larger of the move between the morning's and the evening's
+    lodging (the mode's direct trip between them; 0 when both are the same)
+    and the way from the morning's lodging to the nearest sight open that day
+    plus from the nearest one to the evening's lodging (a hotel in Hangzhou). A day with travel and no visit
     or match at all is a fault too (value = travel minutes, limit = 0).
 ``nested_visit``
     A POI and its ``part_of`` parent both visited (fault on the later one).
@@ -120,7 +122,7 @@ from ..catalog.model import ROUTE_DAY_MINUTES, SIGHT_CATEGORIES
 from ..i18n import Text
 from ..timeutil import parse_datetime
 from .pace import PACE
-from .problem import DAY, Problem
+from .problem import DAY, Problem, commute
 from .travel import Point, geodesic_km, mode_minutes
 
 _daylight: Optional[Callable[[date, float, float], tuple[int, int]]]
@@ -729,10 +731,21 @@ class _Review:
             if len(stops) >= 2 and stops[0].kind == "start" and stops[-1].kind == "end":
                 a, b = stops[0].loc, stops[-1].loc
                 move = int(mode_minutes(self.req.mode, geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat)))[0])
+                # Likewise the way out to the nearest sight the day could
+                # visit and back: a lodging far from every sight (a hotel in
+                # Hangzhou, by the metro) commutes whatever the plan does.
+                move = max(move, commute(self.problem, d))
             limit = share * visiting + move
             if travel > limit and travel > 0:
                 if visiting:
-                    extra = (f"，另加换住处的 {move} 分钟", f" plus {move} min to move lodging") if move else ("", "")
+                    extra = (
+                        (
+                            f"，另加无法避免的 {move} 分钟（换住处，或往返最近的景点）",
+                            f" plus {move} min no plan can avoid (moving lodging, or out to the nearest sight and back)",
+                        )
+                        if move
+                        else ("", "")
+                    )
                     self.add(
                         "travel_share",
                         d,

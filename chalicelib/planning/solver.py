@@ -120,6 +120,9 @@ class Vehicle:
     window: Window
     matrix: int = 0
     max_stops: Optional[int] = None
+    # travel minutes no route of this vehicle can avoid besides moving from
+    # start to end (``Model.travel_share``): out to the nearest stop and back
+    unavoidable: int = 0
 
 
 @dataclass
@@ -411,7 +414,7 @@ def _build(model: Model, order: list[int]):
         for v, vehicle in enumerate(model.vehicles):
             end = routing.End(v)
             # Moving between two lodgings is travel the day cannot avoid.
-            move = model.matrices[vehicle.matrix][vehicle.start][vehicle.end]
+            move = max(model.matrices[vehicle.matrix][vehicle.start][vehicle.end], vehicle.unavoidable)
             solver.Add(den * travel_dim.CumulVar(end) <= num * visit_dim.CumulVar(end) + den * (allowance + move))
 
     big_m = horizon

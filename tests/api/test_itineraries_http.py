@@ -121,6 +121,7 @@ def test_arriving_and_leaving_by_rail(base, catalog):
     assert [first["lon"], first["lat"]] == [last["lon"], last["lat"]] == [station.lon, station.lat]
     assert first["depart"] >= "2026-05-15T09:55:00+08:00"  # 15 min to get out of the station
     assert last["arrive"] <= "2026-05-17T18:00:00+08:00"  # 30 min before the train
+    assert plan["review"] == []
     bad = post(base, dict(body, depart={"hub": "shaoxing-north-station", "at": "2026-05-15T08:00:00+08:00"}))
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "depart.at"
 
@@ -140,6 +141,7 @@ def test_a_wheelchair_trip_over_http(base, catalog):
         s["poi_id"] for d in plan["days"] for s in d["stops"] if s["type"] in ("visit", "meal") and s.get("poi_id")
     ]
     assert all(catalog.pois[p].accessibility.level == "step_free" for p in places)
+    assert plan["review"] == []
     legs = [s["travel"] for d in plan["days"] for s in d["stops"] if s.get("travel")]
     assert all(leg["km"] * 1000 <= 410 for leg in legs if leg["mode"] == "walk")
     assert plan["request"]["access"] == {"wheelchair": True, "stroller": False, "max_walk_m": 400, "rest_every_min": 60}
@@ -157,10 +159,11 @@ def test_a_hangzhou_lodged_trip_rides_the_metro_over_http(base, catalog):
         "time_limit_s": 1,
         "pace": "relaxed",
         "lodging": {"lon": 120.3275, "lat": 30.1775},  # Xiaoshan, Hangzhou: beside Guniangqiao station
-        "must_visit": ["keqiao-ancient-town"],
+        "must_visit": ["keqiao-ancient-town", "anchang-ancient-town"],  # a day in Keqiao's old towns
     }
     r = post(base, body)
     assert r.status_code == 201, r.text
+    assert r.json()["review"] == []  # the guide review finds nothing to circle
     legs = [s["travel"] for d in r.json()["days"] for s in d["stops"] if (s.get("travel") or {}).get("mode") == "rail"]
     assert legs, "the leg into Keqiao is by metro"
     rides = [ride for leg in legs for ride in leg["rail"]["rides"]]

@@ -43,6 +43,7 @@ def test_a_rainy_day_plans_no_outdoor_visit(catalog):
     assert outdoor_visits(wet, catalog) == []
     assert any(u["reason_code"] == "weather" for u in wet["unscheduled"])
     assert wet["request"]["weather"] == RAIN
+    assert wet["review"] == []  # the rainy day still reads well to a guide
 
 
 def test_a_hot_afternoon_moves_outdoor_visits_to_the_morning(catalog):
