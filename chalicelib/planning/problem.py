@@ -435,12 +435,19 @@ def _apply_rail(problem: Problem) -> None:
 
 def commute(problem: Problem, day: int) -> int:
     """Minutes from the day's start to the nearest sight open for a visit that
-    day, plus from the nearest such sight to the day's end: travel no plan of
-    the day can avoid (a hotel in Hangzhou, by the metro). Free-flow minutes
-    of the problem's own travel rule; 0 before the tasks exist."""
+    day (on a route trip: the nearest of that day's route stops), plus from
+    the nearest such sight to the day's end: travel no plan of the day can
+    avoid (a hotel in Hangzhou, by the metro; an old-town hotel on the Tang
+    road). Free-flow minutes of the problem's own travel rule; 0 before the
+    tasks exist."""
     start, end = start_place(problem, day), end_place(problem, day)
     lo, hi = problem.day_windows[day]
     reachable = [t.place for t in problem.tasks if t.kind == "visit" and any(a < hi and b >= lo for a, b in t.windows)]
+    # A route day must reach its own stretch of the road (``spine``): the
+    # nearest of that day's route stops, not a sight beside the hotel.
+    on_road = {problem.place_index[p] for p, d in problem.route_day.items() if d == day and p in problem.place_index}
+    if on_road & set(reachable):
+        reachable = [x for x in reachable if x in on_road]
     if not reachable:
         return 0
     return ceil_minutes(min(problem.base[start][x] for x in reachable) + min(problem.base[x][end] for x in reachable))
