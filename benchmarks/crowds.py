@@ -23,9 +23,11 @@ keeping the forecast on write, read latency, and what avoid_crowds does.
   visit-hours that fall in busy cells, visits, travel minutes, solve time.
 
 Writes ``<name>.csv`` and ``<name>.md`` (``--name``, default ``crowds``) with
-the machine's CPU count. moto's in-memory DynamoDB grows to many GB with
-10 000 plans' counters and items (16 GB seen), so the published DynamoDB run
-is smaller: ``--stores dynamodb --plans 1000 --name crowds_dynamodb``.
+the machine's CPU count. moto's in-memory DynamoDB grows with every
+transaction in proportion to the table (21 GB after a few hundred plans'
+counters on a 1 000-plan table; about 0.3 MB a transaction on a small one),
+so the published DynamoDB run is small:
+``--stores dynamodb --plans 300 --days 3 --distinct 10 --reads 20 --name crowds_dynamodb``.
 """
 
 from __future__ import annotations
