@@ -18,7 +18,7 @@
       ticket: "门票", free: "免费", unknown: "未知", sources: "来源", sessions: "近期场次",
       no_sessions: "近期没有场次", access: "无障碍", booking: "预约", day: "第 {n} 天",
       unscheduled: "未安排", notes: "提示", review: "导游审阅", share: "分享链接", card: "打印行程卡（PDF）",
-      ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览",
+      ics: "加入日历（ICS）", gpx: "GPX 轨迹", stop_start: "出发", stop_end: "返回", stop_visit: "游览", busy: "人多的时段",
       stop_meal: "用餐", stop_event: "活动", yuan: "{n} 元", navigate: "导航到",
       plan_b: "雨天备选", instead_of: "{alt}代替{out}（{km} 公里）",
       access_needs: "出行需求", wheelchair: "轮椅：只去确认无台阶的地点", stroller: "婴儿车：无台阶或部分无障碍的地点",
@@ -47,7 +47,7 @@
       ticket: "Ticket", free: "free", unknown: "unknown", sources: "Sources", sessions: "Upcoming sessions",
       no_sessions: "No upcoming sessions", access: "Step-free access", booking: "Booking", day: "Day {n}",
       unscheduled: "Left out", notes: "Notes", review: "Guide review", share: "Share link", card: "Print route card (PDF)",
-      ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit",
+      ics: "Add to calendar (ICS)", gpx: "GPX track", stop_start: "Start", stop_end: "Back", stop_visit: "Visit", busy: "busy hour",
       stop_meal: "Meal", stop_event: "Event", yuan: "{n} CNY", navigate: "Navigate to",
       plan_b: "If it rains", instead_of: "{alt} instead of {out} ({km} km)",
       access_needs: "Access needs", wheelchair: "Wheelchair: only places confirmed step-free",
@@ -479,8 +479,10 @@
           });
           edit = el("span", { "class": "edits" }, [removeBtn, lockBtn]);
         }
+        // the crowd forecast's hint: a visit in an hour it expects busy
+        var crowd = s.crowd === "busy" ? el("span", { "class": "busy", text: " · " + t("busy") }) : null;
         list.appendChild(el("li", {}, [el("span", { "class": "time", text: when }),
-          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name), nav, edit])]));
+          el("span", {}, [el("span", { "class": "kind", text: kind + travel }), el("br"), document.createTextNode(s.name), crowd, nav, edit])]));
         path.push(ll(s.lon, s.lat));
       });
       section.appendChild(list);

@@ -91,3 +91,32 @@ def test_a_key_without_the_operator_scope_is_told_so(cockpit):
         page.click("#load")
         page.wait_for_function("() => document.getElementById('status').textContent.includes('operator')")
         assert page.locator("#plans").inner_text() == "–"
+
+
+def test_the_app_marks_a_visit_in_a_busy_hour(cockpit):
+    base, _ = cockpit
+    body = {"start_date": DAY, "lang": "en", "time_limit_s": 0.5}
+    saved = requests.post(base + "/v1/itineraries", json=body, timeout=60).json()
+    visit = next(s for d in saved["days"] for s in d["stops"] if s["type"] == "visit")
+    assert visit["crowd"] in ("busy", "quiet")  # the forecast was consulted for this day
+    for d in saved["days"]:
+        for s in d["stops"]:
+            if s is not visit and s["type"] == "visit":
+                s["crowd"] = "quiet"
+    visit["crowd"] = "busy"
+    with chromium() as browser:
+        context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-US")
+        page = context.new_page()
+        watch = Watch(page)
+        page.goto(base + "/")
+        page.evaluate(
+            "plan => { localStorage.setItem('yueyou.lang', 'en'); localStorage.setItem('yueyou.plan', JSON.stringify(plan)); }",
+            saved,
+        )
+        page.reload()
+        page.click("button[data-tab=trip]")
+        page.wait_for_selector("#trip .day")
+        marks = page.locator("#trip .busy").all_inner_texts()
+        assert [m.strip() for m in marks] == ["· busy hour"]  # that visit alone
+        assert watch.errors == []
+        context.close()
