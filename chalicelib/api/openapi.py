@@ -1353,6 +1353,9 @@ def _paths() -> dict[str, Any]:
 
     p["/"] = page("getApp", "The tourist app: the Asian Games Shaoxing map, trip planning, the saved trip", "text/html")
     p["/docs"] = page("getApiReference", "This API reference, rendered for people (Redoc)", "text/html")
+    p["/cockpit"] = page(
+        "getCockpit", "The operators' dashboard (data read with an operator key, /v1/insights/*)", "text/html"
+    )
     p["/sw.js"] = page("getServiceWorker", "The app's service worker (offline app shell and plans)", "text/javascript")
     p["/app/{name}"] = page(
         "getAppAsset",

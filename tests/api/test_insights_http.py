@@ -3,14 +3,11 @@ the public hint, capacity limits; errors name their field."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 import requests
 
-from tests.support.server import ROOT, local_server
+from tests.support.admin import new_key
+from tests.support.server import local_server
 
 pytestmark = pytest.mark.integration
 DAY = "2026-05-16"
@@ -28,16 +25,7 @@ def base(env):
 
 
 def key(env, owner, *extra):
-    out = subprocess.run(
-        [sys.executable, "-m", "chalicelib.admin", "keys", "create", "--owner", owner, "--daily-quota", "50", *extra],
-        cwd=ROOT,
-        env=dict(os.environ, **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip().splitlines()[-1]
+    return new_key(env, owner, 50, *extra)
 
 
 def test_operators_see_counts_the_public_sees_busy_or_quiet(base, env):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 import requests
 
-from tests.support.server import ROOT, local_server
+from tests.support.admin import admin, new_key
+from tests.support.server import local_server
 
 pytestmark = pytest.mark.integration
 
@@ -30,23 +27,6 @@ def env(tmp_path_factory):
 def base(env):
     with local_server(env) as url:
         yield url
-
-
-def admin(env, *args):
-    out = subprocess.run(
-        [sys.executable, "-m", "chalicelib.admin", *args],
-        cwd=ROOT,
-        env=dict(os.environ, **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
-    return out.stdout
-
-
-def new_key(env, owner, quota):
-    return admin(env, "keys", "create", "--owner", owner, "--daily-quota", str(quota)).strip().splitlines()[-1]
 
 
 def post(base, key=None, body=BODY):

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from typing import Any, Optional
 
 import pytest
@@ -16,7 +13,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from chalicelib.api import openapi
-from tests.support.server import ROOT, local_server
+from tests.support.server import local_server
 
 DOC_URI = "urn:yueyou:openapi"
 # The stage caps every solve; plans stay valid (the checker proves them), just less tuned.
@@ -57,23 +54,6 @@ def live(live_env) -> str:
     """Base URL of the real service on a free port (shared by the contract tests)."""
     with local_server(live_env) as base:
         yield base
-
-
-def admin_cli(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "chalicelib.admin", *args],
-        cwd=ROOT,
-        env=dict(os.environ, **env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 0, out.stderr
-    return out.stdout
-
-
-def new_key(env: dict[str, str], owner: str, quota: int) -> str:
-    return admin_cli(env, "keys", "create", "--owner", owner, "--daily-quota", str(quota)).strip().splitlines()[-1]
 
 
 class ContractError(AssertionError):

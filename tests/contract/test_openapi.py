@@ -11,7 +11,9 @@ import requests
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from .conftest import ContractError, new_key, template_for
+from tests.support.admin import new_key
+
+from .conftest import ContractError, template_for
 
 pytestmark = pytest.mark.integration
 

@@ -5,16 +5,14 @@ no console errors, every request on 127.0.0.1, screenshots to
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.support.admin import new_key
 from tests.support.browser import chromium
-from tests.support.server import ROOT, local_server
+from tests.support.server import local_server
 from tests.web.test_app_browser import TILE, VIEWPORTS, Watch, _Tiles, axe_serious  # noqa: F401
 
 pytestmark = pytest.mark.integration
@@ -30,21 +28,12 @@ def cockpit(tmp_path_factory):
     with serve_handler(_Tiles) as tiles:
         env.update(YUEYOU_TILE_URL=tiles + "/{z}/{x}/{y}.png", YUEYOU_TILE_ATTRIBUTION="Test tiles")
         with local_server(env) as base:
-            made = subprocess.run(
-                [sys.executable, "-m", "chalicelib.admin", "keys", "create", "--owner", "City", "--daily-quota", "0"]
-                + ["--scope", "operator"],
-                cwd=ROOT,
-                env=dict(os.environ, **env),
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            assert made.returncode == 0, made.stderr
+            operator = new_key(env, "City", 0, "--scope", "operator")
             body = {"start_date": DAY, "lang": "en", "time_limit_s": 0.5, "avoid_crowds": False, "group_size": 5}
             for seed in range(6):
                 r = requests.post(base + "/v1/itineraries", json=dict(body, seed=seed), timeout=60)
                 assert r.status_code == 201, r.text
-            yield base, made.stdout.strip().splitlines()[-1]
+            yield base, operator
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
