@@ -37,6 +37,7 @@ IDEMPOTENCY_TTL_S = 24 * 3600
 # the solver's 5 s cap (YUEYOU_SOLVE_TIME_LIMIT_CAP_S). YUEYOU_REQUEST_DEADLINE_S
 # overrides it (Settings.request_deadline_s).
 CLAIM_DEADLINE_S = 30.0
+_WRITE_ATTEMPTS = 5  # a delete without If-Match re-reads a plan replanned meanwhile
 
 
 @dataclass(frozen=True)
@@ -191,14 +192,21 @@ class ItineraryRepository:
         return self._record(itinerary_id, item.version, item.data)
 
     def delete(self, itinerary_id: str, owner: str, expected_version: int = ANY_VERSION) -> None:
-        current = self.get_owned(itinerary_id, owner)
-        try:
-            gone = self.store.delete(
-                COLLECTION, itinerary_id, current.version if expected_version == ANY_VERSION else expected_version
-            )
-        except Conflict as exc:
-            actual = exc.details.get("current_version") if isinstance(exc.details, dict) else None
-            raise _stale(itinerary_id, expected_version, actual) from None
+        # The delete is conditional on the version read, so that exactly that
+        # version's places and counts are released; without If-Match a plan
+        # replanned in between is simply read again.
+        for attempt in range(_WRITE_ATTEMPTS):
+            current = self.get_owned(itinerary_id, owner)
+            try:
+                gone = self.store.delete(
+                    COLLECTION, itinerary_id, current.version if expected_version == ANY_VERSION else expected_version
+                )
+                break
+            except Conflict as exc:
+                if expected_version == ANY_VERSION and attempt + 1 < _WRITE_ATTEMPTS:
+                    continue
+                actual = exc.details.get("current_version") if isinstance(exc.details, dict) else None
+                raise _stale(itinerary_id, expected_version, actual) from None
         if gone:  # the version read is the one deleted: its places and counts go with it
             self._reserve(current.plan, None)
             self._count(current.plan, None)
