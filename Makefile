@@ -99,7 +99,8 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	touch $(BENCH_STAMP)
 
 ## bench: solve-time benchmark, then the TOPTW benchmark against VROOM, PyVRP and textbook OR-Tools
-##        (about an hour on a quiet 2-core machine) -> benchmarks/results/
+##        (about 75-80 minutes on a quiet 2-core machine: Solomon 100, Cordeau pr01-10 and pr11-20, 1 s and 5 s;
+##        the #16 comparison at 1/5/10 s takes about 2 h, see benchmarks/toptw/README.md) -> benchmarks/results/
 bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks.plan_bench
 	$(PY) -m benchmarks.toptw run
