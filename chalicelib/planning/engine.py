@@ -50,12 +50,13 @@ def plan(
     lang = lang or req.lang
     prob = problem_mod.build(req, catalog, travel)
     result = solve_problem(prob, settings, travel, lang, started)
-    if req.avoid_crowds and req.crowding is not None and req.crowding.busy:
+    left = req.time_limit_s - (_time.perf_counter() - started)
+    if req.avoid_crowds and req.crowding is not None and req.crowding.busy and left >= YARDSTICK_MIN_S:
         # Quiet hours are preferred only when they cost little: the same trip
-        # planned without avoiding crowds is the yardstick (``AVOID_COST``).
-        plain = solve_problem(
-            problem_mod.build(dataclasses.replace(req, avoid_crowds=False), catalog, travel), settings, travel, lang
-        )
+        # planned without avoiding crowds, in what is left of the request's
+        # time limit, is the yardstick (``AVOID_COST_MINUTES_PER_DAY``).
+        yardstick = dataclasses.replace(req, avoid_crowds=False, time_limit_s=left)
+        plain = solve_problem(problem_mod.build(yardstick, catalog, travel), settings, travel, lang)
         if not _avoiding_is_cheap(result, plain, req.days):
             plain["id"], plain["request"] = result["id"], result["request"]  # the request as asked
             plain["notes"] = list(plain.get("notes", [])) + [AVOID_NOTE[lang]]
@@ -68,6 +69,8 @@ def plan(
 # score and adds at most this many travel minutes per day to the plan that
 # ignores the crowds; otherwise the busy hours are the better trip.
 AVOID_COST_MINUTES_PER_DAY = 10
+# Less time than this left for the yardstick: the quiet-hours plan stands unmeasured.
+YARDSTICK_MIN_S = 0.1
 AVOID_NOTE = {
     "zh": "部分景点在人多的时段游览：错开人流会多花较多交通时间",
     "en": "Some visits fall in busy hours: avoiding the crowds would have cost much more travel",
