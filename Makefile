@@ -44,6 +44,8 @@ vendor:
 	cp .vendor-npm/node_modules/leaflet/LICENSE chalicelib/web/vendor/LICENSE.leaflet
 	cp .vendor-npm/node_modules/echarts/dist/echarts.min.js chalicelib/web/vendor/
 	cp .vendor-npm/node_modules/echarts/LICENSE chalicelib/web/vendor/LICENSE.echarts
+	cp .vendor-npm/node_modules/echarts/NOTICE chalicelib/web/vendor/NOTICE.echarts
+	cp .vendor-npm/node_modules/zrender/LICENSE chalicelib/web/vendor/LICENSE.zrender
 	cp .vendor-npm/node_modules/redoc/LICENSE chalicelib/web/vendor/LICENSE.redoc
 	cp .vendor-npm/node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt chalicelib/web/vendor/LICENSE.redoc-bundle.txt
 	# the one patch: Redoc's sidebar logo comes from cdn.redoc.ly; blank it (no CDN at run time)
