@@ -100,12 +100,14 @@ class Services:
     def capacity(self) -> CapacityBook:
         return CapacityBook(self.store)
 
-    def with_crowds(self, request: PlanRequest, without: Optional[dict] = None) -> PlanRequest:
+    def with_crowds(
+        self, request: PlanRequest, without: Optional[dict] = None, catalog: Optional[Catalog] = None
+    ) -> PlanRequest:
         """The request with what the store knows of other travellers on its
         dates: the forecast's busy hours (for ``avoid_crowds``) and the slots
         with too few places left for the group. ``without``: the plan being
         replanned, whose own people and places do not count against it."""
-        catalog = self.planning_catalog()
+        catalog = catalog or self.planning_catalog()  # the caller's, when it has one: one events read a plan
         busy: list[tuple[str, int, int]] = []  # also without avoid_crowds: stops still say "busy"
         for d, day in enumerate(request.dates):
             for poi_id, hours in sorted(self.crowds.busy_hours(day, catalog, without=without).items()):
@@ -131,7 +133,7 @@ class Services:
     def batches(self) -> BatchService:
         def planner(body: dict) -> dict:
             catalog = self.planning_catalog()
-            request = self.with_crowds(parse_request(body, catalog, self.plan_settings))
+            request = self.with_crowds(parse_request(body, catalog, self.plan_settings), catalog=catalog)
             return self.solve(plan, request, catalog, settings=self.plan_settings)
 
         service = BatchService(

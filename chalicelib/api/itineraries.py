@@ -82,7 +82,7 @@ def create_itinerary():
         if not charged:  # once, however often the places are re-booked
             limit_headers.update(svc.charge_plans(principal))
             charged.append(True)
-        return svc.solve(plan, svc.with_crowds(parsed), catalog, settings=svc.plan_settings, lang=lang)
+        return svc.solve(plan, svc.with_crowds(parsed, catalog=catalog), catalog, settings=svc.plan_settings, lang=lang)
 
     record, created = svc.booked(lambda: svc.itineraries.create_idempotent(principal.owner, key, body, make_plan))
     headers = _headers(record, limit_headers)
@@ -163,7 +163,7 @@ def replan_itinerary(itinerary_id: str):
     stored = request_from_json(current.plan.get("request"), catalog, svc.plan_settings)
 
     def replan_and_store() -> ItineraryRecord:
-        crowding = svc.with_crowds(stored, without=current.plan).crowding
+        crowding = svc.with_crowds(stored, without=current.plan, catalog=catalog).crowding
         new_plan = svc.solve(
             replan, current.plan, edits, catalog, settings=svc.plan_settings, lang=lang, crowding=crowding
         )

@@ -14,8 +14,9 @@ def make_services(store, catalog) -> Services:
     svc = Services(Settings(), catalog=catalog, store=store)
 
     def planner(body: dict) -> dict:
-        request = svc.with_crowds(parse_request(body, svc.planning_catalog(), svc.plan_settings))
-        return plan(request, svc.planning_catalog(), settings=svc.plan_settings)
+        catalog = svc.planning_catalog()
+        request = svc.with_crowds(parse_request(body, catalog, svc.plan_settings), catalog=catalog)
+        return plan(request, catalog, settings=svc.plan_settings)
 
     batches = BatchService(
         store, svc.itineraries, planner=planner, validate=lambda r: parse_request(r, catalog, svc.plan_settings)
