@@ -57,6 +57,7 @@ SHORT = {  # column labels of the markdown fault table
     "split_area": "split area",
     "signature_missing": "signature",
     "silent_wish": "silent wish",
+    "wish_unmet": "wish unmet",
 }
 
 

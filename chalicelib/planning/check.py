@@ -165,6 +165,14 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
             prev_place, prev_depart = place, depart
         if any(n > 1 for n in meals.values()):
             bad.append(f"{where_day}: a meal appears twice")
+        # Only a match or event stretches a day beyond the traveller's own hours.
+        if not any(stop.get("type") == "event" for stop in stops):
+            own_lo, own_hi = (d * DAY + m for m in req.window(d))
+            if (
+                minute(stops[0].get("depart"), where_day) < own_lo
+                or minute(stops[-1].get("arrive"), where_day) > own_hi
+            ):
+                bad.append(f"{where_day}: outside the traveller's day window with no event to stretch it")
         if visits_today > PACE[req.pace][2]:
             bad.append(f"{where_day}: {visits_today} visits exceed the {req.pace} pace")
         visits_total += visits_today

@@ -115,6 +115,18 @@ def solve_problem(
             details={"conflicts": list(req.must_visit) + list(req.events)},
         )
     _raise_if_mandatory_dropped(prob, sol)
+    # A day stretched for optional matches keeps the traveller's hours unless it
+    # attends one, then just that one's stretch (``problem._unstretched``).
+    for route in sol.routes:
+        d = route.vehicle
+        if prob.base_windows and prob.base_windows[d] != prob.day_windows[d]:
+            lo, hi = prob.base_windows[d]
+            for v in route.visits:
+                event = prob.tasks[v.node].event
+                if event is not None and event.id in prob.event_windows:
+                    elo, ehi = prob.event_windows[event.id]
+                    lo, hi = min(lo, elo), max(hi, ehi)
+            prob.day_windows[d] = (lo, hi)
 
     day_stops: list[list[Timed]] = []
     missing_meals: list[tuple[int, str, int]] = []
@@ -293,7 +305,8 @@ def _render(
     partial = any(u.named for u in unscheduled)
     notes = []
     for d, (lo, hi) in enumerate(prob.day_windows):
-        if lo != d * DAY + req.window(d)[0] or hi != d * DAY + req.window(d)[1]:
+        # (wider only: the rail service span may also narrow a day)
+        if lo < d * DAY + req.window(d)[0] or hi > d * DAY + req.window(d)[1]:
             notes.append(
                 Text(
                     zh=f"{prob.dates[d]} 的时间段已按赛事延长",

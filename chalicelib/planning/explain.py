@@ -147,8 +147,10 @@ def explain(
         )
 
     listed = set()
+    # a match watched at a venue on the route is that stop's visit
+    venues = {catalog.events[e].venue_id for e in visited_events if e in catalog.events}
     for poi_id in route_ids:
-        if poi_id not in visited_pois and poi_id not in req.avoid:
+        if poi_id not in visited_pois and poi_id not in venues and poi_id not in req.avoid:
             add(poi_id, True)
             listed.add(poi_id)
     for task in problem.tasks:

@@ -67,6 +67,12 @@ MEAL_UNITS = 2.5  # a meal at a restaurant near the day (route trips: near its
 # stretch, ``_meal_options``) outranks an ordinary sight
 ROUTE_UNITS = 4.0  # a route stop outranks any ordinary sight and a meal (times its fame)
 SPORT_UNITS = 2.5  # an optional match from want_sports
+# A sport the traveller named in want_sports: dropping *every* session of it
+# costs this (one solver group per sport), so the trip holds one session of
+# each wanted sport unless none fits. A 3-4 h match displaces about two
+# famous sights (2 x 3.3 units), so it must outrank that; more sessions than
+# one stay ordinary choices only through ``events`` (locks).
+WISH_UNITS = 12.0
 # A festival, ceremony or show of a kind the traveller asked for (want_events)
 # is a rare date: it outranks an ordinary sight like a route stop does.
 EVENT_UNITS = 4.0
@@ -189,6 +195,11 @@ class Problem:
     # Public-transport trips: legs by rail or metro (``rail.py``);
     # their base minutes are the rail trip's, worst-case wait included.
     rail_legs: dict[tuple[int, int], RailTrip] = field(default_factory=dict)
+    # Day windows before the stretch for optional matches (``want_sports``):
+    # a day keeps to these unless it attends one (``solver.Vehicle.base_window``).
+    base_windows: list[tuple[int, int]] = field(default_factory=list)
+    # event id -> the window its day needs to attend that optional event
+    event_windows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     # --- the one travel rule -------------------------------------------
     def leg(self, a: int, b: int, depart: int, last_event: Optional[Event] = None) -> int:
@@ -338,7 +349,7 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         for p in catalog.pois.values()
         if not_accessible(request, p) and p.category not in ("lodging", "hub")
     )
-    problem.day_windows = _day_windows(problem, events)
+    problem.day_windows = _day_windows(problem, events, optional_events)
     _precheck(problem, events)
     if locks:
         _precheck_locks(problem, events)
@@ -487,8 +498,14 @@ def _conservative(problem: Problem, a: int, b: int, day: int, surge: float = 1.0
     return ceil_minutes(problem.base[a][b] * factor * surge)
 
 
-def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]:
-    """The day window, stretched on match days so that the match fits."""
+def _day_windows(problem: Problem, events: list[Event], optional: Sequence[Event] = ()) -> list[tuple[int, int]]:
+    """The day window, stretched on match days so that the match fits.
+
+    Required events stretch their day outright. Optional ones (an evening
+    match of ``want_sports``) stretch it too, but only as far as the day may
+    go *if* it attends one: ``problem.base_windows`` keeps the windows before
+    that, and the solver holds a day without the match to them.
+    """
     req = problem.request
     windows = [(d * DAY + req.window(d)[0], d * DAY + req.window(d)[1]) for d in range(req.days)]
     span = service_span(problem.catalog, problem.rail_legs)
@@ -496,6 +513,26 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
         # every train boarded between the first and the last (``rail.service_span``)
         windows = [(max(lo, d * DAY + span[0]), min(hi, d * DAY + span[1])) for d, (lo, hi) in enumerate(windows)]
     problem.day_windows = windows
+    _stretch(problem, windows, events)
+    problem.base_windows = list(windows)
+    # Each optional event on its own: attending it allows its own stretch only
+    # (a morning session must not let an evening match's day start at dawn).
+    for event in optional:
+        d = (event.start.date() - problem.dates[0]).days
+        trial = list(problem.base_windows)
+        problem.day_windows = trial  # ``_conservative`` reads the day's window
+        _stretch(problem, trial, [event])
+        problem.event_windows[event.id] = trial[d]
+    for event in optional:
+        d = (event.start.date() - problem.dates[0]).days
+        (lo, hi), (elo, ehi) = windows[d], problem.event_windows[event.id]
+        windows[d] = (min(lo, elo), max(hi, ehi))
+    problem.day_windows = windows
+    return windows
+
+
+def _stretch(problem: Problem, windows: list[tuple[int, int]], events: Sequence[Event]) -> None:
+    """Widen (in place) the windows of the events' days so that each event fits."""
     for event in events:
         d = (event.start.date() - problem.dates[0]).days
         venue = problem.catalog.pois[event.venue_id]
@@ -515,7 +552,6 @@ def _day_windows(problem: Problem, events: list[Event]) -> list[tuple[int, int]]
             if stretched == windows[d]:
                 break
             windows[d] = stretched
-    return windows
 
 
 def _precheck(problem: Problem, events: list[Event]) -> None:
@@ -993,12 +1029,40 @@ def _exact_rows(problem: Problem, matrices: list[list[list[int]]]) -> None:
             matrix[i] = [min(old, new) for old, new in zip(matrix[i], row)]
 
 
+def _unstretched(problem: Problem, matrices: list[list[list[int]]], i: int) -> tuple[tuple[int, int], ...]:
+    """Task ``i``'s start windows, held inside the traveller's own hours on
+    days stretched only for an optional match (``Problem.base_windows``).
+
+    Everything but the match must fit the unstretched day, the way there and
+    home included (with the day's conservative matrix): so a day that does
+    not attend the match keeps its hours, and only the match may run late.
+    """
+    task, out = problem.tasks[i], []
+    for lo, hi in task.windows:
+        d = lo // DAY
+        if 0 <= d < len(problem.base_windows) and problem.base_windows[d] != problem.day_windows[d]:
+            base_lo, base_hi = problem.base_windows[d]
+            matrix = matrices[_factors(problem).index(max_time_factor(problem.request.mode, problem.day_windows[d]))]
+            home, away = problem.day_vehicle_nodes[d]
+            lo = max(lo, base_lo + matrix[home][i])
+            hi = min(hi, base_hi - task.service - matrix[i][away])
+            if lo > hi:
+                continue
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def _factors(problem: Problem) -> list[float]:
+    """The travel-time factors of the solver's matrices, one matrix each."""
+    return sorted({max_time_factor(problem.request.mode, w) for w in problem.day_windows})
+
+
 def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     req, tasks = problem.request, problem.tasks
     _, _, max_visits = PACE[req.pace]
     n = len(tasks)
     # One conservative matrix per distinct peak factor (usually one or two).
-    factors = sorted({max_time_factor(req.mode, w) for w in problem.day_windows})
+    factors = _factors(problem)
     matrices = []
     for factor in factors:
         rows = []
@@ -1018,6 +1082,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         if task.kind == "lodging":
             nodes.append(solver.Node())
             continue
+        windows = task.windows if task.kind == "event" or i in locked else _unstretched(problem, matrices, i)
         allowed: Optional[tuple[int, ...]] = None
         if task.day is not None:
             allowed = (task.day,)
@@ -1025,9 +1090,11 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             allowed = tuple(
                 d
                 for d in range(req.days)
-                if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in task.windows)
+                if any(problem.day_windows[d][0] <= lo <= problem.day_windows[d][1] for lo, _ in windows)
                 and (task.days is None or d in task.days)
             )
+        if task.windows and not windows:
+            allowed = ()  # it fits no day's own hours: never visited
         prize = (
             LOCK_PENALTY
             if i in locked
@@ -1038,7 +1105,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         nodes.append(
             solver.Node(
                 service=task.service,
-                windows=task.windows,
+                windows=windows,
                 prize=prize,
                 demand=int(-(-(task.ticket or 0) // 1)) if req.budget_cny is not None else 0,
                 count=1 if task.kind == "visit" else 0,
@@ -1054,6 +1121,14 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             )
             if members:
                 groups.append(solver.Group(members, int(MEAL_UNITS * PRIZE_SCALE)))
+    # One session of each sport the traveller asked for (``WISH_UNITS``).
+    sports: dict[str, list[int]] = {}
+    for i, t in enumerate(tasks):
+        if t.kind == "event" and t.event and not t.mandatory and t.event.kind == "match":
+            sports.setdefault(t.event.sport or "", []).append(i)
+    groups += [
+        solver.Group(tuple(members), int(WISH_UNITS * PRIZE_SCALE), essential=True) for members in sports.values()
+    ]
     vehicles = [
         solver.Vehicle(
             start=2 * d,
@@ -1090,6 +1165,13 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     # no extra hour of "visiting" the tavern after lunch there.
     exclusive += [
         (visit_of[t.poi.id], i) for i, t in enumerate(tasks) if t.kind == "meal" and t.poi and t.poi.id in visit_of
+    ]
+    # Watching a match at a venue is the visit: no separate tour of the venue
+    # on another day (optional matches only; a required one is always there).
+    exclusive += [
+        (visit_of[t.event.venue_id], i)
+        for i, t in enumerate(tasks)
+        if t.kind == "event" and t.event and not t.mandatory and t.event.venue_id in visit_of
     ]
     # Parts of one scenic area (the Kuaiji area) on one day.
     areas: dict[str, list[int]] = {}

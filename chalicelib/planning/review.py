@@ -101,6 +101,11 @@ call with ``review(problem, plan, thresholds={...})``):
     ``unscheduled`` entry with an ``event_id`` or reason code ``no_sessions``
     and no note carrying ``code: no_sessions``. Also a (not avoided) route
     stop that is neither visited nor listed in ``unscheduled``.
+``wish_unmet``
+    A sport named in ``want_sports`` has a scheduled session on a trip day,
+    clear of every event the plan attends, yet no session of that sport is
+    in the plan (one fault per sport). A fan who asked for softball is not
+    handed three days of sights and a "no time" line.
 
 Catalog attributes that an older catalog may lack are read with defaults
 (``setting`` "mixed", ``part_of``/``area``/``night`` None, ``prominence``
@@ -117,8 +122,9 @@ from datetime import date
 from typing import Any, Optional
 
 from ..catalog import hours
-from ..catalog.labels import MEAL_NAMES
-from ..catalog.model import ROUTE_DAY_MINUTES, SIGHT_CATEGORIES
+from ..catalog.labels import MEAL_NAMES, SPORT_NAMES
+from ..catalog.model import ROUTE_DAY_MINUTES, SIGHT_CATEGORIES, Event
+from ..catalog.series import events_between
 from ..i18n import Text
 from ..timeutil import parse_datetime
 from .pace import PACE
@@ -166,6 +172,7 @@ CODES = (
     "split_area",
     "signature_missing",
     "silent_wish",
+    "wish_unmet",
 )
 
 MOTOR_MODES = ("transit", "drive", "taxi")
@@ -361,6 +368,7 @@ class _Review:
             self.split_area,
             self.signature_missing,
             self.silent_wish,
+            self.wish_unmet,
         ):
             check()
         order = {c: i for i, c in enumerate(CODES)}
@@ -459,13 +467,24 @@ class _Review:
         assert self.route is not None
         pois = [self.catalog.pois[p] for p in self.route.stop_ids if p in self.catalog.pois]
         minutes = sum(sum(self.problem.visit_length(poi)) for poi in pois)
+        # matches the traveller asked for take their hours out of the route's days
+        minutes += sum(s.end - s.start for day in self.days for s in day if s.kind == "event")
         per_day = PACE[self.req.pace][2]
         return max(self.route.suggested_days, math.ceil(minutes / ROUTE_DAY_MINUTES), math.ceil(len(pois) / per_day))
+
+    def attended(self) -> list[Event]:
+        """The events the plan attends (known to the catalog)."""
+        found = (self.catalog.events.get(s.event_id or "") for day in self.days for s in day if s.kind == "event")
+        return [e for e in found if e is not None]
+
+    def visited_places(self) -> set[Optional[str]]:
+        """POIs visited, counting a venue where the plan watches a match."""
+        return {s.poi_id for s in self.visits()} | {e.venue_id for e in self.attended()}
 
     def route_stop_missing(self) -> None:
         if self.route is None:
             return
-        visited = {s.poi_id for s in self.visits()}
+        visited = self.visited_places()
         days_suffice = self.route_days_needed() <= self.req.days
         # When the days do not suffice, the route must keep its most important
         # stops: a stop left out is a fault only if a less prominent one was kept.
@@ -879,7 +898,7 @@ class _Review:
                     f"matches were asked for ({sports}) but the plan has none and does not say why",
                 )
         if self.route is not None:
-            visited = {s.poi_id for s in self.visits()}
+            visited = self.visited_places()
             listed = {u.get("poi_id") for u in unscheduled}
             for poi_id in self.route.stop_ids:
                 if poi_id in visited or poi_id in listed or poi_id in self.req.avoid:
@@ -894,6 +913,40 @@ class _Review:
                     0,
                     f"线路站点{name.zh}既没有安排，也没有说明原因",
                     f"route stop {name.en} is neither in the plan nor explained",
+                )
+
+    def wish_unmet(self) -> None:
+        if not self.req.want_sports:
+            return
+        attended = self.attended()
+        seen = {e.sport for e in attended}
+        dates = set(self.problem.dates)
+        for sport in self.req.want_sports:
+            if sport in seen:
+                continue
+            sessions = [
+                e
+                for e in events_between(self.catalog.events, min(dates), max(dates))
+                if e.kind == "match"
+                and e.sport == sport
+                and e.timed
+                and e.status == "scheduled"
+                and e.start.date() in dates
+                and e.id not in self.req.avoid_events
+                and not any(e.start < a.end and a.start < e.end for a in attended)
+            ]
+            if sessions:
+                name = SPORT_NAMES.get(sport, Text(zh=sport, en=sport))
+                self.add(
+                    "wish_unmet",
+                    None,
+                    None,
+                    sessions[0].venue_id,
+                    len(sessions),
+                    0,
+                    f"想看{name.zh}，行程日期内有 {len(sessions)} 场可看，却一场也没有安排",
+                    f"{name.en} was asked for and {len(sessions)} sessions fall on the trip's days, "
+                    "but the plan attends none",
                 )
 
 

@@ -111,6 +111,10 @@ class Group:
 
     nodes: tuple[int, ...]
     prize: int
+    # A soft "must" of the caller's (one session of a sport the traveller
+    # asked for): searched like essential nodes (guided local search; tabu
+    # search measured slower and worse on such models, to the time limit).
+    essential: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,11 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
     if initial is None:
         # Itinerary models: tabu search, unless a node is mandatory or a soft
         # "must" (events, must-visits, locks: ``_essential``); those keep GLS.
-        strict = _essential(model) or any(node.mandatory for node in model.nodes)
+        strict = (
+            _essential(model)
+            or any(node.mandatory for node in model.nodes)
+            or any(group.essential for group in model.groups)
+        )
         if not strict and solution_limit is None:
             limit = max(20, int(limit * TABU_LIMIT_SHARE))
         metaheuristic = METAHEURISTIC if strict else ITINERARY_METAHEURISTIC
