@@ -33,6 +33,19 @@ Solomon m = 4 (8 instances, ILS alone, 4 s): total score 7783 -> 7855-7878;
 clock-bounded searches (``max_iterations >= CLOCK_BOUND``), never in the
 iteration-bounded reproducible ones of the itinerary service.
 
+With more than one route, a *swap* step after every fill replaces a visit by
+an unvisited node of higher prize in its place when the windows allow it,
+and every new best of a trajectory also gets the swap that drops a
+low-prize visit and inserts the better node anywhere in that route (the
+"replace" of Vansteenwegen et al.'s GLS for the TOP, 2009, and of the
+TOPTW local searches of Labadie et al., 2011 / 2012). With one route (no
+pool) and at least ``multistart_s`` of clock, a new trajectory starts from
+an empty route every ``recombine_period`` of the budget (the best is kept).
+Measured with the ILS alone on Cordeau pr01-20, seeds 1-3 (issue #16):
+both small but positive. Tried and dropped (no measurable gain, fewer
+iterations): 2-opt / or-opt on each route to shorten it (Labadie et al.),
+2-opt* between routes, and the swaps with a single route.
+
 The insertion test of every unvisited node at every position of a route is
 one vectorised numpy expression; after an insertion only the changed
 route is re-evaluated, and only for the nodes that still fitted into it
@@ -128,6 +141,7 @@ class Search:
         self.customers = np.asarray(
             [i for i in range(n) if i not in depots and allowed[:, i].any() and self.prize_l[i] > 0], dtype=np.int64
         )
+        self.all_allowed = bool(allowed[:, self.customers].all())
         self.attrs = np.stack([self.open, self.close, self.service, self.prize])
         # Skip the "worth its detour" test when every prize outweighs any detour.
         longest = max(int(self.D[k].max()) for k in used) if n else 0
@@ -157,6 +171,21 @@ class Search:
         self.pool_cap = 4000
         self.recombine_ms = 1000
         self.recombine_share = 0.1
+        # Swaps with unvisited nodes (``improve``, with more than one route): the one-for-one
+        # swap after every fill (``replace``), the drop-and-insert one on each new best of a
+        # trajectory (``exchange``, over the ``exchange_k`` visits of lowest prize per route).
+        # Measured (ILS alone, 2 s, seeds 1-3, total score): Cordeau pr11-20 m = 2 27532 ->
+        # 27668, pr01-10 m = 3 33828 -> 33904; with one route they cost ~40 % of the
+        # iterations and lost (pr11-20 m = 1 15537 -> 15441), so they are off there.
+        self.replace = self.exchange = self.V > 1
+        self.exchange_k = 10
+        # One route, clock-bounded: every ``recombine_period`` of the budget (and at least
+        # ``recombine_first`` iterations), a new trajectory from an empty route, the best
+        # kept (what the pool's fresh start does for m > 1). Single-route results depend
+        # much on the trajectory (pr19, m = 1, 2 s: 472-547 by seed); pr11-20 m = 1, 2 s,
+        # seeds 1-3: 15488 -> 15556.
+        self.multistart = True
+        self.multistart_s = 1.5  # only when the search has at least this long (seconds)
         self.set_routes([[v.start, v.end] for v in model.vehicles])
 
     def set_routes(self, routes: list[list[int]]) -> None:
@@ -275,6 +304,152 @@ class Search:
             idx = np.flatnonzero(BS[r] < INF)
             if len(idx):
                 BS[r, idx], BP[r, idx] = self._evaluate(r, J[idx])
+
+    # ------------------------------------------------------------------ local search
+    def _replace(self, J: np.ndarray) -> Optional[int]:
+        """Swap one visit for an unvisited node in its place (any route), if that gains value.
+
+        Every (unvisited node, visit) pair of every route in one vectorised test per
+        matrix: the node must start within its window after the visit's predecessor,
+        and the visit's successor must still start within its MaxShift. Returns the
+        route changed (the best gain), or None.
+        """
+        if not len(J):
+            return None
+        best = None
+        Jc = J[:, None]
+        for k in sorted(set(self.vmat)):
+            rs = [r for r in range(self.V) if self.vmat[r] == k and len(self.routes[r]) > 2]
+            if not rs:
+                continue
+            P, X, S, dep, latest, owner = [], [], [], [], [], []
+            for r in rs:
+                N = self.routes[r]
+                start, _, ms = self.times[r]
+                P += N[:-2]
+                X += N[1:-1]
+                S += N[2:]
+                dep += start[:-2]
+                latest += [a + b for a, b in zip(start[2:], ms[2:])]
+                owner += [r] * (len(N) - 2)
+            P, X, S = np.asarray(P), np.asarray(X), np.asarray(S)
+            # only visits of lower prize than some unvisited node can gain (with travel
+            # weighed in, a swap for an equal prize might too: left to the other moves)
+            keep = self.prize[X] < self.prize[J].max()
+            if not keep.any():
+                continue
+            P, X, S = P[keep], X[keep], S[keep]
+            dep = np.asarray(dep)[keep] + self.service[P]
+            latest_a = np.asarray(latest)[keep]
+            owner = np.asarray(owner)[keep]
+            D = self.D[k]
+            to_j = self.DT[k][Jc, P]
+            from_j = D[Jc, S]
+            st = np.maximum(dep + to_j, self.open[Jc])
+            nxt = np.maximum(st + self.service[Jc] + from_j, self.open[S])
+            ok = (st <= self.close[Jc]) & (nxt <= latest_a)
+            if not self.all_allowed:
+                ok &= self.allowed[owner][:, J].T
+            gain = self.prize[Jc] - self.prize[X]
+            if self.weight:
+                gain = gain - self.weight * (to_j + from_j - D[P, X] - D[X, S])
+            gain = np.where(ok, gain, 0)
+            c = int(gain.argmax())
+            if gain.flat[c] > 0 and (best is None or gain.flat[c] > best[0]):
+                q, pos = divmod(c, len(X))
+                r = int(owner[pos])
+                x = int(X[pos])
+                best = (int(gain.flat[c]), r, self.routes[r].index(x), int(J[q]))
+        if best is None:
+            return None
+        _, r, i, j = best
+        nodes = self.routes[r]
+        self._fresh.add(nodes[i])
+        nodes[i] = j
+        self.times[r] = self._timing(r, nodes)
+        return r
+
+    def _exchange(self, r: int, J: np.ndarray) -> bool:
+        """Drop one visit of route r and insert an unvisited node of higher prize anywhere in it.
+
+        The "replace" of Vansteenwegen et al.'s guided local search for the TOP (2009),
+        with the windows: for each visit, the route without it (MaxShift recomputed) is
+        offered every unvisited node at once through ``_evaluate``. O(route) insertion
+        tests, so it runs only on improved solutions (``improve(full=True)``).
+        """
+        nodes = self.routes[r]
+        L = len(nodes)
+        if L < 3 or not len(J):
+            return False
+        J = J[self.allowed[r, J]]
+        if not len(J):
+            return False
+        top = int(self.prize[J].max())
+        saved = self.times[r]
+        old_value = self.route_value(r, nodes)
+        best = None
+        # the visits of lowest prize first: where a swap can gain most (at most ``exchange_k``)
+        order = sorted(range(1, L - 1), key=lambda k: (self.prize_l[nodes[k]], k))[: self.exchange_k]
+        for k in order:
+            x = nodes[k]
+            if self.prize_l[x] >= top:
+                break
+            cand = J[self.prize[J] > self.prize_l[x]]
+            self.routes[r] = nodes[:k] + nodes[k + 1 :]
+            self.times[r] = self._timing(r, self.routes[r])
+            shift, pos = self._evaluate(r, cand)
+            ok = shift < INF
+            if ok.any():
+                gain = np.where(ok, self.prize[cand], -1)
+                c = int(gain.argmax())
+                if best is None or gain[c] - self.prize_l[x] > best[0]:
+                    best = (int(gain[c]) - self.prize_l[x], k, int(cand[c]), int(pos[c]))
+        self.routes[r], self.times[r] = nodes, saved
+        if best is None:
+            return False
+        _, k, j, p = best
+        new = nodes[:k] + nodes[k + 1 :]
+        new.insert(p + 1, j)
+        if self.route_value(r, new) <= old_value or not self.feasible_route(r, new):
+            return False
+        self._fresh.add(nodes[k])
+        self.routes[r] = new
+        self.times[r] = self._timing(r, new)
+        return True
+
+    def descend(self, full: bool) -> None:
+        """``improve`` and fill again while that changes something (at most three rounds)."""
+        for _ in range(3):
+            if not self.improve(full):
+                break
+            self.fill()
+
+    def improve(self, full: bool = True) -> bool:
+        """Swaps of visits for unvisited nodes of higher prize; whether any was made.
+
+        The ILS of Vansteenwegen et al. (2009) only removes and re-inserts, so a visit
+        of low prize that blocks a better node stays until a shake happens to remove
+        it. The local searches of their GLS for the TOP (2009) and of Labadie et al.'s
+        GRASP-ELS / granular VNS for the TOPTW (2011, 2012) also *replace*: here the
+        one-for-one swap in place (``_replace``, every route at once, cheap: after every
+        fill) and, with ``full``, the swap that drops any low-prize visit and inserts
+        anywhere in that route (``_exchange``, on improved solutions only). The caller
+        fills again: the dropped visit may fit elsewhere.
+        """
+        changed = False
+        for _ in range(self.V + 2):
+            visited = set()
+            for nodes in self.routes:
+                visited.update(nodes)
+            J = np.asarray([j for j in self.customers.tolist() if j not in visited], dtype=np.int64)
+            r = self._replace(J) if self.replace else None
+            if r is None and full and self.exchange:
+                r = next((r for r in range(self.V) if self._exchange(r, J)), None)
+            if r is None:
+                break
+            changed = True
+            self._dirty.add(r)
+        return changed
 
     # ------------------------------------------------------------------ shake
     def shake(self, R: int, S: int) -> None:
@@ -401,6 +576,12 @@ class Search:
         use_pool = self.V > 1 and self.recombine_first > 0 and max_iterations >= CLOCK_BOUND
         next_pool = self.recombine_first
         started = time.perf_counter()
+        multistart = (
+            self.V == 1
+            and self.multistart
+            and max_iterations >= CLOCK_BOUND
+            and deadline - started >= self.multistart_s
+        )
         next_time = started + self.recombine_period * (deadline - started)
         if use_pool:
             self.remember()
@@ -411,7 +592,22 @@ class Search:
             it += 1
             self.shake(R, S)
             self.fill()
+            if self.replace:
+                self.descend(False)
             value = self.value()
+            if multistart:
+                now = time.perf_counter()
+                if it >= next_pool and now >= next_time:
+                    next_pool = it + self.recombine_first
+                    next_time = now + self.recombine_period * (deadline - started)
+                    if value > best_value:
+                        best, best_value = [list(x) for x in self.routes], value
+                    self.set_routes([[v.start, v.end] for v in self.vehicles])
+                    self.fill()
+                    value = self.value()
+                    home, home_value, S, stall = [list(x) for x in self.routes], value, 1, 0
+                    if value > best_value:
+                        best, best_value = home, value
             if use_pool:
                 self.remember()
                 now = time.perf_counter()
@@ -433,6 +629,12 @@ class Search:
                         self.remember()
                         value = self.value()
                         home, home_value, S, stall = [list(x) for x in self.routes], value, 1, 0
+            if (self.exchange or self.replace) and value > home_value:
+                # a new best of the trajectory (or a better recombination): the costlier swaps too
+                self.descend(True)
+                value = self.value()
+                if use_pool:
+                    self.remember()
             if value > home_value:
                 home, home_value, S, stall = [list(x) for x in self.routes], value, 1, 0
                 if value > best_value:
