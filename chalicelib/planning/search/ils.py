@@ -322,26 +322,30 @@ class Search:
             rs = [r for r in range(self.V) if self.vmat[r] == k and len(self.routes[r]) > 2]
             if not rs:
                 continue
-            P, X, S, dep, latest, owner = [], [], [], [], [], []
+            pl: list[int] = []
+            xl: list[int] = []
+            sl: list[int] = []
+            depl: list[int] = []
+            latestl: list[int] = []
+            ownerl: list[int] = []
             for r in rs:
                 N = self.routes[r]
                 start, _, ms = self.times[r]
-                P += N[:-2]
-                X += N[1:-1]
-                S += N[2:]
-                dep += start[:-2]
-                latest += [a + b for a, b in zip(start[2:], ms[2:])]
-                owner += [r] * (len(N) - 2)
-            P, X, S = np.asarray(P), np.asarray(X), np.asarray(S)
+                pl += N[:-2]
+                xl += N[1:-1]
+                sl += N[2:]
+                depl += start[:-2]
+                latestl += [a + b for a, b in zip(start[2:], ms[2:])]
+                ownerl += [r] * (len(N) - 2)
             # only visits of lower prize than some unvisited node can gain (with travel
             # weighed in, a swap for an equal prize might too: left to the other moves)
-            keep = self.prize[X] < self.prize[J].max()
+            keep = self.prize[xl] < self.prize[J].max()
             if not keep.any():
                 continue
-            P, X, S = P[keep], X[keep], S[keep]
-            dep = np.asarray(dep)[keep] + self.service[P]
-            latest_a = np.asarray(latest)[keep]
-            owner = np.asarray(owner)[keep]
+            P, X, S = np.asarray(pl)[keep], np.asarray(xl)[keep], np.asarray(sl)[keep]
+            dep = np.asarray(depl)[keep] + self.service[P]
+            latest_a = np.asarray(latestl)[keep]
+            owner = np.asarray(ownerl)[keep]
             D = self.D[k]
             to_j = self.DT[k][Jc, P]
             from_j = D[Jc, S]
