@@ -1029,9 +1029,10 @@ def _exact_rows(problem: Problem, matrices: list[list[list[int]]]) -> None:
             matrix[i] = [min(old, new) for old, new in zip(matrix[i], row)]
 
 
-def _unstretched(problem: Problem, matrices: list[list[list[int]]], i: int) -> tuple[tuple[int, int], ...]:
+def _unstretched(problem: Problem, day_matrix: list[list[list[int]]], i: int) -> tuple[tuple[int, int], ...]:
     """Task ``i``'s start windows, held inside the traveller's own hours on
-    days stretched only for an optional match (``Problem.base_windows``).
+    days stretched only for an optional match (``Problem.base_windows``);
+    ``day_matrix[d]``: day d's solver matrix.
 
     Everything but the match must fit the unstretched day, the way there and
     home included (with the day's conservative matrix): so a day that does
@@ -1042,7 +1043,7 @@ def _unstretched(problem: Problem, matrices: list[list[list[int]]], i: int) -> t
         d = lo // DAY
         if 0 <= d < len(problem.base_windows) and problem.base_windows[d] != problem.day_windows[d]:
             base_lo, base_hi = problem.base_windows[d]
-            matrix = matrices[_factors(problem).index(max_time_factor(problem.request.mode, problem.day_windows[d]))]
+            matrix = day_matrix[d]
             home, away = problem.day_vehicle_nodes[d]
             lo = max(lo, base_lo + matrix[home][i])
             hi = min(hi, base_hi - task.service - matrix[i][away])
@@ -1052,17 +1053,12 @@ def _unstretched(problem: Problem, matrices: list[list[list[int]]], i: int) -> t
     return tuple(out)
 
 
-def _factors(problem: Problem) -> list[float]:
-    """The travel-time factors of the solver's matrices, one matrix each."""
-    return sorted({max_time_factor(problem.request.mode, w) for w in problem.day_windows})
-
-
 def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     req, tasks = problem.request, problem.tasks
     _, _, max_visits = PACE[req.pace]
     n = len(tasks)
     # One conservative matrix per distinct peak factor (usually one or two).
-    factors = _factors(problem)
+    factors = sorted({max_time_factor(req.mode, w) for w in problem.day_windows})
     matrices = []
     for factor in factors:
         rows = []
@@ -1077,12 +1073,14 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     if problem.locks:
         _exact_rows(problem, matrices)
     locked = _locked_tasks(problem)
+    # each day's (conservative) matrix, as its vehicle gets it below
+    day_matrix = [matrices[factors.index(max_time_factor(req.mode, w))] for w in problem.day_windows]
     nodes = []
     for i, task in enumerate(tasks):
         if task.kind == "lodging":
             nodes.append(solver.Node())
             continue
-        windows = task.windows if task.kind == "event" or i in locked else _unstretched(problem, matrices, i)
+        windows = task.windows if task.kind == "event" or i in locked else _unstretched(problem, day_matrix, i)
         allowed: Optional[tuple[int, ...]] = None
         if task.day is not None:
             allowed = (task.day,)
