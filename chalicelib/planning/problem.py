@@ -196,7 +196,8 @@ class Problem:
     # their base minutes are the rail trip's, worst-case wait included.
     rail_legs: dict[tuple[int, int], RailTrip] = field(default_factory=dict)
     # Day windows before the stretch for optional matches (``want_sports``):
-    # a day keeps to these unless it attends one (``solver.Vehicle.base_window``).
+    # a day keeps to these unless it attends one (``_unstretched``; the engine
+    # narrows each day to these plus the stretch of the match it attends).
     base_windows: list[tuple[int, int]] = field(default_factory=list)
     # event id -> the window its day needs to attend that optional event
     event_windows: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -522,11 +523,8 @@ def _day_windows(problem: Problem, events: list[Event], optional: Sequence[Event
         trial = list(problem.base_windows)
         problem.day_windows = trial  # ``_conservative`` reads the day's window
         _stretch(problem, trial, [event])
-        problem.event_windows[event.id] = trial[d]
-    for event in optional:
-        d = (event.start.date() - problem.dates[0]).days
-        (lo, hi), (elo, ehi) = windows[d], problem.event_windows[event.id]
-        windows[d] = (min(lo, elo), max(hi, ehi))
+        problem.event_windows[event.id] = (elo, ehi) = trial[d]
+        windows[d] = (min(windows[d][0], elo), max(windows[d][1], ehi))
     problem.day_windows = windows
     return windows
 
