@@ -516,15 +516,18 @@ def _day_windows(problem: Problem, events: list[Event], optional: Sequence[Event
     problem.day_windows = windows
     _stretch(problem, windows, events)
     problem.base_windows = list(windows)
-    # Each optional event on its own: attending it allows its own stretch only
-    # (a morning session must not let an evening match's day start at dawn).
+    # Each optional event on its own: attending it allows its own stretch only.
+    # Only the evening end moves: an optional session is never a reason to
+    # leave before the traveller's day_start (the 18:30 baseball, ending 21:30,
+    # is; a 09:00 softball game an hour away is not, when 11:30 and 15:30
+    # sessions fit the day as asked).
     for event in optional:
         d = (event.start.date() - problem.dates[0]).days
         trial = list(problem.base_windows)
         problem.day_windows = trial  # ``_conservative`` reads the day's window
         _stretch(problem, trial, [event])
-        problem.event_windows[event.id] = (elo, ehi) = trial[d]
-        windows[d] = (min(windows[d][0], elo), max(windows[d][1], ehi))
+        problem.event_windows[event.id] = (lo, hi) = (problem.base_windows[d][0], trial[d][1])
+        windows[d] = (windows[d][0], max(windows[d][1], hi))
     problem.day_windows = windows
     return windows
 

@@ -42,6 +42,8 @@ def test_a_named_sport_gets_one_session(softball, real):
     assert len(attended) == 1
     assert real.events[attended[0]["event_id"]].sport == "softball"
     assert not [f for f in result["review"] if f["code"] in ("wish_unmet", "silent_wish")]
+    # an optional session never makes the traveller leave before day_start
+    assert all(day["stops"][0]["depart"][11:16] >= "08:30" for day in result["days"])
     assert check(problem, result) == []
 
 
