@@ -83,7 +83,11 @@ call with ``review(problem, plan, thresholds={...})``):
     can avoid: the larger of the move between the morning's and the evening's
     lodging (the mode's direct trip between them; 0 when both are the same)
     and the way from the morning's lodging to the nearest sight open that day
-    plus from the nearest one to the evening's lodging (a hotel in Hangzhou). A day with travel and no visit
+    plus from the nearest one to the evening's lodging (a hotel in Hangzhou),
+    and on a route trip the road itself: the mode's direct minutes from the
+    morning's lodging through the route stops the day visits (in route order
+    on an ordered route) to the evening's; the route is what was asked for,
+    the sights and meals around it are what is judged. A day with travel and no visit
     or match at all is a fault too (value = travel minutes, limit = 0).
 ``nested_visit``
     A POI and its ``part_of`` parent both visited (fault on the later one).
@@ -754,6 +758,11 @@ class _Review:
                 # visit and back: a lodging far from every sight (a hotel in
                 # Hangzhou, by the metro) commutes whatever the plan does.
                 move = max(move, commute(self.problem, d))
+                # A route trip's day drives its own stretch of the road: from
+                # the morning's lodging through the route stops it visits, in
+                # the route's order, to the evening's. The route is what was
+                # asked for; only the sights and meals around it are judged.
+                move = max(move, self.road_minutes(stops))
             limit = share * visiting + move
             if travel > limit and travel > 0:
                 if visiting:
@@ -788,6 +797,24 @@ class _Review:
                         f"在路上 {travel} 分钟，却没有任何游览",
                         f"{travel} min on the road and nothing to see",
                     )
+
+    def road_minutes(self, stops: Sequence[_Stop]) -> int:
+        """The mode's direct minutes from the day's start through its route
+        stops (route order when the route is ordered, else the plan's) to its
+        end; 0 off a route."""
+        if self.route is None:
+            return 0
+        rank = {p: i for i, p in enumerate(self.route.stop_ids)}
+        on_road = [s for s in stops[1:-1] if s.kind == "visit" and s.poi_id in rank]
+        if not on_road:
+            return 0
+        if self.route.ordered:
+            on_road.sort(key=lambda s: rank[s.poi_id or ""])
+        seq = [stops[0].loc] + [s.loc for s in on_road] + [stops[-1].loc]
+        return sum(
+            int(mode_minutes(self.req.mode, geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat)))[0])
+            for a, b in zip(seq, seq[1:])
+        )
 
     def nested_visit(self) -> None:
         seen: dict[str, _Stop] = {}

@@ -23,7 +23,7 @@ from chalicelib.planning import plan
 from chalicelib.planning.check import check
 from chalicelib.planning.problem import commute
 from chalicelib.planning.review import CODES, THRESHOLDS, Fault, review
-from chalicelib.planning.travel import Point, geodesic_km
+from chalicelib.planning.travel import Point, geodesic_km, mode_minutes
 from chalicelib.timeutil import iso
 
 from .conftest import build_problem
@@ -481,6 +481,46 @@ def test_travel_share(town):
     unavoidable = commute(town.problem, 0)
     assert 0 < unavoidable < 15
     assert fault.value == visiting and fault.limit == pytest.approx(0.6 * visiting + unavoidable)
+
+
+def test_travel_share_route_day(route):
+    """A route day is not held to 60 % for driving its own stretch of the road
+    (lodging -> that day's route stops in route order -> lodging); the sights
+    and meals around the road are: travel past that is a fault."""
+    problem, catalog = route.problem, route.catalog
+    order = {p: i for i, p in enumerate(catalog.routes["tang-poetry-road"].stop_ids)}
+    mode = problem.request.mode
+    for d, day in enumerate(route.result["days"]):
+        stops = day["stops"]
+        on_road = sorted(
+            (s for s in stops if s["type"] == "visit" and s["poi_id"] in order), key=lambda s: order[s["poi_id"]]
+        )
+        if on_road:
+            break
+    visiting = sum(
+        (datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).seconds // 60
+        for s in stops
+        if s["type"] in ("visit", "event")
+    )
+    points = [Point(s["lon"], s["lat"]) for s in [stops[0], *on_road, stops[-1]]]
+    road = sum(int(mode_minutes(mode, geodesic_km(a, b))[0]) for a, b in zip(points, points[1:]))
+    move = int(mode_minutes(mode, geodesic_km(points[0], points[-1]))[0])
+    limit = 0.6 * visiting + max(road, move, commute(problem, d))
+    assert road > commute(problem, d)  # the road, not the commute, is what the day may drive
+
+    def with_travel(total):
+        result = route.copy()
+        legs = [s for s in result["days"][d]["stops"] if s["travel"] is not None]
+        for s in legs:
+            s["travel"]["minutes"] = 0
+        legs[0]["travel"]["minutes"] = total
+        return review(problem, result)
+
+    control, tampered = with_travel(int(limit) - 1), with_travel(int(limit) + 30)
+    assert not [f for f in control if f.code == "travel_share" and f.day == d]
+    assert added(control, tampered) == {"travel_share"}
+    fault = next(f for f in tampered if f.code == "travel_share" and f.day == d)
+    assert fault.limit == pytest.approx(limit)
 
 
 def test_travel_with_nothing_to_see(town):
