@@ -37,6 +37,14 @@ REASONS: dict[str, Text] = {
         en="{name} is away from every day's stretch of the route and its lodging",
     ),
     "no_time": Text(zh="按当前节奏，行程中已没有时间安排{name}", en="There is no time left for {name} at this pace"),
+    "part_visited": Text(
+        zh="{name}属于行程中已游览的{other}，不再重复安排",
+        en="{name} is part of {other}, which the plan visits already",
+    ),
+    "contains_visited": Text(
+        zh="行程中已游览的{other}就在{name}之内，不再重复安排",
+        en="{name} contains {other}, which the plan visits already: one visit covers it",
+    ),
     "budget": Text(
         zh="{name}的门票（{ticket} 元）超出剩余预算",
         en="The {name} ticket ({ticket} CNY) does not fit the remaining budget",
@@ -127,20 +135,33 @@ def explain(
         if poi_id in route_ids and route is not None and route.ordered:
             if _outside_route_order(problem, poi_id, route_ids, starts):
                 return "route_order"
+        if _nested_with(poi_id) is not None:
+            return "part_visited" if poi.part_of in visited_pois else "contains_visited"
         return "no_time"
+
+    def _nested_with(poi_id: str) -> Any:
+        """The visited place this one is part of, or a visited part of it
+        (the model lets only one of the two in: ``exclusive``)."""
+        poi = catalog.pois[poi_id]
+        if poi.part_of in visited_pois:
+            return catalog.pois[poi.part_of]
+        parts = sorted(p for p in visited_pois if p in catalog.pois and catalog.pois[p].part_of == poi_id)
+        return catalog.pois[parts[0]] if parts else None
 
     def add(poi_id: str, named: bool) -> None:
         code = reason_for(poi_id)
         poi = catalog.pois[poi_id]
         text = REASONS[code]
+        other = _nested_with(poi_id)
+        names = (other.name.zh, other.name.en) if other is not None else ("", "")
         out.append(
             Unscheduled(
                 poi_id,
                 None,
                 code,
                 Text(
-                    zh=text.zh.format(name=poi.name.zh, ticket=_num(poi.ticket_cny)),
-                    en=text.en.format(name=poi.name.en, ticket=_num(poi.ticket_cny)),
+                    zh=text.zh.format(name=poi.name.zh, ticket=_num(poi.ticket_cny), other=names[0]),
+                    en=text.en.format(name=poi.name.en, ticket=_num(poi.ticket_cny), other=names[1]),
                 ),
                 named,
             )

@@ -111,6 +111,15 @@ call with ``review(problem, plan, thresholds={...})``):
     in the plan (one fault per sport). A fan who asked for softball is not
     handed three days of sights and a "no time" line.
 
+``empty_day``
+    A trip day with no visit and no match although a wanted sight (interest
+    > 0, not avoided, meeting the request's access needs, neither it nor a
+    place it is part of, or a part of it, visited) is open that day for its visit length plus the mode's direct
+    way there and back from the day's lodgings, within the day window. The
+    value is the number of such sights; the message names the most
+    prominent. A week in the old town does not end on a blank day while
+    sights are still out with "no time at this pace".
+
 Catalog attributes that an older catalog may lack are read with defaults
 (``setting`` "mixed", ``part_of``/``area``/``night`` None, ``prominence``
 0.3), so the review also runs against older engines (the guide benchmark's
@@ -132,7 +141,7 @@ from ..catalog.series import events_between
 from ..i18n import Text
 from ..timeutil import parse_datetime
 from .pace import PACE
-from .problem import DAY, Problem, commute
+from .problem import DAY, Problem, commute, not_accessible
 from .travel import Point, geodesic_km, mode_minutes
 
 _daylight: Optional[Callable[[date, float, float], tuple[int, int]]]
@@ -177,6 +186,7 @@ CODES = (
     "signature_missing",
     "silent_wish",
     "wish_unmet",
+    "empty_day",
 )
 
 MOTOR_MODES = ("transit", "drive", "taxi")
@@ -373,6 +383,7 @@ class _Review:
             self.signature_missing,
             self.silent_wish,
             self.wish_unmet,
+            self.empty_day,
         ):
             check()
         order = {c: i for i, c in enumerate(CODES)}
@@ -940,6 +951,48 @@ class _Review:
                     0,
                     f"线路站点{name.zh}既没有安排，也没有说明原因",
                     f"route stop {name.en} is neither in the plan nor explained",
+                )
+
+    def empty_day(self) -> None:
+        visited = {s.poi_id for s in self.visits()}
+        # a place counts as seen when it, its parent or a part of it was visited
+        seen = visited | {_attr(self.catalog.pois.get(p or ""), "part_of", None) for p in visited}
+        for d, stops in enumerate(self.days):
+            if len(stops) < 2 or any(s.kind in ("visit", "event") for s in stops):
+                continue
+            home, back = stops[0].loc, stops[-1].loc
+            lo_day, hi_day = self.problem.day_windows[d]
+            open_sights = []
+            for poi in self.catalog.pois.values():
+                if (
+                    poi.category not in SIGHT_CATEGORIES
+                    or poi.id in seen
+                    or _attr(poi, "part_of", None) in visited
+                    or poi.id in self.req.avoid
+                    or self.req.interest(poi.category) <= 0
+                    or not_accessible(self.req, poi)
+                ):
+                    continue
+                here = Point(poi.lon, poi.lat)
+                way = sum(
+                    mode_minutes(self.req.mode, geodesic_km(a, b))[0]
+                    for a, b in ((Point(home.lon, home.lat), here), (here, Point(back.lon, back.lat)))
+                )
+                length, _ = self.problem.visit_length(poi)
+                if way + length <= hi_day - lo_day and self._fits(poi, d):
+                    open_sights.append(poi)
+            if open_sights:
+                best = max(open_sights, key=lambda p: (_prominence(p), p.weight, p.id))
+                self.add(
+                    "empty_day",
+                    d,
+                    None,
+                    best.id,
+                    len(open_sights),
+                    0,
+                    f"这一天没有安排任何游览，而{best.name.zh}等 {len(open_sights)} 处想去的景点当天开放、来得及往返",
+                    f"nothing to see all day, although {best.name.en} and {len(open_sights) - 1} more wanted "
+                    f"sights are open that day and within reach",
                 )
 
     def wish_unmet(self) -> None:

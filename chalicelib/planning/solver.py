@@ -150,6 +150,12 @@ class Model:
     # (share, allowance): per vehicle, travel <= share x visiting + allowance
     # minutes + the start-to-end depot leg (a day is not mostly on the road).
     travel_share: Optional[tuple[float, int]] = None
+    # (minutes, cost): per vehicle, each minute of ``Node.visiting`` under
+    # ``minutes`` costs ``cost``. A day of a long trip is not left empty
+    # because every sight still out is worth less than its way there (the
+    # seventh day of a week in the old town); a short day (an arrival in the
+    # evening) pays the same constant whatever the plan does.
+    min_visiting: Optional[tuple[int, int]] = None
 
 
 @dataclass(frozen=True)
@@ -409,14 +415,23 @@ def _build(model: Model, order: list[int]):
         )
     if model.wait_cost_weight:
         time_dim.SetSlackCostCoefficientForAllVehicles(model.wait_cost_weight)
+    if model.travel_share is not None or model.min_visiting is not None:
+        visiting_cb = routing.RegisterUnaryTransitVector([node.visiting for node in model.nodes])
+        routing.AddDimension(visiting_cb, 0, horizon, True, "visiting")
+    if model.min_visiting is not None:
+        minutes, cost = model.min_visiting
+        visit_dim = routing.GetDimensionOrDie("visiting")
+        for v in range(len(model.vehicles)):
+            visit_dim.SetCumulVarSoftLowerBound(routing.End(v), minutes, cost)
+            # OR-Tools prices an empty route at 0 unless told otherwise: the
+            # empty day is exactly the one this cost is for.
+            routing.SetVehicleUsedWhenEmpty(True, v)
     if model.travel_share is not None:
         share, allowance = model.travel_share
         travel_callbacks = [routing.RegisterTransitMatrix(matrix) for matrix in model.matrices]
         routing.AddDimensionWithVehicleTransits(
             [travel_callbacks[v.matrix] for v in model.vehicles], 0, horizon, True, "travel"
         )
-        visiting_cb = routing.RegisterUnaryTransitVector([node.visiting for node in model.nodes])
-        routing.AddDimension(visiting_cb, 0, horizon, True, "visiting")
         travel_dim, visit_dim = routing.GetDimensionOrDie("travel"), routing.GetDimensionOrDie("visiting")
         num, den = int(round(share * 100)), 100
         for v, vehicle in enumerate(model.vehicles):

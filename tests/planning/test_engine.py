@@ -13,6 +13,7 @@ import pytest
 from chalicelib.errors import Unprocessable
 from chalicelib.planning import plan
 from chalicelib.planning.check import check
+from chalicelib.planning.explain import explain
 from chalicelib.timeutil import parse_datetime
 
 from .conftest import DATA, build_problem
@@ -286,3 +287,22 @@ def test_a_budget_beyond_every_ticket_is_no_constraint(catalog):
     assert huge["days"] == free["days"]
     tight = plan({"start_date": "2026-08-03", "days": 1, "mode": "transit", "budget_cny": 10}, catalog)
     assert tight["totals"]["ticket_cny"] <= 10
+
+
+def test_a_place_inside_a_visited_one_is_explained_as_such(real, fast):
+    """Luzhen lies inside the Keyan scenic area: the model lets one of the two
+    in, and the other is not "out of time" but covered by that visit."""
+    data = {"start_date": "2026-05-16", "days": 1, "lang": "en", "must_visit": ["luzhen"], "time_limit_s": 1}
+    result = plan(data, real, settings=fast)
+    visited = {s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "visit"}
+    assert "luzhen" in visited and "keyan-scenic-area" not in visited
+    # the response lists only the top few left out; ask the explainer for all
+    problem = build_problem(data, real, fast)
+    everything = {u.poi_id: u for u in explain(problem, visited, set(), {}, 0.0, [], 1000)}
+    assert everything["keyan-scenic-area"].code == "contains_visited"
+    assert "Luzhen" in everything["keyan-scenic-area"].reason.en
+    # only the nested place changes its reason
+    assert {p for p, u in everything.items() if u.code in ("part_visited", "contains_visited")} == {"keyan-scenic-area"}
+    parts = {u.poi_id: u for u in explain(problem, {"keyan-scenic-area"}, set(), {}, 0.0, [], 1000)}
+    assert parts["luzhen"].code == "part_visited"
+    assert real.pois["keyan-scenic-area"].name.zh in parts["luzhen"].reason.zh

@@ -490,13 +490,11 @@ def test_travel_share_route_day(route):
     problem, catalog = route.problem, route.catalog
     order = {p: i for i, p in enumerate(catalog.routes["tang-poetry-road"].stop_ids)}
     mode = problem.request.mode
-    for d, day in enumerate(route.result["days"]):
-        stops = day["stops"]
-        on_road = sorted(
-            (s for s in stops if s["type"] == "visit" and s["poi_id"] in order), key=lambda s: order[s["poi_id"]]
-        )
-        if on_road:
-            break
+    d = next(k for k, day in enumerate(route.result["days"]) if any(s["poi_id"] in order for s in day["stops"]))
+    stops = route.result["days"][d]["stops"]
+    on_road = sorted(
+        (s for s in stops if s["type"] == "visit" and s["poi_id"] in order), key=lambda s: order[s["poi_id"]]
+    )
     visiting = sum(
         (datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).seconds // 60
         for s in stops
@@ -529,6 +527,26 @@ def test_travel_with_nothing_to_see(town):
     day["stops"] = [day["stops"][0], day["stops"][-1]]
     day["stops"][-1]["travel"] = {"mode": "transit", "minutes": 25, "km": 8.0}
     assert [f.value for f in review(town.problem, result) if f.code == "travel_share" and f.day == 0] == [25]
+
+
+def test_empty_day(town, real):
+    """A day with nothing but the lodging, while wanted sights are open and in
+    reach; a day whose every sight is visited already, or avoided, is no fault."""
+    result = town.copy()
+    day = result["days"][1]
+    day["stops"] = [day["stops"][0], day["stops"][-1]]
+    day["stops"][-1]["travel"] = {"mode": "walk", "minutes": 0, "km": 0.0}
+    control = review(town.problem, town.result)
+    tampered = review(town.problem, result)
+    # (dropping day 2's sights may also leave the district's signature sight out)
+    assert added(control, tampered) - {"signature_missing"} == {"empty_day"}
+    fault = next(f for f in tampered if f.code == "empty_day")
+    assert fault.day == 1 and fault.value >= 1 and real.pois[fault.poi_id].category in SIGHT_CATEGORIES
+    # nothing left that is wanted: no fault
+    avoid = tuple(p.id for p in real.pois.values() if p.category in SIGHT_CATEGORIES)
+    problem = copy.copy(town.problem)
+    problem.request = dataclasses.replace(town.problem.request, avoid=avoid)
+    assert "empty_day" not in {f.code for f in review(problem, result)}
 
 
 def test_nested_visit(town, real):

@@ -121,3 +121,20 @@ def test_itinerary_like_model_is_deterministic_with_tabu_search():
     a, b = solve(m, 2.0, seed=3), solve(m, 2.0, seed=3)
     assert visited(a) == visited(b) and a.objective == b.objective
     assert len([n for n in visited(a)[0] if n < 12]) <= 4 and len({12, 13} & set(visited(a)[0])) == 1
+
+
+def test_min_visiting_fills_an_empty_day():
+    """A sight worth less than its way there stays out, unless its day would
+    otherwise be empty (``Model.min_visiting``); a day already full pays nothing."""
+    # vehicle 0 (day 1) holds the good sight; the low-prize one is 60 min out and back
+    nodes = [
+        Node(service=200, windows=((0, 1000),), prize=1000, allowed_vehicles=(0,), visiting=200),
+        Node(service=150, windows=((0, 1000),), prize=20, visiting=150),
+    ]
+    days = [Vehicle(0, 1, (0, 1000)), Vehicle(0, 1, (0, 1000))]
+    without = solve(model(nodes, [5, 30], vehicles=days), 1.0)
+    assert visited(without) == [[2], []] and 3 in without.dropped
+    filled = solve(model(nodes, [5, 30], vehicles=days, min_visiting=(120, 1)), 1.0)
+    assert visited(filled) == [[2], [3]]
+    # the cost is the shortfall: 120 - 150 < 0 on both days, so only travel remains
+    assert filled.objective == 5 + 5 + 30 + 30

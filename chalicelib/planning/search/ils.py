@@ -80,6 +80,8 @@ def applicable(model) -> bool:
     """Whether the model has only what this search understands."""
     if model.groups or model.precedences or model.exclusive:
         return False
+    if getattr(model, "travel_share", None) is not None or getattr(model, "min_visiting", None) is not None:
+        return False
     if any(v.max_stops is not None for v in model.vehicles):
         return False
     depots = {v.start for v in model.vehicles} | {v.end for v in model.vehicles}
