@@ -39,7 +39,8 @@ call with ``review(problem, plan, thresholds={...})``):
     a fixed old-town hotel before the day trip; a lunch or sight back in town
     in the middle of the day is still a backtrack).
 ``route_stop_missing``
-    ``request.route`` set and a route stop that is not avoided, is open for
+    ``request.route`` set and a route stop that is not avoided, not part of
+    a place the plan visits (Luzhen inside Keyan), is open for
     its visit length within the day window on some trip day, and is not
     visited, when either the trip has the days the route needs at its pace
     (the most of ``suggested_days``, the stops' visit and slack minutes at
@@ -500,6 +501,8 @@ class _Review:
         if self.route is None:
             return
         visited = self.visited_places()
+        # a part of a visited place is seen with it (Luzhen inside Keyan)
+        seen = visited | {p.id for p in self.catalog.pois.values() if _attr(p, "part_of", None) in visited}
         days_suffice = self.route_days_needed() <= self.req.days
         # When the days do not suffice, the route must keep its most important
         # stops: a stop left out is a fault only if a less prominent one was kept.
@@ -509,7 +512,7 @@ class _Review:
         least_kept = min(kept, default=math.inf)
         for i, poi_id in enumerate(self.route.stop_ids):
             poi = self.catalog.pois.get(poi_id)
-            if poi is None or poi_id in visited or poi_id in self.req.avoid:
+            if poi is None or poi_id in seen or poi_id in self.req.avoid:
                 continue
             if not days_suffice and _prominence(poi) <= least_kept:
                 continue

@@ -303,6 +303,25 @@ def test_route_stop_missing(route, real):
     assert stop in {f.poi_id for f in tampered if f.code == "route_stop_missing"}
 
 
+def test_route_stop_inside_a_visited_place_is_not_missing(route, real):
+    """A route stop that lies inside a place the plan visits (Luzhen inside
+    Keyan on the Keqiao route) is seen with it, not missing."""
+    visited = [route.result["days"][d]["stops"][k]["poi_id"] for d, k in where(route.result, "visit")]
+    on_route = [p for p in real.routes["tang-poetry-road"].stop_ids if p in visited]
+    stop = on_route[-1]
+    # the nearest other visited stop (the catalog keeps a part within reach of its whole)
+    here = Point(real.pois[stop].lon, real.pois[stop].lat)
+    whole = min(on_route[:-1], key=lambda p: geodesic_km(here, Point(real.pois[p].lon, real.pois[p].lat)))
+    result = route.copy()
+    for day in result["days"]:
+        day["stops"] = [s for s in day["stops"] if s["poi_id"] != stop or s["type"] != "visit"]
+    result["unscheduled"].append({"poi_id": stop, "reason_code": "part_visited", "reason": "-"})
+    missing = [f.poi_id for f in review(route.problem, result) if f.code == "route_stop_missing"]
+    assert stop in missing
+    inside = with_catalog(route.problem, patched(real, **{stop: {"part_of": whole}}))
+    assert stop not in [f.poi_id for f in review(inside, result) if f.code == "route_stop_missing"]
+
+
 def test_short_motor_leg(town):
     d, k = next((d, k) for d, day in enumerate(town.result["days"]) for k, s in enumerate(day["stops"]) if k > 0)
     walked, driven = town.copy(), town.copy()
