@@ -52,9 +52,17 @@ def without_hours(intervals: Sequence[tuple[int, int]], hours: set[int]) -> tupl
 
 
 def crowd_intervals(
-    crowding: Crowding | None, avoid: bool, poi_id: str, day: int, intervals: Sequence[tuple[int, int]], length: int
+    crowding: Crowding | None,
+    avoid: bool,
+    poi_id: str,
+    day: int,
+    intervals: Sequence[tuple[int, int]],
+    length: int,
+    window: tuple[int, int] = (0, 24 * 60),
 ) -> tuple[tuple[int, int], ...]:
-    """A sight's visitable intervals on ``day`` after the full and busy rules."""
+    """A sight's visitable intervals on ``day`` after the full and busy rules
+    (``window``: the traveller's hours that day, minutes of the day: a quiet
+    morning is no alternative to a day that starts at 14:00)."""
     allowed = tuple(intervals)
     if crowding is None:
         return allowed
@@ -64,6 +72,6 @@ def crowd_intervals(
     allowed = without_hours(allowed, full)
     if avoid:
         quiet = without_hours(allowed, crowding.hours("busy", poi_id, day))
-        if any(hi - lo >= length for lo, hi in quiet):
+        if any(min(hi, window[1]) - max(lo, window[0]) >= length for lo, hi in quiet):
             return quiet
     return allowed

@@ -223,6 +223,7 @@ def _render(
         return iso(midnight + timedelta(minutes=minute))
 
     days, visited_pois, visited_events, starts = [], set(), set(), {}
+    eaten: set[str] = set()  # a meal at a place that is also a sight (Xianheng Tavern) is its visit
     score, tickets, travel_total, visits = 0.0, 0.0, 0, 0
     for d, stops in enumerate(day_stops):
         out_stops: list[StopDoc] = []
@@ -282,6 +283,8 @@ def _render(
             elif stop.kind == "meal":
                 meal = (task.meal if task else stop.item.meal) or "lunch"  # type: ignore[union-attr]
                 entry["meal"] = meal
+                if task is not None and task.poi is not None:
+                    eaten.add(task.poi.id)
                 if task is None:
                     entry["name"] = Text(
                         zh=f"{MEAL_NAMES[meal].zh}（就地休息）", en=f"{MEAL_NAMES[meal].en.capitalize()} break"
@@ -301,7 +304,9 @@ def _render(
         )
     for day_doc, alternatives in zip(days, plan_b(prob, days, lang)):
         day_doc["plan_b"] = alternatives
-    unscheduled = explain(prob, visited_pois, visited_events, starts, tickets, missing_meals, settings.explain_top_n)
+    unscheduled = explain(
+        prob, visited_pois | eaten, visited_events, starts, tickets, missing_meals, settings.explain_top_n
+    )
     partial = any(u.named for u in unscheduled)
     notes = []
     for d, (lo, hi) in enumerate(prob.day_windows):

@@ -254,7 +254,14 @@ class Problem:
             allowed = without_spells(allowed, self.request.weather, day)
         if self.request.crowding is not None:
             length = self.visit_length(poi)[0]
-            allowed = crowd_intervals(self.request.crowding, self.request.avoid_crowds, poi.id, day, allowed, length)
+            window = (
+                (self.day_windows[day][0] - day * DAY, self.day_windows[day][1] - day * DAY)
+                if len(self.day_windows) > day
+                else (0, DAY)
+            )
+            allowed = crowd_intervals(
+                self.request.crowding, self.request.avoid_crowds, poi.id, day, allowed, length, window
+            )
         return [(day * DAY + lo, day * DAY + hi) for lo, hi in allowed]
 
     def visit_length(self, poi: Poi) -> tuple[int, int]:

@@ -39,8 +39,9 @@ call with ``review(problem, plan, thresholds={...})``):
     a fixed old-town hotel before the day trip; a lunch or sight back in town
     in the middle of the day is still a backtrack).
 ``route_stop_missing``
-    ``request.route`` set and a route stop that is not avoided, not part of
-    a place the plan visits (Luzhen inside Keyan), is open for
+    ``request.route`` set and a route stop that is not avoided, not eaten at
+    (lunch at Xianheng Tavern is its visit), not part of a place the plan
+    visits (Luzhen inside Keyan), is open for
     its visit length within the day window on some trip day, and is not
     visited, when either the trip has the days the route needs at its pace
     (the most of ``suggested_days``, the stops' visit and slack minutes at
@@ -497,12 +498,18 @@ class _Review:
         """POIs visited, counting a venue where the plan watches a match."""
         return {s.poi_id for s in self.visits()} | {e.venue_id for e in self.attended()}
 
+    def seen_places(self) -> set[Optional[str]]:
+        """``visited_places``, places eaten at (lunch at Xianheng Tavern, a route
+        stop, is its visit) and the parts of visited places (Luzhen in Keyan)."""
+        visited = self.visited_places()
+        meals = {s.poi_id for stops in self.days for s in stops if s.kind == "meal" and s.poi_id}
+        parts = {p.id for p in self.catalog.pois.values() if _attr(p, "part_of", None) in visited}
+        return visited | meals | parts
+
     def route_stop_missing(self) -> None:
         if self.route is None:
             return
-        visited = self.visited_places()
-        # a part of a visited place is seen with it (Luzhen inside Keyan)
-        seen = visited | {p.id for p in self.catalog.pois.values() if _attr(p, "part_of", None) in visited}
+        visited, seen = self.visited_places(), self.seen_places()
         days_suffice = self.route_days_needed() <= self.req.days
         # When the days do not suffice, the route must keep its most important
         # stops: a stop left out is a fault only if a less prominent one was kept.
@@ -939,7 +946,7 @@ class _Review:
                     f"matches were asked for ({sports}) but the plan has none and does not say why",
                 )
         if self.route is not None:
-            visited = self.visited_places()
+            visited = self.seen_places()
             listed = {u.get("poi_id") for u in unscheduled}
             for poi_id in self.route.stop_ids:
                 if poi_id in visited or poi_id in listed or poi_id in self.req.avoid:

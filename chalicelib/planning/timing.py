@@ -57,14 +57,11 @@ def time_day(problem: Problem, day: int, items: Sequence[Item]) -> Optional[list
     stops = _forward(problem, items, day_lo, home)
     if stops is None:
         return None
-    # Leave the lodging later instead of waiting at the first stop.
-    if len(stops) > 0 and items:
-        first = stops[0]
-        wait = first.start - first.arrive
-        if wait > 0:
-            later = _forward(problem, items, day_lo + wait, home)
-            if later is not None and later[0].start == first.start:
-                stops = later
+    # Leave the lodging later instead of waiting: the first wait of the day
+    # (before a sight's opening, a meal window or a match's gate) is a later
+    # start when every stop before it can move that much within its hours,
+    # not an hour spent "visiting" a courtyard (``linger``).
+    stops = _later_start(problem, items, stops, day_lo, home)
     last_place = stops[-1].place if stops else home
     depart = stops[-1].depart if stops else day_lo
     last_event = _last_event(problem, stops)
@@ -78,6 +75,40 @@ def time_day(problem: Problem, day: int, items: Sequence[Item]) -> Optional[list
         None, "end", away, arrive_home, arrive_home, arrive_home, arrive_home, travel, problem.km[last_place][away]
     )
     return [start, *stops, end]
+
+
+# Waits after the first stop become a later start up to this many minutes
+# (a lie-in; linger takes the rest). 90 changed no fault; more would start
+# relaxed days at noon.
+LATER_START_MINUTES = 60
+
+
+def _wait(problem: Problem, stop: Timed) -> int:
+    if stop.kind == "event":
+        return stop.start - problem.tasks[stop.item].entry_buffer - stop.arrive  # type: ignore[index]
+    return stop.start - stop.arrive
+
+
+def _later_start(problem: Problem, items: Sequence[Item], stops: list[Timed], day_lo: int, home: int) -> list[Timed]:
+    """The earliest schedule ``stops`` with the lodging left later, wait by
+    wait from the morning on, while every stop before the wait absorbed can
+    move (its hours) and the stops from it on keep their times."""
+    best, shift = stops, 0
+    for k in range(len(stops)):
+        wait = _wait(problem, best[k])
+        if k > 0:  # past the first stop: a lie-in, not a day that starts at noon
+            wait = min(wait, LATER_START_MINUTES - shift)
+        if wait <= 0:
+            continue
+        # travel times vary with the hour (peaks): try the whole wait, then less
+        for extra in range(wait, 0, -5):
+            later = _forward(problem, items, day_lo + shift + extra, home)
+            if later is not None and all(a.start == b.start for a, b in zip(later[k:], best[k:])):
+                best, shift = later, shift + extra
+                break
+        else:
+            break  # a stop before this wait cannot move: neither can any later wait be absorbed
+    return best
 
 
 def _forward(problem: Problem, items: Sequence[Item], t: int, place: int) -> Optional[list[Timed]]:

@@ -306,3 +306,18 @@ def test_a_place_inside_a_visited_one_is_explained_as_such(real, fast):
     parts = {u.poi_id: u for u in explain(problem, {"keyan-scenic-area"}, set(), {}, 0.0, [], 1000)}
     assert parts["luzhen"].code == "part_visited"
     assert real.pois["keyan-scenic-area"].name.zh in parts["luzhen"].reason.zh
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"start_date": "2026-05-16", "days": 2, "route": "old-town", "mode": "transit", "pace": "relaxed"},
+        {"start_date": "2026-10-01", "days": 3, "mode": "drive", "pace": "relaxed"},
+    ],
+)
+def test_nothing_in_the_plan_is_listed_as_left_out(real, fast, data):
+    """A place the plan visits, or eats at (Xianheng Tavern is a sight and a
+    restaurant), is never also "left out" in ``unscheduled``."""
+    result = plan({**data, "lang": "en", "time_limit_s": 1}, real, settings=fast)
+    used = {s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] in ("visit", "meal") and s["poi_id"]}
+    assert used and not used & {u["poi_id"] for u in result["unscheduled"] if u["poi_id"]}
