@@ -101,7 +101,9 @@ call with ``review(problem, plan, thresholds={...})``):
     ties: higher ``weight``, then id) is not visited although some day has at
     least ``signature_min_visits`` (3) visits in that district and on that day
     the sight is open for its visit length within the day window, is not
-    avoided and its category is wanted (interest > 0). One fault per district.
+    avoided and its category is wanted (interest > 0); on a route trip, also
+    within ``signature_route_km`` (6 km, the engine's own reach for filler)
+    of a route stop the day visits or of the day's lodgings. One fault per district.
 ``silent_wish``
     ``want_sports`` asked, no match in the plan, and nothing says why: no
     ``unscheduled`` entry with an ``event_id`` or reason code ``no_sessions``
@@ -168,6 +170,7 @@ THRESHOLDS: dict[str, float] = {
     "dark_margin_min": 0,
     "travel_share": 0.6,
     "signature_min_visits": 3,
+    "signature_route_km": 6.0,
 }
 
 CODES = (
@@ -911,7 +914,7 @@ class _Review:
                         and here.district == district
                     ]
                 )
-                if count >= limit and self._fits(sig, d):
+                if count >= limit and self._fits(sig, d) and self._on_the_way(sig, stops):
                     dist = self.catalog.districts.get(district)
                     dname = dist.name if dist is not None else Text(zh=district, en=district)
                     self.add(
@@ -925,6 +928,18 @@ class _Review:
                         f"{count} visits in {dname.en} but not its signature sight {sig.name.en}, open that day",
                     )
                     break
+
+    def _on_the_way(self, poi: Any, stops: Sequence[_Stop]) -> bool:
+        """Off a route, always. On a route trip, a sight within
+        ``signature_route_km`` of a route stop the day visits or of its
+        lodgings: a water-towns day is not faulted for not driving 20 km to
+        the district's other end (Keqiao's Orchid Pavilion)."""
+        if self.route is None:
+            return True
+        on_road = set(self.route.stop_ids)
+        anchors = [s.loc for s in stops if s.kind in ("start", "end") or (s.kind == "visit" and s.poi_id in on_road)]
+        here = Point(poi.lon, poi.lat)
+        return any(geodesic_km(here, Point(a.lon, a.lat)) <= self.t["signature_route_km"] for a in anchors)
 
     def silent_wish(self) -> None:
         unscheduled = list(self.plan.get("unscheduled") or [])

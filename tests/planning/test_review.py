@@ -596,6 +596,49 @@ def test_split_area(town, real):
     assert (fault.day, fault.poi_id) == (1, b)
 
 
+def test_signature_on_a_route_day_is_looked_for_along_the_road(route, real):
+    """On a route trip the district's signature sight is expected only near
+    the day's route stops or lodgings (``signature_route_km``)."""
+    on_road = set(real.routes["tang-poetry-road"].stop_ids)
+    limit = THRESHOLDS["signature_route_km"]
+    busiest = []
+    for d, day_ in enumerate(route.result["days"]):
+        districts = Counter(real.pois[s["poi_id"]].district for s in day_["stops"] if s["type"] == "visit")
+        if districts:
+            district, n = max(districts.items(), key=lambda kv: (kv[1], kv[0]))
+            busiest.append((n, -d, district))
+    n, minus_d, district = max(busiest)
+    assert n >= THRESHOLDS["signature_min_visits"], "no route day with enough visits in one district"
+    d = -minus_d
+    day = route.result["days"][d]
+    anchors = [
+        Point(s["lon"], s["lat"])
+        for s in day["stops"]
+        if s["type"] in ("start", "end") or (s["type"] == "visit" and s["poi_id"] in on_road)
+    ]
+    seen = {s["poi_id"] for day_ in route.result["days"] for s in day_["stops"]}
+    candidates = [
+        p
+        for p in real.pois.values()
+        if p.district == district
+        and p.category in SIGHT_CATEGORIES
+        and p.id not in seen
+        and route.problem.open_intervals(p, d)
+    ]
+
+    def reach(p):
+        return min(geodesic_km(Point(p.lon, p.lat), a) for a in anchors)
+
+    near = min(candidates, key=lambda p: (reach(p), p.id))
+    far = max(candidates, key=lambda p: (reach(p), p.id))
+    assert reach(near) <= limit < reach(far)
+    unrated = {p.id: {"rating": None} for p in real.pois.values() if p.district == district}
+    for sig, expected in ((near, True), (far, False)):
+        top = patched(real, **{**unrated, sig.id: {"rating": Rating(a_level="5A", sources=("test",))}})
+        faults = [f for f in review(with_catalog(route.problem, top), route.result) if f.code == "signature_missing"]
+        assert (sig.id in {f.poi_id for f in faults}) is expected, sig.id
+
+
 def test_signature_missing(town, real):
     visits = [town.result["days"][d]["stops"][k]["poi_id"] for d, k in where(town.result, "visit")]
     per_day = Counter(
