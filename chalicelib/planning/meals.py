@@ -60,15 +60,13 @@ def add_restaurant_meals(
         options = [
             i
             for i, t in enumerate(problem.tasks)
-            if t.kind == "meal"
-            and t.day == d
-            and t.meal == meal
-            and not t.mandatory
-            and t.the_poi.id not in taken
-            and used.get(t.the_poi.id, 0) < MEALS_PER_RESTAURANT
+            if t.kind == "meal" and t.day == d and t.meal == meal and not t.mandatory and t.the_poi.id not in taken
         ]
         path = _path(problem, d, items)
-        best: Optional[tuple[tuple[bool, float, int, int], list[Timed], list[Item]]] = None
+        # A restaurant past its share of the trip's meals (variety) only when no
+        # other fits: the same good place a third time beats no dinner (a week
+        # from one old-town hotel has six restaurants near it).
+        best: Optional[tuple[tuple[bool, bool, float, int, int], list[Timed], list[Item]]] = None
         for node in options:
             poi_id = problem.tasks[node].poi.id  # type: ignore[union-attr]
             here = problem.tasks[node].place
@@ -82,12 +80,13 @@ def add_restaurant_meals(
                 result = time_day(problem, d, trial)
                 if result is None or result[pos + 1].start - result[pos + 1].arrive > MEAL_WAIT:
                     continue
-                rank = (not preferred, round(detour, 3), result[-1].arrive, node)
+                again = used.get(poi_id, 0) >= MEALS_PER_RESTAURANT
+                rank = (again, not preferred, round(detour, 3), result[-1].arrive, node)
                 if best is None or rank < best[0]:
                     best = (rank, result, trial)
         if best is not None:
             rank, timed, items = best
-            chosen = problem.tasks[rank[3]].poi.id  # type: ignore[union-attr]
+            chosen = problem.tasks[rank[4]].poi.id  # type: ignore[union-attr]
             used[chosen] = used.get(chosen, 0) + 1
     return timed, items
 

@@ -321,3 +321,18 @@ def test_nothing_in_the_plan_is_listed_as_left_out(real, fast, data):
     result = plan({**data, "lang": "en", "time_limit_s": 1}, real, settings=fast)
     used = {s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] in ("visit", "meal") and s["poi_id"]}
     assert used and not used & {u["poi_id"] for u in result["unscheduled"] if u["poi_id"]}
+
+
+def test_a_week_from_one_hotel_has_dinner_every_evening(real, fast):
+    """Six restaurants near the hotel serve at most two meals each in the
+    solver's model (variety); when none is left for an evening, the repair
+    books one a third time rather than leaving the traveller without dinner."""
+    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en", "time_limit_s": 2}
+    result = plan(data, real, settings=fast)
+    for day in result["days"]:
+        stops = day["stops"]
+        back = datetime.fromisoformat(stops[-1]["arrive"])
+        if back.hour * 60 + back.minute >= 17 * 60 + 60:  # home well into dinner time
+            assert any(s["type"] == "meal" and s["meal"] == "dinner" for s in stops), day["date"]
+    dinners = [s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "meal" and s["meal"] == "dinner"]
+    assert len(dinners) >= 6
