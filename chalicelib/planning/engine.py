@@ -30,7 +30,7 @@ from .request import PlanRequest, parse_request
 from .review import review
 from .settings import PlanSettings
 from .timing import Item, Timed, linger, time_day
-from .travel import GeodesicTravel, TravelTimes, provider_from_settings
+from .travel import GeodesicTravel, Point, TravelTimes, ceil_minutes, geodesic_km, provider_from_settings
 
 ENGINE_VERSION = 1
 
@@ -312,13 +312,25 @@ def _render(
     for d, (lo, hi) in enumerate(prob.day_windows):
         # (wider only: the rail service span may also narrow a day)
         if lo < d * DAY + req.window(d)[0] or hi > d * DAY + req.window(d)[1]:
+            # name what it was stretched for: a match, or a show (the Shen Garden night)
+            titles = [
+                prob.tasks[stop.item].the_event.title
+                for stop in day_stops[d]
+                if stop.kind == "event" and isinstance(stop.item, int)
+            ]
+            what = (
+                Text(zh="、".join(t.zh for t in titles), en=", ".join(t.en for t in titles))
+                if titles
+                else Text(zh="赛事", en="the match")
+            )
             notes.append(
                 Text(
-                    zh=f"{prob.dates[d]} 的时间段已按赛事延长",
-                    en=f"The day window of {prob.dates[d]} was stretched to fit the match",
+                    zh=f"{prob.dates[d]} 的时间段已为{what.zh}延长",
+                    en=f"The day window of {prob.dates[d]} was stretched to fit {what.en}",
                 ).get(lang)
             )
     notes += _dated_events(prob, visited_pois, lang)
+    notes += _evening_options(prob, day_stops, visited_events, lang)
     for warning in getattr(travel, "warnings", []):
         notes.append(warning)
     return {
@@ -354,6 +366,52 @@ def _dated_events(prob: Problem, visited: set[str], lang: str) -> list[str]:
             Text(
                 zh=f"{day}：{e.title.zh}在{place.zh}举行（时间待定，出行前请核实）",
                 en=f"{day}: {e.title.en} at {place.en} (time to be confirmed: check before you go)",
+            ).get(lang)
+        )
+    return out
+
+
+EVENING_KM = 3.0  # a show this close to the night's lodging is an evening out, not a trip
+EVENING_MARGIN = 15  # minutes to spare between the day's last stop (and the way there) and the show
+
+
+def _evening_options(prob: Problem, day_stops: list[list[Timed]], attended: set[str], lang: str) -> list[str]:
+    """Shows (the nightly Shen Garden show) on evenings the plan leaves free,
+    near that night's lodging: one line per show, naming the dates. Not a
+    stop unless asked for (``want_events``: a ticket of 80-138 CNY is the
+    traveller's choice), but a guide mentions them."""
+    req = prob.request
+    if "show" in req.want_events:
+        return []  # asked for: the solver planned or explained them
+    free: dict[str, list[Any]] = {}
+    for e in events_between(prob.catalog.events, prob.dates[0], prob.dates[-1]):
+        if e.kind != "show" or not e.timed or e.status != "scheduled" or e.id in attended:
+            continue
+        d = (e.start.date() - prob.dates[0]).days
+        if not 0 <= d < len(day_stops) or not day_stops[d]:
+            continue
+        start = e.start.hour * 60 + e.start.minute
+        end = start + int((e.end - e.start).total_seconds() // 60)
+        home, venue = prob.places[prob.lodging_places[d]], prob.catalog.pois.get(e.venue_id)
+        if venue is None or geodesic_km(Point(home.lon, home.lat), Point(venue.lon, venue.lat)) > EVENING_KM:
+            continue
+        at = prob.place_index.get(venue.id)
+        last = day_stops[d][-2] if len(day_stops[d]) >= 2 else day_stops[d][-1]  # after dinner, or the lodging
+        if at is None or end > req.window(d)[1]:
+            continue
+        if last.depart - d * DAY + ceil_minutes(prob.base[last.place][at]) + EVENING_MARGIN <= start:
+            free.setdefault(e.title.en, []).append(e)
+    out = []
+    for shows in free.values():
+        e, venue = shows[0], prob.catalog.pois[shows[0].venue_id].name
+        hours = f"{e.start:%H:%M}-{e.end:%H:%M}"
+        dates = ", ".join(f"{x.start:%m-%d}" for x in shows)
+        out.append(
+            Text(
+                zh=f"晚间可选：{e.title.zh}，{venue.zh}，{hours}（{dates}，晚上有空且离住处不远；未排入行程，"
+                f"想安排请在 want_events 中加入 show）",
+                en=f"Evening option: {e.title.en} at {venue.en}, {hours} ({dates}: free evenings near your "
+                f"lodging; not in the plan: add \"show\" to want_events to plan it)",
             ).get(lang)
         )
     return out

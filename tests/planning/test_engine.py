@@ -336,3 +336,23 @@ def test_a_week_from_one_hotel_has_dinner_every_evening(real, fast):
             assert any(s["type"] == "meal" and s["meal"] == "dinner" for s in stops), day["date"]
     dinners = [s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "meal" and s["meal"] == "dinner"]
     assert len(dinners) >= 6
+
+
+def test_a_free_evening_near_the_shen_garden_night_is_mentioned(real, fast):
+    """The nightly Shen Garden show is never a stop unless asked for, but an
+    old-town trip whose evenings are free gets one line naming it; asked for,
+    it is planned, and the stretched day names the show, not "the match"."""
+    base = {"start_date": "2026-05-16", "days": 2, "lang": "en", "time_limit_s": 1, "route": "old-town"}
+    base.update(mode="transit", pace="relaxed")
+    result = plan(base, real, settings=fast)
+    lines = [n for n in result["notes"] if n.startswith("Evening option")]
+    assert len(lines) == 1 and "Night of Shen Garden" in lines[0] and "18:30-21:00" in lines[0]
+    # a Xinchang stay is 60 km away: no such line
+    far = plan({**base, "route": None, "lodging": {"poi_id": "meiling-hotel-xinchang"}}, real, settings=fast)
+    assert not [n for n in far["notes"] if n.startswith("Evening option")]
+    # asked for: planned (or explained), never suggested again
+    asked = plan({**base, "route": None, "want_events": ["show"]}, real, settings=fast)
+    shows = [s for d in asked["days"] for s in d["stops"] if s["type"] == "event"]
+    assert shows and not [n for n in asked["notes"] if n.startswith("Evening option")]
+    stretched = [n for n in asked["notes"] if "stretched" in n]
+    assert stretched and all("Night of Shen Garden" in n and "match" not in n for n in stretched)
