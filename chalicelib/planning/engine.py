@@ -403,14 +403,14 @@ def _evening_options(prob: Problem, day_stops: list[list[Timed]], attended: set[
             free.setdefault(e.title.en, []).append(e)
     out = []
     for shows in free.values():
-        e, venue = shows[0], prob.catalog.pois[shows[0].venue_id].name
+        e, place = shows[0], prob.catalog.pois[shows[0].venue_id].name
         hours = f"{e.start:%H:%M}-{e.end:%H:%M}"
         dates = ", ".join(f"{x.start:%m-%d}" for x in shows)
         out.append(
             Text(
-                zh=f"晚间可选：{e.title.zh}，{venue.zh}，{hours}（{dates}，晚上有空且离住处不远；未排入行程，"
+                zh=f"晚间可选：{e.title.zh}，{place.zh}，{hours}（{dates}，晚上有空且离住处不远；未排入行程，"
                 f"想安排请在 want_events 中加入 show）",
-                en=f"Evening option: {e.title.en} at {venue.en}, {hours} ({dates}: free evenings near your "
+                en=f"Evening option: {e.title.en} at {place.en}, {hours} ({dates}: free evenings near your "
                 f"lodging; not in the plan: add \"show\" to want_events to plan it)",
             ).get(lang)
         )
