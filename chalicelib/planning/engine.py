@@ -136,6 +136,7 @@ def solve_problem(
         timed = _retime(prob, d, items)
         if req.meals:
             timed, items = meals.add_restaurant_meals(prob, d, items, timed, meal_places or {}, used)
+            timed, items = meals.make_room_for_meals(prob, d, items, timed, meal_places or {}, used)
             timed, items, missing = meals.add_meal_breaks(prob, d, items, timed)
             missing_meals += missing
         day_stops.append(linger(prob, d, timed))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Optional
 
-from .problem import DAY, MEALS_PER_RESTAURANT, Problem, end_place, start_place
+from .problem import DAY, MEAL_UNITS, MEALS_PER_RESTAURANT, Problem, end_place, meal_task, start_place
 from .timing import Break, Item, Timed, time_day
 
 MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
@@ -66,29 +66,103 @@ def add_restaurant_meals(
         # A restaurant past its share of the trip's meals (variety) only when no
         # other fits: the same good place a third time beats no dinner (a week
         # from one old-town hotel has six restaurants near it).
-        best: Optional[tuple[tuple[bool, bool, float, int, int], list[Timed], list[Item]]] = None
-        for node in options:
-            poi_id = problem.tasks[node].poi.id  # type: ignore[union-attr]
-            here = problem.tasks[node].place
-            preferred = poi_id == prefer.get((d, meal))
-            for pos in range(len(items) + 1):
-                a, b = path[pos], path[pos + 1]
-                detour = km[a][here] + km[here][b] - km[a][b]
-                if detour > MEAL_DETOUR_KM and not preferred:
-                    continue
-                trial = items[:pos] + [node] + items[pos:]
-                result = time_day(problem, d, trial)
-                if result is None or result[pos + 1].start - result[pos + 1].arrive > MEAL_WAIT:
-                    continue
-                again = used.get(poi_id, 0) >= MEALS_PER_RESTAURANT
-                rank = (again, not preferred, round(detour, 3), result[-1].arrive, node)
-                if best is None or rank < best[0]:
-                    best = (rank, result, trial)
+        best = _best_meal(problem, d, items, options, path, prefer.get((d, meal)), used)
+        if best is None or best[0][0]:  # none, or only a restaurant's third meal
+            # The solver was offered the restaurants near the lodgings; a day
+            # away from them (a Zhuji stay's old-town day) eats where it is.
+            offered = {problem.tasks[i].the_poi.id for i in options} | taken
+            near = [
+                f
+                for f in problem.foods
+                if f.id not in offered
+                and min(
+                    km[a][problem.place_index[f.id]] + km[problem.place_index[f.id]][b] - km[a][b]
+                    for a, b in zip(path, path[1:])
+                )
+                <= MEAL_DETOUR_KM
+            ]
+            extra = [i for i in (meal_task(problem, f, d, meal) for f in near) if i is not None]
+            other = _best_meal(problem, d, items, extra, path, None, used)
+            if other is not None and (best is None or other[0] < best[0]):
+                best = other
         if best is not None:
             rank, timed, items = best
             chosen = problem.tasks[rank[4]].poi.id  # type: ignore[union-attr]
             used[chosen] = used.get(chosen, 0) + 1
     return timed, items
+
+
+def make_room_for_meals(
+    problem: Problem,
+    d: int,
+    items: list[Item],
+    timed: list[Timed],
+    prefer: Mapping[tuple[int, str], str],
+    used: dict[str, int],
+) -> tuple[list[Timed], list[Item]]:
+    """A meal still missing takes the place of the day's least valuable sight
+    worth less than a meal (``MEAL_UNITS``: the model's own rate), when that
+    lets a restaurant fit: a guide drops the Bazi Bridge stop before lunch,
+    never lunch. One sight per meal at most; route stops, locks, must-visits
+    and matches are never dropped."""
+    for meal in ("lunch", "dinner"):
+        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+            continue
+        cheap = sorted(
+            (problem.tasks[i].prize_units, k)
+            for k, i in enumerate(items)
+            if isinstance(i, int)
+            and problem.tasks[i].kind == "visit"
+            and not problem.tasks[i].mandatory
+            and problem.tasks[i].prize_units < MEAL_UNITS
+        )
+        for _, k in cheap:
+            fewer = items[:k] + items[k + 1 :]
+            retimed = time_day(problem, d, fewer)
+            if retimed is None:
+                continue
+            trial_used = dict(used)
+            fed, fed_items = add_restaurant_meals(problem, d, fewer, retimed, prefer, trial_used)
+            if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in fed_items):
+                timed, items = fed, fed_items
+                used.clear()
+                used.update(trial_used)
+                break
+    return timed, items
+
+
+def _best_meal(
+    problem: Problem,
+    d: int,
+    items: list[Item],
+    options: Sequence[int],
+    path: Sequence[int],
+    preferred_id: Optional[str],
+    used: Mapping[str, int],
+) -> Optional[tuple[tuple[bool, bool, float, int, int], list[Timed], list[Item]]]:
+    """The best placement of one of ``options`` in the day: fewest repeats past
+    the variety share, the preferred restaurant, the least detour, the
+    earliest return; without waiting over ``MEAL_WAIT``."""
+    km = problem.km
+    best: Optional[tuple[tuple[bool, bool, float, int, int], list[Timed], list[Item]]] = None
+    for node in options:
+        poi_id = problem.tasks[node].poi.id  # type: ignore[union-attr]
+        here = problem.tasks[node].place
+        preferred = poi_id == preferred_id
+        for pos in range(len(items) + 1):
+            a, b = path[pos], path[pos + 1]
+            detour = km[a][here] + km[here][b] - km[a][b]
+            if detour > MEAL_DETOUR_KM and not preferred:
+                continue
+            trial = items[:pos] + [node] + items[pos:]
+            result = time_day(problem, d, trial)
+            if result is None or result[pos + 1].start - result[pos + 1].arrive > MEAL_WAIT:
+                continue
+            again = used.get(poi_id, 0) >= MEALS_PER_RESTAURANT
+            rank = (again, not preferred, round(detour, 3), result[-1].arrive, node)
+            if best is None or rank < best[0]:
+                best = (rank, result, trial)
+    return best
 
 
 def add_meal_breaks(

@@ -184,6 +184,9 @@ class Problem:
     tasks: list[Task] = field(default_factory=list)
     model: Optional[solver.Model] = None
     excluded: dict[str, str] = field(default_factory=dict)  # poi_id -> reason code
+    # Every restaurant the trip could use; the solver is offered a few per
+    # meal (``_meal_options``), the meal repair may add others (``meal_task``).
+    foods: list[Poi] = field(default_factory=list)
     place_index: dict[str, int] = field(default_factory=dict)
     lodging_places: list[int] = field(default_factory=list)  # per night
     day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
@@ -370,6 +373,7 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         _precheck_locks(problem, events)
     if route is not None and route.ordered:
         problem.route_day, problem.short_visits = _spine(problem, route)
+    problem.foods = foods
     _add_tasks(problem, candidates, events, optional_events, foods, route_ids)
     problem.model = _model(problem, route.stop_ids if route and route.ordered else ())
     return problem
@@ -898,6 +902,23 @@ def _route_days(problem: Problem, poi: Poi, windows: list[tuple[int, int]]) -> t
 
 
 MEAL_OPTIONS = 6  # restaurants offered to the solver per meal: nearest to the day's lodgings
+
+
+def meal_task(problem: Problem, poi: Poi, d: int, meal: str) -> Optional[int]:
+    """The task index of a meal at ``poi`` on day ``d`` (appended after the
+    solve when the solver was not offered it: the repair's wider choice, never
+    a solver node), or None when its hours miss the meal window."""
+    for i, t in enumerate(problem.tasks):
+        if t.kind == "meal" and t.day == d and t.meal == meal and t.poi is not None and t.poi.id == poi.id:
+            return i
+    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
+    if not windows:
+        return None
+    problem.tasks.append(
+        Task("meal", problem.place_index[poi.id], window.minutes, 0, tuple(windows), poi=poi, meal=meal, day=d)
+    )
+    return len(problem.tasks) - 1
 
 
 def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:

@@ -356,3 +356,27 @@ def test_a_free_evening_near_the_shen_garden_night_is_mentioned(real, fast):
     assert shows and not [n for n in asked["notes"] if n.startswith("Evening option")]
     stretched = [n for n in asked["notes"] if "stretched" in n]
     assert stretched and all("Night of Shen Garden" in n and "match" not in n for n in stretched)
+
+
+def test_a_county_stays_old_town_day_has_lunch(real, fast):
+    """A Zhuji hotel's day in the old town: the solver is offered restaurants
+    near the hotel, so lunch is repaired where the day is (a restaurant the
+    solver was not offered) and, when the day is full, in place of its least
+    valuable sight worth less than a meal: never a day out without lunch."""
+    data = {
+        "start_date": "2026-09-19",
+        "days": 2,
+        "mode": "drive",
+        "lang": "en",
+        "time_limit_s": 2,
+        "lodging": {"poi_id": "yaojiang-new-century-zhuji"},
+    }
+    result = plan(data, real, settings=fast)
+    problem = build_problem(data, real, fast)
+    assert check(problem, result) == []
+    for day in result["days"]:
+        stops = day["stops"]
+        left, back = datetime.fromisoformat(stops[0]["depart"]), datetime.fromisoformat(stops[-1]["arrive"])
+        if (left.hour, left.minute) <= (11, 0) and (back.hour, back.minute) >= (13, 30):
+            assert any(s["type"] == "meal" and s["meal"] == "lunch" for s in stops), day["date"]
+    assert not [f for f in result["review"] if f["code"] == "meal_missing"]
