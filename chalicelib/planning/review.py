@@ -328,6 +328,11 @@ class _Review:
         straight = geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat))
         return mode_minutes(self.req.mode, straight)[1] if straight > 0 else 0.0
 
+    def direct_minutes(self, a: Any, b: Any) -> float:
+        """The request's mode from ``a`` to ``b`` (anything with lon/lat), as
+        the crow flies through the mode's profile: travel no plan can shorten."""
+        return mode_minutes(self.req.mode, geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat)))[0]
+
     def name(self, stop: _Stop) -> Text:
         event = self.catalog.events.get(stop.event_id or "")
         if stop.kind == "event" and event is not None:
@@ -777,7 +782,7 @@ class _Review:
             move = 0
             if len(stops) >= 2 and stops[0].kind == "start" and stops[-1].kind == "end":
                 a, b = stops[0].loc, stops[-1].loc
-                move = int(mode_minutes(self.req.mode, geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat)))[0])
+                move = int(self.direct_minutes(a, b))
                 # Likewise the way out to the nearest sight the day could
                 # visit and back: a lodging far from every sight (a hotel in
                 # Hangzhou, by the metro) commutes whatever the plan does.
@@ -835,10 +840,7 @@ class _Review:
         if self.route.ordered:
             on_road.sort(key=lambda s: rank[s.poi_id or ""])
         seq = [stops[0].loc] + [s.loc for s in on_road] + [stops[-1].loc]
-        return sum(
-            int(mode_minutes(self.req.mode, geodesic_km(Point(a.lon, a.lat), Point(b.lon, b.lat)))[0])
-            for a, b in zip(seq, seq[1:])
-        )
+        return sum(int(self.direct_minutes(a, b)) for a, b in zip(seq, seq[1:]))
 
     def nested_visit(self) -> None:
         seen: dict[str, _Stop] = {}
@@ -998,11 +1000,7 @@ class _Review:
                     or not_accessible(self.req, poi)
                 ):
                     continue
-                here = Point(poi.lon, poi.lat)
-                way = sum(
-                    mode_minutes(self.req.mode, geodesic_km(a, b))[0]
-                    for a, b in ((Point(home.lon, home.lat), here), (here, Point(back.lon, back.lat)))
-                )
+                way = self.direct_minutes(home, poi) + self.direct_minutes(poi, back)
                 length, _ = self.problem.visit_length(poi)
                 if way + length <= hi_day - lo_day and self._fits(poi, d):
                     open_sights.append(poi)

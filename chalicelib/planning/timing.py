@@ -84,6 +84,7 @@ LATER_START_MINUTES = 60
 
 
 def _wait(problem: Problem, stop: Timed) -> int:
+    """Minutes idle before ``stop`` (before a match's gate time, for a match)."""
     if stop.kind == "event":
         return stop.start - problem.tasks[stop.item].entry_buffer - stop.arrive  # type: ignore[index]
     return stop.start - stop.arrive
@@ -163,9 +164,7 @@ def linger(problem: Problem, day: int, stops: list[Timed]) -> list[Timed]:
     out = list(stops)
     for k in range(2, len(out)):
         prev, cur = out[k - 1], out[k]
-        wait = cur.start - cur.arrive
-        if cur.kind == "event":
-            wait = (cur.start - problem.tasks[cur.item].entry_buffer) - cur.arrive  # type: ignore[index]
+        wait = _wait(problem, cur)
         if wait <= 0 or prev.kind != "visit":
             continue
         task = problem.tasks[prev.item]  # type: ignore[index]
