@@ -18,8 +18,10 @@ from ..catalog.model import Event
 from ..timeutil import parse_datetime
 from .crowding import WHOLE_DAY
 from .endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
+from .pace import visit_length as pace_length
 from .problem import DAY, PACE, Lock, Problem, end_place, start_place
 from .rail import best_trip
+from .spine import shortest
 from .travel import Point
 
 
@@ -122,6 +124,8 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
                 if poi.id in req.avoid:
                     bad.append(f"{where}: {poi.id} is in avoid")
                 length, _ = problem.visit_length(poi)
+                if stop.get("shortened"):  # cut to leave time for a meal, as far as the spine may cut
+                    length = min(length, shortest(pace_length(poi, req.pace)[0]))
                 if end - start < length:
                     bad.append(f"{where}: visit of {end - start} min is shorter than {length}")
                 if not _inside(problem.open_intervals(poi, d), start, end):

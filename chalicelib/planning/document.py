@@ -100,6 +100,8 @@ class StopDoc(TypedDict):
     sport: NotRequired[Annotated[str, JS(enum=list(SPORTS))]]  # matches
     event_kind: NotRequired[Annotated[str, JS(enum=list(EVENT_KINDS))]]  # events
     time_estimated: NotRequired[bool]  # events whose time is a typical slot: "time to be confirmed"
+    # visits cut below their length at this pace to leave time for a meal (down to ``spine.shortest``)
+    shortened: NotRequired[bool]
     # visits, when the crowd forecast was consulted: busy if the visit overlaps an hour the forecast calls busy
     crowd: NotRequired[Annotated[str, JS(enum=["busy", "quiet"])]]
 

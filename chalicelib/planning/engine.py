@@ -137,6 +137,7 @@ def solve_problem(
         if req.meals:
             timed, items = meals.add_restaurant_meals(prob, d, items, timed, meal_places or {}, used)
             timed, items = meals.make_room_for_meals(prob, d, items, timed, meal_places or {}, used)
+            timed, items = meals.shorten_for_meals(prob, d, items, timed, meal_places or {}, used)
             timed, items, missing = meals.add_meal_breaks(prob, d, items, timed)
             missing_meals += missing
         day_stops.append(linger(prob, d, timed))
@@ -258,6 +259,8 @@ def _render(
             if task is not None and task.kind == "visit":
                 entry["ticket_cny"] = task.ticket
                 entry["category"] = task.the_poi.category
+                if task.the_poi.id in prob.meal_cut and stop.end - stop.start < prob.visit_length(task.the_poi)[0]:
+                    entry["shortened"] = True
                 if prob.request.crowding is not None:
                     busy = prob.request.crowding.hours("busy", task.the_poi.id, d)
                     lo, hi = stop.start - d * DAY, stop.end - d * DAY
@@ -330,6 +333,16 @@ def _render(
                     en=f"The day window of {prob.dates[d]} was stretched to fit {what.en}",
                 ).get(lang)
             )
+    for d, cut_for in sorted(prob.meal_short_days.items()):
+        meal_names = Text(
+            zh="和".join(MEAL_NAMES[m].zh for m in cut_for), en=" and ".join(MEAL_NAMES[m].en for m in cut_for)
+        )
+        notes.append(
+            Text(
+                zh=f"{prob.dates[d]}：为留出{meal_names.zh}时间，当天景点的游览时间略有缩短",
+                en=f"{prob.dates[d]}: the day's visits are a little shorter to leave time for {meal_names.en}",
+            ).get(lang)
+        )
     notes += _dated_events(prob, visited_pois, lang)
     notes += _evening_options(prob, day_stops, visited_events, lang)
     for warning in getattr(travel, "warnings", []):

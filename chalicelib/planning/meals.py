@@ -8,7 +8,9 @@ out is repaired here with exact times, in this order:
    restaurant has served fewer than ``MEALS_PER_RESTAURANT`` meals of the trip,
    without waiting more than ``MEAL_WAIT`` for it;
 2. a break where the traveller is, only at a match venue (stadium food);
-3. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
+3. the day's visits shortened (``shorten_for_meals``) as far as the route
+   spine shortens a day that cannot hold its stretch;
+4. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
    or ``no_time``) with the nearest restaurant, instead of inventing a lunch
    at a temple.
 """
@@ -16,9 +18,12 @@ out is repaired here with exact times, in this order:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Optional
 
+from .pace import visit_length as pace_length
 from .problem import DAY, MEAL_UNITS, MEALS_PER_RESTAURANT, Problem, end_place, meal_task, start_place
+from .spine import SHORTEN_STEPS, SHORTEST_VISIT
 from .timing import Break, Item, Timed, time_day
 
 MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
@@ -129,6 +134,63 @@ def make_room_for_meals(
                 used.update(trial_used)
                 break
     return timed, items
+
+
+def shorten_for_meals(
+    problem: Problem,
+    d: int,
+    items: list[Item],
+    timed: list[Timed],
+    prefer: Mapping[tuple[int, str], str],
+    used: dict[str, int],
+) -> tuple[list[Timed], list[Item]]:
+    """A meal still missing gets its hour from shorter visits: the day's
+    visits cut to the first of ``SHORTEN_STEPS`` that lets a restaurant fit
+    (never below ``SHORTEST_VISIT``, never a locked stop), as the route spine
+    cuts a day that cannot hold its stretch. A guide shortens Lu Xun Native
+    Place by half an hour rather than skip lunch in the old town, where a
+    restaurant is next door (and no sight is cheap enough to drop)."""
+    locked = {lk.item_id for lk in problem.locks if lk.kind == "visit"}
+    for meal in ("lunch", "dinner"):
+        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+            continue
+        for factor in SHORTEN_STEPS[1:]:
+            cut = [_cut(problem, i, factor, locked) for i in items]
+            if cut == items:
+                continue  # the route spine has cut them this far already
+            retimed = time_day(problem, d, cut)
+            if retimed is None:
+                continue
+            trial_used = dict(used)
+            fed, fed_items = add_restaurant_meals(problem, d, cut, retimed, prefer, trial_used)
+            if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in fed_items):
+                for i in fed_items:
+                    task = problem.tasks[i] if isinstance(i, int) else None
+                    if task is not None and task.kind == "visit" and i not in items:
+                        problem.meal_cut[task.the_poi.id] = task.duration
+                problem.meal_short_days.setdefault(d, []).append(meal)
+                timed, items = fed, fed_items
+                used.clear()
+                used.update(trial_used)
+                break
+    return timed, items
+
+
+def _cut(problem: Problem, item: Item, factor: float, locked: set[str]) -> Item:
+    """A visit item at ``factor`` of its length (a new task after the solver's), else ``item``."""
+    if isinstance(item, Break):
+        return item
+    task = problem.tasks[item]
+    if task.kind != "visit" or task.the_poi.id in locked or task.duration <= SHORTEST_VISIT:
+        return item
+    length = max(SHORTEST_VISIT, round(pace_length(task.the_poi, problem.request.pace)[0] * factor))
+    if length >= task.duration:
+        return item
+    for k, other in enumerate(problem.tasks):
+        if other.kind == "visit" and other.poi is task.poi and other.duration == length and other.day == task.day:
+            return k
+    problem.tasks.append(replace(task, duration=length))
+    return len(problem.tasks) - 1
 
 
 def _best_meal(

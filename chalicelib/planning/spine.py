@@ -77,6 +77,11 @@ class Spine:
     factor: tuple[float, ...] = ()  # per stop: its visit length factor (1.0 = full; shortened to fit its day)
 
 
+def shortest(length: int) -> int:
+    """The shortest a visit of ``length`` minutes may be cut to (by the spine or a meal)."""
+    return length if length <= SHORTEST_VISIT else max(SHORTEST_VISIT, round(length * SHORTEN_STEPS[-1]))
+
+
 def shortened(stop: SpineStop, factor: float) -> SpineStop:
     """``stop`` with its visit cut to ``factor`` (never below ``SHORTEST_VISIT``)."""
     if factor >= 1.0 or stop.length <= SHORTEST_VISIT:

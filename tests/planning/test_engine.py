@@ -380,3 +380,36 @@ def test_a_county_stays_old_town_day_has_lunch(real, fast):
         if (left.hour, left.minute) <= (11, 0) and (back.hour, back.minute) >= (13, 30):
             assert any(s["type"] == "meal" and s["meal"] == "lunch" for s in stops), day["date"]
     assert not [f for f in result["review"] if f["code"] == "meal_missing"]
+
+
+def test_a_full_route_day_shortens_its_visits_for_lunch(real, fast):
+    """The old-town route's first day is all route stops (none cheap enough to
+    drop) and Lu Xun Native Place spans the lunch window: lunch at a restaurant
+    next door comes from cutting the day's visits (as far as the route spine
+    may cut them), said on the stops and in the notes; the checker, on a
+    rebuilt problem, accepts cut visits only when marked and not below that floor."""
+    data = {"start_date": "2026-05-16", "days": 2, "route": "old-town", "mode": "transit", "pace": "relaxed"}
+    data.update(lang="en", time_limit_s=2)
+    result = plan(data, real, settings=fast)
+    problem = build_problem(data, real, fast)
+    assert check(problem, result) == []
+    first = result["days"][0]["stops"]
+    assert any(s["type"] == "meal" and s["meal"] == "lunch" and s["poi_id"] for s in first)
+    cut = [s for s in first if s.get("shortened")]
+    assert cut and any("shorter to leave time for lunch" in n for n in result["notes"])
+    for s in cut:
+        minutes = (datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).total_seconds() / 60
+        assert minutes >= round(0.7 * real.pois[s["poi_id"]].visit_minutes * 1.2)  # relaxed pace
+    assert not [f for f in result["review"] if f["code"] == "meal_missing" and f["day"] == 0]
+
+    def unmarked(r):
+        next(s for s in r["days"][0]["stops"] if s.get("shortened")).pop("shortened")
+
+    assert any("shorter than" in v for v in check(problem, tamper(result, unmarked)))
+
+    def too_short(r):
+        s = next(s for s in r["days"][0]["stops"] if s.get("shortened"))
+        start, end = datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])
+        s["end"] = s["depart"] = (start + (end - start) / 2).isoformat()
+
+    assert any("shorter than" in v for v in check(problem, tamper(result, too_short)))
