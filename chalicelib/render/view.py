@@ -59,6 +59,7 @@ LABELS = {
     "hours": Text("开放时间", "hours"),
     "access": Text("无障碍", "step-free access"),
     "busy": Text("人多的时段", "busy hour"),
+    "shortened": Text("游览时间已缩短，留出用餐时间", "shorter visit, to leave time for a meal"),
     "plan_b": Text("雨天备选", "If it rains"),
     "instead_of": Text("{alt}代替{out}（{km} 公里）", "{alt} instead of {out} ({km} km)"),
     "venue": Text("场馆", "venue"),
@@ -136,6 +137,7 @@ class StopView:
     is_lodging: bool = False
     access: Optional[str] = None  # the place's accessibility level (visits and meals)
     busy: bool = False  # the crowd forecast called the visit's hour busy
+    shortened: bool = False  # the visit was cut to leave time for a meal
 
     @property
     def type_name(self) -> Text:
@@ -306,6 +308,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         is_lodging=kind in ("start", "end") or (poi is not None and poi.category == "lodging"),
         access=poi.accessibility.level if poi is not None and kind in ("visit", "meal") else None,
         busy=raw.get("crowd") == "busy",
+        shortened=bool(raw.get("shortened")),
     )
 
 
@@ -410,6 +413,8 @@ def details(stop: StopView, lang: str) -> list[str]:
         out.append(f"{LABELS['access'].get(lang)}: {ACCESS_NAMES[stop.access].get(lang)}")
     if stop.busy:
         out.append(LABELS["busy"].get(lang))
+    if stop.shortened:
+        out.append(LABELS["shortened"].get(lang))
     return out
 
 
@@ -446,6 +451,8 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
         out.append(f"{label}: {joined(ACCESS_NAMES[stop.access].get(l) for l in langs)}")
     if stop.busy:
         out.append(joined(LABELS["busy"].get(l) for l in langs))
+    if stop.shortened:
+        out.append(joined(LABELS["shortened"].get(l) for l in langs))
     return out
 
 

@@ -14,6 +14,7 @@ from chalicelib.errors import Unprocessable
 from chalicelib.planning import plan
 from chalicelib.planning.check import check
 from chalicelib.planning.explain import explain
+from chalicelib.render.view import details_multi, plan_view
 from chalicelib.timeutil import parse_datetime
 
 from .conftest import DATA, build_problem
@@ -401,6 +402,11 @@ def test_a_full_route_day_shortens_its_visits_for_lunch(real, fast):
         minutes = (datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).total_seconds() / 60
         assert minutes >= round(0.7 * real.pois[s["poi_id"]].visit_minutes * 1.2)  # relaxed pace
     assert not [f for f in result["review"] if f["code"] == "meal_missing" and f["day"] == 0]
+    # route cards and widgets say it in both languages
+    marked = next(s for d in plan_view(result, real).days for s in d.stops if s.shortened)
+    assert "游览时间已缩短，留出用餐时间 / shorter visit, to leave time for a meal" in details_multi(
+        marked, ("zh", "en")
+    )
 
     def unmarked(r):
         next(s for s in r["days"][0]["stops"] if s.get("shortened")).pop("shortened")
