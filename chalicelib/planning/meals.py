@@ -122,16 +122,9 @@ def make_room_for_meals(
             and problem.tasks[i].prize_units < MEAL_UNITS
         )
         for _, k in cheap:
-            fewer = items[:k] + items[k + 1 :]
-            retimed = time_day(problem, d, fewer)
-            if retimed is None:
-                continue
-            trial_used = dict(used)
-            fed, fed_items = add_restaurant_meals(problem, d, fewer, retimed, prefer, trial_used)
-            if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in fed_items):
-                timed, items = fed, fed_items
-                used.clear()
-                used.update(trial_used)
+            fed = _fed(problem, d, items[:k] + items[k + 1 :], meal, prefer, used)
+            if fed is not None:
+                timed, items = fed
                 break
     return timed, items
 
@@ -158,22 +151,42 @@ def shorten_for_meals(
             cut = [_cut(problem, i, factor, locked) for i in items]
             if cut == items:
                 continue  # the route spine has cut them this far already
-            retimed = time_day(problem, d, cut)
-            if retimed is None:
-                continue
-            trial_used = dict(used)
-            fed, fed_items = add_restaurant_meals(problem, d, cut, retimed, prefer, trial_used)
-            if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in fed_items):
-                for i in fed_items:
+            fed = _fed(problem, d, cut, meal, prefer, used)
+            if fed is not None:
+                timed, items = fed
+                for i in items:
                     task = problem.tasks[i] if isinstance(i, int) else None
-                    if task is not None and task.kind == "visit" and i not in items:
+                    if (
+                        task is not None
+                        and task.kind == "visit"
+                        and task.duration < problem.visit_length(task.the_poi)[0]
+                    ):
                         problem.meal_cut[task.the_poi.id] = task.duration
                 problem.meal_short_days.setdefault(d, []).append(meal)
-                timed, items = fed, fed_items
-                used.clear()
-                used.update(trial_used)
                 break
     return timed, items
+
+
+def _fed(
+    problem: Problem,
+    d: int,
+    trial: list[Item],
+    meal: str,
+    prefer: Mapping[tuple[int, str], str],
+    used: dict[str, int],
+) -> Optional[tuple[list[Timed], list[Item]]]:
+    """``trial`` (the day's items, changed to make room) re-timed with a
+    restaurant for ``meal``, and ``used`` updated; None if it is still missing."""
+    retimed = time_day(problem, d, trial)
+    if retimed is None:
+        return None
+    trial_used = dict(used)
+    fed, fed_items = add_restaurant_meals(problem, d, trial, retimed, prefer, trial_used)
+    if not any(isinstance(i, int) and problem.tasks[i].meal == meal for i in fed_items):
+        return None
+    used.clear()
+    used.update(trial_used)
+    return fed, fed_items
 
 
 def _cut(problem: Problem, item: Item, factor: float, locked: set[str]) -> Item:
