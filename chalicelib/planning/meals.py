@@ -30,6 +30,11 @@ MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
 MEAL_WAIT = 30  # minutes one may wait for a restaurant's meal time
 
 
+def has_meal(problem: Problem, items: Sequence[Item], meal: str) -> bool:
+    """Whether the day's ``items`` already hold ``meal`` at a restaurant."""
+    return any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items)
+
+
 def restaurant_use(problem: Problem, day_items: Sequence[Sequence[Item]]) -> dict[str, int]:
     """Meals per restaurant in the solver's plan (updated as repairs add meals)."""
     used: dict[str, int] = {}
@@ -59,7 +64,7 @@ def add_restaurant_meals(
     """Put each missing meal at a restaurant where exact times allow."""
     km = problem.km
     for meal in ("lunch", "dinner"):
-        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+        if has_meal(problem, items, meal):
             continue
         taken = {problem.tasks[i].the_poi.id for i in items if isinstance(i, int) and problem.tasks[i].kind == "meal"}
         options = [
@@ -111,7 +116,7 @@ def make_room_for_meals(
     never lunch. One sight per meal at most; route stops, locks, must-visits
     and matches are never dropped."""
     for meal in ("lunch", "dinner"):
-        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+        if has_meal(problem, items, meal):
             continue
         cheap = sorted(
             (problem.tasks[i].prize_units, k)
@@ -145,7 +150,7 @@ def shorten_for_meals(
     restaurant is next door (and no sight is cheap enough to drop)."""
     locked = {lk.item_id for lk in problem.locks if lk.kind == "visit"}
     for meal in ("lunch", "dinner"):
-        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+        if has_meal(problem, items, meal):
             continue
         for factor in SHORTEN_STEPS[1:]:
             cut = [_cut(problem, i, factor, locked) for i in items]
@@ -182,7 +187,7 @@ def _fed(
         return None
     trial_used = dict(used)
     fed, fed_items = add_restaurant_meals(problem, d, trial, retimed, prefer, trial_used)
-    if not any(isinstance(i, int) and problem.tasks[i].meal == meal for i in fed_items):
+    if not has_meal(problem, fed_items, meal):
         return None
     used.clear()
     used.update(trial_used)
@@ -247,7 +252,7 @@ def add_meal_breaks(
     else it is returned as (day, meal, place where the traveller is then)."""
     req, missing = problem.request, []
     for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
-        if any(isinstance(i, int) and problem.tasks[i].meal == meal for i in items):
+        if has_meal(problem, items, meal):
             continue
         brk = Break(meal, d * DAY + window.start, d * DAY + window.end, window.minutes)
         best: Optional[tuple[int, list[Timed], list[Item]]] = None
