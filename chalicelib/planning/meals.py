@@ -7,10 +7,12 @@ out is repaired here with exact times, in this order:
    replans) inserted where the detour is at most ``MEAL_DETOUR_KM`` and the
    restaurant has served fewer than ``MEALS_PER_RESTAURANT`` meals of the trip,
    without waiting more than ``MEAL_WAIT`` for it;
-2. a break where the traveller is, only at a match venue (stadium food);
-3. the day's visits shortened (``shorten_for_meals``) as far as the route
-   spine shortens a day that cannot hold its stretch;
-4. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
+2. a restaurant in place of the day's least valuable sight worth less than
+   a meal (``make_room_for_meals``);
+3. a restaurant after the day's visits are shortened (``shorten_for_meals``)
+   as far as the route spine shortens a day that cannot hold its stretch;
+4. a break where the traveller is, only at a match venue (stadium food);
+5. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
    or ``no_time``) with the nearest restaurant, instead of inventing a lunch
    at a temple.
 """
@@ -23,7 +25,7 @@ from typing import Optional
 
 from .pace import visit_length as pace_length
 from .problem import DAY, MEAL_UNITS, MEALS_PER_RESTAURANT, Problem, end_place, meal_task, start_place
-from .spine import SHORTEN_STEPS, SHORTEST_VISIT
+from .spine import SHORTEN_STEPS, SHORTEST_VISIT, cut_length
 from .timing import Break, Item, Timed, time_day
 
 MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
@@ -166,7 +168,7 @@ def shorten_for_meals(
                         and task.kind == "visit"
                         and task.duration < problem.visit_length(task.the_poi)[0]
                     ):
-                        problem.meal_cut[task.the_poi.id] = task.duration
+                        problem.meal_cut.add(task.the_poi.id)
                 problem.meal_short_days.setdefault(d, []).append(meal)
                 break
     return timed, items
@@ -201,7 +203,7 @@ def _cut(problem: Problem, item: Item, factor: float, locked: set[str]) -> Item:
     task = problem.tasks[item]
     if task.kind != "visit" or task.the_poi.id in locked or task.duration <= SHORTEST_VISIT:
         return item
-    length = max(SHORTEST_VISIT, round(pace_length(task.the_poi, problem.request.pace)[0] * factor))
+    length = cut_length(pace_length(task.the_poi, problem.request.pace)[0], factor)
     if length >= task.duration:
         return item
     for k, other in enumerate(problem.tasks):

@@ -195,10 +195,10 @@ class Problem:
     # Route trips: visits the spine shortened so their day holds its stretch
     # (``spine.fit``): poi id -> minutes. The checker holds visits to these.
     short_visits: dict[str, int] = field(default_factory=dict)
-    # Visits the meal repair cut to fit a meal (``meals.shorten_for_meals``):
-    # poi id -> minutes (the stop says ``shortened``), and day -> the meals
-    # that made room (the plan says so in its notes).
-    meal_cut: dict[str, int] = field(default_factory=dict)
+    # Visits the meal repair cut to fit a meal (``meals.shorten_for_meals``;
+    # the stop says ``shortened``), and day -> the meals that made room (the
+    # plan says so in its notes).
+    meal_cut: set[str] = field(default_factory=set)
     meal_short_days: dict[int, list[str]] = field(default_factory=dict)
     # Arriving/leaving by train or plane: the first day starts and the last
     # ends at this place instead of the lodging (``endpoints.py``).

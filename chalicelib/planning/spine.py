@@ -77,16 +77,22 @@ class Spine:
     factor: tuple[float, ...] = ()  # per stop: its visit length factor (1.0 = full; shortened to fit its day)
 
 
+def cut_length(length: int, factor: float) -> int:
+    """A visit of ``length`` minutes cut to ``factor`` (never below ``SHORTEST_VISIT``)."""
+    if factor >= 1.0 or length <= SHORTEST_VISIT:
+        return length
+    return max(SHORTEST_VISIT, round(length * factor))
+
+
 def shortest(length: int) -> int:
     """The shortest a visit of ``length`` minutes may be cut to (by the spine or a meal)."""
-    return length if length <= SHORTEST_VISIT else max(SHORTEST_VISIT, round(length * SHORTEN_STEPS[-1]))
+    return cut_length(length, SHORTEN_STEPS[-1])
 
 
 def shortened(stop: SpineStop, factor: float) -> SpineStop:
-    """``stop`` with its visit cut to ``factor`` (never below ``SHORTEST_VISIT``)."""
-    if factor >= 1.0 or stop.length <= SHORTEST_VISIT:
-        return stop
-    return replace(stop, length=max(SHORTEST_VISIT, round(stop.length * factor)))
+    """``stop`` with its visit cut to ``factor`` (``cut_length``)."""
+    length = cut_length(stop.length, factor)
+    return stop if length == stop.length else replace(stop, length=length)
 
 
 def fit(
