@@ -87,6 +87,10 @@ WAIT_COST = 1
 # 45 min to get out and back (conservative minutes; the review flags 60 %).
 TRAVEL_SHARE = 0.8
 TRAVEL_ALLOWANCE = 45
+# Above the review's 60 % (plus the day's unavoidable minutes) each minute
+# costs this much as a travel minute (``solver.Model.soft_travel_share``).
+SOFT_TRAVEL_SHARE = 0.6
+SOFT_TRAVEL_COST = 2
 # Each minute a day's sightseeing falls short of MIN_VISITING costs this (as
 # a travel minute): the seventh day of a week in the old town was left empty,
 # because each sight still out was worth less than its way there. 180 and 240
@@ -1246,5 +1250,6 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         wait_cost_weight=WAIT_COST,
         # Route trips move along the road by design (the spine balances them).
         travel_share=None if problem.route_day or problem.locks else (TRAVEL_SHARE, TRAVEL_ALLOWANCE),
+        soft_travel_share=None if problem.route_day or problem.locks else (SOFT_TRAVEL_SHARE, SOFT_TRAVEL_COST),
         min_visiting=(MIN_VISITING, MIN_VISITING_COST),
     )

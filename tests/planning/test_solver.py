@@ -138,3 +138,19 @@ def test_min_visiting_fills_an_empty_day():
     assert visited(filled) == [[2], [3]]
     # the cost is the shortfall: 120 - 150 < 0 on both days, so only travel remains
     assert filled.objective == 5 + 5 + 30 + 30
+
+
+def test_soft_travel_share_prices_a_day_mostly_on_the_road():
+    """Travel above 60 % of the day's sightseeing costs ``cost`` a minute
+    (``Model.soft_travel_share``): the far sight (100 min there and back for
+    an hour) loses to the near one it outscored on prize minus travel."""
+    nodes = [
+        Node(service=60, windows=((0, 1000),), prize=300, visiting=60),
+        Node(service=60, windows=((0, 1000),), prize=150, visiting=60),
+    ]
+    far_or_near = {"exclusive": [(2, 3)]}
+    plain = solve(model(nodes, [50, 10], **far_or_near), 1.0)
+    assert visited(plain) == [[2]] and plain.objective == 100 + 150
+    priced = solve(model(nodes, [50, 10], soft_travel_share=(0.6, 2), **far_or_near), 1.0)
+    # far: 100 - 36 = 64 min over, 128 more than its 100 of travel; near: 20 <= 36
+    assert visited(priced) == [[3]] and priced.objective == 20 + 300
