@@ -205,8 +205,12 @@ def _schemas() -> dict[str, Any]:
             "sources": _array({"type": "string"}),
             "venue": ref("VenueInfo"),
             "food": _obj(
-                {"kind": {"enum": list(FOOD_KINDS)}, "price_per_person_cny": price_pair},
-                ["kind", "price_per_person_cny"],
+                {
+                    "kind": {"enum": list(FOOD_KINDS)},
+                    "price_per_person_cny": price_pair,
+                    "takeaway": {"type": "boolean", "description": "a source says the food is packed to go"},
+                },
+                ["kind", "price_per_person_cny", "takeaway"],
             ),
             "lodging": _obj({"type": {"type": "string"}, "price_band_cny": price_pair}, ["type", "price_band_cny"]),
             "hub": _obj({"kind": {"enum": list(HUB_KINDS)}, "lines": _array({"type": "string"})}, ["kind", "lines"]),

@@ -65,6 +65,11 @@ def _check(cond: bool, what: str) -> None:
         raise ValueError(what)
 
 
+def _flag(value: Any, what: str) -> bool:
+    _check(isinstance(value, bool), f"{what} must be true or false")
+    return bool(value)
+
+
 def _range(value: Any, what: str) -> Optional[tuple[float, float]]:
     if value is None:
         return None
@@ -97,6 +102,9 @@ class VenueInfo:
 class FoodInfo:
     kind: str
     price_per_person_cny: Optional[tuple[float, float]]
+    # A source says the food is packed to go (a chunbing roll): a plan may
+    # pick up lunch here to eat on a hike that spans lunch time.
+    takeaway: bool = False
 
     def __post_init__(self) -> None:
         _check(self.kind in FOOD_KINDS, f"unknown food kind {self.kind!r}")
@@ -312,6 +320,7 @@ class Poi:
                 else FoodInfo(
                     kind=food["kind"],
                     price_per_person_cny=_range(food.get("price_per_person_cny"), "price_per_person_cny"),
+                    takeaway=_flag(food.get("takeaway", False), "takeaway"),
                 ),
                 lodging=None
                 if lodging is None

@@ -18,6 +18,7 @@ from ..catalog.model import Event
 from ..timeutil import parse_datetime
 from .crowding import WHOLE_DAY
 from .endpoints import ARRIVAL_TRANSFER, DEPARTURE_BUFFER
+from .meals import PACKED_MIN_VISIT, PICKUP_MINUTES
 from .pace import visit_length as pace_length
 from .problem import DAY, PACE, Lock, Problem, end_place, start_place
 from .rail import best_trip
@@ -160,7 +161,9 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
                 meals[meal] = meals.get(meal, 0) + 1
                 if stop.get("poi_id"):
                     held[("meal", d, meal, stop["poi_id"])] = start
-                if start < d * DAY + window.start or end > d * DAY + window.end or end - start < window.minutes:
+                if stop.get("packed"):
+                    _check_packed(problem, d, stops, k, start, end, minute, bad, where)
+                elif start < d * DAY + window.start or end > d * DAY + window.end or end - start < window.minutes:
                     bad.append(f"{where}: {meal} {start}-{end} outside its window or too short")
                 if stop.get("poi_id"):
                     poi = catalog.pois[stop["poi_id"]]
@@ -363,6 +366,37 @@ def _weather_rules(problem: Problem, days: list[Any], minute: Callable[[Optional
 
 def _inside(intervals: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(lo <= start and end <= hi for lo, hi in intervals)
+
+
+def _check_packed(
+    problem: Problem,
+    d: int,
+    stops: Sequence[dict[str, Any]],
+    k: int,
+    start: int,
+    end: int,
+    minute: Callable[[Optional[str], str], int],
+    bad: list[str],
+    where: str,
+) -> None:
+    """A packed lunch: picked up (``PICKUP_MINUTES``) at a takeaway shop before
+    the lunch window closes, and eaten on a later visit of the day that is at
+    least ``PACKED_MIN_VISIT`` long and holds the lunch's minutes of the window."""
+    window = problem.request.lunch
+    lo, hi = d * DAY + window.start, d * DAY + window.end
+    poi = problem.catalog.pois.get(stops[k].get("poi_id") or "")
+    if stops[k].get("meal") != "lunch" or poi is None or poi.food is None or not poi.food.takeaway:
+        bad.append(f"{where}: a packed meal must be a lunch picked up at a takeaway food shop")
+        return
+    if end - start < PICKUP_MINUTES or end > hi:
+        bad.append(f"{where}: pickup {start}-{end} too short or after the lunch window")
+    for later in stops[k + 1 :]:
+        if later.get("type") != "visit":
+            continue
+        v_start, v_end = minute(later.get("start"), where), minute(later.get("end"), where)
+        if v_end - v_start >= PACKED_MIN_VISIT and min(v_end, hi) - max(v_start, lo) >= window.minutes:
+            return
+    bad.append(f"{where}: no later visit of the day is long enough to eat the packed lunch in the lunch window")
 
 
 def _ticket(stop: dict[str, Any], expected: Optional[float], bad: list[str], where: str) -> float:

@@ -102,6 +102,8 @@ class StopDoc(TypedDict):
     time_estimated: NotRequired[bool]  # events whose time is a typical slot: "time to be confirmed"
     # visits cut below their length at this pace to leave time for a meal (down to ``spine.shortest``)
     shortened: NotRequired[bool]
+    # lunch: a takeaway picked up here (a few minutes), eaten on the long visit that follows it
+    packed: NotRequired[bool]
     # visits, when the crowd forecast was consulted: busy if the visit overlaps an hour the forecast calls busy
     crowd: NotRequired[Annotated[str, JS(enum=["busy", "quiet"])]]
 

@@ -138,6 +138,7 @@ def solve_problem(
             timed, items = meals.add_restaurant_meals(prob, d, items, timed, meal_places or {}, used)
             timed, items = meals.make_room_for_meals(prob, d, items, timed, meal_places or {}, used)
             timed, items = meals.shorten_for_meals(prob, d, items, timed, meal_places or {}, used)
+            timed, items = meals.add_packed_lunches(prob, d, items, timed, used)
             timed, items, missing = meals.add_meal_breaks(prob, d, items, timed)
             missing_meals += missing
         day_stops.append(linger(prob, d, timed))
@@ -289,6 +290,8 @@ def _render(
                 entry["meal"] = meal
                 if task is not None and task.poi is not None:
                     eaten.add(task.poi.id)
+                if task is not None and task.packed:
+                    entry["packed"] = True
                 if task is None:
                     entry["name"] = Text(
                         zh=f"{MEAL_NAMES[meal].zh}（就地休息）", en=f"{MEAL_NAMES[meal].en.capitalize()} break"

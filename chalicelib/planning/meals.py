@@ -11,8 +11,11 @@ out is repaired here with exact times, in this order:
    a meal (``make_room_for_meals``);
 3. a restaurant after the day's visits are shortened (``shorten_for_meals``)
    as far as the route spine shortens a day that cannot hold its stretch;
-4. a break where the traveller is, only at a match venue (stadium food);
-5. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
+4. a packed lunch (``add_packed_lunches``): on a day whose long visit
+   spans lunch time (a Mount Tianmu hike) and that passes a takeaway food
+   shop (``FoodInfo.takeaway``) before it, a short stop to pick lunch up;
+5. a break where the traveller is, only at a match venue (stadium food);
+6. otherwise the meal is reported in ``unscheduled`` (``meal_no_restaurant``
    or ``no_time``) with the nearest restaurant, instead of inventing a lunch
    at a temple.
 """
@@ -24,12 +27,14 @@ from dataclasses import replace
 from typing import Optional
 
 from .pace import visit_length as pace_length
-from .problem import DAY, MEAL_UNITS, MEALS_PER_RESTAURANT, Problem, end_place, meal_task, start_place
+from .problem import DAY, MEAL_UNITS, MEALS_PER_RESTAURANT, Problem, Task, end_place, meal_task, start_place
 from .spine import SHORTEN_STEPS, SHORTEST_VISIT, cut_length
 from .timing import Break, Item, Timed, time_day
 
 MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
 MEAL_WAIT = 30  # minutes one may wait for a restaurant's meal time
+PICKUP_MINUTES = 10  # a takeaway lunch picked up on the way
+PACKED_MIN_VISIT = 120  # minutes: only a visit this long is a place to eat a packed lunch
 
 
 def has_meal(problem: Problem, items: Sequence[Item], meal: str) -> bool:
@@ -161,17 +166,19 @@ def shorten_for_meals(
             fed = _fed(problem, d, cut, meal, prefer, used)
             if fed is not None:
                 timed, items = fed
-                for i in items:
-                    task = problem.tasks[i] if isinstance(i, int) else None
-                    if (
-                        task is not None
-                        and task.kind == "visit"
-                        and task.duration < problem.visit_length(task.the_poi)[0]
-                    ):
-                        problem.meal_cut.add(task.the_poi.id)
-                problem.meal_short_days.setdefault(d, []).append(meal)
+                _mark_cut(problem, d, items, meal)
                 break
     return timed, items
+
+
+def _mark_cut(problem: Problem, d: int, items: Sequence[Item], meal: str) -> None:
+    """Record the visits of ``items`` cut below their length (the stops say
+    ``shortened``) and that day ``d`` was cut for ``meal`` (a note)."""
+    for i in items:
+        task = problem.tasks[i] if isinstance(i, int) else None
+        if task is not None and task.kind == "visit" and task.duration < problem.visit_length(task.the_poi)[0]:
+            problem.meal_cut.add(task.the_poi.id)
+    problem.meal_short_days.setdefault(d, []).append(meal)
 
 
 def _fed(
@@ -245,6 +252,101 @@ def _best_meal(
             if best is None or rank < best[0]:
                 best = (rank, result, trial)
     return best
+
+
+def spans_lunch(problem: Problem, d: int, start: int, end: int) -> bool:
+    """Whether a visit from ``start`` to ``end`` (absolute) holds the day's
+    lunch: at least ``PACKED_MIN_VISIT`` long and inside the lunch window for
+    at least the lunch's minutes (the checker and the review say the same in
+    their own words)."""
+    window = problem.request.lunch
+    lo, hi = d * DAY + window.start, d * DAY + window.end
+    return end - start >= PACKED_MIN_VISIT and min(end, hi) - max(start, lo) >= window.minutes
+
+
+def add_packed_lunches(
+    problem: Problem, d: int, items: list[Item], timed: list[Timed], used: dict[str, int]
+) -> tuple[list[Timed], list[Item]]:
+    """A lunch still missing on a day whose long visit spans lunch time
+    becomes a takeaway picked up on the way to it (``PICKUP_MINUTES`` at a
+    food shop a source says packs food to go, open then, at most
+    ``MEAL_DETOUR_KM`` off the leg, no wait over ``MEAL_WAIT``): a guide sends
+    hikers up Mount Tianmu with chunbing rolls from town rather than no lunch.
+    When the stop does not fit, the day's visits are cut as for a restaurant
+    meal (``shorten_for_meals``)."""
+    if has_meal(problem, items, "lunch"):
+        return timed, items
+    locked = {lk.item_id for lk in problem.locks if lk.kind == "visit"}
+    for factor in SHORTEN_STEPS:
+        cut = items if factor == 1.0 else [_cut(problem, i, factor, locked) for i in items]
+        if factor != 1.0 and cut == items:
+            continue
+        cut_timed = timed if factor == 1.0 else time_day(problem, d, cut)
+        if cut_timed is None:
+            continue
+        found = _pickup(problem, d, cut, cut_timed)
+        if found is None:
+            continue
+        timed, items, task = found
+        problem.tasks.append(task)
+        used[task.the_poi.id] = used.get(task.the_poi.id, 0) + 1
+        if factor != 1.0:
+            _mark_cut(problem, d, items, "lunch")
+        break
+    return timed, items
+
+
+def _pickup(
+    problem: Problem, d: int, items: list[Item], timed: list[Timed]
+) -> Optional[tuple[list[Timed], list[Item], Task]]:
+    """The best takeaway stop before the day's first visit that spans lunch
+    (least detour, earliest return), with the day re-timed; the task is not
+    yet in ``problem.tasks`` (its index is the next one)."""
+    window = problem.request.lunch
+    day_lo = problem.day_windows[d][0]
+    latest = d * DAY + window.end
+    path = _path(problem, d, items)
+    km = problem.km
+    node = len(problem.tasks)
+    spans = [
+        k
+        for k, item in enumerate(items)
+        if isinstance(item, int)
+        and problem.tasks[item].kind == "visit"
+        and spans_lunch(problem, d, timed[k + 1].start, timed[k + 1].end)
+    ]
+    if not spans:
+        return None
+    k = spans[0]  # the visit it is eaten on
+    best: Optional[tuple[tuple[float, int, str], list[Timed], list[Item], Task]] = None
+    for shop in problem.foods:
+        if shop.food is None or not shop.food.takeaway:
+            continue
+        here = problem.place_index[shop.id]
+        windows = tuple(
+            (max(lo, day_lo), min(hi, latest) - PICKUP_MINUTES)
+            for lo, hi in problem.open_intervals(shop, d)
+            if max(lo, day_lo) <= min(hi, latest) - PICKUP_MINUTES
+        )
+        if not windows:
+            continue
+        task = Task("meal", here, PICKUP_MINUTES, 0, windows, poi=shop, meal="lunch", day=d, packed=True)
+        for pos in range(k + 1):  # picked up anywhere before the long visit
+            detour = km[path[pos]][here] + km[here][path[pos + 1]] - km[path[pos]][path[pos + 1]]
+            if detour > MEAL_DETOUR_KM:
+                continue
+            problem.tasks.append(task)
+            trial = items[:pos] + [node] + items[pos:]
+            result = time_day(problem, d, trial)
+            problem.tasks.pop()
+            if result is None or result[pos + 1].start - result[pos + 1].arrive > MEAL_WAIT:
+                continue
+            if not spans_lunch(problem, d, result[k + 2].start, result[k + 2].end):
+                continue
+            rank = (round(detour, 3), result[-1].arrive, shop.id)
+            if best is None or rank < best[0]:
+                best = (rank, result, trial, task)
+    return None if best is None else best[1:]
 
 
 def add_meal_breaks(

@@ -148,6 +148,7 @@ class Task:
     day: Optional[int] = None  # for lodging and meal nodes
     entry_buffer: int = 0  # events: arrive this long before the start
     days: Optional[tuple[int, ...]] = None  # visits: the only days allowed (route spine, near filler)
+    packed: bool = False  # meals: a takeaway picked up here, eaten on the long visit after it
 
     @property
     def service(self) -> int:
@@ -918,7 +919,14 @@ def meal_task(problem: Problem, poi: Poi, d: int, meal: str) -> Optional[int]:
     solve when the solver was not offered it: the repair's wider choice, never
     a solver node), or None when its hours miss the meal window."""
     for i, t in enumerate(problem.tasks):
-        if t.kind == "meal" and t.day == d and t.meal == meal and t.poi is not None and t.poi.id == poi.id:
+        if (
+            t.kind == "meal"
+            and t.day == d
+            and t.meal == meal
+            and t.poi is not None
+            and t.poi.id == poi.id
+            and not t.packed
+        ):
             return i
     window = problem.request.lunch if meal == "lunch" else problem.request.dinner
     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)

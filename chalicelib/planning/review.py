@@ -70,7 +70,10 @@ call with ``review(problem, plan, thresholds={...})``):
     the meal window and not back before its end, with a visit or match) has
     no stop for that meal, and the traveller is not at a match venue during
     the window (from arriving at its gate to the match's end: eat there). One fault per day and meal: a guide never hands out a day
-    without lunch, whatever ``unscheduled`` says.
+    without lunch, whatever ``unscheduled`` says. A packed lunch (a takeaway
+    picked up on the way, ``packed``) counts only when a later visit of the
+    day, at least ``packed_visit_min`` (120) minutes long, spends the lunch's
+    minutes inside the lunch window: it is eaten on the hike.
 ``meal_detour``
     A restaurant meal with km(prev -> meal) + km(meal -> next) -
     km(prev -> next) > ``meal_detour_km`` (8 km).
@@ -167,6 +170,7 @@ THRESHOLDS: dict[str, float] = {
     "meal_repeat_trip": 2,
     "meal_repeat_day": 1,
     "meal_detour_km": 8.0,
+    "packed_visit_min": 120,
     "dark_margin_min": 0,
     "travel_share": 0.6,
     "signature_min_visits": 3,
@@ -242,6 +246,7 @@ class _Stop:
     end: int
     depart: int
     travel: Optional[Mapping[str, Any]]
+    packed: bool = False  # a takeaway lunch picked up here
 
 
 # --- small helpers ------------------------------------------------------------
@@ -317,6 +322,7 @@ class _Review:
                     self._minute(s.get("end"), where),
                     self._minute(s.get("depart"), where),
                     s.get("travel"),
+                    bool(s.get("packed")),
                 )
             )
             prev = loc
@@ -704,7 +710,10 @@ class _Review:
             for meal, window in (("lunch", self.req.lunch), ("dinner", self.req.dinner)):
                 lo, hi = d * DAY + window.start, d * DAY + window.end
                 out = stops[0].depart <= lo and stops[-1].arrive >= hi
-                taken = any(s.kind == "meal" and s.meal == meal for s in stops)
+                taken = any(
+                    s.kind == "meal" and s.meal == meal and (not s.packed or self._eaten_on_a_visit(stops, s, lo, hi))
+                    for s in stops
+                )
                 # at the venue (from its gate time) during the window: eat there
                 at_match = any(s.kind == "event" and s.arrive < hi and s.end > lo for s in stops)
                 if out and not taken and not at_match:
@@ -719,6 +728,17 @@ class _Review:
                         f"整个{name.zh}时段（{_hm(lo)}–{_hm(hi)}）都在外游览，却没有安排{name.zh}",
                         f"out all through {name.en} time ({_hm(lo)}-{_hm(hi)}) with no {name.en} planned",
                     )
+
+    def _eaten_on_a_visit(self, stops: Sequence[_Stop], pickup: _Stop, lo: int, hi: int) -> bool:
+        """A packed lunch counts when a later visit (``packed_visit_min`` long or
+        more) spends the lunch's minutes inside the window [lo, hi]."""
+        need = self.req.lunch.minutes
+        return any(
+            s.kind == "visit"
+            and s.end - s.start >= self.t["packed_visit_min"]
+            and min(s.end, hi) - max(s.start, lo) >= need
+            for s in stops[pickup.k + 1 :]
+        )
 
     def meal_detour(self) -> None:
         limit = self.t["meal_detour_km"]

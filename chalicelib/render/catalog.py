@@ -71,7 +71,11 @@ def poi_properties(poi: Poi, catalog: Catalog, lang: str, today: Optional[date] 
             "entry_buffer_minutes": poi.venue.entry_buffer_minutes,
         }
     if poi.food is not None:
-        props["food"] = {"kind": poi.food.kind, "price_per_person_cny": _pair(poi.food.price_per_person_cny)}
+        props["food"] = {
+            "kind": poi.food.kind,
+            "price_per_person_cny": _pair(poi.food.price_per_person_cny),
+            "takeaway": poi.food.takeaway,
+        }
     if poi.lodging is not None:
         props["lodging"] = {"type": poi.lodging.type, "price_band_cny": _pair(poi.lodging.price_band_cny)}
     return props

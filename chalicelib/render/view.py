@@ -60,6 +60,9 @@ LABELS = {
     "access": Text("无障碍", "step-free access"),
     "busy": Text("人多的时段", "busy hour"),
     "shortened": Text("游览时间已缩短，留出用餐时间", "shorter visit, to leave time for a meal"),
+    "packed": Text(
+        "外带午餐：在此买好，带到下一处长时间游览的景点吃", "packed lunch: buy it here, eat it at the next long visit"
+    ),
     "plan_b": Text("雨天备选", "If it rains"),
     "instead_of": Text("{alt}代替{out}（{km} 公里）", "{alt} instead of {out} ({km} km)"),
     "venue": Text("场馆", "venue"),
@@ -138,6 +141,7 @@ class StopView:
     access: Optional[str] = None  # the place's accessibility level (visits and meals)
     busy: bool = False  # the crowd forecast called the visit's hour busy
     shortened: bool = False  # the visit was cut to leave time for a meal
+    packed: bool = False  # a takeaway lunch picked up here, eaten on the next long visit
 
     @property
     def type_name(self) -> Text:
@@ -309,6 +313,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         access=poi.accessibility.level if poi is not None and kind in ("visit", "meal") else None,
         busy=raw.get("crowd") == "busy",
         shortened=bool(raw.get("shortened")),
+        packed=bool(raw.get("packed")),
     )
 
 
@@ -415,6 +420,8 @@ def details(stop: StopView, lang: str) -> list[str]:
         out.append(LABELS["busy"].get(lang))
     if stop.shortened:
         out.append(LABELS["shortened"].get(lang))
+    if stop.packed:
+        out.append(LABELS["packed"].get(lang))
     return out
 
 
@@ -453,6 +460,8 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
         out.append(joined(LABELS["busy"].get(l) for l in langs))
     if stop.shortened:
         out.append(joined(LABELS["shortened"].get(l) for l in langs))
+    if stop.packed:
+        out.append(joined(LABELS["packed"].get(l) for l in langs))
     return out
 
 

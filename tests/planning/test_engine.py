@@ -14,6 +14,7 @@ from chalicelib.errors import Unprocessable
 from chalicelib.planning import plan
 from chalicelib.planning.check import check
 from chalicelib.planning.explain import explain
+from chalicelib.planning.review import review
 from chalicelib.render.view import details_multi, plan_view
 from chalicelib.timeutil import parse_datetime
 
@@ -419,3 +420,41 @@ def test_a_full_route_day_shortens_its_visits_for_lunch(real, fast):
         s["end"] = s["depart"] = (start + (end - start) / 2).isoformat()
 
     assert any("shorter than" in v for v in check(problem, tamper(result, too_short)))
+
+
+def test_a_hike_through_lunch_takes_a_packed_lunch_from_town(real, fast):
+    """The Tang Poetry Road's last day climbs Mount Tianmu through lunch time,
+    with no restaurant near it: lunch is a takeaway picked up at Lao Zhang
+    Chunbing in Xinchang (a source says the rolls are packed to go) on the
+    way, marked ``packed`` and eaten on the hike. The checker and the review
+    accept it only with a long visit holding lunch time after the pickup."""
+    data = {"start_date": "2026-04-18", "days": 4, "route": "tang-poetry-road", "mode": "drive", "lang": "en"}
+    data["time_limit_s"] = 2
+    result = plan(data, real, settings=fast)
+    problem = build_problem(data, real, fast)
+    assert check(problem, result) == []
+    d, k, pickup = next(
+        (d, k, s) for d, day in enumerate(result["days"]) for k, s in enumerate(day["stops"]) if s.get("packed")
+    )
+    assert pickup["poi_id"] == "lao-zhang-chunbing" and pickup["meal"] == "lunch"
+    assert real.pois["lao-zhang-chunbing"].food.takeaway
+    later = result["days"][d]["stops"][k + 1 :]
+    hike = next(s for s in later if s["type"] == "visit" and s["poi_id"] == "mount-tianmu")
+    start, end = (datetime.fromisoformat(hike[f]) for f in ("start", "end"))
+    assert (end - start).total_seconds() >= 120 * 60 and start.hour < 12 + 1 and end.hour >= 13
+    assert not [f for f in result["review"] if f["code"] == "meal_missing" and f["day"] == d]
+    marked = next(s for s in plan_view(result, real).days[d].stops if s.packed)
+    assert "packed lunch: buy it here, eat it at the next long visit" in details_multi(marked, ("zh", "en"))[-1]
+
+    def no_hike(r):  # the hike ends before lunch time: nowhere to eat the rolls
+        for s in r["days"][d]["stops"][k + 1 :]:
+            if s["type"] == "visit":
+                s["end"] = s["depart"] = s["start"]
+
+    assert any("packed lunch" in v for v in check(problem, tamper(result, no_hike)))
+    assert [f.day for f in review(problem, tamper(result, no_hike)) if f.code == "meal_missing"].count(d) == 1
+
+    def not_takeaway(r):
+        r["days"][d]["stops"][k]["poi_id"] = "xinchang-snack-hall"
+
+    assert any("takeaway" in v for v in check(problem, tamper(result, not_takeaway)))
