@@ -206,6 +206,24 @@ def test_order_waste(town):
     assert fault.day == 0 and fault.value > fault.limit and "km" in fault.message.en
 
 
+def test_order_waste_only_against_an_order_the_hours_allow(town):
+    """The same zigzag is no waste when the shorter order would reach Cao E
+    Temple after it closes: Cao E open 10:00-11:30 only, Keqiao Ancient Town
+    11:30-12:30 only, so Keqiao cannot come before Cao E."""
+    zigzag = synthetic_days(
+        town, [["keyan-scenic-area", "cao-e-temple", "keqiao-ancient-town", "caoe-river"]], "transit"
+    )
+    assert "order_waste" in {f.code for f in review(town.problem, zigzag)}
+    hours = patched(
+        town.catalog,
+        **{
+            "cao-e-temple": {"opening_hours": "Mo-Su 10:00-11:30"},
+            "keqiao-ancient-town": {"opening_hours": "Mo-Su 11:30-12:30"},
+        },
+    )
+    assert "order_waste" not in {f.code for f in review(with_catalog(town.problem, hours), zigzag)}
+
+
 def test_order_waste_keeps_matches_and_route_order(route):
     """On an ordered route the best order keeps route order: a day in route order is never 'waste'."""
     days = [
