@@ -44,7 +44,12 @@ call with ``review(problem, plan, thresholds={...})``):
     or last and lies within ``home_meal_km`` (3 km) of that morning's or
     evening's lodging (dinner near the hotel on the way home, a sight beside
     a fixed old-town hotel before the day trip; a lunch or sight back in town
-    in the middle of the day is still a backtrack).
+    in the middle of the day is still a backtrack). Nor is a stop on the way
+    on: when going from the stop that reached F through it to the day's next
+    stop back at F - ``backtrack_stops`` or beyond (else the evening's
+    lodging) is at most ``backtrack_onward_km`` (5 km, geodesic) longer than
+    going straight (Lanting -> Bazi Bridge -> a Shangyu hotel: 2.2 km; Cao E
+    Temple -> Bazi Bridge -> Dongshan: 44.9 km, a backtrack).
 ``route_stop_missing``
     ``request.route`` set and a route stop that is not avoided, not eaten at
     (lunch at Xianheng Tavern is its visit), not part of a place the plan
@@ -171,6 +176,7 @@ THRESHOLDS: dict[str, float] = {
     "order_timed_max_stops": 9,
     "backtrack_stops": 1,
     "backtrack_km": 10.0,
+    "backtrack_onward_km": 5.0,
     "home_meal_km": 3.0,
     "short_motor_leg_km": 1.0,
     "meal_wait_min": 30,
@@ -537,6 +543,11 @@ class _Review:
         anchors = [self.catalog.pois[p] for p in self.route_order if p in self.catalog.pois]
         if not anchors:
             return
+
+        def project(stop: _Stop) -> int:
+            here = Point(stop.loc.lon, stop.loc.lat)
+            return min(range(len(anchors)), key=lambda i: (geodesic_km(here, Point(anchors[i].lon, anchors[i].lat)), i))
+
         front, front_stop, behind = -1, None, False
         for stops in self.days:
             moving = [s for s in stops if s.kind not in ("start", "end") and not (s.kind == "meal" and not s.poi_id)]
@@ -551,15 +562,20 @@ class _Review:
                 ):
                     continue
                 here = Point(s.loc.lon, s.loc.lat)
-                idx = min(
-                    range(len(anchors)), key=lambda i: (geodesic_km(here, Point(anchors[i].lon, anchors[i].lat)), i)
-                )
+                idx = project(s)
                 if idx >= front - self.t["backtrack_stops"]:
                     behind = False
                     if idx > front:
                         front, front_stop = idx, s
                     continue
-                jump = geodesic_km(Point(front_stop.loc.lon, front_stop.loc.lat), here)  # type: ignore[union-attr]
+                ahead_at = Point(front_stop.loc.lon, front_stop.loc.lat)  # type: ignore[union-attr]
+                jump = geodesic_km(ahead_at, here)
+                # The way on: the day's next stop back up the road, else its lodging.
+                nxt = next((m for m in moving[n + 1 :] if project(m) >= front - self.t["backtrack_stops"]), stops[-1])
+                onward = Point(nxt.loc.lon, nxt.loc.lat)
+                passing = geodesic_km(ahead_at, here) + geodesic_km(here, onward) - geodesic_km(ahead_at, onward)
+                if passing <= self.t["backtrack_onward_km"]:
+                    continue  # on the way to the next stretch (the old town between Lanting and Shangyu)
                 if jump > self.t["backtrack_km"] and not behind:
                     behind = True
                     back = anchors[idx].name

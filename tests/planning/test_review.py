@@ -99,6 +99,23 @@ def shift(value: str, minutes: int) -> str:
     return iso(datetime.fromisoformat(value) + timedelta(minutes=minutes))
 
 
+def test_passing_back_through_town_on_the_way_on_is_no_backtrack(route):
+    """Lanting -> Bazi Bridge (old town) -> Cao E Temple goes back three route
+    stops and 10.6 km, but the old town lies on the way from Lanting to
+    Shangyu (a few km longer than straight): passing through, not going back."""
+    days = [
+        ["ancient-canal-towpath", "jian-lake", "orchid-pavilion", "bazi-bridge", "cao-e-temple"],
+        ["dongshan", "shan-creek"],
+        ["jinting-wang-xizhi-residence", "dafo-temple"],
+        ["wozhou-lake", "mount-tianmu", "banzhu-ancient-village"],
+    ]
+    faults = review(route.problem, synthetic_days(route, days, "drive"))
+    assert "backtrack" not in {f.code for f in faults}
+    strict = review(route.problem, synthetic_days(route, days, "drive"), {**THRESHOLDS, "backtrack_onward_km": 0})
+    fault = next(f for f in strict if f.code == "backtrack")
+    assert (fault.day, fault.poi_id) == (0, "bazi-bridge") and fault.value > 10
+
+
 def at(date: str, minute: int) -> str:
     return f"{date}T{minute // 60:02d}:{minute % 60:02d}:00+08:00"
 
