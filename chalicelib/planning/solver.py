@@ -71,6 +71,9 @@ ITINERARY_METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic.TABU_SEARCH
 # 0.8 of the default solution limit it scores as well as with all of it (better
 # on one of eight requests) in ~70 % of the time (3-day plan_bench median ~700 ms).
 TABU_LIMIT_SHARE = 0.8
+# Exchanges of a left-out visit for a cheaper planned one tried after the
+# itinerary search (``_swap_in``): a count, not a clock, for determinism.
+SWAP_CHECKS = 120
 # Polishing a solution of our own ILS (``search.ils``): tabu search keeps the
 # visited set and reshuffles routes far better than GLS on prize-collecting
 # models (the GLS arc penalties are scaled by the prize-dominated objective).
@@ -239,6 +242,8 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
             assignment = routing.SolveFromAssignmentWithParameters(first, params) or first
         else:
             assignment = routing.SolveWithParameters(params)
+        if assignment is not None:
+            assignment = _swap_in(routing, manager, model, assignment, SWAP_CHECKS)
     else:
         assert search is not None  # it produced ``initial``
         params = _params(POLISH_METAHEURISTIC, limit, time_limit_s, started)
@@ -480,6 +485,66 @@ def _soft_travel_share(routing, manager, model: Model, horizon: int) -> None:
         dim.CumulVar(routing.Start(v)).SetValue(horizon)
         move = max(model.matrices[vehicle.matrix][vehicle.start][vehicle.end], vehicle.unavoidable)
         dim.SetCumulVarSoftUpperBound(routing.End(v), horizon + move, cost)
+
+
+def _swap_in(routing, manager, model: Model, assignment, checks: int):
+    """A visit left out that is worth more than one in the plan takes its
+    place when the model accepts the routes and its objective drops.
+
+    The tabu search stops at a deterministic number of solutions, sometimes
+    with Lu Xun Native Place out and a minor sight of the same district in;
+    OR-Tools itself re-checks every exchange (``ReadAssignmentFromRoutes``:
+    all dimensions, budgets, pairs and bounds) and prices it. Left-out
+    visits by prize, each against the plan's cheaper visits cheapest first,
+    first improvement; at most ``checks`` tries, so the result is the same
+    on every run."""
+    n, depots = len(model.nodes), _depots(model)
+    grouped = {i for g in model.groups for i in g.nodes}
+
+    def plain(i: int) -> bool:
+        node = model.nodes[i]
+        return i not in depots and i not in grouped and not node.mandatory and node.count == 1 and node.prize > 0
+
+    def priced(routes: list[list[int]]) -> Optional[int]:
+        restored = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
+        return None if restored is None else restored.ObjectiveValue()
+
+    routes = [_route_nodes(routing, manager, assignment, v) for v in range(len(model.vehicles))]
+    best = priced(routes)
+    if best is None:
+        return assignment
+    visited = {i for r in routes for i in r}
+    out = sorted((i for i in range(n) if i not in visited and plain(i)), key=lambda i: (-model.nodes[i].prize, i))
+    improved = False
+    for u in out:
+        allowed = model.nodes[u].allowed_vehicles
+        prize = model.nodes[u].prize
+        # one cheaper visit, or two of the same day (Lu Xun Native Place for
+        # Zhou Enlai's home and Fushan Park): u takes the first one's place
+        places = sorted(
+            (sum(model.nodes[r[k]].prize for k in ks), v, ks)
+            for v, r in enumerate(routes)
+            if allowed is None or v in allowed
+            for ks in _one_or_two(len(r))
+            if all(plain(r[k]) for k in ks) and sum(model.nodes[r[k]].prize for k in ks) < prize
+        )
+        for _, v, ks in places:
+            if checks <= 0:
+                break
+            checks -= 1
+            trial = [r[:] for r in routes]
+            trial[v] = [u if k == ks[0] else w for k, w in enumerate(trial[v]) if k not in ks[1:]]
+            cost = priced(trial)
+            if cost is not None and cost < best:
+                routes, best, improved = trial, cost, True
+                break
+    if not improved:
+        return assignment
+    return routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
+
+
+def _one_or_two(length: int) -> list[tuple[int, ...]]:
+    return [(k,) for k in range(length)] + [(a, b) for a in range(length) for b in range(a + 1, length)]
 
 
 def _route_nodes(routing, manager, assignment, v: int) -> list[int]:

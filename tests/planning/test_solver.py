@@ -154,3 +154,25 @@ def test_soft_travel_share_prices_a_day_mostly_on_the_road():
     priced = solve(model(nodes, [50, 10], soft_travel_share=(0.6, 2), **far_or_near), 1.0)
     # far: 100 - 36 = 64 min over, 128 more than its 100 of travel; near: 20 <= 36
     assert visited(priced) == [[3]] and priced.objective == 20 + 300
+
+
+def test_swap_in_trades_two_cheap_visits_for_a_better_one():
+    """After the search, a left-out visit worth more than two planned ones
+    of a day takes their place when the model accepts it (``_swap_in``);
+    a single cheaper visit that frees too little time is not enough."""
+    from chalicelib.planning import solver as module
+
+    nodes = [
+        Node(service=200, windows=((0, 1000),), prize=500, count=1),  # 2: the famous sight, 200 min
+        Node(service=100, windows=((0, 1000),), prize=150, count=1),  # 3
+        Node(service=100, windows=((0, 1000),), prize=200, count=1),  # 4
+    ]
+    m = model(nodes, [1, 1, 1], vehicles=[Vehicle(0, 1, (0, 250))])
+    routing, manager, _ = module._build(m, module._search_order(len(m.nodes), module._depots(m), 0))
+    routing.CloseModelWithParameters(module._params(module.METAHEURISTIC, 10, 1.0, 0.0))
+    planned = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(3), manager.NodeToIndex(4)]], True)
+    assert planned is not None and planned.ObjectiveValue() == 2 + 500  # out and back: 1 + 0 + 1
+    swapped = module._swap_in(routing, manager, m, planned, 10)
+    assert module._route_nodes(routing, manager, swapped, 0) == [2]
+    assert swapped.ObjectiveValue() == 2 + 150 + 200
+    assert module._route_nodes(routing, manager, module._swap_in(routing, manager, m, planned, 0), 0) == [3, 4]
