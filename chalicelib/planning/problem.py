@@ -20,7 +20,7 @@ earlier: the re-timed plan stays feasible.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Optional
@@ -435,6 +435,23 @@ def prize_units(request: PlanRequest, poi: Poi, on_route: bool) -> float:
     return max(units, ROUTE_UNITS * fame) if on_route else units
 
 
+def covered_route_units(request: PlanRequest, catalog: Catalog, poi: Poi, route_ids: Collection[str]) -> float:
+    """A route stop's share of the route stops inside it that are no more
+    prominent than itself: visiting Keyan covers Luzhen (``part_of``), so on
+    the Keqiao route Keyan is worth both and the solver no longer keeps the
+    smaller one because it is shorter. A lesser container (the Calligraphy
+    Sage's hometown quarter, around Cai Yuanpei's residence) is not worth
+    its famous part: measured, it displaced Zhou Enlai's home on the old-town
+    walk."""
+    if poi.id not in route_ids:
+        return 0.0
+    return sum(
+        prize_units(request, catalog.pois[p], True)
+        for p in sorted(route_ids)
+        if p in catalog.pois and catalog.pois[p].part_of == poi.id and catalog.pois[p].prominence <= poi.prominence
+    )
+
+
 def not_accessible(request: PlanRequest, poi: Poi) -> bool:
     """A step-free trip (``access.wheelchair``/``stroller``) and a place not known to suit it."""
     levels = request.access.levels if request.access else None
@@ -846,7 +863,8 @@ def _add_tasks(
                 length,
                 slack,
                 tuple(windows),
-                prize_units=prize_units(req, poi, poi.id in route_ids),
+                prize_units=prize_units(req, poi, poi.id in route_ids)
+                + covered_route_units(req, problem.catalog, poi, route_ids),
                 ticket=poi.ticket_cny,
                 mandatory=poi.id in req.must_visit or lock is not None or pin is not None,
                 poi=poi,

@@ -61,6 +61,7 @@ class SpineStop:
     hours: tuple[tuple[tuple[int, int], ...], ...]  # per trip day: when it can be visited (minutes of day)
     prominence: float = 0.3  # what the stop is worth keeping when a day is too full
     area: Optional[str] = None  # scenic area: its parts are seen on one day
+    within: Optional[int] = None  # the key of a stop of the route that contains this one (Luzhen in Keyan)
 
 
 @dataclass(frozen=True)
@@ -201,24 +202,38 @@ def trim(
     When the days cannot hold the whole route (a slow pace, a short trip), a
     guide keeps the stops that matter (Lu Xun Native Place over a small park)
     rather than letting the solver drop whichever is last in line. Per day,
-    while the stretch overruns its window or the pace's visit limit, the stop
-    with the lowest prominence (then the longest visit) leaves the day. The
-    planner may still fit a trimmed stop in if room is left.
+    while the stretch overruns its window or the pace's visit limit, a stop
+    inside another stop of the same day leaves first (the visit of Keyan
+    covers Luzhen), then the stop with the lowest prominence (then the
+    longest visit); a stop that left as covered comes back if the stop
+    containing it leaves too. The planner may still fit a trimmed stop in
+    if room is left.
     """
     day_of = list(spine.day_of)
     factors = [1.0] * len(stops)
     for d, shape in enumerate(shapes):
         start = spine.lodging[d - 1] if d else spine.lodging[0]
         members = [k for k, day in enumerate(day_of) if day == d]
+        covered: dict[int, list[int]] = {}  # container -> its parts that left for it
         while members:
             _, over, _, factor, _ = fit([stops[k] for k in members], d, shape, start, spine.lodging[d], travel)
             if over <= 0 and len(members) <= max_visits:
                 for k in members:
                     factors[k] = factor
                 break
-            worst = min(members, key=lambda k: (stops[k].prominence, -stops[k].length, -k))
+            keys = {stops[k].key: k for k in members}
+            worst = min(
+                members,
+                key=lambda k: (stops[k].within not in keys, stops[k].prominence, -stops[k].length, -k),
+            )
             members.remove(worst)
             day_of[worst] = -1
+            if stops[worst].within in keys:
+                covered.setdefault(keys[stops[worst].within], []).append(worst)  # type: ignore[index]
+            for part in covered.pop(worst, []):
+                members.append(part)  # its container left after all: the part is the visit
+                members.sort()
+                day_of[part] = d
     return Spine(tuple(day_of), spine.lodging, spine.overload, tuple(factors))
 
 
@@ -251,7 +266,15 @@ def route_spine(
         poi = catalog.pois[pid]
         length, after = visit_length(poi, pace)
         stops.append(
-            SpineStop(index[pid], length, after, tuple(visitable(poi, day) for day in dates), poi.prominence, poi.area)
+            SpineStop(
+                index[pid],
+                length,
+                after,
+                tuple(visitable(poi, day) for day in dates),
+                poi.prominence,
+                poi.area,
+                index[poi.part_of] if poi.part_of in ids else None,
+            )
         )
     shapes = [DayShape(w, lunch) for w in windows]
 

@@ -86,6 +86,36 @@ def test_trim_drops_the_least_prominent_stops_of_an_overfull_day():
     assert trim(stops, [roomy], wide, 2, travel).day_of == (-1, 0, 0, -1)  # the pace's visit limit too
 
 
+def test_trim_drops_a_stop_covered_by_another_first_and_restores_it_if_that_one_goes():
+    open_ = (((0, 1440),),)
+    shape = DayShape((480, 1020), (660, 810, 0))  # 520 usable
+    travel = lambda a, b: 0.0 if a == b else 10.0  # noqa: E731
+    # Keyan (key 0, 250 min) contains Luzhen (key 1, 200 min), both as prominent; with a
+    # third stop the day overruns even at 70 % (525 + 40 > 520): Luzhen leaves (the Keyan
+    # visit covers it), not Keyan (the longer one of the two least prominent)
+    stops = [
+        SpineStop(0, 250, 0, open_, 0.8),
+        SpineStop(1, 200, 0, open_, 0.8, within=0),
+        SpineStop(2, 300, 0, open_, 0.9),
+    ]
+    assert trim(stops, [shape], cut(stops, [shape], [[9]], 6, travel), 6, travel).day_of == (0, -1, 0)
+    # Keyan too long to keep next to a more prominent stop: it leaves, and Luzhen is back as the visit
+    big = [SpineStop(0, 500, 0, open_, 0.5), SpineStop(1, 120, 0, open_, 0.5, within=0), stops[2]]
+    assert trim(big, [shape], cut(big, [shape], [[9]], 6, travel), 6, travel).day_of == (-1, 0, 0)
+
+
+def test_keqiao_route_visits_keyan_which_covers_luzhen(catalog):
+    """The 1-day Keqiao route cannot hold all its stops: Keyan (5A), which contains the
+    route's Luzhen stop, is worth both (``problem.covered_route_units``) and is visited."""
+    result = plan({"start_date": "2026-05-17", "days": 1, "route": "keqiao-water-towns", "mode": "transit"}, catalog)
+    visits = [s["poi_id"] for day in result["days"] for s in day["stops"] if s["type"] == "visit"]
+    assert "keyan-scenic-area" in visits and "luzhen" not in visits
+    assert {u["poi_id"]: u["reason_code"] for u in result["unscheduled"] if u.get("poi_id")}["luzhen"] == (
+        "part_visited"
+    )
+    assert not [f for f in result["review"] if f["code"] == "route_stop_missing"]
+
+
 def test_a_day_that_overruns_a_little_shortens_its_visits_instead_of_dropping_a_stop():
     open_ = (((0, 1440),),)
     stops = [SpineStop(k, 150, 0, open_, 0.3) for k in range(3)]
