@@ -80,7 +80,7 @@ def applicable(model) -> bool:
     """Whether the model has only what this search understands."""
     if model.groups or model.precedences or model.exclusive:
         return False
-    if any(getattr(model, name, None) is not None for name in ("travel_share", "min_visiting")):
+    if any(getattr(model, name, None) is not None for name in ("travel_share", "soft_travel_share", "min_visiting")):
         return False
     if any(v.max_stops is not None for v in model.vehicles):
         return False
