@@ -219,7 +219,7 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
     order = _search_order(n, depots, seed)
 
     routing, manager, time_dim = _build(model, order)
-    assignment = None
+    assignment, searched = None, None
     if initial is None:
         # Itinerary models: tabu search, unless a node is mandatory or a soft
         # "must" (events, must-visits, locks: ``_essential``); those keep GLS.
@@ -243,6 +243,7 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
         else:
             assignment = routing.SolveWithParameters(params)
         if assignment is not None:
+            searched = routing.status()  # the exchanges' re-reads overwrite it
             assignment = _swap_in(routing, manager, model, assignment, SWAP_CHECKS)
     else:
         assert search is not None  # it produced ``initial``
@@ -292,7 +293,7 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
             )
         )
     # Which limit fired: if the clock stopped us, the answer may vary by run.
-    status_name = _status_name(routing.status())
+    status_name = _status_name(searched if searched is not None else routing.status())
     timed_out = ils_timed_out or wall_ms >= int(time_limit_s * 1000) * 0.98
     status = (
         "time_limit"

@@ -121,6 +121,8 @@ def test_itinerary_like_model_is_deterministic_with_tabu_search():
     a, b = solve(m, 2.0, seed=3), solve(m, 2.0, seed=3)
     assert visited(a) == visited(b) and a.objective == b.objective
     assert len([n for n in visited(a)[0] if n < 12]) <= 4 and len({12, 13} & set(visited(a)[0])) == 1
+    # the status is the search's, not that of the swap-in's last re-read (which may have failed)
+    assert a.status == "solution_limit"
 
 
 def test_min_visiting_fills_an_empty_day():
@@ -176,3 +178,17 @@ def test_swap_in_trades_two_cheap_visits_for_a_better_one():
     assert module._route_nodes(routing, manager, swapped, 0) == [2]
     assert swapped.ObjectiveValue() == 2 + 150 + 200
     assert module._route_nodes(routing, manager, module._swap_in(routing, manager, m, planned, 0), 0) == [3, 4]
+
+
+def test_status_is_the_searchs_after_a_failed_exchange():
+    """A left-out node worth more than the plan's visit but unreachable (its
+    window is after the day): the swap-in's re-read of that exchange fails,
+    and the solution still reports how the search ended."""
+    nodes = [
+        Node(service=100, windows=((0, 1000),), prize=150, count=1),
+        Node(service=30, windows=((500, 600),), prize=1000, count=1),  # after the vehicle's day ends
+        Node(service=30, windows=((0, 1000),), prize=10, count=0),
+    ]
+    sol = solve(model(nodes, [1, 1, 1], vehicles=[Vehicle(0, 1, (0, 250))], exclusive=[(2, 4)]), 1.0)
+    assert visited(sol) == [[2]] and 3 in sol.dropped
+    assert sol.status == "solution_limit"
