@@ -426,9 +426,10 @@ def _evening_options(prob: Problem, day_stops: list[list[Timed]], attended: set[
         out.append(
             Text(
                 zh=f"晚间可选：{e.title.zh}，{place.zh}，{hours}（{dates}，晚上有空且离住处不远；未排入行程，"
-                f"想安排请在 want_events 中加入 show）",
+                f"想安排请勾选“加入节庆、典礼和演出”，接口请求则在 want_events 中加入 show）",
                 en=f"Evening option: {e.title.en} at {place.en}, {hours} ({dates}: free evenings near your "
-                f"lodging; not in the plan: add \"show\" to want_events to plan it)",
+                f"lodging; not in the plan: tick \"Add festivals, ceremonies and shows\" to plan it, or in an "
+                f"API request add \"show\" to want_events)",
             ).get(lang)
         )
     return out
