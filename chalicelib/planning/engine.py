@@ -346,6 +346,7 @@ def _render(
                 en=f"{prob.dates[d]}: the day's visits are a little shorter to leave time for {meal_names.en}",
             ).get(lang)
         )
+    notes += _booking_notes(prob, starts, lang)
     notes += _dated_events(prob, visited_pois, lang)
     notes += _evening_options(prob, day_stops, visited_events, lang)
     for warning in getattr(travel, "warnings", []):
@@ -383,6 +384,29 @@ def _dated_events(prob: Problem, visited: set[str], lang: str) -> list[str]:
             Text(
                 zh=f"{day}：{e.title.zh}在{place.zh}举行（时间待定，出行前请核实）",
                 en=f"{day}: {e.title.en} at {place.en} (time to be confirmed: check before you go)",
+            ).get(lang)
+        )
+    return out
+
+
+def _booking_notes(prob: Problem, starts: dict[str, int], lang: str) -> list[str]:
+    """One line per visited place a dated source says must be booked ahead
+    (Lu Xun Native Place: free, but a real-name booking on WeChat), in visit
+    order, with the day and how: a guide reminds the traveller before the
+    trip, and on a Golden Week day the slots run out."""
+    out = []
+    for poi_id, start in sorted(starts.items(), key=lambda kv: (kv[1], kv[0])):
+        poi = prob.catalog.pois[poi_id]
+        booking = poi.reservation
+        if booking is None or booking.required is not True:
+            continue
+        day = prob.dates[start // DAY].isoformat()
+        how = booking.how or Text(zh="需提前预约", en="booking required")
+        year = Text(zh=f"（{booking.as_of}年资料）", en=f" (as of {booking.as_of})") if booking.as_of else Text("", "")
+        out.append(
+            Text(
+                zh=f"{day}：{poi.name.zh}需提前预约：{how.zh}{year.zh}",
+                en=f"{day}: book ahead for {poi.name.en}: {how.en}{year.en}",
             ).get(lang)
         )
     return out

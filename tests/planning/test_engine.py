@@ -458,3 +458,23 @@ def test_a_hike_through_lunch_takes_a_packed_lunch_from_town(real, fast):
         r["days"][d]["stops"][k]["poi_id"] = "xinchang-snack-hall"
 
     assert any("takeaway" in v for v in check(problem, tamper(result, not_takeaway)))
+
+
+def test_notes_remind_to_book_the_places_that_need_it(real, fast):
+    """A visited place whose dated source says it must be booked ahead (Lu Xun
+    Native Place) gets one note with the day and how, in both languages; a
+    plan without such a place has none."""
+    data = {"start_date": "2026-10-01", "days": 1, "mode": "walk", "must_visit": ["lu-xun-native-place"]}
+    for lang, line in (
+        ("en", "2026-10-01: book ahead for Lu Xun Native Place: Free ticket, but book in advance via the scenic"),
+        ("zh", "2026-10-01：鲁迅故里需提前预约：免费门票"),
+    ):
+        result = plan({**data, "lang": lang}, real, settings=fast)
+        assert [n for n in result["notes"] if n.startswith(line)], result["notes"]
+    booked = {p.id for p in real.pois.values() if p.reservation is not None and p.reservation.required is True}
+    other = plan(
+        {"start_date": "2026-10-01", "days": 1, "mode": "walk", "lang": "en", "avoid": sorted(booked)},
+        real,
+        settings=fast,
+    )
+    assert not [n for n in other["notes"] if "book ahead" in n]
