@@ -38,7 +38,7 @@ from .crowding import crowd_intervals
 from .pace import PACE, visit_length
 from .rail import RailTrip, rail_legs, service_span
 from .request import PlanRequest
-from .spine import SpineStop, route_spine, shortened
+from .spine import SpineStop, route_spine, shortened, shortest
 from .travel import (
     PROFILES,
     Point,
@@ -124,6 +124,7 @@ class Lock:
     start: int
     meal: Optional[str] = None
     field: str = "locks"
+    minutes: Optional[int] = None  # visits: the length in the plan it comes from
 
     @property
     def key(self) -> tuple:
@@ -378,11 +379,14 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         if not_accessible(request, p) and p.category not in ("lodging", "hub")
     )
     problem.day_windows = _day_windows(problem, events, optional_events)
+    held = _held_lengths(problem)
+    problem.short_visits = dict(held)
     _precheck(problem, events)
     if locks:
         _precheck_locks(problem, events)
     if route is not None and route.ordered:
-        problem.route_day, problem.short_visits = _spine(problem, route)
+        problem.route_day, cut = _spine(problem, route)
+        problem.short_visits = {**cut, **{p: min(m, cut.get(p, m)) for p, m in held.items()}}
     problem.foods = foods
     _add_tasks(problem, candidates, events, optional_events, foods, route_ids)
     problem.model = _model(problem, route.stop_ids if route and route.ordered else ())
@@ -433,6 +437,22 @@ def prize_units(request: PlanRequest, poi: Poi, on_route: bool) -> float:
     fame = poi.prominence / UNRATED
     units = request.interest(poi.category) * poi.weight * fame
     return max(units, ROUTE_UNITS * fame) if on_route else units
+
+
+def _held_lengths(problem: Problem) -> dict[str, int]:
+    """Locked visits keep the length they had in the plan they come from
+    when it was shorter than the pace's (the route spine or a meal cut
+    them), down to ``spine.shortest``: a replan's spine may cut differently,
+    and the full length no longer fits the locked start (``lock_all`` on a
+    Tang Poetry Road plan: Dafo Temple "not open at its locked time")."""
+    out: dict[str, int] = {}
+    for lock in problem.locks:
+        if lock.kind != "visit" or lock.minutes is None:
+            continue
+        full = visit_length(problem.catalog.pois[lock.item_id], problem.request.pace)[0]
+        if lock.minutes < full:
+            out[lock.item_id] = max(lock.minutes, shortest(full))
+    return out
 
 
 def covered_route_units(request: PlanRequest, catalog: Catalog, poi: Poi, route_ids: Collection[str]) -> float:

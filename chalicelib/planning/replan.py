@@ -90,6 +90,7 @@ class Stop:
     item_id: str
     start: int
     meal: Optional[str] = None
+    minutes: Optional[int] = None  # visits: start to end
 
     @property
     def key(self) -> tuple:
@@ -212,7 +213,9 @@ def _stops(plan_json: Mapping[str, Any], req: PlanRequest) -> list[Stop]:
             kind = stop.get("type")
             where = f"plan.days[{d}].stops[{k}].start"
             if kind == "visit" and stop.get("poi_id"):
-                out.append(Stop(d, "visit", stop["poi_id"], _minute(stop.get("start"), req, where)))
+                start = _minute(stop.get("start"), req, where)
+                end = _minute(stop.get("end"), req, f"plan.days[{d}].stops[{k}].end")
+                out.append(Stop(d, "visit", stop["poi_id"], start, None, end - start))
             elif kind == "event" and stop.get("event_id"):
                 out.append(Stop(d, "event", stop["event_id"], _minute(stop.get("start"), req, where)))
             elif kind == "meal" and stop.get("poi_id") and stop.get("meal") in MEALS:
@@ -251,6 +254,8 @@ def _carried_locks(
                 f"the locked {kind} {item_id} is not where the previous plan has it",
                 f"锁定的 {item_id} 与原行程不一致",
             )
+        if stop is not None and stop.start == lock.start and stop.item_id == item_id:
+            lock = dataclasses.replace(lock, minutes=stop.minutes)
         out.append(lock)
     return out
 
@@ -395,7 +400,7 @@ def parse_edits(edits: Any, req: PlanRequest, stops: list[Stop], carried: list[L
                 and s.item_id not in out.unlock
                 and all(lk.key != s.key for lk in out.locks)
             ):
-                out.locks.append(Lock(s.day, s.kind, s.item_id, s.start, None, "edits.lock_all"))
+                out.locks.append(Lock(s.day, s.kind, s.item_id, s.start, None, "edits.lock_all", s.minutes))
     return out
 
 
@@ -434,7 +439,7 @@ def _explicit_lock(item: Any, where: str, req: PlanRequest, stops: list[Stop], b
         raise invalid(
             where, f"day {day} of the plan has no stop {item_id} to lock", f"行程第 {day + 1} 天没有可锁定的 {item_id}"
         )
-    return Lock(day, found.kind, item_id, found.start, found.meal, where)
+    return Lock(day, found.kind, item_id, found.start, found.meal, where, found.minutes)
 
 
 def _day(value: Any, where: str, days: int) -> int:

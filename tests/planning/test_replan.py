@@ -621,3 +621,23 @@ def test_every_replan_passes_the_checker(mini, case):
     assert set(edits.get("add_must_visit", [])) <= set(after)
     for move in edits.get("move", []):
         assert after[move["poi_id"]][0] == move["to_day"]
+
+
+def test_lock_all_on_a_route_trip_keeps_the_shortened_visits(real):
+    """The 4-day Tang Poetry Road drive shortens visits to hold each day's
+    stretch; locking every stop keeps those lengths (down to the 70 % floor),
+    so each locked start still fits its opening hours instead of a 422 for
+    Dafo Temple ("not open at its locked time")."""
+    data = {"start_date": "2026-04-18", "days": 4, "route": "tang-poetry-road", "mode": "drive", "lang": "en"}
+    first = plan(data, real, settings=FAST)
+    shortened = {p: s for p, (d, s) in visits(first).items() if minutes(s) < real.pois[p].visit_minutes}
+    assert shortened  # the route spine cut some visits
+    again = redo(first, {"lock_all": True}, real)
+    for poi_id, (d, s) in visits(first).items():
+        assert (visits(again)[poi_id][0], visits(again)[poi_id][1]["start"]) == (d, s["start"])
+    for poi_id in shortened:
+        assert minutes(visits(again)[poi_id][1]) >= round(0.7 * real.pois[poi_id].visit_minutes)
+
+
+def minutes(stop):
+    return (datetime.fromisoformat(stop["end"]) - datetime.fromisoformat(stop["start"])).total_seconds() / 60
