@@ -513,18 +513,23 @@ class _Review:
             return int(self.problem.base[a.index][b.index])
         return int(self.direct_minutes(a, b))
 
+    def _gate(self, s: _Stop) -> tuple[Any, int]:
+        """A match stop's venue and how long before the start one is at its gate."""
+        event = self.catalog.events.get(s.event_id or "")
+        venue = self.catalog.pois.get(event.venue_id) if event else None
+        info = getattr(venue, "venue", None)
+        buffer = (
+            getattr(venue, "entry_buffer", None) or (info.entry_buffer_minutes if info is not None else 45)
+        ) + getattr(event, "slack", 0)
+        return venue, buffer
+
     def _slots(self, d: int, s: _Stop) -> tuple[list[tuple[int, int]], int]:
         """Intervals a stop of the plan may be reached in, and the minutes from
         then to leaving it: its own length, or for a match the gate buffer and
         the match (be at the gate by then)."""
         length = s.end - s.start
         if s.kind == "event":
-            event = self.catalog.events.get(s.event_id or "")
-            venue = self.catalog.pois.get(event.venue_id) if event else None
-            info = getattr(venue, "venue", None)
-            buffer = (
-                getattr(venue, "entry_buffer", None) or (info.entry_buffer_minutes if info is not None else 45)
-            ) + getattr(event, "slack", 0)
+            _, buffer = self._gate(s)
             return [(s.start - buffer, s.start - buffer)], buffer + length
         poi = self.catalog.pois.get(s.poi_id or "")
         open_ = (
@@ -726,12 +731,7 @@ class _Review:
                             f"limit {limit:g})",
                         )
                 elif s.kind == "event":
-                    event = self.catalog.events.get(s.event_id or "")
-                    venue = self.catalog.pois.get(event.venue_id) if event else None
-                    info = getattr(venue, "venue", None)
-                    buffer = (
-                        getattr(venue, "entry_buffer", None) or (info.entry_buffer_minutes if info is not None else 45)
-                    ) + getattr(event, "slack", 0)
+                    venue, buffer = self._gate(s)
                     wait, limit = s.start - buffer - s.arrive, self.t["wait_min"]
                     if wait > limit:
                         name = self.name(s)
