@@ -668,6 +668,11 @@ def _schemas() -> dict[str, Any]:
             "reason": {"type": "string"},
             "meal": {"enum": ["lunch", "dinner"]},
             "date": DATE,
+            "extra_minutes": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "detour: minutes on the road the left-out place would add on `date`",
+            },
         },
         ["poi_id", "reason_code", "reason"],
     )

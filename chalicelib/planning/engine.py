@@ -142,8 +142,9 @@ def solve_problem(
             timed, items, missing = meals.add_meal_breaks(prob, d, items, timed)
             missing_meals += missing
         day_stops.append(linger(prob, d, timed))
+        day_items[d] = items
 
-    response = _render(prob, day_stops, sol, lang, settings, missing_meals, travel)
+    response = _render(prob, day_stops, day_items, sol, lang, settings, missing_meals, travel)
     check.assert_valid(prob, response)  # refuse to return an unproven plan
     # What a local guide would still circle in red (independent of the solver).
     response["review"] = [fault.to_json(lang) for fault in review(prob, response)]
@@ -213,6 +214,7 @@ def _retime(prob: Problem, d: int, items: list[Item]) -> list[Timed]:
 def _render(
     prob: Problem,
     day_stops: list[list[Timed]],
+    day_items: list[list[Item]],
     sol: solver.Solution,
     lang: str,
     settings: PlanSettings,
@@ -312,7 +314,7 @@ def _render(
     for day_doc, alternatives in zip(days, plan_b(prob, days, lang)):
         day_doc["plan_b"] = alternatives
     unscheduled = explain(
-        prob, visited_pois | eaten, visited_events, starts, tickets, missing_meals, settings.explain_top_n
+        prob, visited_pois | eaten, visited_events, starts, tickets, missing_meals, settings.explain_top_n, day_items
     )
     partial = any(u.named for u in unscheduled)
     notes = []

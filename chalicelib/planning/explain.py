@@ -7,12 +7,15 @@ candidates by prize. Listing all 80 catalog entries would hide the signal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..catalog.labels import MEAL_NAMES, SPORT_NAMES
 from ..i18n import Text
-from .problem import Problem
+from .pace import PACE
+from .problem import DAY, Problem
+from .timing import Item, time_day
 from .travel import Point, geodesic_km
 
 REASONS: dict[str, Text] = {
@@ -37,6 +40,12 @@ REASONS: dict[str, Text] = {
         en="{name} is away from every day's stretch of the route and its lodging",
     ),
     "no_time": Text(zh="按当前节奏，行程中已没有时间安排{name}", en="There is no time left for {name} at this pace"),
+    "detour": Text(
+        zh="{name}可以排进 {date}，但要多花约 {extra} 分钟在路上（游览约 {visit} 分钟），为少走路程没有安排；"
+        "想去请用“加入必去地点”（must_visit）",
+        en="{name} would fit on {date}, but it adds about {extra} min on the road for a visit of about {visit} min, "
+        "so the plan leaves it out to keep travel down; use \"Add a must-visit\" (must_visit) to include it",
+    ),
     "part_visited": Text(
         zh="{name}属于行程中已游览的{other}，不再重复安排",
         en="{name} is part of {other}, which the plan visits already",
@@ -58,7 +67,7 @@ REASONS: dict[str, Text] = {
         en="{meal} on {date} clashes with {name}; plan to eat at the venue",
     ),
     "meal_no_restaurant": Text(
-        zh="{date} {meal}时段您在{place}附近，我们没有收录附近的餐馆；最近的是{food}（约 {km} 公里），建议自备午餐或提前用餐",
+        zh="{date} {meal}时段您在{place}附近，我们没有收录附近的餐馆；最近的是{food}（约 {km} 公里），建议自备食物或提前用餐",
         en="No restaurant we know of is near {place} at {meal} on {date}; the nearest is {food} (about {km} km): "
         "bring food or eat earlier",
     ),
@@ -86,7 +95,15 @@ REASONS: dict[str, Text] = {
     "meal_no_time": Text(
         zh="{date} 的{meal}没有合适的时间或餐馆", en="No restaurant or free time for {meal} on {date}"
     ),
+    "meal_outside_day": Text(
+        zh="{date} 的行程{when}，不在{meal}时段内：{meal}请自行安排，最近的已收录餐馆是{food}（约 {km} 公里）",
+        en="The plan for {date} {when}, outside {meal} time: {meal} is yours to choose; the nearest restaurant we "
+        "know is {food} (about {km} km)",
+    ),
 }
+# How a day misses a meal window entirely (``meal_outside_day``).
+DAY_ENDS = Text(zh="在 {time} 回到{place}", en="ends at {place} at {time}")
+DAY_STARTS = Text(zh="从{place}出发时已是 {time}", en="starts from {place} only at {time}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ class Unscheduled:
     named: bool  # the traveller asked for it (route, want_sports, meals)
     meal: Optional[str] = None
     date: Optional[str] = None
+    extra_minutes: Optional[int] = None  # ``detour``: travel the cheapest fit adds on ``date``
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out: dict[str, Any] = {"poi_id": self.poi_id, "reason_code": self.code, "reason": self.reason.get(lang)}
@@ -105,6 +123,8 @@ class Unscheduled:
             out["event_id"] = self.event_id
         if self.meal:
             out["meal"], out["date"] = self.meal, self.date
+        if self.extra_minutes is not None:
+            out["date"], out["extra_minutes"] = self.date, self.extra_minutes
         return out
 
 
@@ -116,7 +136,12 @@ def explain(
     tickets_used: float,
     missing_meals: list[tuple[int, str, int]],
     top_n: int,
+    day_items: Optional[Sequence[Sequence[Item]]] = None,
 ) -> list[Unscheduled]:
+    """``day_items``: the plan's days (task indices and breaks, as timed);
+    with them a left-out sight that would fit somewhere is explained by the
+    travel it adds (``detour``), not as "no time left", and a meal missed
+    because the day is over (or not begun) says so (``meal_outside_day``)."""
     req, catalog = problem.request, problem.catalog
     route = catalog.routes[req.route] if req.route else None
     route_ids = list(route.stop_ids) if route else []
@@ -151,6 +176,12 @@ def explain(
     def add(poi_id: str, named: bool) -> None:
         code = reason_for(poi_id)
         poi = catalog.pois[poi_id]
+        fmt: dict[str, Any] = {"ticket": _num(poi.ticket_cny), "date": "", "extra": "", "visit": ""}
+        # Route stops keep their reason: their place in the day is the route's order.
+        fit = _cheapest_fit(problem, poi_id, day_items) if code == "no_time" and day_items and not named else None
+        if fit is not None:
+            code = "detour"
+            fmt.update(date=problem.dates[fit[0]].isoformat(), extra=fit[1], visit=fit[2])
         text = REASONS[code]
         other = _nested_with(poi_id)
         names = (other.name.zh, other.name.en) if other is not None else ("", "")
@@ -160,10 +191,12 @@ def explain(
                 None,
                 code,
                 Text(
-                    zh=text.zh.format(name=poi.name.zh, ticket=_num(poi.ticket_cny), other=names[0]),
-                    en=text.en.format(name=poi.name.en, ticket=_num(poi.ticket_cny), other=names[1]),
+                    zh=text.zh.format(name=poi.name.zh, other=names[0], **fmt),
+                    en=text.en.format(name=poi.name.en, other=names[1], **fmt),
                 ),
                 named,
+                date=fmt["date"] or None,
+                extra_minutes=fit[1] if fit is not None else None,
             )
         )
 
@@ -236,6 +269,26 @@ def explain(
             )
             continue
         near = _nearest_food(problem, place)
+        outside = _outside_day(problem, d, meal, day_items[d]) if day_items else None
+        if outside is not None:
+            food = near[0].name if near else Text(zh="（无）", en="(none)")
+            km = f"{near[1]:.1f}" if near else "?"
+            text = REASONS["meal_outside_day"]
+            out.append(
+                Unscheduled(
+                    near[0].id if near else None,
+                    None,
+                    "meal_outside_day",
+                    Text(
+                        zh=text.zh.format(date=date, when=outside.zh, meal=name.zh, food=food.zh, km=km),
+                        en=text.en.format(date=date, when=outside.en, meal=name.en, food=food.en, km=km),
+                    ),
+                    True,
+                    meal=meal,
+                    date=date,
+                )
+            )
+            continue
         if near is None or near[1] > MEAL_NEAR_KM:
             here = problem.places[place].name
             food = near[0].name if near else Text(zh="（无）", en="(none)")
@@ -288,6 +341,59 @@ def explain(
 
 
 MEAL_NEAR_KM = 5.0  # farther than this, a missing meal is reported as "no restaurant near"
+
+
+def _cheapest_fit(problem: Problem, poi_id: str, day_items: Sequence[Sequence[Item]]) -> Optional[tuple[int, int, int]]:
+    """(day, extra travel minutes, visit minutes) of the cheapest place in the
+    plan where a left-out sight's visit fits with exact times (hours,
+    daylight, meal windows, the day's end) and the pace's visits per day;
+    None if it fits nowhere, which is what "no time left" then means."""
+    tasks = [i for i, t in enumerate(problem.tasks) if t.kind == "visit" and t.poi is not None and t.poi.id == poi_id]
+    if not tasks:
+        return None
+    node = tasks[0]
+    task = problem.tasks[node]
+    max_visits = PACE[problem.request.pace][2]
+    best: Optional[tuple[int, int, int]] = None
+    for d, items in enumerate(day_items):
+        if task.days is not None and d not in task.days:
+            continue
+        if sum(1 for i in items if isinstance(i, int) and problem.tasks[i].kind == "visit") >= max_visits:
+            continue
+        now = time_day(problem, d, items)
+        if now is None:
+            continue
+        travel = sum(stop.travel_minutes for stop in now)
+        for pos in range(len(items) + 1):
+            timed = time_day(problem, d, [*items[:pos], node, *items[pos:]])
+            if timed is None:
+                continue
+            # (peak-hour factors can make a detour "save" a minute: call it none)
+            extra = max(0, sum(stop.travel_minutes for stop in timed) - travel)
+            if best is None or extra < best[1]:
+                best = (d, extra, task.duration)
+    return best
+
+
+def _outside_day(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> Optional[Text]:
+    """How day ``d`` misses ``meal``'s window altogether, if it does: the
+    traveller is back at the lodging before dinner time (or leaves it only
+    after lunch time), so the meal is theirs, not a gap in the day."""
+    timed = time_day(problem, d, items)
+    if timed is None:
+        return None
+    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    day0 = d * DAY
+    if meal == "dinner" and timed[-1].arrive <= day0 + window.start:
+        stop, text = timed[-1], DAY_ENDS
+    elif meal == "lunch" and timed[0].depart >= day0 + window.end - window.minutes:
+        stop, text = timed[0], DAY_STARTS
+    else:
+        return None
+    minute = stop.arrive - day0
+    clock = f"{minute // 60:02d}:{minute % 60:02d}"
+    place = problem.places[stop.place].name
+    return Text(zh=text.zh.format(time=clock, place=place.zh), en=text.en.format(time=clock, place=place.en))
 
 
 def _nearest_food(problem: Problem, place: int) -> Optional[tuple[Any, float]]:

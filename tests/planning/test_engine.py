@@ -340,6 +340,92 @@ def test_a_week_from_one_hotel_has_dinner_every_evening(real, fast):
     assert len(dinners) >= 6
 
 
+def _day_items(problem, d, day):
+    """Day ``d`` of a response as the engine's items (task indices, breaks),
+    rebuilt from its stops alone."""
+    from chalicelib.planning.problem import meal_task
+    from chalicelib.planning.timing import Break
+
+    items = []
+    for stop in day["stops"][1:-1]:
+        if stop["type"] == "event":
+            items.append(next(i for i, t in enumerate(problem.tasks) if t.event and t.event.id == stop["event_id"]))
+        elif stop["type"] == "meal" and stop["poi_id"] is None:
+            window = problem.request.lunch if stop["meal"] == "lunch" else problem.request.dinner
+            items.append(Break(stop["meal"], d * 1440 + window.start, d * 1440 + window.end, window.minutes))
+        else:
+            kind, meal = ("meal", stop["meal"]) if stop["type"] == "meal" else ("visit", None)
+            found = [
+                i
+                for i, t in enumerate(problem.tasks)
+                if t.kind == kind and t.poi and t.poi.id == stop["poi_id"] and t.meal == meal and t.day in (None, d)
+            ]
+            # a restaurant the solver was not offered (far from the lodging) is added by the repair
+            items.append(found[0] if found else meal_task(problem, problem.catalog.pois[stop["poi_id"]], d, meal))
+    return items
+
+
+def test_a_left_out_sight_is_no_time_only_if_it_fits_nowhere(real):
+    """A week from one hotel leaves sights out that would fit in its free
+    afternoons: they are explained by the travel they add (``detour``, with
+    the day and minutes), re-derived here by timing the sight into every
+    place of every day of the returned plan; "no time left" is said only of
+    sights that fit nowhere (or would exceed the pace's visits per day)."""
+    from chalicelib.planning.pace import PACE
+    from chalicelib.planning.timing import time_day
+
+    data = {"start_date": "2026-10-01", "days": 7, "mode": "drive", "pace": "relaxed", "lang": "en"}
+    result = plan(data, real)
+    problem = build_problem(data, real)
+    assert not any(s.get("shortened") for d in result["days"] for s in d["stops"])  # tasks as built
+    days = [_day_items(problem, d, day) for d, day in enumerate(result["days"])]
+    route = set()
+
+    def fits(poi_id):
+        node = next(i for i, t in enumerate(problem.tasks) if t.kind == "visit" and t.poi.id == poi_id)
+        out = {}
+        for d, items in enumerate(days):
+            visits = sum(1 for i in items if isinstance(i, int) and problem.tasks[i].kind == "visit")
+            if visits >= PACE["relaxed"][2]:
+                continue
+            travel = sum(s.travel_minutes for s in time_day(problem, d, items))
+            for pos in range(len(items) + 1):
+                timed = time_day(problem, d, items[:pos] + [node] + items[pos:])
+                if timed is not None:
+                    extra = max(0, sum(s.travel_minutes for s in timed) - travel)
+                    out[d] = min(out.get(d, extra), extra)
+        return out
+
+    codes = {u["poi_id"]: u for u in result["unscheduled"] if u["poi_id"] not in route}
+    detours = [u for u in codes.values() if u["reason_code"] == "detour"]
+    assert detours, "the relaxed week leaves out a sight that fits a free afternoon"
+    for u in detours:
+        options = fits(u["poi_id"])
+        assert u["extra_minutes"] == min(options.values())
+        assert problem.dates.index(datetime.fromisoformat(u["date"]).date()) in options
+        assert f"about {u['extra_minutes']} min on the road" in u["reason"]
+    for u in codes.values():
+        if u["reason_code"] == "no_time":
+            assert fits(u["poi_id"]) == {}, u["poi_id"]
+
+
+def test_a_meal_after_the_day_is_over_is_said_to_be_free(real):
+    """A day back at the hotel before dinner time leaves dinner to the
+    traveller: the plan says when the day ends and where the nearest
+    restaurant is, not "no restaurant or free time"."""
+    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en"}
+    result = plan(data, real)
+    free = [u for u in result["unscheduled"] if u["reason_code"] == "meal_outside_day"]
+    assert free
+    for u in free:
+        day = next(d for d in result["days"] if d["date"] == u["date"])
+        back = datetime.fromisoformat(day["stops"][-1]["arrive"])
+        assert u["meal"] == "dinner" and back.hour * 60 + back.minute <= 17 * 60
+        assert f"ends at {day['lodging']['name']} at {back:%H:%M}" in u["reason"]
+        assert not any(s["type"] == "meal" and s["meal"] == "dinner" for s in day["stops"])
+    assert not any(u["reason_code"] == "no_time" and u.get("meal") for u in result["unscheduled"])
+
+
 def test_a_free_evening_near_the_shen_garden_night_is_mentioned(real, fast):
     """The nightly Shen Garden show is never a stop unless asked for, but an
     old-town trip whose evenings are free gets one line naming it; asked for,
