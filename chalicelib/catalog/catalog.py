@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
 
@@ -109,6 +111,20 @@ class Catalog:
             return self.routes[route_id]
         except KeyError:
             raise not_found("route", route_id, field) from None
+
+    @cached_property
+    def _match_days(self) -> dict[str, frozenset[date]]:
+        days: dict[str, set[date]] = {}
+        for event in self.events.values():
+            if event.kind == "match" and event.status == "scheduled":
+                days.setdefault(event.venue_id, set()).add(event.start.date())
+        return {venue: frozenset(ds) for venue, ds in days.items()}
+
+    def match_day(self, poi_id: str, day: date) -> bool:
+        """Whether the venue ``poi_id`` holds a scheduled match on ``day``. A
+        competition venue is then closed to sightseeing: only ticket holders
+        go in, for their session (the match is the way to see it)."""
+        return day in self._match_days.get(poi_id, frozenset())
 
     def venues(self) -> list[Poi]:
         return [p for p in self.pois.values() if p.category == "venue"]

@@ -2,7 +2,8 @@
 
 It reads the *response* (ISO strings, ids), not solver output, and checks it
 against first principles: the base travel matrix with the travel rule
-(``Problem.leg``), opening hours straight from the catalog, event times,
+(``Problem.leg``), opening hours straight from the catalog (and no venue
+visited as a sight on a day it holds a match), event times,
 the request's day windows, meal windows, budget, route order, must-visits
 and pace. The engine runs it on every plan before returning it; tests run
 it on every plan they make.
@@ -131,6 +132,15 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
                     bad.append(f"{where}: visit of {end - start} min is shorter than {length}")
                 if not _inside(problem.open_intervals(poi, d), start, end):
                     bad.append(f"{where}: visit {start}-{end} is not inside the opening hours")
+                # a venue holding a match that day admits ticket holders only (its match is an event stop)
+                if any(
+                    e.venue_id == poi.id
+                    and e.kind == "match"
+                    and e.status == "scheduled"
+                    and e.start.date() == problem.dates[d]
+                    for e in catalog.events.values()
+                ):
+                    bad.append(f"{where}: {poi.id} holds a match that day and is closed to sightseeing")
                 tickets += _ticket(stop, poi.ticket_cny, bad, where)
                 route_starts[poi.id] = start
             elif kind == "event":

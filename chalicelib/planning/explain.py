@@ -23,6 +23,10 @@ REASONS: dict[str, Text] = {
         zh="{name}在行程期间每天都不开放（或开放时间不够游览）",
         en="{name} is closed, or open too briefly for a visit, on every day of the trip",
     ),
+    "match_days": Text(
+        zh="{name}在行程的每一天都有比赛，比赛日只凭票入场观赛，不能参观",
+        en="{name} holds matches on every day of the trip: on match days only ticket holders go in, for their session",
+    ),
     "too_far": Text(
         zh="{name}离住处太远，一天之内无法往返游览",
         en="{name} is too far from your lodging to visit and return within a day",

@@ -262,7 +262,10 @@ class Problem:
 
     def visit_intervals(self, poi: Poi, day: int) -> list[tuple[int, int]]:
         """Absolute intervals when ``poi`` may be visited on ``day``
-        (``daylight.visitable``: open, and in daylight if outdoors)."""
+        (``daylight.visitable``: open, and in daylight if outdoors; never a
+        venue on a day it holds a match, ``Catalog.match_day``)."""
+        if self.catalog.match_day(poi.id, self.dates[day]):
+            return []
         allowed = visitable(poi, self.dates[day])
         if poi.setting == "outdoor" and self.request.weather:
             allowed = without_spells(allowed, self.request.weather, day)
@@ -655,6 +658,14 @@ def _precheck(problem: Problem, events: list[Event]) -> None:
                 status=409,
                 details={"conflicts": [poi_id]},
             )
+        if not fits and _why_not(problem, poi, length) == "match_days":
+            raise infeasible(
+                f"必去地点 {poi.name.zh} 在行程的每一天都有比赛，比赛日只凭票入场：请改选它的一场比赛（events）",
+                f"Must-visit {poi.name.en} holds matches on every day of the trip and only ticket holders go in: "
+                "ask for one of its matches (events) instead",
+                [poi_id],
+                f"must_visit[{i}]",
+            )
         if not fits:
             raise infeasible(
                 f"必去地点 {poi.name.zh} 在行程的每一天都不开放（或开放时间不足以游览）",
@@ -1043,6 +1054,8 @@ def _meal_windows(problem: Problem, poi: Poi, d: int, start: int, end: int, minu
 
 
 def _why_not(problem: Problem, poi: Poi, length: int) -> str:
+    if all(problem.catalog.match_day(poi.id, day) for day in problem.dates):
+        return "match_days"
     for d in range(problem.request.days):
         lo_day, hi_day = problem.day_windows[d]
         if any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in problem.visit_intervals(poi, d)):

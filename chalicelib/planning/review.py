@@ -540,6 +540,20 @@ class _Review:
             lo, hi = d * DAY + window.start, d * DAY + window.end
             cut = (d * DAY, hi) if s.packed else (lo, hi)
             open_ = [(max(a, cut[0]), min(b, cut[1])) for a, b in open_]
+        elif poi is not None and _daylight is not None and _attr(poi, "setting", "mixed") == "outdoor":
+            # an order that moves an outdoor visit into the dark is no better
+            # order: the same daylight (and lit night hours) as ``dark_outdoor``
+            day: date = self.problem.dates[d]
+            rise, dusk = _daylight(day, poi.lon, poi.lat)
+            lit = [(rise, dusk + int(self.t["dark_margin_min"]))]
+            night = _attr(poi, "night", None)
+            lit += list(hours.windows(night, day)) if night else []
+            open_ = [
+                (max(a, d * DAY + x), min(b, d * DAY + y))
+                for a, b in open_
+                for x, y in lit
+                if min(b, d * DAY + y) > max(a, d * DAY + x)
+            ]
         return [(a, b - length) for a, b in open_ if b - length >= a], length
 
     def backtrack(self) -> None:
@@ -600,7 +614,10 @@ class _Review:
                     )
 
     def _fits(self, poi: Any, d: int) -> bool:
-        """Open for its visit length within the day window of trip day ``d``."""
+        """Open for its visit length within the day window of trip day ``d``
+        (a venue holding a match that day is not: ticket holders only)."""
+        if self.catalog.match_day(poi.id, self.problem.dates[d]):
+            return False
         length, _ = self.problem.visit_length(poi)
         lo_day, hi_day = self.problem.day_windows[d]
         return any(min(hi, hi_day) - max(lo, lo_day) >= length for lo, hi in self.problem.open_intervals(poi, d))

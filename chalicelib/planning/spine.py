@@ -270,7 +270,7 @@ def route_spine(
                 index[pid],
                 length,
                 after,
-                tuple(visitable(poi, day) for day in dates),
+                tuple(() if catalog.match_day(pid, day) else visitable(poi, day) for day in dates),
                 poi.prominence,
                 poi.area,
                 index[poi.part_of] if poi.part_of in ids else None,

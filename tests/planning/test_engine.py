@@ -564,3 +564,40 @@ def test_notes_remind_to_book_the_places_that_need_it(real, fast):
         settings=fast,
     )
     assert not [n for n in other["notes"] if "book ahead" in n]
+
+
+def test_a_venue_holding_a_match_is_no_sight_that_day(real):
+    """During the Asian Games a competition venue admits ticket holders only:
+    on a day it holds a match it is not planned as a sight (its match is the
+    way in), the checker refuses such a visit, a venue with matches on every
+    trip day is explained as such, and asked for as a must-visit it is a 422
+    naming the field. After the Games the same venue is a sight again."""
+    from datetime import date
+
+    data = {"start_date": "2023-10-01", "days": 2, "route": "asian-games-venues", "mode": "drive", "lang": "en"}
+    data["want_sports"] = ["baseball"]
+    result = plan(data, real)
+    problem = build_problem(data, real)
+    assert check(problem, result) == []
+    venue_visits = [
+        (day["date"], s["poi_id"])
+        for day in result["days"]
+        for s in day["stops"]
+        if s["type"] == "visit" and real.pois[s["poi_id"]].category == "venue"
+    ]
+    assert venue_visits  # the route's venues without a match that day are still visited
+    assert not any(real.match_day(poi_id, date.fromisoformat(day)) for day, poi_id in venue_visits)
+    gym = "shaoxing-olympic-sports-centre-gym"
+    assert all(real.match_day(gym, d) for d in problem.dates)
+    assert {u["poi_id"]: u["reason_code"] for u in result["unscheduled"]}[gym] == "match_days"
+
+    tampered = copy.deepcopy(result)
+    stop = next(s for s in tampered["days"][1]["stops"] if s["type"] == "visit")
+    stop.update(poi_id=gym, lon=real.pois[gym].lon, lat=real.pois[gym].lat)
+    assert any("closed to sightseeing" in v for v in check(problem, tampered))
+
+    with pytest.raises(Unprocessable) as err:
+        plan({**data, "must_visit": [gym]}, real)
+    assert err.value.status == 422 and err.value.field == "must_visit[0]" and "matches" in err.value.message.en
+    later = plan({"start_date": "2026-05-16", "days": 1, "mode": "drive", "must_visit": [gym], "lang": "en"}, real)
+    assert gym in {s["poi_id"] for d in later["days"] for s in d["stops"]}

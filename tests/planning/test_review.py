@@ -246,6 +246,29 @@ def test_order_waste_only_against_an_order_the_hours_allow(town):
     assert "order_waste" not in {f.code for f in review(with_catalog(town.problem, hours), zigzag)}
 
 
+def test_order_waste_moves_no_outdoor_visit_into_the_dark(town):
+    """The better orders the check compares with keep outdoor visits in the
+    daylight ``dark_outdoor`` asks for: Keqiao Ancient Town (outdoor, open
+    24/7) may be reached only between sunrise and dusk (plus the margin),
+    Cao E Temple (mixed) whenever it is open."""
+    from chalicelib.planning.review import DAY, _Review
+
+    day = synthetic_days(town, [["keyan-scenic-area", "cao-e-temple", "keqiao-ancient-town", "caoe-river"]], "walk")
+    rv = _Review(town.problem, day, THRESHOLDS)
+    stops = {s.poi_id: s for s in rv.days[0] if s.kind == "visit"}
+    poi = town.catalog.pois["keqiao-ancient-town"]
+    rise, dusk = daylight(town.problem.dates[0], poi.lon, poi.lat)
+    slots, length = rv._slots(0, stops["keqiao-ancient-town"])
+    assert (
+        slots
+        and min(a for a, _ in slots) >= rise
+        and max(b for _, b in slots) + length <= dusk + THRESHOLDS["dark_margin_min"]
+    )
+    temple, _ = rv._slots(0, stops["cao-e-temple"])
+    assert temple == [(lo, hi - 60) for lo, hi in town.problem.open_intervals(town.catalog.pois["cao-e-temple"], 0)]
+    assert all(0 <= a < DAY for a, _ in slots)
+
+
 def test_order_waste_keeps_matches_and_route_order(route):
     """On an ordered route the best order keeps route order: a day in route order is never 'waste'."""
     days = [
