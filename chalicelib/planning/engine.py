@@ -314,7 +314,15 @@ def _render(
     for day_doc, alternatives in zip(days, plan_b(prob, days, lang)):
         day_doc["plan_b"] = alternatives
     unscheduled = explain(
-        prob, visited_pois | eaten, visited_events, starts, tickets, missing_meals, settings.explain_top_n, day_items
+        prob,
+        visited_pois,
+        visited_events,
+        starts,
+        tickets,
+        missing_meals,
+        settings.explain_top_n,
+        day_items,
+        frozenset(eaten),
     )
     partial = any(u.named for u in unscheduled)
     notes = []

@@ -141,11 +141,14 @@ def explain(
     missing_meals: list[tuple[int, str, int]],
     top_n: int,
     day_items: Optional[Sequence[Sequence[Item]]] = None,
+    eaten: frozenset[str] = frozenset(),
 ) -> list[Unscheduled]:
     """``day_items``: the plan's days (task indices and breaks, as timed);
     with them a left-out sight that would fit somewhere is explained by the
     travel it adds (``detour``), not as "no time left", and a meal missed
-    because the day is over (or not begun) says so (``meal_outside_day``)."""
+    because the day is over (or not begun) says so (``meal_outside_day``).
+    ``eaten``: places the plan eats at; never "left out", but a lunch at
+    Xianheng Tavern is no visit of Lu Xun Native Place around it."""
     req, catalog = problem.request, problem.catalog
     route = catalog.routes[req.route] if req.route else None
     route_ids = list(route.stop_ids) if route else []
@@ -208,11 +211,22 @@ def explain(
     # a match watched at a venue on the route is that stop's visit
     venues = {catalog.events[e].venue_id for e in visited_events if e in catalog.events}
     for poi_id in route_ids:
-        if poi_id not in visited_pois and poi_id not in venues and poi_id not in req.avoid:
+        if poi_id not in visited_pois | eaten and poi_id not in venues and poi_id not in req.avoid:
             add(poi_id, True)
             listed.add(poi_id)
+    # A wanted sport the plan attends a session of is a wish met: its other
+    # sessions are not "left out" (the venues trip listed seven of them).
+    seen_sports = {
+        t.event.sport for t in problem.tasks if t.kind == "event" and t.event and t.event.id in visited_events
+    }
     for task in problem.tasks:
-        if task.kind == "event" and task.event and task.event.id not in visited_events and not task.mandatory:
+        if (
+            task.kind == "event"
+            and task.event
+            and task.event.id not in visited_events
+            and not task.mandatory
+            and task.event.sport not in seen_sports
+        ):
             if req.want_sports and len(req.want_sports) < 5:  # the traveller named sports: explain matches
                 clash = any(
                     _overlaps(task, other)
@@ -334,7 +348,12 @@ def explain(
     # Top-N by prize among the interesting candidates left out.
     scored = []
     for poi in catalog.pois.values():
-        if poi.id in visited_pois or poi.id in listed or poi.id in req.avoid or poi.category in ("lodging", "food"):
+        if (
+            poi.id in visited_pois | eaten
+            or poi.id in listed
+            or poi.id in req.avoid
+            or poi.category in ("lodging", "food")
+        ):
             continue
         units = req.interest(poi.category) * poi.weight
         if units > 0 and (poi.category != "venue"):

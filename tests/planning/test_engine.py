@@ -601,3 +601,26 @@ def test_a_venue_holding_a_match_is_no_sight_that_day(real):
     assert err.value.status == 422 and err.value.field == "must_visit[0]" and "matches" in err.value.message.en
     later = plan({"start_date": "2026-05-16", "days": 1, "mode": "drive", "must_visit": [gym], "lang": "en"}, real)
     assert gym in {s["poi_id"] for d in later["days"] for s in d["stops"]}
+
+
+def test_a_wanted_sport_once_attended_lists_no_other_sessions(real):
+    """want_sports asks for one session per sport: once the plan attends one,
+    the sport's other sessions are not "left out" (the venues trip listed
+    seven); a lunch at Xianheng Tavern is no visit of Lu Xun Native Place,
+    the place around it, so that one is not "covered" by the lunch."""
+    data = {"start_date": "2023-10-01", "days": 2, "route": "asian-games-venues", "mode": "drive", "lang": "en"}
+    data["want_sports"] = ["baseball"]
+    result = plan(data, real)
+    attended = {s["sport"] for d in result["days"] for s in d["stops"] if s["type"] == "event"}
+    assert "baseball" in attended
+    listed = [u for u in result["unscheduled"] if u.get("event_id") and not u.get("meal")]
+    assert not [u for u in listed if real.events[u["event_id"]].sport in attended]
+
+    problem = build_problem(data, real)
+    assert real.pois["xianheng-tavern"].part_of == "lu-xun-native-place"
+    lunch_only = explain(problem, set(), set(), {}, 0.0, [], 1000, eaten=frozenset({"xianheng-tavern"}))
+    reasons = {u.poi_id: u.code for u in lunch_only}
+    assert reasons["lu-xun-native-place"] not in ("contains_visited", "part_visited")
+    assert "xianheng-tavern" not in reasons
+    visited = explain(problem, {"xianheng-tavern"}, set(), {}, 0.0, [], 1000)
+    assert {u.poi_id: u.code for u in visited}["lu-xun-native-place"] == "contains_visited"
