@@ -76,6 +76,14 @@ WISH_UNITS = 12.0
 # A festival, ceremony or show of a kind the traveller asked for (want_events)
 # is a rare date: it outranks an ordinary sight like a route stop does.
 EVENT_UNITS = 4.0
+# A sight with a festival or ceremony on some trip days (not a nightly show:
+# every day) is worth this much more on such a day (about an ordinary sight:
+# the festival is a sight of its own, even with its hour unknown); on other
+# days it keeps its own prize, so it is not dropped for want of a free
+# festival day. A guide sends you to Dongpu on the day of the Huangjiu
+# festival, not six days later (half a unit was measured: not enough to
+# move the week's Dongpu visit to the festival day).
+FESTIVAL_DAY_UNITS = 1.0
 # Route trips: sights off the route are offered only on days whose stretch of
 # road (or lodging) lies within this straight-line distance.
 NEAR_ROUTE_KM = 6.0
@@ -543,6 +551,17 @@ def end_place(problem: Problem, day: int) -> int:
     if day == problem.request.days - 1 and problem.last_place is not None:
         return problem.last_place
     return problem.lodging_places[day]
+
+
+def festival_days(problem: Problem) -> dict[str, set[int]]:
+    """POI id -> trip days on which a scheduled festival, ceremony or show
+    takes place there (``FESTIVAL_DAY_SHARE``), timed or not."""
+    out: dict[str, set[int]] = {}
+    for e in events_between(problem.catalog.events, problem.dates[0], problem.dates[-1]):
+        day = e.start.date()
+        if e.kind != "match" and e.status == "scheduled" and day in problem.dates:
+            out.setdefault(e.venue_id, set()).add(problem.dates.index(day))
+    return out
 
 
 def _optional_events(request: PlanRequest, catalog: Catalog, dates: list[date]) -> list[Event]:
@@ -1180,6 +1199,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
     if problem.locks:
         _exact_rows(problem, matrices)
     locked = _locked_tasks(problem)
+    festive = festival_days(problem)
     # each day's (conservative) matrix, as its vehicle gets it below
     day_matrix = [matrices[factors.index(max_time_factor(req.mode, w))] for w in problem.day_windows]
     nodes = []
@@ -1207,6 +1227,12 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
             if task.mandatory
             else int(round(task.prize_units * PRIZE_SCALE))
         )
+        vehicle_cost: tuple[int, ...] = ()
+        feast = festive.get(task.the_poi.id, set()) if task.kind == "visit" else set()
+        if feast and len(feast) < req.days and task.days is None and i not in locked and not task.mandatory:
+            bonus = int(round(FESTIVAL_DAY_UNITS * PRIZE_SCALE))
+            prize += bonus  # earned on a festival day; any other day pays it back
+            vehicle_cost = tuple(0 if d in feast else bonus for d in range(req.days))
         nodes.append(
             solver.Node(
                 service=task.service,
@@ -1216,6 +1242,7 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
                 count=1 if task.kind == "visit" else 0,
                 allowed_vehicles=allowed,
                 visiting=task.duration if task.kind in ("visit", "event") else 0,
+                vehicle_cost=vehicle_cost,
             )
         )
     groups = []

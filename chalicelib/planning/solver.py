@@ -99,10 +99,16 @@ class Node:
     count: int = 1
     allowed_vehicles: Optional[tuple[int, ...]] = None
     visiting: int = 0  # minutes that count as sightseeing (``Model.travel_share``)
+    # Per vehicle, the extra cost of this node on that vehicle's route (empty:
+    # none). A place keeps its prize on any day but is cheaper on some: a
+    # village on its festival day.
+    vehicle_cost: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.service < 0:
             raise ValueError("service must be >= 0")
+        if any(c < 0 for c in self.vehicle_cost):
+            raise ValueError("vehicle_cost must be >= 0")
         for lo, hi in self.windows:
             if lo > hi:
                 raise ValueError(f"empty window {(lo, hi)}")
@@ -360,8 +366,18 @@ def _build(model: Model, order: list[int]):
         routing.RegisterTransitMatrix([[model.travel_cost_weight * x for x in row] for row in matrix])
         for matrix in model.matrices
     ]
+    extra = [(j, node.vehicle_cost) for j, node in enumerate(model.nodes) if node.vehicle_cost]
+    if any(len(costs) != len(model.vehicles) for _, costs in extra):
+        raise ValueError("vehicle_cost needs one cost per vehicle")
     for v, vehicle in enumerate(model.vehicles):
-        routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.matrix], v)
+        into = {j: costs[v] for j, costs in extra if costs[v]}
+        if into:  # this vehicle pays to reach those nodes: its own cost matrix
+            rows = model.matrices[vehicle.matrix]
+            w = model.travel_cost_weight
+            own = routing.RegisterTransitMatrix([[w * x + into.get(j, 0) for j, x in enumerate(row)] for row in rows])
+            routing.SetArcCostEvaluatorOfVehicle(own, v)
+        else:
+            routing.SetArcCostEvaluatorOfVehicle(cost_callbacks[vehicle.matrix], v)
 
     horizon = max([hi for node in model.nodes for _, hi in node.windows] + [v.window[1] for v in model.vehicles]) + 1
     routing.AddDimensionWithVehicleTransits(

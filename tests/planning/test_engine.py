@@ -412,18 +412,28 @@ def test_a_left_out_sight_is_no_time_only_if_it_fits_nowhere(real):
 def test_a_meal_after_the_day_is_over_is_said_to_be_free(real):
     """A day back at the hotel before dinner time leaves dinner to the
     traveller: the plan says when the day ends and where the nearest
-    restaurant is, not "no restaurant or free time"."""
-    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en"}
-    result = plan(data, real)
-    free = [u for u in result["unscheduled"] if u["reason_code"] == "meal_outside_day"]
-    assert free
-    for u in free:
-        day = next(d for d in result["days"] if d["date"] == u["date"])
-        back = datetime.fromisoformat(day["stops"][-1]["arrive"])
-        assert u["meal"] == "dinner" and back.hour * 60 + back.minute <= 17 * 60
-        assert f"ends at {day['lodging']['name']} at {back:%H:%M}" in u["reason"]
-        assert not any(s["type"] == "meal" and s["meal"] == "dinner" for s in day["stops"])
-    assert not any(u["reason_code"] == "no_time" and u.get("meal") for u in result["unscheduled"])
+    restaurant is, not "no restaurant or free time"; a day that is still out
+    at dinner time keeps the old reason."""
+    from chalicelib.planning.timing import time_day
+
+    data = {"start_date": "2026-11-07", "days": 1, "mode": "transit", "lang": "en"}
+    problem = build_problem(data, real)
+    morning = [next(i for i, t in enumerate(problem.tasks) if t.kind == "visit" and t.poi.id == "qingteng-study")]
+    timed = time_day(problem, 0, morning)
+    back = timed[-1].arrive
+    assert back <= problem.request.dinner.start
+    home = problem.lodging_places[0]
+    said = explain(problem, {"qingteng-study"}, set(), {}, 0.0, [(0, "dinner", home)], 0, [morning])
+    (u,) = [u for u in said if u.meal == "dinner"]
+    assert u.code == "meal_outside_day" and u.named
+    assert f"ends at {problem.places[home].name.en} at {back // 60:02d}:{back % 60:02d}" in u.reason.en
+    assert "晚餐请自行安排" in u.reason.zh
+    sights = ("qingteng-study", "lu-xun-native-place", "shen-garden", "dayu-mausoleum")
+    late = [next(i for i, t in enumerate(problem.tasks) if t.kind == "visit" and t.poi.id == p) for p in sights]
+    timed = time_day(problem, 0, late)
+    assert timed is not None and timed[-1].arrive > problem.request.dinner.start
+    said = explain(problem, set(sights), set(), {}, 0.0, [(0, "dinner", home)], 0, [late])
+    assert [u.code for u in said if u.meal == "dinner"] != ["meal_outside_day"]
 
 
 def test_a_free_evening_near_the_shen_garden_night_is_mentioned(real, fast):
@@ -624,3 +634,19 @@ def test_a_wanted_sport_once_attended_lists_no_other_sessions(real):
     assert "xianheng-tavern" not in reasons
     visited = explain(problem, {"xianheng-tavern"}, set(), {}, 0.0, [], 1000)
     assert {u.poi_id: u.code for u in visited}["lu-xun-native-place"] == "contains_visited"
+
+
+def test_a_sight_is_visited_on_its_festival_day(real):
+    """The Shaoxing Huangjiu Festival is at Dongpu on 2026-11-07 (start of
+    winter, hour unknown: a note, never a stop): a week from an old-town hotel
+    visits Dongpu that day, not six days later, and says so in its notes."""
+    from chalicelib.planning.problem import festival_days
+
+    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en"}
+    problem = build_problem(data, real)
+    assert festival_days(problem).get("dongpu-huangjiu-town") == {0}
+    result = plan(data, real)
+    assert check(problem, result) == []
+    days = {s["poi_id"]: d["date"] for d in result["days"] for s in d["stops"] if s["type"] == "visit"}
+    assert days["dongpu-huangjiu-town"] == "2026-11-07"
+    assert any("Huangjiu Festival" in n and n.startswith("2026-11-07") for n in result["notes"])

@@ -192,3 +192,26 @@ def test_status_is_the_searchs_after_a_failed_exchange():
     sol = solve(model(nodes, [1, 1, 1], vehicles=[Vehicle(0, 1, (0, 250))], exclusive=[(2, 4)]), 1.0)
     assert visited(sol) == [[2]] and 3 in sol.dropped
     assert sol.status == "solution_limit"
+
+
+def test_vehicle_cost_puts_a_node_on_its_cheap_vehicle():
+    """A place worth more on some days (a festival): each node goes to the
+    vehicle that does not pay for it; where only a paying vehicle may take
+    it, it is still visited (the prize outweighs the cost) and the objective
+    holds the cost."""
+    import pytest
+
+    vehicles = [Vehicle(0, 1, (0, 1000), max_stops=1), Vehicle(0, 1, (0, 1000), max_stops=1)]
+    nodes = [
+        Node(service=10, windows=((0, 1000),), prize=500, vehicle_cost=(0, 200)),
+        Node(service=10, windows=((0, 1000),), prize=500, vehicle_cost=(200, 0)),
+    ]
+    sol = solve(model(nodes, [10, 10], vehicles=vehicles), 1.0)
+    assert visited(sol) == [[2], [3]] and sol.objective == 40  # travel only
+    forced = [Node(service=10, windows=((0, 1000),), prize=500, vehicle_cost=(0, 200), allowed_vehicles=(1,))]
+    sol = solve(model(forced, [10], vehicles=vehicles), 1.0)
+    assert visited(sol) == [[], [2]] and sol.objective == 20 + 200
+    with pytest.raises(ValueError):
+        Node(vehicle_cost=(-1, 0))
+    with pytest.raises(ValueError):
+        solve(model([Node(windows=((0, 1000),), prize=5, vehicle_cost=(0,))], [1], vehicles=vehicles), 1.0)

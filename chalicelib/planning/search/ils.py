@@ -84,6 +84,8 @@ def applicable(model) -> bool:
         return False
     if any(v.max_stops is not None for v in model.vehicles):
         return False
+    if any(getattr(node, "vehicle_cost", ()) for node in model.nodes):
+        return False
     depots = {v.start for v in model.vehicles} | {v.end for v in model.vehicles}
     for i, node in enumerate(model.nodes):
         if i in depots:
