@@ -58,6 +58,7 @@ SHORT = {  # column labels of the markdown fault table
     "signature_missing": "signature",
     "silent_wish": "silent wish",
     "wish_unmet": "wish unmet",
+    "festival_missed": "festival",
     "empty_day": "empty day",
 }
 

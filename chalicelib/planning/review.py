@@ -130,6 +130,12 @@ call with ``review(problem, plan, thresholds={...})``):
     in the plan (one fault per sport). A fan who asked for softball is not
     handed three days of sights and a "no time" line.
 
+``festival_missed``
+    A sight visited on a trip day other than the day(s) of its festival,
+    ceremony or show (one not held on every trip day, not avoided, not
+    attended by the plan itself) while it is open for its visit on such a
+    day. A guide sends you to Dongpu on the day of the Huangjiu festival,
+    not six days later.
 ``empty_day``
     A trip day with no visit and no match although a wanted sight (interest
     > 0, not avoided, meeting the request's access needs, neither it nor a
@@ -209,6 +215,7 @@ CODES = (
     "signature_missing",
     "silent_wish",
     "wish_unmet",
+    "festival_missed",
     "empty_day",
 )
 
@@ -413,6 +420,7 @@ class _Review:
             self.signature_missing,
             self.silent_wish,
             self.wish_unmet,
+            self.festival_missed,
             self.empty_day,
         ):
             check()
@@ -1196,6 +1204,42 @@ class _Review:
                     f"{name.en} was asked for and {len(sessions)} sessions fall on the trip's days, "
                     "but the plan attends none",
                 )
+
+    def festival_missed(self) -> None:
+        dates = list(self.problem.dates)
+        attended = {e.id for e in self.attended()}
+        feasts: dict[str, list[Event]] = {}
+        for e in events_between(self.catalog.events, dates[0], dates[-1]):
+            if (
+                e.kind != "match"
+                and e.status == "scheduled"
+                and e.start.date() in dates
+                and e.id not in self.req.avoid_events
+            ):
+                feasts.setdefault(e.venue_id, []).append(e)
+        for s in self.visits():
+            events = feasts.get(s.poi_id or "", [])
+            days = {dates.index(e.start.date()) for e in events}
+            poi = self.catalog.pois.get(s.poi_id or "")
+            if poi is None or not days or s.day in days or len(days) == len(dates):
+                continue
+            if any(e.id in attended for e in events):
+                continue
+            open_days = [d for d in sorted(days) if self._fits(poi, d)]
+            if not open_days:
+                continue
+            feast = next(e for e in events if e.start.date() == dates[open_days[0]])
+            on = dates[open_days[0]].isoformat()
+            self.add(
+                "festival_missed",
+                s.day,
+                s.k,
+                poi.id,
+                len(open_days),
+                0,
+                f"游览{poi.name.zh}，而它的“{feast.title.zh}”在 {on}，也在行程内",
+                f"visits {poi.name.en}, but its {feast.title.en} is on {on}, also a trip day",
+            )
 
 
 _MODE_ZH = {"transit": "公交", "drive": "自驾", "taxi": "打车"}

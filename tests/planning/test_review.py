@@ -832,3 +832,26 @@ def test_meal_missing_spares_a_traveller_at_the_match_venue(match):
     lunch = [f for f in review(match.problem, at_gate) if f.code == "meal_missing" and "lunch" in f.message.en]
     assert lunch == []
     assert [f for f in review(match.problem, late) if f.code == "meal_missing" and "lunch" in f.message.en]
+
+
+def test_festival_missed(real):
+    """Dongpu holds the Huangjiu festival on 2026-11-07, day 1 of this week:
+    the plan visits it that day (no fault); the same visit moved to another
+    day, the festival day still free, is a ``festival_missed`` fault."""
+    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en"}
+    result = plan(data, real)
+    problem = build_problem(data, real)
+    control = review(problem, result)
+    assert "festival_missed" not in {f.code for f in control}
+    where = {s["poi_id"]: (d, k) for d, day in enumerate(result["days"]) for k, s in enumerate(day["stops"])}
+    d0, k0 = where["dongpu-huangjiu-town"]
+    assert d0 == 0
+    moved = copy.deepcopy(result)
+    other = next((d, k) for d, k in where.values() if d > 0 and moved["days"][d]["stops"][k]["type"] == "visit")
+    a, b = moved["days"][d0]["stops"][k0], moved["days"][other[0]]["stops"][other[1]]
+    for key in ("poi_id", "name", "lon", "lat", "category", "ticket_cny"):
+        a[key], b[key] = b[key], a[key]
+    tampered = review(problem, moved)
+    assert added(control, tampered) >= {"festival_missed"}
+    fault = next(f for f in tampered if f.code == "festival_missed")
+    assert fault.day == other[0] and fault.poi_id == "dongpu-huangjiu-town" and "2026-11-07" in fault.message.en
