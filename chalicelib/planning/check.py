@@ -133,13 +133,7 @@ def check(problem: Problem, plan: dict[str, Any], locks: Optional[Sequence[Lock]
                 if not _inside(problem.open_intervals(poi, d), start, end):
                     bad.append(f"{where}: visit {start}-{end} is not inside the opening hours")
                 # a venue holding a match that day admits ticket holders only (its match is an event stop)
-                if any(
-                    e.venue_id == poi.id
-                    and e.kind == "match"
-                    and e.status == "scheduled"
-                    and e.start.date() == problem.dates[d]
-                    for e in catalog.events.values()
-                ):
+                if catalog.match_day(poi.id, problem.dates[d]):
                     bad.append(f"{where}: {poi.id} holds a match that day and is closed to sightseeing")
                 tickets += _ticket(stop, poi.ticket_cny, bad, where)
                 route_starts[poi.id] = start
