@@ -15,6 +15,7 @@ from ..catalog.labels import MEAL_NAMES, SPORT_NAMES
 from ..i18n import Text
 from .pace import PACE
 from .problem import DAY, Problem
+from .request import hhmm
 from .timing import Item, time_day
 from .travel import Point, geodesic_km
 
@@ -289,8 +290,7 @@ def explain(
         near = _nearest_food(problem, place)
         outside = _outside_day(problem, d, meal, day_items[d]) if day_items else None
         if outside is not None:
-            food = near[0].name if near else Text(zh="（无）", en="(none)")
-            km = f"{near[1]:.1f}" if near else "?"
+            food, km = _food_hint(near, 1)
             text = REASONS["meal_outside_day"]
             out.append(
                 Unscheduled(
@@ -309,8 +309,7 @@ def explain(
             continue
         if near is None or near[1] > MEAL_NEAR_KM:
             here = problem.places[place].name
-            food = near[0].name if near else Text(zh="（无）", en="(none)")
-            km = f"{near[1]:.0f}" if near else "?"
+            food, km = _food_hint(near, 0)
             out.append(
                 Unscheduled(
                     near[0].id if near else None,
@@ -366,6 +365,13 @@ def explain(
 MEAL_NEAR_KM = 5.0  # farther than this, a missing meal is reported as "no restaurant near"
 
 
+def _food_hint(near: Optional[tuple[Any, float]], digits: int) -> tuple[Text, str]:
+    """The nearest restaurant's name and its km (``_nearest_food``), for a meal reason."""
+    if near is None:
+        return Text(zh="（无）", en="(none)"), "?"
+    return near[0].name, f"{near[1]:.{digits}f}"
+
+
 def _cheapest_fit(problem: Problem, poi_id: str, day_items: Sequence[Sequence[Item]]) -> Optional[tuple[int, int, int]]:
     """(day, extra travel minutes, visit minutes) of the cheapest place in the
     plan where a left-out sight's visit fits with exact times (hours,
@@ -413,8 +419,7 @@ def _outside_day(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> 
         stop, text = timed[0], DAY_STARTS
     else:
         return None
-    minute = stop.arrive - day0
-    clock = f"{minute // 60:02d}:{minute % 60:02d}"
+    clock = hhmm(stop.arrive - day0)
     place = problem.places[stop.place].name
     return Text(zh=text.zh.format(time=clock, place=place.zh), en=text.en.format(time=clock, place=place.en))
 
