@@ -74,6 +74,9 @@ TABU_LIMIT_SHARE = 0.8
 # Exchanges of a left-out visit for a cheaper planned one tried after the
 # itinerary search (``_swap_in``): a count, not a clock, for determinism.
 SWAP_CHECKS = 120
+# Each re-read of routes on a fresh model (``_fresh_model``) is a propagation,
+# not a search: milliseconds; the limit only guards against a pathological one.
+FRESH_READ_MS = 200
 # Polishing a solution of our own ILS (``search.ils``): tabu search keeps the
 # visited set and reshuffles routes far better than GLS on prize-collecting
 # models (the GLS arc penalties are scaled by the prize-dominated objective).
@@ -250,7 +253,9 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
             assignment = routing.SolveWithParameters(params)
         if assignment is not None:
             searched = routing.status()  # the exchanges' re-reads overwrite it
-            assignment = _swap_in(routing, manager, model, assignment, SWAP_CHECKS)
+            routing, manager, time_dim, assignment = _swap_in(
+                routing, manager, time_dim, model, assignment, SWAP_CHECKS
+            )
     else:
         assert search is not None  # it produced ``initial``
         params = _params(POLISH_METAHEURISTIC, limit, time_limit_s, started)
@@ -504,7 +509,7 @@ def _soft_travel_share(routing, manager, model: Model, horizon: int) -> None:
         dim.SetCumulVarSoftUpperBound(routing.End(v), horizon + move, cost)
 
 
-def _swap_in(routing, manager, model: Model, assignment, checks: int):
+def _swap_in(routing, manager, time_dim, model: Model, assignment, checks: int):
     """A visit left out that is worth more than one in the plan takes its
     place when the model accepts the routes and its objective drops.
 
@@ -514,7 +519,11 @@ def _swap_in(routing, manager, model: Model, assignment, checks: int):
     all dimensions, budgets, pairs and bounds) and prices it. Left-out
     visits by prize, each against the plan's cheaper visits cheapest first,
     first improvement; at most ``checks`` tries, so the result is the same
-    on every run."""
+    on every run.
+
+    Returns (routing, manager, time dimension, assignment): the search's own,
+    or a fresh model's (``_fresh_model``) when the search's refuses to re-read
+    even its own routes. Then the exchanges are priced on the fresh one."""
     n, depots = len(model.nodes), _depots(model)
     grouped = {i for g in model.groups for i in g.nodes}
 
@@ -522,14 +531,21 @@ def _swap_in(routing, manager, model: Model, assignment, checks: int):
         node = model.nodes[i]
         return i not in depots and i not in grouped and not node.mandatory and node.count == 1 and node.prize > 0
 
+    def read(routes: list[list[int]]):
+        return routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
+
     def priced(routes: list[list[int]]) -> Optional[int]:
-        restored = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
+        restored = read(routes)
         return None if restored is None else restored.ObjectiveValue()
 
+    searched = (routing, manager, time_dim, assignment)
     routes = [_route_nodes(routing, manager, assignment, v) for v in range(len(model.vehicles))]
     best = priced(routes)
     if best is None:
-        return assignment
+        routing, manager, time_dim = _fresh_model(model)
+        best = priced(routes)
+        if best is None:
+            return searched
     visited = {i for r in routes for i in r}
     out = sorted((i for i in range(n) if i not in visited and plain(i)), key=lambda i: (-model.nodes[i].prize, i))
     improved = False
@@ -556,8 +572,25 @@ def _swap_in(routing, manager, model: Model, assignment, checks: int):
                 routes, best, improved = trial, cost, True
                 break
     if not improved:
-        return assignment
-    return routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
+        return searched
+    return routing, manager, time_dim, read(routes)
+
+
+def _fresh_model(model: Model):
+    """The OR-Tools model of ``model`` built anew and closed, never searched.
+
+    A search's model may refuse every later re-read: after a search that ran
+    to its time limit (the re-read shares the search's limit), and, measured
+    on the 7-day transit guide trip, after a search of a model with per-day
+    visit costs (``Node.vehicle_cost``: the Huangjiu festival day) that
+    stopped at its solution limit (cause not found in OR-Tools 9.15). That
+    disabled the swap-in there. Building a model is about 25 ms for 140
+    nodes; re-reads on it have no search limit to spend."""
+    routing, manager, time_dim = _build(model, _search_order(len(model.nodes), _depots(model), 0))
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.time_limit.FromMilliseconds(FRESH_READ_MS)
+    routing.CloseModelWithParameters(params)
+    return routing, manager, time_dim
 
 
 def _one_or_two(length: int) -> list[tuple[int, ...]]:

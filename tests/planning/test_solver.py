@@ -170,14 +170,55 @@ def test_swap_in_trades_two_cheap_visits_for_a_better_one():
         Node(service=100, windows=((0, 1000),), prize=200, count=1),  # 4
     ]
     m = model(nodes, [1, 1, 1], vehicles=[Vehicle(0, 1, (0, 250))])
-    routing, manager, _ = module._build(m, module._search_order(len(m.nodes), module._depots(m), 0))
+    routing, manager, time_dim = module._build(m, module._search_order(len(m.nodes), module._depots(m), 0))
     routing.CloseModelWithParameters(module._params(module.METAHEURISTIC, 10, 1.0, 0.0))
     planned = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(3), manager.NodeToIndex(4)]], True)
     assert planned is not None and planned.ObjectiveValue() == 2 + 500  # out and back: 1 + 0 + 1
-    swapped = module._swap_in(routing, manager, m, planned, 10)
-    assert module._route_nodes(routing, manager, swapped, 0) == [2]
+    r, mgr, _, swapped = module._swap_in(routing, manager, time_dim, m, planned, 10)
+    assert r is routing and module._route_nodes(r, mgr, swapped, 0) == [2]
     assert swapped.ObjectiveValue() == 2 + 150 + 200
-    assert module._route_nodes(routing, manager, module._swap_in(routing, manager, m, planned, 0), 0) == [3, 4]
+    kept = module._swap_in(routing, manager, time_dim, m, planned, 0)
+    assert kept[3] is planned and module._route_nodes(routing, manager, kept[3], 0) == [3, 4]
+
+
+class _Refusing:
+    """A searched OR-Tools model that refuses every re-read, as one does after
+    a search that spent its time limit (the re-read shares that limit)."""
+
+    def __init__(self, routing):
+        self.routing = routing
+
+    def __getattr__(self, name):
+        return getattr(self.routing, name)
+
+    def ReadAssignmentFromRoutes(self, routes, ignore_inactive):
+        return None
+
+
+def test_swap_in_prices_on_a_fresh_model_when_the_searched_one_refuses():
+    """The exchange still happens when the search's model refuses to re-read
+    (before: the swap-in silently did nothing, e.g. on the 7-day transit
+    guide trip with its festival day); the result comes with the fresh model
+    it was read on, and without an exchange the search's own is returned."""
+    from chalicelib.planning import solver as module
+
+    nodes = [
+        Node(service=200, windows=((0, 1000),), prize=500, count=1),
+        Node(service=100, windows=((0, 1000),), prize=150, count=1),
+        Node(service=100, windows=((0, 1000),), prize=200, count=1),
+    ]
+    m = model(nodes, [1, 1, 1], vehicles=[Vehicle(0, 1, (0, 250))])
+    routing, manager, time_dim = module._build(m, module._search_order(len(m.nodes), module._depots(m), 0))
+    routing.CloseModelWithParameters(module._params(module.METAHEURISTIC, 10, 1.0, 0.0))
+    planned = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(3), manager.NodeToIndex(4)]], True)
+    refusing = _Refusing(routing)
+    r, mgr, dim, swapped = module._swap_in(refusing, manager, time_dim, m, planned, 10)
+    assert r is not refusing and r is not routing
+    assert module._route_nodes(r, mgr, swapped, 0) == [2]
+    assert swapped.ObjectiveValue() == 2 + 150 + 200
+    assert swapped.Min(dim.CumulVar(r.End(0))) == 1 + 200 + 1  # times read on the fresh model
+    r, _, _, kept = module._swap_in(refusing, manager, time_dim, m, planned, 0)
+    assert r is refusing and kept is planned
 
 
 def test_status_is_the_searchs_after_a_failed_exchange():
