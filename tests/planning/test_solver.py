@@ -256,3 +256,27 @@ def test_vehicle_cost_puts_a_node_on_its_cheap_vehicle():
         Node(vehicle_cost=(-1, 0))
     with pytest.raises(ValueError):
         solve(model([Node(windows=((0, 1000),), prize=5, vehicle_cost=(0,))], [1], vehicles=vehicles), 1.0)
+
+
+def test_repaired_cuts_a_refused_construction_day_to_one_the_model_accepts():
+    """The construction ignores the travel-share limit; a day the model
+    refuses loses the first stop whose removal makes it acceptable (the far
+    one), else the day starts empty; accepted days stay as they are."""
+    from chalicelib.planning import solver as module
+
+    nodes = [
+        Node(service=60, windows=((0, 1000),), prize=100, visiting=60),  # 2: near (5 min away)
+        Node(service=60, windows=((0, 1000),), prize=100, visiting=60),  # 3: far (200 min away)
+        Node(service=60, windows=((0, 1000),), prize=100, visiting=60),  # 4: near
+        Node(service=60, windows=((0, 1000),), prize=100, visiting=60),  # 5: near
+    ]
+    vehicles = [Vehicle(0, 1, (0, 1000)), Vehicle(0, 1, (0, 1000))]
+    # travel <= 80 % of visiting + 10 min: the far one is never acceptable
+    m = model(nodes, [5, 200, 5, 5], vehicles=vehicles, travel_share=(0.8, 10))
+    routing, manager, _ = module._build(m, module._search_order(len(m.nodes), module._depots(m), 0))
+    routing.CloseModelWithParameters(module._params(module.METAHEURISTIC, 10, 1.0, 0.0))
+    idx = manager.NodeToIndex
+    built = [[idx(2), idx(3), idx(4)], [idx(5)]]
+    assert routing.ReadAssignmentFromRoutes(built, True) is None
+    assert module._repaired(routing, built) == [[idx(2), idx(4)], [idx(5)]]
+    assert module._repaired(routing, [[idx(3)], []]) == [[], []]
