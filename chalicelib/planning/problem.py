@@ -41,6 +41,7 @@ from .request import PlanRequest
 from .spine import SpineStop, route_spine, shortened, shortest
 from .travel import (
     PROFILES,
+    WALK_BELOW_KM,
     Point,
     TravelTimes,
     ceil_minutes,
@@ -201,6 +202,9 @@ class Problem:
     # Every restaurant the trip could use; the solver is offered a few per
     # meal (``_meal_options``), the meal repair may add others (``meal_task``).
     foods: list[Poi] = field(default_factory=list)
+    # Meal tasks at a restaurant inside a sight (``_inside_options``) -> the
+    # sights it stands in: offered only on a day that visits one of them.
+    inside_meals: dict[int, tuple[str, ...]] = field(default_factory=dict)
     place_index: dict[str, int] = field(default_factory=dict)
     lodging_places: list[int] = field(default_factory=list)  # per night
     day_vehicle_nodes: list[tuple[int, int]] = field(default_factory=list)
@@ -942,9 +946,13 @@ def _add_tasks(
                         )
                     )
                     continue
-                for poi in _meal_options(problem, foods, d):
+                offered = _meal_options(problem, foods, d)
+                inside = _inside_options(problem, foods, candidates, {f.id for f in offered})
+                for poi in offered + sorted(inside, key=lambda f: f.id):
                     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
                     if windows:
+                        if poi in inside:
+                            problem.inside_meals[len(tasks)] = inside[poi]
                         tasks.append(
                             Task(
                                 "meal",
@@ -1014,7 +1022,8 @@ def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:
     route stops pull their nearest restaurant in too. (Also offering the
     restaurant beside each sight away from the lodgings, such as Lufu in
     Luzhen, was measured and rejected: the meal prizes lured days out, 31 ->
-    35 guide faults.)
+    35 guide faults. A restaurant inside a sight is offered on its own
+    terms: ``_inside_options``.)
     """
     homes = (start_place(problem, d), end_place(problem, d))
     if problem.route_day:
@@ -1042,6 +1051,38 @@ def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:
             near = min(foods, key=lambda f: (problem.base[p][problem.place_index[f.id]], f.id))
             chosen.setdefault(near.id, near)
     return sorted(chosen.values(), key=lambda f: f.id)
+
+
+def _inside_options(
+    problem: Problem, foods: list[Poi], candidates: list[Poi], offered: set[str]
+) -> dict[Poi, tuple[str, ...]]:
+    """Restaurants inside a sight (``part_of``: Lufu in Luzhen, the tea room
+    at the Orchid Pavilion, Guyue Street at Xi Shi's hometown) that
+    ``_meal_options`` did not offer -> the candidate sights within a short
+    walk (``WALK_BELOW_KM``) of them: the container and its other parts.
+
+    The model offers such a meal only on a day that visits one of those
+    sights (``Model.requires``), so it never lures a day out by itself (as
+    offering every restaurant beside a sight did: 31 -> 35 guide faults);
+    it lets a week from one old-town hotel, whose six restaurants near it
+    hold 12 meals at two each, lunch in Luzhen on its Luzhen day."""
+    out: dict[Poi, tuple[str, ...]] = {}
+    for f in foods:
+        if not f.part_of or f.id in offered:
+            continue
+        here = Point(f.lon, f.lat)
+        near = tuple(
+            sorted(
+                c.id
+                for c in candidates
+                if c.id != f.id
+                and (c.id == f.part_of or c.part_of == f.part_of)
+                and geodesic_km(here, Point(c.lon, c.lat)) <= WALK_BELOW_KM
+            )
+        )
+        if near:
+            out[f] = near
+    return out
 
 
 def _visit_windows(problem: Problem, poi: Poi, length: int) -> list[tuple[int, int]]:
@@ -1322,8 +1363,14 @@ def _model(problem: Problem, route_order: tuple[str, ...]) -> solver.Model:
         for nodes in by_restaurant.values()
         if len({tasks[i].day for i in nodes}) > MEALS_PER_RESTAURANT // 2 + 1 or len(nodes) > MEALS_PER_RESTAURANT
     ]
+    # A restaurant inside a sight only on a day that visits it (``_inside_options``).
+    requires = [
+        (i, tasks[i].the_day, tuple(visit_of[p] for p in sights if p in visit_of))
+        for i, sights in sorted(problem.inside_meals.items())
+    ]
     del n
     return solver.Model(
+        requires=requires,
         nodes=nodes,
         vehicles=vehicles,
         matrices=matrices,

@@ -174,6 +174,9 @@ class Model:
     # seventh day of a week in the old town); a short day (an arrival in the
     # evening) pays the same constant whatever the plan does.
     min_visiting: Optional[tuple[int, int]] = None
+    # (node, vehicle, nodes): the node is visited only if that vehicle also
+    # visits one of the nodes (lunch at Lufu only on the day that visits Luzhen).
+    requires: list[tuple[int, int, tuple[int, ...]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -462,6 +465,9 @@ def _build(model: Model, order: list[int]):
         solver.Add(
             (routing.VehicleVar(ia) - routing.VehicleVar(ib)) * routing.ActiveVar(ia) * routing.ActiveVar(ib) == 0
         )
+    for a, v, among in model.requires:
+        there = [solver.IsEqualCstVar(routing.VehicleVar(manager.NodeToIndex(b)), v) for b in among]
+        solver.Add(routing.ActiveVar(manager.NodeToIndex(a)) <= (solver.Sum(there) if there else 0))
     if model.wait_cost_weight:
         time_dim.SetSlackCostCoefficientForAllVehicles(model.wait_cost_weight)
     if model.travel_share is not None or model.min_visiting is not None:

@@ -650,3 +650,28 @@ def test_a_sight_is_visited_on_its_festival_day(real):
     days = {s["poi_id"]: d["date"] for d in result["days"] for s in d["stops"] if s["type"] == "visit"}
     assert days["dongpu-huangjiu-town"] == "2026-11-07"
     assert any("Huangjiu Festival" in n and n.startswith("2026-11-07") for n in result["notes"])
+
+
+def test_a_restaurant_inside_a_sight_is_offered_only_with_that_sight(real):
+    """Lufu stands inside Luzhen (Keyan scenic area): a week from an old-town
+    hotel, whose six restaurants near it hold 12 meals at two each, lunches
+    there on its Luzhen day instead of a third meal at an old-town place; the
+    model offers it only on a day that visits Luzhen or Keyan."""
+    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en"}
+    problem = build_problem(data, real)
+    inside = {problem.tasks[i].the_poi.id: sights for i, sights in problem.inside_meals.items()}
+    assert inside["lufu-jiayan-luzhen"] == ("keyan-scenic-area", "luzhen")
+    visit = {t.the_poi.id: i for i, t in enumerate(problem.tasks) if t.kind == "visit"}
+    required = {(a, v): among for a, v, among in problem.model.requires}
+    lufu = [i for i in problem.inside_meals if problem.tasks[i].the_poi.id == "lufu-jiayan-luzhen"]
+    assert lufu and all(
+        set(required[(i, problem.tasks[i].the_day)]) == {visit["keyan-scenic-area"], visit["luzhen"]} for i in lufu
+    )
+    result = plan(data, real)
+    assert check(problem, result) == []
+    luzhen_day = next(d for d in result["days"] if any(s["poi_id"] == "luzhen" for s in d["stops"]))
+    assert [s["poi_id"] for s in luzhen_day["stops"] if s["type"] == "meal" and s["meal"] == "lunch"] == [
+        "lufu-jiayan-luzhen"
+    ]
+    meals = [s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "meal"]
+    assert max(meals.count(p) for p in meals) <= 2

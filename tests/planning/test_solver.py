@@ -280,3 +280,21 @@ def test_repaired_cuts_a_refused_construction_day_to_one_the_model_accepts():
     assert routing.ReadAssignmentFromRoutes(built, True) is None
     assert module._repaired(routing, built) == [[idx(2), idx(4)], [idx(5)]]
     assert module._repaired(routing, [[idx(3)], []]) == [[], []]
+
+
+def test_requires_a_node_only_with_another_on_that_vehicle():
+    """(node, vehicle, nodes): the restaurant inside a sight is visited only
+    by the vehicle that also visits the sight (``Model.requires``)."""
+    nodes = [
+        Node(service=30, windows=((0, 1000),), prize=300),  # 2: the restaurant inside the sight
+        Node(service=60, windows=((0, 1000),), prize=10),  # 3: the sight, worth less than its way there
+    ]
+    plain = solve(model(nodes, [50, 60]), 1.0)
+    assert visited(plain) == [[2]]  # alone it is worth the trip
+    tied = solve(model(nodes, [50, 60], requires=[(2, 0, (3,))]), 1.0)
+    assert visited(tied) == [[2, 3]] or visited(tied) == [[3, 2]]  # only with the sight
+    barred = solve(model(nodes, [50, 60], requires=[(2, 0, ())]), 1.0)
+    assert visited(barred) == [[]]
+    two = [Vehicle(0, 1, (0, 1000)), Vehicle(0, 1, (0, 1000))]
+    other_day = visited(solve(model(nodes, [50, 60], vehicles=two, requires=[(2, 1, (3,))]), 1.0))
+    assert any(2 in r for r in other_day) and 3 in other_day[1]  # the sight on the vehicle named

@@ -78,7 +78,7 @@ CLOCK_BOUND = 10**6  # max_iterations at least this large: the deadline decides 
 
 def applicable(model) -> bool:
     """Whether the model has only what this search understands."""
-    if model.groups or model.precedences or model.exclusive:
+    if model.groups or model.precedences or model.exclusive or getattr(model, "requires", None):
         return False
     if any(getattr(model, name, None) is not None for name in ("travel_share", "soft_travel_share", "min_visiting")):
         return False
