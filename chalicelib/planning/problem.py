@@ -927,6 +927,12 @@ def _add_tasks(
             )
         )
     if req.meals:
+        # the days each sight can be visited on (its hours, its route days)
+        visit_days = {
+            t.the_poi.id: {lo // DAY for lo, _ in t.windows} & set(t.days if t.days is not None else range(req.days))
+            for t in tasks
+            if t.kind == "visit"
+        }
         for d in range(req.days):
             for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
                 held = meal_locks.get((d, meal))
@@ -947,7 +953,11 @@ def _add_tasks(
                     )
                     continue
                 offered = _meal_options(problem, foods, d)
-                inside = _inside_options(problem, foods, candidates, {f.id for f in offered})
+                inside = {
+                    f: sights
+                    for f, sights in _inside_options(problem, foods, candidates, {f.id for f in offered}).items()
+                    if any(d in visit_days.get(p, ()) for p in sights)  # the sight can be there that day
+                }
                 for poi in offered + sorted(inside, key=lambda f: f.id):
                     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
                     if windows:

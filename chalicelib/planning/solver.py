@@ -339,8 +339,7 @@ def _params(metaheuristic, limit: int, time_limit_s: float, started: float):
     params.first_solution_strategy = FIRST_SOLUTION
     params.local_search_metaheuristic = metaheuristic
     params.solution_limit = limit
-    remaining = time_limit_s - (time.perf_counter() - started)
-    params.time_limit.FromMilliseconds(max(50, int(remaining * 1000)))
+    _remaining(params, time_limit_s, started)
     params.log_search = False
     return params
 
