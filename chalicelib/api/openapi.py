@@ -33,6 +33,7 @@ from ..catalog.model import (
     EVENT_STATUS,
     FOOD_KINDS,
     HERITAGE_LEVELS,
+    HOURS_CONFIDENCE,
     HUB_KINDS,
     ROUTE_KINDS,
     SETTINGS,
@@ -193,6 +194,11 @@ def _schemas() -> dict[str, Any]:
             "district_name": {"type": "string"},
             "visit_minutes": {"type": "integer", "minimum": 0},
             "opening_hours": {"type": "string", "description": "OpenStreetMap opening_hours syntax"},
+            "hours_confidence": {
+                "enum": list(HOURS_CONFIDENCE),
+                "description": "sourced: a cited page gives the hours; general: typical hours for such a place, "
+                "not confirmed by a source (check before you go); unknown: no hours (never planned)",
+            },
             "hours_today": nullable(
                 _array(
                     {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$"},
@@ -267,6 +273,7 @@ def _schemas() -> dict[str, Any]:
             "district_name",
             "visit_minutes",
             "opening_hours",
+            "hours_confidence",
             "hours_today",
             "ticket_cny",
             "tags",

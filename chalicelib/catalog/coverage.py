@@ -100,6 +100,18 @@ def report(catalog: Catalog, year: int = REPORT_YEAR) -> str:
     for key in ("sourced", "approx", "unknown"):
         lines.append(f"| {key} | {conf[key]} | {meaning[key]} |")
 
+    lines += ["", "## Opening hours", ""]
+    lines.append("| hours_confidence | POIs | of them food | meaning |")
+    lines.append("| --- | --- | --- | --- |")
+    hours_meaning = {
+        "sourced": "a cited page gives the hours",
+        "general": "typical hours for such a place, no page: plans name them (check before you go)",
+        "unknown": "no hours: listed, never planned",
+    }
+    for key in ("sourced", "general", "unknown"):
+        n = [p for p in pois if p.hours_confidence == key]
+        lines.append(f"| {key} | {len(n)} | {sum(p.category == 'food' for p in n)} | {hours_meaning[key]} |")
+
     lines += ["", "## Attribute coverage", ""]
     sights = [p for p in pois if p.category in SIGHT_CATEGORIES + ("venue",)]
     access = Counter(p.accessibility.level for p in pois)

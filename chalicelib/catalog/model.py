@@ -41,6 +41,10 @@ ROUTE_DAY_MINUTES = 420
 # sourced: from a source that places the building; approx: within a few hundred
 # metres; unknown: only the village/town is known (listed, never suggested as lodging).
 COORD_CONFIDENCE = ("sourced", "approx", "unknown")
+# Where a POI's opening_hours come from: a cited page (sourced), general
+# knowledge (typical hours for such a place, no page: most of the reference
+# sheet's), or nowhere ("" hours: listed, never planned).
+HOURS_CONFIDENCE = ("sourced", "general", "unknown")
 # Where a visit happens: outdoor sights are planned in daylight (dusk computed
 # per date and place), indoor ones may be used any time they are open.
 SETTINGS = ("indoor", "outdoor", "mixed")
@@ -221,6 +225,7 @@ class Poi:
     ticket_cny: Optional[float]
     weight: float
     tags: tuple[str, ...] = ()
+    hours_confidence: str = "general"  # required in the JSON (from_json); the default serves tests only
     sources: tuple[str, ...] = ()
     venue: Optional[VenueInfo] = None
     food: Optional[FoodInfo] = None
@@ -254,6 +259,13 @@ class Poi:
         # "" says the hours are unknown (no source gives them): allowed for hubs and
         # food places, which are then listed but never planned (no visit, no meal).
         _check(self.opening_hours != "" or self.category in ("hub", "food"), f"{self.id}: opening_hours is required")
+        _check(
+            self.hours_confidence in HOURS_CONFIDENCE, f"{self.id}: hours_confidence must be one of {HOURS_CONFIDENCE}"
+        )
+        _check(
+            (self.opening_hours == "") == (self.hours_confidence == "unknown"),
+            f"{self.id}: hours_confidence is 'unknown' exactly when opening_hours is empty",
+        )
         _check(self.setting in SETTINGS, f"{self.id}: setting must be one of {SETTINGS}")
         _check(self.part_of is None or (is_slug(self.part_of) and self.part_of != self.id), f"{self.id}: bad part_of")
         _check(self.area is None or is_slug(self.area), f"{self.id}: area must be a slug")
@@ -302,6 +314,7 @@ class Poi:
                 coord_confidence=d["coord_confidence"],
                 visit_minutes=d["visit_minutes"],
                 opening_hours=d["opening_hours"],
+                hours_confidence=d["hours_confidence"],
                 ticket_cny=None if d.get("ticket_cny") is None else float(d["ticket_cny"]),
                 weight=float(d["weight"]),
                 tags=tuple(d.get("tags", ())),

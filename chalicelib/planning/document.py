@@ -19,7 +19,7 @@ import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, NotRequired, Optional, TypedDict, Union
 
-from ..catalog.model import CATEGORIES, EVENT_KINDS, SPORTS
+from ..catalog.model import CATEGORIES, EVENT_KINDS, HOURS_CONFIDENCE, SPORTS
 from .travel import MODES
 
 STOP_TYPES = ("start", "visit", "event", "meal", "end")
@@ -104,6 +104,9 @@ class StopDoc(TypedDict):
     shortened: NotRequired[bool]
     # lunch: a takeaway picked up here (a few minutes), eaten on the long visit that follows it
     packed: NotRequired[bool]
+    # visits and meals at a place: where its opening hours come from (``catalog.model.HOURS_CONFIDENCE``;
+    # general: typical hours, not confirmed by a source, named in the plan's notes)
+    hours_confidence: NotRequired[Annotated[str, JS(enum=list(HOURS_CONFIDENCE))]]
     # visits, when the crowd forecast was consulted: busy if the visit overlaps an hour the forecast calls busy
     crowd: NotRequired[Annotated[str, JS(enum=["busy", "quiet"])]]
 

@@ -229,6 +229,7 @@ def _render(
 
     days, visited_pois, visited_events, starts = [], set(), set(), {}
     eaten: set[str] = set()  # a meal at a place that is also a sight (Xianheng Tavern) is its visit
+    unconfirmed: dict[str, Text] = {}  # places whose hours are general knowledge, in plan order
     score, tickets, travel_total, visits = 0.0, 0.0, 0, 0
     for d, stops in enumerate(day_stops):
         out_stops: list[StopDoc] = []
@@ -256,6 +257,10 @@ def _render(
                 },
                 "ticket_cny": None,
             }
+            if task is not None and task.poi is not None and task.kind in ("visit", "meal"):
+                entry["hours_confidence"] = task.poi.hours_confidence
+                if task.poi.hours_confidence == "general":
+                    unconfirmed.setdefault(task.poi.id, task.poi.name)
             trip = None if prev_place is None else prob.rail_legs.get((prev_place, stop.place))
             if trip is not None and entry["travel"] is not None and stop.travel_minutes:
                 entry["travel"]["rail"] = trip.to_json(prob.catalog, lang)
@@ -357,6 +362,17 @@ def _render(
             ).get(lang)
         )
     notes += _booking_notes(prob, starts, lang)
+    if unconfirmed:
+        names = list(unconfirmed.values())
+        notes.append(
+            Text(
+                zh=f"以下 {len(names)} 处的开放时间为同类场所的一般时间，未经来源核实（hours_confidence: general），"
+                f"出发前请先确认：{'、'.join(n.zh for n in names)}",
+                en=f"Opening hours of {len(names)} places in this plan are typical hours for such a place, not "
+                f"confirmed by a source (hours_confidence: general); check before you go: "
+                f"{', '.join(n.en for n in names)}",
+            ).get(lang)
+        )
     notes += _dated_events(prob, visited_pois, lang)
     notes += _evening_options(prob, day_stops, visited_events, lang)
     for warning in getattr(travel, "warnings", []):

@@ -34,6 +34,7 @@ def poi_properties(poi: Poi, catalog: Catalog, lang: str, today: Optional[date] 
         "district_name": catalog.districts[poi.district].name.get(lang),
         "visit_minutes": poi.visit_minutes,
         "opening_hours": poi.opening_hours,
+        "hours_confidence": poi.hours_confidence,
         "hours_today": hours_on(poi, today),
         "ticket_cny": money(poi.ticket_cny),
         "tags": list(poi.tags),

@@ -163,6 +163,7 @@ def _stop_properties(stop: StopView, lang: str) -> dict[str, Any]:
         "ticket": money(stop.ticket_cny, lang) if stop.type in ("visit", "event") else None,
         "category": stop.category,
         "opening_hours": stop.opening_hours,
+        "hours_confidence": stop.hours_confidence,
         "meal": stop.meal,
     }
     if stop.event is not None:

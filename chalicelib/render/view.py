@@ -57,6 +57,7 @@ LABELS = {
     "ticket": Text("门票", "ticket"),
     "ticket_unknown": Text("票价未知", "price unknown"),
     "hours": Text("开放时间", "hours"),
+    "hours_unconfirmed": Text("（未经核实，请先确认）", " (not confirmed: check first)"),
     "access": Text("无障碍", "step-free access"),
     "busy": Text("人多的时段", "busy hour"),
     "shortened": Text("游览时间已缩短，留出用餐时间", "shorter visit, to leave time for a meal"),
@@ -135,6 +136,7 @@ class StopView:
     ticket_cny: Optional[float]
     category: Optional[str] = None
     opening_hours: Optional[str] = None
+    hours_confidence: Optional[str] = None  # catalog.model.HOURS_CONFIDENCE
     meal: Optional[str] = None
     event: Optional[EventView] = None
     is_lodging: bool = False
@@ -307,6 +309,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         ticket_cny=_float(raw.get("ticket_cny")) if kind in ("visit", "event") else None,
         category=raw.get("category") or (poi.category if poi else None),
         opening_hours=poi.opening_hours if poi is not None and kind in ("visit", "meal") else None,
+        hours_confidence=poi.hours_confidence if poi is not None and kind in ("visit", "meal") else None,
         meal=raw.get("meal"),
         event=event_view,
         is_lodging=kind in ("start", "end") or (poi is not None and poi.category == "lodging"),
@@ -413,7 +416,8 @@ def details(stop: StopView, lang: str) -> list[str]:
     if stop.type in ("visit", "event"):
         out.append(f"{LABELS['ticket'].get(lang)} {money(stop.ticket_cny, lang)}")
     if stop.opening_hours:
-        out.append(f"{LABELS['hours'].get(lang)} {stop.opening_hours}")
+        unconfirmed = LABELS["hours_unconfirmed"].get(lang) if stop.hours_confidence == "general" else ""
+        out.append(f"{LABELS['hours'].get(lang)} {stop.opening_hours}{unconfirmed}")
     if stop.access:
         out.append(f"{LABELS['access'].get(lang)}: {ACCESS_NAMES[stop.access].get(lang)}")
     if stop.busy:
@@ -452,7 +456,13 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
             f"{joined(LABELS['ticket'].get(l) for l in langs)} {joined(money(stop.ticket_cny, l) for l in langs)}"
         )
     if stop.opening_hours:
-        out.append(f"{joined(LABELS['hours'].get(l) for l in langs)} {stop.opening_hours}")
+        unconfirmed = (
+            joined(LABELS["hours_unconfirmed"].get(l).strip() for l in langs)
+            if stop.hours_confidence == "general"
+            else ""
+        )
+        hours_line = f"{joined(LABELS['hours'].get(l) for l in langs)} {stop.opening_hours}"
+        out.append(f"{hours_line} {unconfirmed}" if unconfirmed else hours_line)
     if stop.access:
         label = joined(LABELS["access"].get(l) for l in langs)
         out.append(f"{label}: {joined(ACCESS_NAMES[stop.access].get(l) for l in langs)}")

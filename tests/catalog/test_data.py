@@ -50,6 +50,7 @@ def test_coordinates_and_hours(catalog):
         assert poi.opening_hours or poi.category in ("hub", "food"), poi.id
         if poi.opening_hours:
             hours.validate(poi.opening_hours)
+        assert (poi.hours_confidence == "unknown") == (poi.opening_hours == ""), poi.id
         assert poi.name.zh != poi.name.en or poi.name.zh.isascii() is False
 
 
@@ -142,13 +143,32 @@ def test_a_poi_without_the_attributes_is_refused():
 
     row = json.loads((Path(__file__).resolve().parents[2] / "poi_data" / "sights.json").read_text())[0]
     Poi.from_json(row)
-    for field in ("accessibility", "reservation"):
+    for field in ("accessibility", "reservation", "hours_confidence"):
         with pytest.raises(ValueError, match=field):
             Poi.from_json({k: v for k, v in row.items() if k != field})
+    with pytest.raises(ValueError, match="hours_confidence must be one of"):
+        Poi.from_json({**row, "hours_confidence": "approx"})
+    with pytest.raises(ValueError, match="exactly when opening_hours is empty"):
+        Poi.from_json({**row, "hours_confidence": "unknown"})
     with pytest.raises(ValueError, match="needs its sources"):
         Poi.from_json({**row, "accessibility": {"level": "step_free", "sources": []}})
     with pytest.raises(ValueError, match="needs its sources"):
         Poi.from_json({**row, "reservation": {"required": True, "sources": []}})
+
+
+def test_hours_confidence_follows_the_reference_sheet(catalog):
+    """Hours the reference sheet cites a page for are ``sourced`` (Shen
+    Garden: 08:00-17:00, last entry 16:40); those it marks general knowledge,
+    or that were filled in without a page (Jinting, the venues, lodging), are
+    ``general``; most of the catalog's hours are general knowledge."""
+    pois = catalog.pois
+    assert pois["shen-garden"].hours_confidence == "sourced"
+    assert pois["mount-tianmu"].hours_confidence == "sourced"
+    for general in ("lu-xun-native-place", "jinting-wang-xizhi-residence", "xianheng-tavern", "lufu-jiayan-luzhen"):
+        assert pois[general].hours_confidence == "general", general
+    assert pois["shaoxing-north-station"].hours_confidence == "unknown"
+    counts = {k: sum(p.hours_confidence == k for p in pois.values()) for k in ("sourced", "general", "unknown")}
+    assert counts["sourced"] == 10 and counts["general"] > counts["sourced"]
 
 
 def test_metro_stations_where_hangzhou_and_shaoxing_lines_meet(catalog):

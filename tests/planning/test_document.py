@@ -14,7 +14,18 @@ def test_the_document_publishes_the_typed_shape():
     schemas = openapi.document()["components"]["schemas"]
     stop = schemas["Stop"]
     assert set(stop["properties"]) == set(typing.get_type_hints(StopDoc))
-    optional = ("category", "meal", "venue", "sport", "event_kind", "time_estimated", "crowd", "shortened", "packed")
+    optional = (
+        "category",
+        "meal",
+        "venue",
+        "sport",
+        "event_kind",
+        "time_estimated",
+        "crowd",
+        "shortened",
+        "packed",
+        "hours_confidence",
+    )
     assert stop["required"] == [k for k in stop["properties"] if k not in optional]
     assert stop["properties"]["travel"] == {"anyOf": [{"$ref": "#/components/schemas/Travel"}, {"type": "null"}]}
     assert (

@@ -675,3 +675,20 @@ def test_a_restaurant_inside_a_sight_is_offered_only_with_that_sight(real):
     ]
     meals = [s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "meal"]
     assert max(meals.count(p) for p in meals) <= 2
+
+
+def test_plans_say_which_opening_hours_no_source_confirms(real):
+    """Visits and meals carry their place's ``hours_confidence``; the places
+    whose hours are only general knowledge (Lu Xun Native Place) are named in
+    one note, the sourced ones (Shen Garden: 08:00-17:00 from a cited page)
+    are not."""
+    data = {"start_date": "2026-05-16", "days": 1, "mode": "walk", "lang": "en", "must_visit": ["shen-garden"]}
+    result = plan(data, real)
+    stops = [s for d in result["days"] for s in d["stops"] if s["type"] in ("visit", "meal") and s["poi_id"]]
+    assert stops and all(s["hours_confidence"] == real.pois[s["poi_id"]].hours_confidence for s in stops)
+    general = [s["name"] for s in stops if s["hours_confidence"] == "general"]
+    note = [n for n in result["notes"] if "not confirmed by a source" in n]
+    assert general and len(note) == 1
+    assert all(name in note[0] for name in general) and "Shen Garden" not in note[0]
+    zh = plan({**data, "lang": "zh"}, real)
+    assert any("未经来源核实" in n and "沈园" not in n for n in zh["notes"])

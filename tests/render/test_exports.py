@@ -103,6 +103,7 @@ def test_geojson_is_rfc7946(view):
         assert feature["geometry"]["coordinates"] == [stop.lon, stop.lat]
         assert props["name"] == stop.name.en and props["names"] == stop.name.to_json()
         assert props["start"] == stop.start.isoformat()
+        assert props["hours_confidence"] == stop.hours_confidence
     # order: a stop, the leg to the next stop, that stop, ...
     first_day = [f for f in doc["features"] if f["properties"]["day"] == 1]
     roles = [f["properties"]["role"] for f in first_day]
@@ -128,3 +129,21 @@ def test_gpx_link_with_query_string_stays_well_formed(view):
     url = "https://trips.example/v1/itineraries/it-1/card.html?share=a&lang=both"
     parsed = gpxpy.parse(route_gpx(view, "en", url))
     assert parsed.link == url
+
+
+def test_cards_mark_hours_no_source_confirms(view):
+    """A stop's hours line says when they are typical hours that no source
+    confirms (``hours_confidence: general``), in each language, and not for
+    sourced hours; a print shop's card must not pass guesses off as facts."""
+    from chalicelib.render.view import details, details_multi
+
+    timed = [s for s in appointments(view) if s.opening_hours]
+    general = [s for s in timed if s.hours_confidence == "general"]
+    assert general  # most of the catalog's hours are general knowledge
+    for stop in timed:
+        en = next(line for line in details(stop, "en") if line.startswith("hours "))
+        zh = next(line for line in details(stop, "zh") if line.startswith("开放时间"))
+        both = next(line for line in details_multi(stop, ("zh", "en")) if line.startswith("开放时间 / hours"))
+        marked = stop.hours_confidence == "general"
+        assert ("not confirmed" in en) == marked and ("未经核实" in zh) == marked
+        assert ("not confirmed" in both and "未经核实" in both) == marked
