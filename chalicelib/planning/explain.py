@@ -68,8 +68,9 @@ REASONS: dict[str, Text] = {
     ),
     "conflict": Text(zh="{name}与已安排的赛事时间冲突", en="{name} clashes with a match already in the plan"),
     "meal_conflict": Text(
-        zh="{date} 的{meal}时间与赛事“{name}”冲突，可在场馆内用餐",
-        en="{meal} on {date} clashes with {name}; plan to eat at the venue",
+        zh="{date} 没有另排{meal}：{meal}时段正值行程中的赛事“{name}”（含入场排队时间），可在场馆内用餐",
+        en="No separate {meal} on {date}: {meal} time falls during {name}, which is in the plan (gates included); "
+        "eat at the venue",
     ),
     "meal_no_restaurant": Text(
         zh="{date} {meal}时段您在{place}附近，我们没有收录附近的餐馆；最近的是{food}（约 {km} 公里），建议自备食物或提前用餐",
@@ -101,14 +102,16 @@ REASONS: dict[str, Text] = {
         zh="{date} 的{meal}没有合适的时间或餐馆", en="No restaurant or free time for {meal} on {date}"
     ),
     "meal_outside_day": Text(
-        zh="{date} 的行程{when}，不在{meal}时段内：{meal}请自行安排，最近的已收录餐馆是{food}（约 {km} 公里）",
-        en="The plan for {date} {when}, outside {meal} time: {meal} is yours to choose; the nearest restaurant we "
-        "know is {food} (about {km} km)",
+        zh="{date} 的行程{when}：{meal}请自行安排，最近的已收录餐馆是{food}（约 {km} 公里）",
+        en="The plan for {date} {when}: {meal} is yours to choose; the nearest restaurant we know is {food} "
+        "(about {km} km)",
     ),
 }
 # How a day misses a meal window entirely (``meal_outside_day``).
-DAY_ENDS = Text(zh="在 {time} 回到{place}", en="ends at {place} at {time}")
-DAY_STARTS = Text(zh="从{place}出发时已是 {time}", en="starts from {place} only at {time}")
+DAY_ENDS = Text(zh="在 {time} 回到{place}，{meal}时段之前", en="ends at {place} at {time}, before {meal} time")
+DAY_STARTS = Text(
+    zh="从{place}出发时已是 {time}，{meal}时段已过", en="starts from {place} only at {time}, after {meal} time"
+)
 
 
 @dataclass(frozen=True)
@@ -260,9 +263,7 @@ def explain(
                     "conflict",
                     Text(
                         zh=REASONS["meal_conflict"].zh.format(date=date, meal=name.zh, name=clash.title.zh),
-                        en=REASONS["meal_conflict"].en.format(
-                            date=date, meal=name.en.capitalize(), name=clash.title.en
-                        ),
+                        en=REASONS["meal_conflict"].en.format(date=date, meal=name.en, name=clash.title.en),
                     ),
                     False,
                     meal=meal,
@@ -420,8 +421,11 @@ def _outside_day(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> 
     else:
         return None
     clock = hhmm(stop.arrive - day0)
-    place = problem.places[stop.place].name
-    return Text(zh=text.zh.format(time=clock, place=place.zh), en=text.en.format(time=clock, place=place.en))
+    place, name = problem.places[stop.place].name, MEAL_NAMES[meal]
+    return Text(
+        zh=text.zh.format(time=clock, place=place.zh, meal=name.zh),
+        en=text.en.format(time=clock, place=place.en, meal=name.en),
+    )
 
 
 def _nearest_food(problem: Problem, place: int) -> Optional[tuple[Any, float]]:

@@ -426,7 +426,9 @@ def test_a_meal_after_the_day_is_over_is_said_to_be_free(real):
     said = explain(problem, {"qingteng-study"}, set(), {}, 0.0, [(0, "dinner", home)], 0, [morning])
     (u,) = [u for u in said if u.meal == "dinner"]
     assert u.code == "meal_outside_day" and u.named
-    assert f"ends at {problem.places[home].name.en} at {back // 60:02d}:{back % 60:02d}" in u.reason.en
+    assert (
+        f"ends at {problem.places[home].name.en} at {back // 60:02d}:{back % 60:02d}, before dinner time" in u.reason.en
+    )
     assert "晚餐请自行安排" in u.reason.zh
     sights = ("qingteng-study", "lu-xun-native-place", "shen-garden", "dayu-mausoleum")
     late = [next(i for i, t in enumerate(problem.tasks) if t.kind == "visit" and t.poi.id == p) for p in sights]

@@ -92,6 +92,9 @@ def test_three_days_with_two_baseball_sessions(real, lang):
     # the dinner clash with an evening match is explained, not silently dropped
     clash = [u for u in result["unscheduled"] if u.get("meal") == "dinner"]
     assert all(u["reason_code"] == "conflict" and u["event_id"] in BASEBALL for u in clash)
+    # ... as the meal's gap, not as if the match were left out (a guide misread the old wording)
+    said = "No separate dinner" if lang == "en" else "没有另排晚餐"
+    assert all(said in u["reason"] for u in clash)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
