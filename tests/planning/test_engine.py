@@ -694,3 +694,27 @@ def test_plans_say_which_opening_hours_no_source_confirms(real):
     assert all(name in note[0] for name in general) and "Shen Garden" not in note[0]
     zh = plan({**data, "lang": "zh"}, real)
     assert any("未经来源核实" in n and "沈园" not in n for n in zh["notes"])
+
+
+def test_left_out_sights_near_the_lodging_are_explained(real):
+    """Besides the top left-out sights by interest, the nearest left-out ones
+    around the night's lodging get a reason: a Shangyu stay that spends both
+    days in the old town says why Cao E Temple, 2 km from its hotel, is not
+    in the plan."""
+    from chalicelib.planning.explain import NEAR_LODGING_EXTRA, NEAR_LODGING_KM
+    from chalicelib.planning.travel import Point, geodesic_km
+
+    data = {"start_date": "2026-10-17", "days": 2, "mode": "transit", "lodging": {"poi_id": "radisson-shangyu"}}
+    result = plan(data, real)
+    visited = {s["poi_id"] for d in result["days"] for s in d["stops"] if s["type"] == "visit"}
+    assert "cao-e-temple" not in visited  # the plan commutes to the old town
+    named = [u["poi_id"] for u in result["unscheduled"] if u["poi_id"]]
+    assert "cao-e-temple" in named
+    hotel = real.pois["radisson-shangyu"]
+    near = [
+        p
+        for p in named
+        if real.pois[p].category not in ("food", "lodging")
+        and geodesic_km(Point(hotel.lon, hotel.lat), Point(real.pois[p].lon, real.pois[p].lat)) <= NEAR_LODGING_KM
+    ]
+    assert 1 <= len(near) <= NEAR_LODGING_EXTRA + 5
