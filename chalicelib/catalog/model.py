@@ -283,6 +283,12 @@ class Poi:
         return max(UNRATED, self.rating.prominence) if self.rating else UNRATED
 
     @property
+    def hours_unconfirmed(self) -> bool:
+        """Restricted hours no source confirms: worth checking before going
+        (an open street or lake, "24/7" by its nature, is not)."""
+        return self.hours_confidence == "general" and self.opening_hours != "24/7"
+
+    @property
     def entry_buffer(self) -> int:
         """Minutes to arrive before an event here starts: the venue's gate
         buffer (security, crowds), else ``SIGHT_EVENT_BUFFER`` at a sight."""

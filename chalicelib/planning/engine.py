@@ -26,7 +26,7 @@ from .document import StopDoc
 from .explain import explain
 from .plan_b import plan_b
 from .problem import DAY, Problem
-from .request import PlanRequest, parse_request
+from .request import PlanRequest, hhmm, parse_request
 from .review import review
 from .settings import PlanSettings
 from .timing import Item, Timed, linger, time_day
@@ -229,7 +229,7 @@ def _render(
 
     days, visited_pois, visited_events, starts = [], set(), set(), {}
     eaten: set[str] = set()  # a meal at a place that is also a sight (Xianheng Tavern) is its visit
-    unconfirmed: dict[str, Text] = {}  # places whose hours are general knowledge, in plan order
+    unconfirmed: dict[str, Text] = {}  # places whose restricted hours are general knowledge, in plan order
     score, tickets, travel_total, visits = 0.0, 0.0, 0, 0
     for d, stops in enumerate(day_stops):
         out_stops: list[StopDoc] = []
@@ -259,7 +259,7 @@ def _render(
             }
             if task is not None and task.poi is not None and task.kind in ("visit", "meal"):
                 entry["hours_confidence"] = task.poi.hours_confidence
-                if task.poi.hours_confidence == "general":
+                if task.poi.hours_unconfirmed:
                     unconfirmed.setdefault(task.poi.id, task.poi.name)
             trip = None if prev_place is None else prob.rail_legs.get((prev_place, stop.place))
             if trip is not None and entry["travel"] is not None and stop.travel_minutes:
@@ -361,6 +361,18 @@ def _render(
                 en=f"{prob.dates[d]}: the day's visits are a little shorter to leave time for {meal_names.en}",
             ).get(lang)
         )
+    for d, timed in enumerate(day_stops):
+        # A late first departure is the plan's choice (every sight within reach
+        # has its day), not a gap to explain away: say it is a free morning.
+        leave = timed[0].depart
+        if len(timed) > 2 and leave - prob.day_windows[d][0] >= FREE_MORNING_MINUTES:
+            home, clock = prob.places[timed[0].place].name, hhmm(leave - d * DAY)
+            notes.append(
+                Text(
+                    zh=f"{prob.dates[d]}：上午自由安排，{clock} 从{home.zh}出发",
+                    en=f"{prob.dates[d]}: a free morning; the plan leaves {home.en} at {clock}",
+                ).get(lang)
+            )
     notes += _booking_notes(prob, starts, lang)
     if unconfirmed:
         names = list(unconfirmed.values())
@@ -394,6 +406,11 @@ def _render(
         },
         "notes": notes,
     }
+
+
+# A day whose plan leaves the lodging this long after the day's window opens
+# says it starts with a free morning (a week from one old-town hotel: 11:00).
+FREE_MORNING_MINUTES = 120
 
 
 def _dated_events(prob: Problem, visited: set[str], lang: str) -> list[str]:

@@ -137,6 +137,7 @@ class StopView:
     category: Optional[str] = None
     opening_hours: Optional[str] = None
     hours_confidence: Optional[str] = None  # catalog.model.HOURS_CONFIDENCE
+    hours_unconfirmed: bool = False  # catalog.model.Poi.hours_unconfirmed: marked on cards
     meal: Optional[str] = None
     event: Optional[EventView] = None
     is_lodging: bool = False
@@ -310,6 +311,7 @@ def _stop(raw: Mapping[str, Any], catalog: Catalog, day: int, index: int, number
         category=raw.get("category") or (poi.category if poi else None),
         opening_hours=poi.opening_hours if poi is not None and kind in ("visit", "meal") else None,
         hours_confidence=poi.hours_confidence if poi is not None and kind in ("visit", "meal") else None,
+        hours_unconfirmed=poi is not None and kind in ("visit", "meal") and poi.hours_unconfirmed,
         meal=raw.get("meal"),
         event=event_view,
         is_lodging=kind in ("start", "end") or (poi is not None and poi.category == "lodging"),
@@ -416,7 +418,7 @@ def details(stop: StopView, lang: str) -> list[str]:
     if stop.type in ("visit", "event"):
         out.append(f"{LABELS['ticket'].get(lang)} {money(stop.ticket_cny, lang)}")
     if stop.opening_hours:
-        unconfirmed = LABELS["hours_unconfirmed"].get(lang) if stop.hours_confidence == "general" else ""
+        unconfirmed = LABELS["hours_unconfirmed"].get(lang) if stop.hours_unconfirmed else ""
         out.append(f"{LABELS['hours'].get(lang)} {stop.opening_hours}{unconfirmed}")
     if stop.access:
         out.append(f"{LABELS['access'].get(lang)}: {ACCESS_NAMES[stop.access].get(lang)}")
@@ -457,9 +459,7 @@ def details_multi(stop: StopView, langs: tuple[str, ...]) -> list[str]:
         )
     if stop.opening_hours:
         unconfirmed = (
-            joined(LABELS["hours_unconfirmed"].get(l).strip() for l in langs)
-            if stop.hours_confidence == "general"
-            else ""
+            joined(LABELS["hours_unconfirmed"].get(l).strip() for l in langs) if stop.hours_unconfirmed else ""
         )
         hours_line = f"{joined(LABELS['hours'].get(l) for l in langs)} {stop.opening_hours}"
         out.append(f"{hours_line} {unconfirmed}" if unconfirmed else hours_line)

@@ -681,17 +681,20 @@ def test_a_restaurant_inside_a_sight_is_offered_only_with_that_sight(real):
 
 def test_plans_say_which_opening_hours_no_source_confirms(real):
     """Visits and meals carry their place's ``hours_confidence``; the places
-    whose hours are only general knowledge (Lu Xun Native Place) are named in
-    one note, the sourced ones (Shen Garden: 08:00-17:00 from a cited page)
-    are not."""
+    whose restricted hours are only general knowledge (Lu Xun Native Place)
+    are named in one note, the sourced ones (Shen Garden: 08:00-17:00 from a
+    cited page) and open streets ("24/7") are not."""
     data = {"start_date": "2026-05-16", "days": 1, "mode": "walk", "lang": "en", "must_visit": ["shen-garden"]}
     result = plan(data, real)
     stops = [s for d in result["days"] for s in d["stops"] if s["type"] in ("visit", "meal") and s["poi_id"]]
     assert stops and all(s["hours_confidence"] == real.pois[s["poi_id"]].hours_confidence for s in stops)
-    general = [s["name"] for s in stops if s["hours_confidence"] == "general"]
+    restricted = [s for s in stops if real.pois[s["poi_id"]].opening_hours != "24/7"]
+    general = [s["name"] for s in restricted if s["hours_confidence"] == "general"]
     note = [n for n in result["notes"] if "not confirmed by a source" in n]
     assert general and len(note) == 1
     assert all(name in note[0] for name in general) and "Shen Garden" not in note[0]
+    # an open street's "24/7" is nothing to check
+    assert not any(s["name"] in note[0] for s in stops if real.pois[s["poi_id"]].opening_hours == "24/7")
     zh = plan({**data, "lang": "zh"}, real)
     assert any("未经来源核实" in n and "沈园" not in n for n in zh["notes"])
 
@@ -718,3 +721,22 @@ def test_left_out_sights_near_the_lodging_are_explained(real):
         and geodesic_km(Point(hotel.lon, hotel.lat), Point(real.pois[p].lon, real.pois[p].lat)) <= NEAR_LODGING_KM
     ]
     assert 1 <= len(near) <= NEAR_LODGING_EXTRA + 5
+
+
+def test_a_late_first_departure_is_called_a_free_morning(real):
+    """A week from one old-town hotel leaves some mornings free (lunch at
+    11:00 is the first stop): the notes say so for exactly the days that
+    leave the hotel two hours or more after the day opens."""
+    from chalicelib.planning.engine import FREE_MORNING_MINUTES
+
+    data = {"start_date": "2026-11-07", "days": 7, "mode": "transit", "lang": "en"}
+    result = plan(data, real)
+    late = []
+    for day in result["days"]:
+        opens, leaves = (datetime.fromisoformat(x) for x in (day["window"]["start"], day["stops"][0]["depart"]))
+        if (leaves - opens).total_seconds() >= FREE_MORNING_MINUTES * 60:
+            late.append(f"{day['date']}: a free morning; the plan leaves Xianheng Hotel at {leaves:%H:%M}")
+    assert late  # this week has some
+    assert [n for n in result["notes"] if "free morning" in n] == late
+    zh = plan({**data, "lang": "zh"}, real)
+    assert len([n for n in zh["notes"] if "上午自由安排" in n]) == len(late)

@@ -134,16 +134,17 @@ def test_gpx_link_with_query_string_stays_well_formed(view):
 def test_cards_mark_hours_no_source_confirms(view):
     """A stop's hours line says when they are typical hours that no source
     confirms (``hours_confidence: general``), in each language, and not for
-    sourced hours; a print shop's card must not pass guesses off as facts."""
+    sourced hours or an open street's "24/7"; a print shop's card must not
+    pass guesses off as facts."""
     from chalicelib.render.view import details, details_multi
 
     timed = [s for s in appointments(view) if s.opening_hours]
-    general = [s for s in timed if s.hours_confidence == "general"]
+    general = [s for s in timed if s.hours_confidence == "general" and s.opening_hours != "24/7"]
     assert general  # most of the catalog's hours are general knowledge
     for stop in timed:
         en = next(line for line in details(stop, "en") if line.startswith("hours "))
         zh = next(line for line in details(stop, "zh") if line.startswith("开放时间"))
         both = next(line for line in details_multi(stop, ("zh", "en")) if line.startswith("开放时间 / hours"))
-        marked = stop.hours_confidence == "general"
+        marked = stop.hours_confidence == "general" and stop.opening_hours != "24/7"
         assert ("not confirmed" in en) == marked and ("未经核实" in zh) == marked
         assert ("not confirmed" in both and "未经核实" in both) == marked
