@@ -261,7 +261,7 @@ def solve(model: Model, time_limit_s: float, seed: int = 0, solution_limit: Opti
             cut = routing.ReadAssignmentFromRoutes(_repaired(routing, built), True)
             assignment = routing.SolveWithParameters(params)
             searched = routing.status()
-            if cut is not None:
+            if cut is not None and time.perf_counter() - started < time_limit_s - 0.05:  # no search past the limit
                 _remaining(params, time_limit_s, started)
                 other = routing.SolveFromAssignmentWithParameters(cut, params) or cut
                 if assignment is None or other.ObjectiveValue() < assignment.ObjectiveValue():
