@@ -369,7 +369,7 @@ def explain(
         poi = catalog.pois[poi_id]
         return min(geodesic_km(Point(h.lon, h.lat), Point(poi.lon, poi.lat)) for h in homes)
 
-    local = sorted((from_home(p), p) for p in ranked[top_n:] if from_home(p) <= NEAR_LODGING_KM)
+    local = sorted((km, p) for km, p in ((from_home(p), p) for p in ranked[top_n:]) if km <= NEAR_LODGING_KM)
     for poi_id in ranked[:top_n] + [p for _, p in local[:NEAR_LODGING_EXTRA]]:
         add(poi_id, False)
     return out
@@ -434,11 +434,12 @@ def _outside_day(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> 
     day0 = d * DAY
     if meal == "dinner" and timed[-1].arrive <= day0 + window.start:
         stop, text = timed[-1], DAY_ENDS
+        clock = hhmm(stop.arrive - day0)
     elif meal == "lunch" and timed[0].depart >= day0 + window.end - window.minutes:
         stop, text = timed[0], DAY_STARTS
+        clock = hhmm(stop.depart - day0)  # when it leaves, as tested above
     else:
         return None
-    clock = hhmm(stop.arrive - day0)
     place, name = problem.places[stop.place].name, MEAL_NAMES[meal]
     return Text(
         zh=text.zh.format(time=clock, place=place.zh, meal=name.zh),

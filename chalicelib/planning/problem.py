@@ -559,7 +559,7 @@ def end_place(problem: Problem, day: int) -> int:
 
 def festival_days(problem: Problem) -> dict[str, set[int]]:
     """POI id -> trip days on which a scheduled festival, ceremony or show
-    takes place there (``FESTIVAL_DAY_SHARE``), timed or not."""
+    takes place there (``FESTIVAL_DAY_UNITS``), timed or not."""
     out: dict[str, set[int]] = {}
     for e in events_between(problem.catalog.events, problem.dates[0], problem.dates[-1]):
         day = e.start.date()
@@ -933,7 +933,15 @@ def _add_tasks(
             for t in tasks
             if t.kind == "visit"
         }
+        inside_all = _inside_options(foods, candidates)
         for d in range(req.days):
+            offered = _meal_options(problem, foods, d)
+            offered_ids = {f.id for f in offered}
+            inside = {
+                f: sights
+                for f, sights in inside_all.items()
+                if f.id not in offered_ids and any(d in visit_days.get(p, ()) for p in sights)  # its sight that day
+            }
             for meal, window in (("lunch", req.lunch), ("dinner", req.dinner)):
                 held = meal_locks.get((d, meal))
                 if held is not None:  # only the locked restaurant, at the locked time
@@ -952,12 +960,6 @@ def _add_tasks(
                         )
                     )
                     continue
-                offered = _meal_options(problem, foods, d)
-                inside = {
-                    f: sights
-                    for f, sights in _inside_options(problem, foods, candidates, {f.id for f in offered}).items()
-                    if any(d in visit_days.get(p, ()) for p in sights)  # the sight can be there that day
-                }
                 for poi in offered + sorted(inside, key=lambda f: f.id):
                     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
                     if windows:
@@ -1063,13 +1065,12 @@ def _meal_options(problem: Problem, foods: list[Poi], d: int) -> list[Poi]:
     return sorted(chosen.values(), key=lambda f: f.id)
 
 
-def _inside_options(
-    problem: Problem, foods: list[Poi], candidates: list[Poi], offered: set[str]
-) -> dict[Poi, tuple[str, ...]]:
+def _inside_options(foods: list[Poi], candidates: list[Poi]) -> dict[Poi, tuple[str, ...]]:
     """Restaurants inside a sight (``part_of``: Lufu in Luzhen, the tea room
-    at the Orchid Pavilion, Guyue Street at Xi Shi's hometown) that
-    ``_meal_options`` did not offer -> the candidate sights within a short
-    walk (``WALK_BELOW_KM``) of them: the container and its other parts.
+    at the Orchid Pavilion, Guyue Street at Xi Shi's hometown) -> the
+    candidate sights within a short walk (``WALK_BELOW_KM``) of them: the
+    container and its other parts. A day offers those ``_meal_options``
+    did not.
 
     The model offers such a meal only on a day that visits one of those
     sights (``Model.requires``), so it never lures a day out by itself (as
@@ -1078,7 +1079,7 @@ def _inside_options(
     hold 12 meals at two each, lunch in Luzhen on its Luzhen day."""
     out: dict[Poi, tuple[str, ...]] = {}
     for f in foods:
-        if not f.part_of or f.id in offered:
+        if not f.part_of:
             continue
         here = Point(f.lon, f.lat)
         near = tuple(
