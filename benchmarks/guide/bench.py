@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import os
 import platform
@@ -73,6 +74,9 @@ def measure(result: dict[str, Any], problem: Any, catalog: Any) -> dict[str, Any
     """Engine-independent numbers read from the plan response."""
     req = problem.request
     interest, visits, matches, travel, visiting = 0.0, 0, 0, 0, 0
+    visited = {stop.get("poi_id") for day in result["days"] for stop in day["stops"] if stop["type"] == "visit"}
+    counted: set[str] = set()
+    unique = 0.0  # each place once: a second visit, or a visit inside a visited place, adds nothing
     for day in result["days"]:
         for stop in day["stops"]:
             if stop.get("travel"):
@@ -80,20 +84,71 @@ def measure(result: dict[str, Any], problem: Any, catalog: Any) -> dict[str, Any
             if stop["type"] == "visit" and stop.get("poi_id") in catalog.pois:
                 poi = catalog.pois[stop["poi_id"]]
                 interest += req.interest(poi.category) * poi.weight
+                if poi.id not in counted and not _inside_visited(poi, visited, catalog):
+                    unique += req.interest(poi.category) * poi.weight
+                counted.add(poi.id)
                 visits += 1
                 visiting += _minutes(stop["start"], stop["end"])
             elif stop["type"] == "event":
                 interest += MATCH_UNITS
+                unique += MATCH_UNITS
                 matches += 1
                 visiting += _minutes(stop["start"], stop["end"])
     return {
         "interest_score": round(interest, 3),
+        "interest_unique": round(unique, 3),
         "visits": visits,
         "matches": matches,
         "travel_minutes": travel,
         "visiting_minutes": visiting,
         "travel_share": round(travel / visiting, 3) if visiting else None,
     }
+
+
+def _inside_visited(poi: Any, visited: set[Any], catalog: Any) -> bool:
+    """Whether a place containing ``poi`` (its ``part_of`` chain) is visited too
+    (Luzhen inside Keyan: the issue's "same place twice under two names")."""
+    parent, seen = poi.part_of, set()
+    while parent and parent not in seen:
+        if parent in visited:
+            return True
+        seen.add(parent)
+        parent = catalog.pois[parent].part_of if parent in catalog.pois else None
+    return False
+
+
+def interest_summary(rows: list[dict[str, Any]]) -> list[str]:
+    """Interest now against the baseline, summed over trips: all trips, each
+    place counted once, and route trips apart from the others."""
+    paired = [r for r in rows if r.get("baseline_interest_score") and r.get("interest_score") is not None]
+    if not paired:
+        return []
+
+    def ratio(group: list[dict[str, Any]], now: str, then: str) -> str:
+        a = sum(float(r[now]) for r in group if r.get(then) not in (None, ""))
+        b = sum(float(r[then]) for r in group if r.get(then) not in (None, ""))
+        return f"{a:.2f} / {b:.2f} = **{a / b:.3f}**" if b else "-"
+
+    route = [r for r in paired if r.get("route")]
+    other = [r for r in paired if not r.get("route")]
+    lines = [
+        "Interest against the baseline (sums over trips; *each place once*: a second visit of a place, or a "
+        "visit of a place inside another visited one, such as Luzhen inside Keyan, adds nothing):",
+        "",
+        "| trips | interest | each place once |",
+        "| --- | --- | --- |",
+    ]
+    for label, group in (
+        (f"all ({len(paired)})", paired),
+        (f"route trips ({len(route)})", route),
+        (f"other trips ({len(other)})", other),
+    ):
+        if group:
+            lines.append(
+                f"| {label} | {ratio(group, 'interest_score', 'baseline_interest_score')} | "
+                f"{ratio(group, 'interest_unique', 'baseline_interest_unique')} |"
+            )
+    return lines + [""]
 
 
 def signature(result: dict[str, Any]) -> str:
@@ -268,6 +323,7 @@ def markdown(rows: list[dict[str, Any]], reps: int, baseline: Optional[Path], ar
         f"scenarios without any fault: {sum(1 for r in ok if r['faults_total'] == 0)}.",
         "",
     ]
+    lines += interest_summary(ok)
     return "\n".join(lines)
 
 
@@ -287,7 +343,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser.parse_args(argv)
     catalog = bundle.load()
     base = load_baseline(args.baseline) if args.baseline else None
-    saved = json.loads(args.review_plans.read_text()) if args.review_plans else None
+    saved = None
+    if args.review_plans:
+        raw = args.review_plans.read_bytes()
+        saved = json.loads(gzip.decompress(raw) if args.review_plans.suffix == ".gz" else raw)
     rows, plans = [], {}
     for name, data in SCENARIOS.items():
         if args.only and name not in args.only:
@@ -298,6 +357,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         if base is not None:
             then = base.get(name, {}).get("interest_score")
             row["baseline_interest_score"] = float(then) if then not in (None, "") else None
+            once = base.get(name, {}).get("interest_unique")
+            row["baseline_interest_unique"] = float(once) if once not in (None, "") else None
             now = row.get("interest_score")
             row["interest_ratio"] = (
                 round(now / row["baseline_interest_score"], 3)
