@@ -51,6 +51,12 @@ REASONS: dict[str, Text] = {
         en="{name} would fit on {date}, but it adds about {extra} min on the road for a visit of about {visit} min, "
         "so the plan leaves it out to keep travel down; use \"Add a must-visit\" (must_visit) to include it",
     ),
+    "close_call": Text(
+        zh="{name}也可以排进 {date}（{road}，游览约 {visit} 分钟），只是权衡全程后没有选它，差别不大；"
+        "想去请用“加入必去地点”（must_visit）",
+        en="{name} would also fit on {date} ({road}, a visit of about {visit} min): a close call, left out "
+        "in favour of the rest of the plan; use \"Add a must-visit\" (must_visit) to include it",
+    ),
     "part_visited": Text(
         zh="{name}属于行程中已游览的{other}，不再重复安排",
         en="{name} is part of {other}, which the plan visits already",
@@ -187,13 +193,21 @@ def explain(
     def add(poi_id: str, named: bool) -> None:
         code = reason_for(poi_id)
         poi = catalog.pois[poi_id]
-        fmt: dict[str, Any] = {"ticket": _num(poi.ticket_cny), "date": "", "extra": "", "visit": ""}
+        fmt: dict[str, Any] = {"ticket": _num(poi.ticket_cny), "date": "", "extra": "", "visit": "", "road": ""}
         # Route stops keep their reason: their place in the day is the route's order.
         fit = _cheapest_fit(problem, poi_id, day_items) if code == "no_time" and day_items and not named else None
         if fit is not None:
-            code = "detour"
+            # A few minutes more on the road is no reason to leave a sight out:
+            # the search weighed it against the rest of the trip (a close call).
+            code = "close_call" if fit[1] <= CLOSE_CALL_MINUTES else "detour"
             fmt.update(date=problem.dates[fit[0]].isoformat(), extra=fit[1], visit=fit[2])
         text = REASONS[code]
+        if code == "close_call":
+            road = CLOSE_ROAD if fit and fit[1] else NO_MORE_ROAD
+            text = Text(
+                zh=text.zh.replace("{road}", road.zh.format(extra=fmt["extra"])),
+                en=text.en.replace("{road}", road.en.format(extra=fmt["extra"])),
+            )
         other = _nested_with(poi_id)
         names = (other.name.zh, other.name.en) if other is not None else ("", "")
         out.append(
@@ -391,6 +405,14 @@ def _food_hint(near: Optional[tuple[Any, float]], digits: int) -> tuple[Text, st
     return near[0].name, f"{near[1]:.{digits}f}"
 
 
+# A left-out sight that fits with at most this many more minutes on the road
+# is a close call of the search (``close_call``), not a detour left out for travel.
+CLOSE_CALL_MINUTES = 15
+MOVED_MEAL_PLACES = 2  # places of a left-out sight tried with the day's meals moved
+CLOSE_ROAD = Text(zh="路上只多约 {extra} 分钟", en="about {extra} min more on the road")
+NO_MORE_ROAD = Text(zh="路上不多花时间", en="no more time on the road")
+
+
 def _cheapest_fit(problem: Problem, poi_id: str, day_items: Sequence[Sequence[Item]]) -> Optional[tuple[int, int, int]]:
     """(day, extra travel minutes, visit minutes) of the cheapest place in the
     plan where a left-out sight's visit fits with exact times (hours,
@@ -402,9 +424,30 @@ def _cheapest_fit(problem: Problem, poi_id: str, day_items: Sequence[Sequence[It
     node = tasks[0]
     task = problem.tasks[node]
     max_visits = PACE[problem.request.pace][2]
+    # One scenic area is seen on one day (the model's ``same_vehicle``): a part
+    # of the Kuaiji area fits only on the day that visits the rest of it.
+    area = task.the_poi.area
+    area_days = {
+        d
+        for d, items in enumerate(day_items)
+        for i in items
+        if area and isinstance(i, int) and problem.tasks[i].kind == "visit" and problem.tasks[i].the_poi.area == area
+    }
     best: Optional[tuple[int, int, int]] = None
+    crowded = []  # days it fits only with their meals moved: tried after the others
+
+    def consider(d: int, timed: Optional[list[Any]], travel: int) -> None:
+        nonlocal best
+        if timed is not None:
+            # (peak-hour factors can make a detour "save" a minute: call it none)
+            extra = max(0, sum(stop.travel_minutes for stop in timed) - travel)
+            if best is None or extra < best[1]:
+                best = (d, extra, task.duration)
+
     for d, items in enumerate(day_items):
         if task.days is not None and d not in task.days:
+            continue
+        if area_days and d not in area_days:
             continue
         if sum(1 for i in items if isinstance(i, int) and problem.tasks[i].kind == "visit") >= max_visits:
             continue
@@ -412,14 +455,80 @@ def _cheapest_fit(problem: Problem, poi_id: str, day_items: Sequence[Sequence[It
         if now is None:
             continue
         travel = sum(stop.travel_minutes for stop in now)
-        for pos in range(len(items) + 1):
-            timed = time_day(problem, d, [*items[:pos], node, *items[pos:]])
-            if timed is None:
+        fits = [time_day(problem, d, [*items[:pos], node, *items[pos:]]) for pos in range(len(items) + 1)]
+        for timed in fits:
+            consider(d, timed, travel)
+        if not any(fits):
+            crowded.append((d, items, now, travel))
+    for d, items, now, travel in crowded:
+        bound = best[1] if best is not None else None
+        consider(d, _with_meals_moved(problem, d, items, node, now, day_items, bound), travel)
+    return best
+
+
+def _with_meals_moved(
+    problem: Problem,
+    d: int,
+    items: Sequence[Item],
+    node: int,
+    now: Sequence[Any],
+    day_items: Sequence[Sequence[Item]],
+    bound: Optional[int] = None,
+) -> Optional[list[Any]]:
+    """Day ``d`` with the sight ``node`` when its restaurant meals move to make
+    room (the sight at its best places, the meals put back by the engine's
+    own repair, ``meals.add_restaurant_meals``, at no more than their share of
+    the trip's meals); None if the day then loses a meal, has no free
+    morning as long as the visit, or cannot add less travel than ``bound``
+    (meals put back only add to the day's travel without them). A week's
+    day that leaves its hotel at 11:00 for lunch next door has room for
+    Anchang in the morning: that is a detour, not "no time"."""
+    from . import meals  # (meals imports the problem model this module is imported by)
+
+    lo, hi = problem.day_windows[d]
+    # Only a day with a free morning as long as the visit (a week's day that
+    # leaves its hotel at 11:00 for lunch next door): moving meals does not
+    # make room in a day that starts early, and sights close before a free
+    # evening (both measured: explain took ~50 ms a plan instead of ~10).
+    if now[0].depart - lo < problem.tasks[node].duration:
+        return None
+    moved = [
+        i
+        for i in items
+        if isinstance(i, int)
+        and problem.tasks[i].kind == "meal"
+        and not problem.tasks[i].mandatory
+        and not problem.tasks[i].packed
+    ]
+    if not moved:
+        return None
+    kept = [i for i in items if i not in moved]
+    used = meals.restaurant_use(problem, [its for k, its in enumerate(day_items) if k != d])
+    tasks = len(problem.tasks)
+    best: Optional[list[Any]] = None
+    # The meals go back where the day then is: the sight's best places in the
+    # day without them (least travel) are tried, not every place (explain's
+    # time stays a few ms a plan).
+    placed = []
+    for pos in range(len(kept) + 1):
+        trial = [*kept[:pos], node, *kept[pos:]]
+        timed = time_day(problem, d, trial)
+        if timed is not None:
+            placed.append((sum(s.travel_minutes for s in timed), pos, trial, timed))
+    travel = sum(s.travel_minutes for s in now)
+    try:
+        for least, _, trial, timed in sorted(placed, key=lambda p: p[:2])[:MOVED_MEAL_PLACES]:
+            if bound is not None and least - travel >= bound:
+                break
+            # (the day's own restaurants, as offered to the solver: the wider
+            # search over every restaurant costs ~10 ms a day)
+            fed, fed_items = meals.add_restaurant_meals(problem, d, trial, timed, {}, dict(used), wider=False)
+            if sum(1 for i in fed_items if isinstance(i, int) and problem.tasks[i].kind == "meal") < len(moved):
                 continue
-            # (peak-hour factors can make a detour "save" a minute: call it none)
-            extra = max(0, sum(stop.travel_minutes for stop in timed) - travel)
-            if best is None or extra < best[1]:
-                best = (d, extra, task.duration)
+            if best is None or sum(s.travel_minutes for s in fed) < sum(s.travel_minutes for s in best):
+                best = fed
+    finally:
+        del problem.tasks[tasks:]  # meal tasks the trial appended (``problem.meal_task``)
     return best
 
 

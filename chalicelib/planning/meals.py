@@ -67,8 +67,10 @@ def add_restaurant_meals(
     timed: list[Timed],
     prefer: Mapping[tuple[int, str], str],
     used: dict[str, int],
+    wider: bool = True,
 ) -> tuple[list[Timed], list[Item]]:
-    """Put each missing meal at a restaurant where exact times allow."""
+    """Put each missing meal at a restaurant where exact times allow (with
+    ``wider``, also at one the solver was not offered, when none of its fits)."""
     km = problem.km
     for meal in ("lunch", "dinner"):
         if has_meal(problem, items, meal):
@@ -84,7 +86,7 @@ def add_restaurant_meals(
         # other fits: the same good place a third time beats no dinner (a week
         # from one old-town hotel has six restaurants near it).
         best = _best_meal(problem, d, items, options, path, prefer.get((d, meal)), used)
-        if best is None or best[0][0]:  # none, or only a restaurant's third meal
+        if wider and (best is None or best[0][0]):  # none, or only a restaurant's third meal
             # The solver was offered the restaurants near the lodgings; a day
             # away from them (a Zhuji stay's old-town day) eats where it is.
             offered = {problem.tasks[i].the_poi.id for i in options} | taken
