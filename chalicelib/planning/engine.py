@@ -143,6 +143,9 @@ def solve_problem(
             missing_meals += missing
         day_stops.append(linger(prob, d, timed))
         day_items[d] = items
+    if req.meals:
+        for d in meals.spread_repeats(prob, day_items, used, meal_places or {}):
+            day_stops[d] = linger(prob, d, _retime(prob, d, day_items[d]))
 
     response = _render(prob, day_stops, day_items, sol, lang, settings, missing_meals, travel)
     check.assert_valid(prob, response)  # refuse to return an unproven plan

@@ -29,10 +29,11 @@ from typing import Optional
 from .pace import visit_length as pace_length
 from .problem import DAY, MEAL_UNITS, MEALS_PER_RESTAURANT, Problem, Task, end_place, meal_task, start_place
 from .spine import SHORTEN_STEPS, SHORTEST_VISIT, cut_length
-from .timing import Break, Item, Timed, time_day
+from .timing import Break, Item, Timed, linger, time_day
 
 MEAL_DETOUR_KM = 8.0  # extra km a restaurant may add to the leg it sits on
 MEAL_WAIT = 30  # minutes one may wait for a restaurant's meal time
+VISIT_WAIT = 45  # minutes a sight may keep one waiting (its opening): the guide norm
 PICKUP_MINUTES = 10  # a takeaway lunch picked up on the way
 PACKED_MIN_VISIT = 120  # minutes: only a visit this long is a place to eat a packed lunch
 
@@ -109,6 +110,126 @@ def add_restaurant_meals(
             chosen = problem.tasks[rank[4]].poi.id  # type: ignore[union-attr]
             used[chosen] = used.get(chosen, 0) + 1
     return timed, items
+
+
+def spread_repeats(
+    problem: Problem,
+    day_items: list[list[Item]],
+    used: dict[str, int],
+    prefer: Mapping[tuple[int, str], str],
+) -> set[int]:
+    """A restaurant past its share of the trip's meals (``MEALS_PER_RESTAURANT``,
+    booked by the repair when nothing else fitted) hands one of its meals on:
+    that meal moves to another restaurant of its day, and if that one is at
+    its share too, one of *its* meals moves to a restaurant that is not (a
+    chain of two, as a guide rebooks a week: lunch in Anchang on the Anchang
+    day frees Xianheng Tavern for the evening the Cangqiao stalls would have
+    served a third time). Each move keeps the repair's rules (exact times,
+    ``MEAL_DETOUR_KM``, ``MEAL_WAIT``, a restaurant inside a sight only on a
+    day that visits it). ``day_items`` and ``used`` are updated; returns the
+    days changed."""
+    changed: set[int] = set()
+    tried: set[tuple[int, int]] = set()
+    while True:  # one move at a time: a move changes the days the next one reads
+        repeat = next(
+            (
+                (d, k)
+                for d, items in enumerate(day_items)
+                for k, i in enumerate(items)
+                if (d, i) not in tried and _repeated(problem, d, i, used, prefer)
+            ),
+            None,
+        )
+        if repeat is None:
+            return changed
+        d, k = repeat
+        tried.add((d, day_items[d][k]))  # type: ignore[arg-type]
+        for e, new_items, old_id, new_id in _chain(problem, day_items, used, d, k) or []:
+            day_items[e] = new_items
+            used[old_id] -= 1
+            used[new_id] = used.get(new_id, 0) + 1
+            changed.add(e)
+
+
+def _repeated(
+    problem: Problem, d: int, item: Item, used: Mapping[str, int], prefer: Mapping[tuple[int, str], str]
+) -> bool:
+    """Whether ``item`` is a meal at a restaurant past its share of the trip
+    (not the traveller's lock nor, in a replan, the restaurant kept)."""
+    if not isinstance(item, int):
+        return False
+    task = problem.tasks[item]
+    if task.kind != "meal" or task.mandatory or task.packed or task.meal is None:
+        return False
+    here = task.the_poi.id
+    return used.get(here, 0) > MEALS_PER_RESTAURANT and prefer.get((d, task.meal)) != here
+
+
+def _chain(
+    problem: Problem, day_items: list[list[Item]], used: Mapping[str, int], d: int, k: int
+) -> Optional[list[tuple[int, list[Item], str, str]]]:
+    """Moves (day, its new items, restaurant left, restaurant taken) that take
+    the meal ``day_items[d][k]`` off its restaurant: straight to one under
+    its share, or to one at its share that hands another of its meals on to
+    one under its share."""
+    first = day_items[d][k]
+    assert isinstance(first, int)  # (a meal task: ``_repeated``)
+    meal_id = problem.tasks[first].the_poi.id
+    for node, items in _moved(problem, d, day_items[d], k):
+        taken = problem.tasks[node].the_poi.id
+        if used.get(taken, 0) < MEALS_PER_RESTAURANT:
+            return [(d, items, meal_id, taken)]
+        if used.get(taken, 0) > MEALS_PER_RESTAURANT:
+            continue
+        for e, other in enumerate(day_items):
+            if e == d:
+                continue
+            for j, i in enumerate(other):
+                t = problem.tasks[i] if isinstance(i, int) else None
+                if t is None or t.kind != "meal" or t.mandatory or t.packed or t.the_poi.id != taken:
+                    continue
+                for node2, items2 in _moved(problem, e, other, j):
+                    freed = problem.tasks[node2].the_poi.id
+                    if freed not in (meal_id, taken) and used.get(freed, 0) < MEALS_PER_RESTAURANT:
+                        return [(d, items, meal_id, taken), (e, items2, taken, freed)]
+    return None
+
+
+def _moved(problem: Problem, d: int, items: list[Item], k: int) -> list[tuple[int, list[Item]]]:
+    """The day's meal ``items[k]`` at each other restaurant offered for it that
+    fits (exact times, detour, wait, a sight's own restaurant only with that
+    sight), best placement each, least detour first."""
+    own = items[k]
+    assert isinstance(own, int)  # (a meal task)
+    meal = problem.tasks[own].meal
+    rest = items[:k] + items[k + 1 :]
+    taken = {problem.tasks[i].the_poi.id for i in rest if isinstance(i, int) and problem.tasks[i].kind == "meal"}
+    seen = {problem.tasks[i].the_poi.id for i in rest if isinstance(i, int) and problem.tasks[i].kind == "visit"}
+    path = _path(problem, d, rest)
+    found = []
+    for node, t in enumerate(problem.tasks):
+        if t.kind != "meal" or t.day != d or t.meal != meal or t.mandatory or t.packed:
+            continue
+        if t.the_poi.id in taken or t.the_poi.id == problem.tasks[own].the_poi.id:
+            continue
+        if node in problem.inside_meals and not seen & set(problem.inside_meals[node]):
+            continue
+        best = _best_meal(problem, d, rest, [node], path, None, {})
+        if best is not None and not _waits(problem, linger(problem, d, best[1])):
+            found.append((best[0][2], node, best[2]))
+    return [(node, placed) for _, node, placed in sorted(found)]
+
+
+def _waits(problem: Problem, timed: Sequence[Timed]) -> bool:
+    """Whether a day (after ``linger``) waits longer than ``MEAL_WAIT`` for a
+    meal or ``VISIT_WAIT`` for a sight: a move that shifts the day's other
+    meal into a wait is no better than the repeat it removes."""
+    for stop in timed:
+        if stop.kind == "meal" and stop.start - stop.arrive > MEAL_WAIT:
+            return True
+        if stop.kind == "visit" and stop.start - stop.arrive > VISIT_WAIT:
+            return True
+    return False
 
 
 def make_room_for_meals(
