@@ -24,6 +24,7 @@ from . import check, meals, solver
 from . import problem as problem_mod
 from .document import StopDoc
 from .explain import explain
+from .pace import visit_length as pace_length
 from .plan_b import plan_b
 from .problem import DAY, Problem
 from .request import PlanRequest, hhmm, parse_request
@@ -376,6 +377,7 @@ def _render(
                     en=f"{prob.dates[d]}: a free morning; the plan leaves {home.en} at {clock}",
                 ).get(lang)
             )
+    notes += _day_notes(prob, day_stops, lang)
     notes += _booking_notes(prob, starts, lang)
     if unconfirmed:
         names = list(unconfirmed.values())
@@ -432,6 +434,52 @@ def _dated_events(prob: Problem, visited: set[str], lang: str) -> list[str]:
                 en=f"{day}: {e.title.en} at {place.en} (time to be confirmed: check before you go)",
             ).get(lang)
         )
+    return out
+
+
+def _day_notes(prob: Problem, day_stops: list[list[Timed]], lang: str) -> list[str]:
+    """What a day's stops cannot say by themselves: a packed lunch is bought
+    in the morning and eaten on the long visit after it (the stop alone reads
+    as "lunch 08:56-09:06"), and a route day's visits are shorter than usual
+    so that the day holds its stretch of the route (``Problem.short_visits``)."""
+    out = []
+    for d, timed in enumerate(day_stops):
+        for k, stop in enumerate(timed):
+            task = prob.tasks[stop.item] if isinstance(stop.item, int) else None
+            if task is None or not task.packed:
+                continue
+            eaten = next(
+                (v for v in timed[k + 1 :] if v.kind == "visit" and meals.spans_lunch(prob, d, v.start, v.end)),
+                None,
+            )
+            if eaten is None:
+                continue
+            shop, sight = task.the_poi.name, prob.tasks[eaten.item].the_poi.name  # type: ignore[index]
+            at, span = hhmm(stop.start - d * DAY), f"{hhmm(eaten.start - d * DAY)}-{hhmm(eaten.end - d * DAY)}"
+            out.append(
+                Text(
+                    zh=f"{prob.dates[d]}：午餐外带，{at} 在{shop.zh}买好，游览{sight.zh}（{span}）时吃",
+                    en=f"{prob.dates[d]}: a packed lunch, bought at {shop.en} at {at} and eaten during {sight.en} "
+                    f"({span})",
+                ).get(lang)
+            )
+        short = []
+        for stop in timed:
+            task = prob.tasks[stop.item] if isinstance(stop.item, int) else None
+            if task is None or task.kind != "visit" or task.the_poi.id not in prob.short_visits:
+                continue
+            full = pace_length(task.the_poi, prob.request.pace)[0]
+            if stop.end - stop.start < full:
+                short.append((task.the_poi.name, stop.end - stop.start, full))
+        if short:
+            out.append(
+                Text(
+                    zh=f"{prob.dates[d]}：为在当天走完这一段线路，游览时间比平常短："
+                    + "、".join(f"{n.zh}（{a}/{b} 分钟）" for n, a, b in short),
+                    en=f"{prob.dates[d]}: visits are shorter than usual so that the day holds its stretch of the "
+                    "route: " + ", ".join(f"{n.en} ({a} of {b} min)" for n, a, b in short),
+                ).get(lang)
+            )
     return out
 
 

@@ -62,8 +62,9 @@ REASONS: dict[str, Text] = {
         en="{name} is part of {other}, which the plan visits already",
     ),
     "contains_visited": Text(
-        zh="行程中已游览的{other}就在{name}之内，不再重复安排",
-        en="{name} contains {other}, which the plan visits already: one visit covers it",
+        zh="行程中已游览的{other}就在{name}之内；两者只安排其一，不把同一处地方排两次（想整体游览{name}请用“加入必去地点”）",
+        en="{name} contains {other}, which the plan visits: the plan takes one of the two, never the same place "
+        "twice (use \"Add a must-visit\" for the whole of {name})",
     ),
     "budget": Text(
         zh="{name}的门票（{ticket} 元）超出剩余预算",
@@ -79,9 +80,10 @@ REASONS: dict[str, Text] = {
         "eat at the venue",
     ),
     "meal_no_restaurant": Text(
-        zh="{date} {meal}时段您在{place}附近，我们没有收录附近的餐馆；最近的是{food}（约 {km} 公里），建议自备食物或提前用餐",
-        en="No restaurant we know of is near {place} at {meal} on {date}; the nearest is {food} (about {km} km): "
-        "bring food or eat earlier",
+        zh="{date} {meal}时段您在{place}附近，我们没有收录附近那时营业的餐馆；最近的是{food}（约 {km} 公里），"
+        "建议自备食物或提前用餐",
+        en="No restaurant we know of near {place} serves {meal} on {date}; the nearest that does is {food} "
+        "(about {km} km): bring food or eat earlier",
     ),
     "weather": Text(
         zh="{name}在户外，而它开放的时段预报有雨或高温；雨天可改去室内景点",
@@ -106,6 +108,18 @@ REASONS: dict[str, Text] = {
     ),
     "meal_no_time": Text(
         zh="{date} 的{meal}没有合适的时间或餐馆", en="No restaurant or free time for {meal} on {date}"
+    ),
+    "meal_day_full": Text(
+        zh="{date} 的游览和路程占满了{meal}时段（{window}），没有时间用{meal}；{place}附近的{food}那时营业，"
+        "想在那里用餐可缩短一处游览",
+        en="No time for {meal} on {date}: the day's visits and roads fill {meal} time ({window}); {food} near "
+        "{place} serves {meal} then, if you shorten a visit",
+    ),
+    "meal_late": Text(
+        zh="{date} 的行程 {time} 才到{place}，来不及在{meal}时段（{window}）内用{meal}；附近的{food}（约 {km} 公里）"
+        "营业到 {close}，可在那里晚些用{meal}",
+        en="The plan for {date} reaches {place} only at {time}, too late for {meal} within {meal} time ({window}); "
+        "{food} (about {km} km from it) is open until {close}: a late {meal} there",
     ),
     "meal_outside_day": Text(
         zh="{date} 的行程{when}：{meal}请自行安排，最近的已收录餐馆是{food}（约 {km} 公里）",
@@ -302,7 +316,7 @@ def explain(
                 )
             )
             continue
-        near = _nearest_food(problem, place)
+        near = _nearest_food(problem, place, d, meal)
         outside = _outside_day(problem, d, meal, day_items[d]) if day_items else None
         if outside is not None:
             food, km = _food_hint(near, 1)
@@ -321,6 +335,11 @@ def explain(
                     date=date,
                 )
             )
+            continue
+        gap = _meal_gap(problem, d, meal, day_items[d]) if day_items else None
+        if gap is not None:
+            code, text, food_id = gap
+            out.append(Unscheduled(food_id, None, code, text, True, meal=meal, date=date))
             continue
         if near is None or near[1] > MEAL_NEAR_KM:
             here = problem.places[place].name
@@ -395,6 +414,7 @@ NEAR_LODGING_KM = 15.0
 NEAR_LODGING_EXTRA = 2
 
 
+LATE_MEAL_MINUTES = 30  # a restaurant open this long after a late arrival is named for a late meal
 MEAL_NEAR_KM = 5.0  # farther than this, a missing meal is reported as "no restaurant near"
 
 
@@ -556,13 +576,91 @@ def _outside_day(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> 
     )
 
 
-def _nearest_food(problem: Problem, place: int) -> Optional[tuple[Any, float]]:
+def _meal_gap(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> Optional[tuple[str, Text, Optional[str]]]:
+    """(code, reason, restaurant) for a meal missing from day ``d``, read from
+    the day's own times: a day that reaches its lodging only after the meal
+    window, with a restaurant beside it still open (``meal_late``: "Yue
+    Xiaolong by the hotel is open until 20:00"), or a day that passes a
+    restaurant serving the meal during the window but has no time for it
+    (``no_time``, naming it). None: no restaurant serves the meal anywhere
+    the day is then (``meal_no_restaurant``, said by the caller)."""
+    timed = time_day(problem, d, items)
+    if timed is None:
+        return None
+    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    lo, hi = d * DAY + window.start, d * DAY + window.end
+    span = Text(zh=f"{hhmm(window.start)}-{hhmm(window.end)}", en=f"{hhmm(window.start)}-{hhmm(window.end)}")
+    name = MEAL_NAMES[meal]
+    date = problem.dates[d].isoformat()
+    end = timed[-1]
+    if meal == "dinner" and end.arrive > hi - window.minutes and timed[-2].depart < hi:
+        late = _serving(problem, end.place, d, end.arrive, end.arrive + LATE_MEAL_MINUTES, LATE_MEAL_MINUTES)
+        for km, food, close in late:
+            text, place = REASONS["meal_late"], problem.places[end.place].name
+            fields = {"date": date, "time": hhmm(end.arrive - d * DAY), "km": f"{km:.1f}", "close": hhmm(close)}
+            return (
+                "meal_late",
+                Text(
+                    zh=text.zh.format(place=place.zh, meal=name.zh, window=span.zh, food=food.name.zh, **fields),
+                    en=text.en.format(place=place.en, meal=name.en, window=span.en, food=food.name.en, **fields),
+                ),
+                food.id,
+            )
+    for stop in timed:
+        # (a stop left just before the window counts: lunch there was a matter of minutes)
+        if stop.kind not in ("visit", "meal", "event") or stop.depart < lo - 30 or stop.arrive > hi - window.minutes:
+            continue
+        for _, food, _ in _serving(problem, stop.place, d, max(lo, stop.arrive), hi, window.minutes):
+            text, place = REASONS["meal_day_full"], problem.places[stop.place].name
+            return (
+                "no_time",
+                Text(
+                    zh=text.zh.format(date=date, meal=name.zh, window=span.zh, food=food.name.zh, place=place.zh),
+                    en=text.en.format(date=date, meal=name.en, window=span.en, food=food.name.en, place=place.en),
+                ),
+                food.id,
+            )
+    return None
+
+
+def _serving(problem: Problem, place: int, d: int, lo: int, hi: int, minutes: int) -> list[tuple[float, Any, int]]:
+    """(km, restaurant, closing minute of day) of the restaurants within
+    ``MEAL_NEAR_KM`` of ``place`` open for a meal's ``minutes`` between ``lo``
+    and ``hi`` (absolute) on day ``d``, nearest first."""
+    here = problem.places[place]
+    out = []
+    for food in problem.foods:
+        km = geodesic_km(Point(here.lon, here.lat), Point(food.lon, food.lat))
+        if km > MEAL_NEAR_KM:
+            continue
+        for a, b in problem.open_intervals(food, d):
+            if min(b, hi) - max(a, lo) >= minutes:
+                out.append((km, food, b - d * DAY))
+                break
+    return sorted(out, key=lambda x: (x[0], x[1].id))
+
+
+def _nearest_food(
+    problem: Problem, place: int, d: Optional[int] = None, meal: Optional[str] = None
+) -> Optional[tuple[Any, float]]:
+    """The nearest restaurant to ``place`` (with ``d`` and ``meal``: the nearest
+    open for that meal's window on that day, if any is)."""
     here = problem.places[place]
     foods = [
         (geodesic_km(Point(here.lon, here.lat), Point(p.lon, p.lat)), p.id, p)
         for p in problem.catalog.pois.values()
         if p.category == "food"
     ]
+    if d is not None and meal is not None:
+        window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+        lo, hi = d * DAY + window.start, d * DAY + window.end
+        serving = [
+            f
+            for f in foods
+            if f[2] in problem.foods
+            and any(min(b, hi) - max(a, lo) >= window.minutes for a, b in problem.open_intervals(f[2], d))
+        ]
+        foods = serving or foods
     if not foods:
         return None
     km, _, poi = min(foods)

@@ -860,3 +860,113 @@ def test_a_week_books_no_restaurant_past_its_share(real, monkeypatch):
     monkeypatch.setattr(engine.meals, "spread_repeats", lambda *a, **k: set())
     assert max(bookings(plan(data, real)).values()) > MEALS_PER_RESTAURANT
     assert meals.spread_repeats is not None
+
+
+def _visits(problem, *poi_ids):
+    return [next(i for i, t in enumerate(problem.tasks) if t.kind == "visit" and t.poi.id == p) for p in poi_ids]
+
+
+def test_a_missing_meal_is_explained_from_the_day_itself(real):
+    """A missing meal's reason is read from where the day is during the meal
+    window: a day that passes a restaurant serving the meal then says it had
+    no time and names it (not "no restaurant or free time"); a day that
+    reaches its hotel too late for dinner within dinner time names the
+    restaurant beside it and until when it is open (``meal_late``); a day
+    whose only restaurants nearby close before dinner says none serves
+    dinner there, and names the nearest that does (not the closed one)."""
+    from chalicelib.planning.timing import time_day
+
+    def said(data, sights, meal):
+        problem = build_problem({"start_date": "2026-11-07", "days": 1, "lang": "en", **data}, real)
+        items = _visits(problem, *sights)
+        timed = time_day(problem, 0, items)
+        assert timed is not None
+        window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+        at = max((s for s in timed if s.arrive <= window.start), key=lambda s: s.arrive, default=timed[0])
+        (u,) = [u for u in explain(problem, set(sights), set(), {}, 0.0, [(0, meal, at.place)], 0, [items]) if u.meal]
+        return problem, timed, u
+
+    # Lu Xun Native Place through lunch time: Xianheng Tavern, inside it, serves lunch
+    problem, timed, u = said({"mode": "walk"}, ("qingteng-study", "lu-xun-native-place", "shen-garden"), "lunch")
+    assert u.code == "no_time" and u.poi_id is not None
+    assert u.reason.en.startswith("No time for lunch on 2026-11-07") and "11:00-13:30" in u.reason.en
+    assert real.pois[u.poi_id].name.en in u.reason.en and "没有时间用午餐" in u.reason.zh
+    lo, hi = problem.open_intervals(real.pois[u.poi_id], 0)[0]
+    assert lo <= 11 * 60 and hi >= 13 * 60 + 30
+
+    # back from Yue Opera Town (Shengzhou) by bus at 18:52: Xianheng Tavern by the hotel is open until 21:00
+    late = {"mode": "transit", "day_start": "12:00", "lodging": {"poi_id": "shaoxing-xianheng-hotel"}}
+    problem, timed, u = said(late, ("yue-opera-town",), "dinner")
+    back = timed[-1].arrive
+    assert back > problem.request.dinner.end - problem.request.dinner.minutes
+    assert u.code == "meal_late" and u.poi_id == "xianheng-tavern"
+    assert f"reaches Xianheng Hotel only at {back // 60:02d}:{back % 60:02d}" in u.reason.en
+    assert "open until 21:00" in u.reason.en and "营业到 21:00" in u.reason.zh
+
+    # Anchang at dinner time in May (daylight until ~18:50): its food street and sauce garden close at 17:00
+    may = {
+        "start_date": "2026-05-17",
+        "mode": "transit",
+        "day_start": "14:00",
+        "lodging": {"poi_id": "new-century-grand-keqiao"},  # no restaurant we know beside it
+    }
+    problem, timed, u = said(may, ("anchang-ancient-town",), "dinner")
+    anchang = next(s for s in timed if s.kind == "visit")
+    assert anchang.end > problem.request.dinner.start
+    assert u.code == "meal_no_restaurant"
+    assert u.poi_id not in ("anchang-cured-meat-street", "renchang-sauce-garden")
+    assert "serves dinner" in u.reason.en and any(
+        min(b, 19 * 60 + 30) - max(a, 17 * 60) >= 60 for a, b in problem.open_intervals(real.pois[u.poi_id], 0)
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_packed_lunches_and_route_cuts_are_said_in_the_notes(real, lang):
+    """A packed lunch stop alone reads as "lunch 08:56-09:06": a note says
+    where it is bought and during which long visit it is eaten; a route day
+    whose visits the spine shortened says which, and by how much (a guide
+    review found both silent)."""
+    from chalicelib.planning.pace import visit_length
+
+    data = {"start_date": "2026-04-18", "days": 4, "route": "tang-poetry-road", "mode": "drive", "lang": lang}
+    result = plan(data, real)
+    problem = build_problem(data, real)
+    packed = [(d, s) for d, day in enumerate(result["days"]) for s in day["stops"] if s.get("packed")]
+    assert packed, "the Mount Tianmu day picks up a packed lunch"
+    for d, stop in packed:
+        date = result["days"][d]["date"]
+
+        def minute(t):
+            return int(t[11:13]) * 60 + int(t[14:16])
+
+        eaten = [  # the first later visit of 120+ min holding an hour of lunch time (11:00-13:30)
+            s
+            for s in result["days"][d]["stops"]
+            if s["type"] == "visit"
+            and s["start"] > stop["start"]
+            and minute(s["end"]) - minute(s["start"]) >= 120
+            and min(minute(s["end"]), 810) - max(minute(s["start"]), 660) >= 60
+        ]
+        assert eaten
+        lines = [n for n in result["notes"] if n.startswith(date) and stop["start"][11:16] in n]
+        word = "packed lunch" if lang == "en" else "午餐外带"
+        assert len(lines) == 1 and word in lines[0] and stop["name"] in lines[0]
+        assert f"{eaten[0]['start'][11:16]}-{eaten[0]['end'][11:16]}" in lines[0] and eaten[0]["name"] in lines[0]
+    cut_days = 0
+    for day in result["days"]:
+        short = []
+        for s in day["stops"]:
+            if s["type"] == "visit" and s["poi_id"] in problem.short_visits:
+                full = visit_length(real.pois[s["poi_id"]], "normal")[0]
+                minutes = int((datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).seconds // 60)
+                if minutes < full:
+                    short.append((s["name"], minutes, full))
+        lines = [
+            n for n in result["notes"] if n.startswith(day["date"]) and ("shorter than usual" in n or "比平常短" in n)
+        ]
+        assert len(lines) == (1 if short else 0)
+        for name, minutes, full in short:
+            said = f"{name} ({minutes} of {full} min)" if lang == "en" else f"{name}（{minutes}/{full} 分钟）"
+            assert said in lines[0]
+        cut_days += bool(short)
+    assert cut_days >= 2
