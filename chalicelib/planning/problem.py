@@ -365,6 +365,7 @@ def build(request: PlanRequest, catalog: Catalog, travel: TravelTimes, locks: Se
         and p.id not in request.avoid
         and request.meals
         and not not_accessible(request, p)
+        and within_meal_budget(request, p)
     ]
     foods += [catalog.pois[p] for p in sorted(meal_locked) if catalog.pois[p] not in foods]
     for poi in candidates + foods + [catalog.pois[e.venue_id] for e in events + optional_events]:
@@ -1000,6 +1001,23 @@ def _route_days(problem: Problem, poi: Poi, windows: list[tuple[int, int]]) -> t
 
 
 MEAL_OPTIONS = 6  # restaurants offered to the solver per meal: nearest to the day's lodgings
+
+
+# A traveller with a ticket budget eats where a meal costs at most the day's
+# share of that budget, and never less than this (a bowl of noodles): the
+# 30 CNY walker was sent to Xianheng Tavern (60-120 CNY a head) twice.
+CHEAP_MEAL_CNY = 30
+
+
+def within_meal_budget(request: PlanRequest, poi: Poi) -> bool:
+    """Whether a food place fits a budget traveller: its cheapest price per
+    person (``food.price_per_person_cny``, low end) is at most the day's
+    share of ``budget_cny`` or ``CHEAP_MEAL_CNY``, whichever is more;
+    unknown prices and trips without a budget pass."""
+    price = poi.food.price_per_person_cny if poi.food is not None else None
+    if request.budget_cny is None or price is None:
+        return True
+    return price[0] <= max(CHEAP_MEAL_CNY, request.budget_cny / request.days)
 
 
 def meal_task(problem: Problem, poi: Poi, d: int, meal: str) -> Optional[int]:

@@ -970,3 +970,25 @@ def test_packed_lunches_and_route_cuts_are_said_in_the_notes(real, lang):
             assert said in lines[0]
         cut_days += bool(short)
     assert cut_days >= 2
+
+
+def test_a_budget_traveller_eats_within_the_budget(real, fast):
+    """With a ticket budget, meals go only to places whose cheapest price per
+    person is within the day's share of the budget (at least CHEAP_MEAL_CNY):
+    the 30 CNY walker was sent to Xianheng Tavern (60-120 CNY a head); places
+    without a known price stay, and trips without a budget are unchanged."""
+    from chalicelib.planning.problem import CHEAP_MEAL_CNY, within_meal_budget
+    from chalicelib.planning.request import parse_request
+
+    data = {"start_date": "2026-03-22", "days": 1, "mode": "walk", "lang": "en", "budget_cny": 30}
+    result = plan(data, real, settings=fast)
+    meals = [s for d in result["days"] for s in d["stops"] if s["type"] == "meal"]
+    assert len(meals) == 2
+    for s in meals:
+        price = real.pois[s["poi_id"]].food.price_per_person_cny
+        assert price is None or price[0] <= CHEAP_MEAL_CNY, s["poi_id"]
+    tavern = real.pois["xianheng-tavern"]
+    assert not within_meal_budget(parse_request(data, real), tavern)
+    assert within_meal_budget(parse_request({**data, "budget_cny": 360, "days": 3}, real), tavern)  # 120 a day
+    assert within_meal_budget(parse_request({k: v for k, v in data.items() if k != "budget_cny"}, real), tavern)
+    assert within_meal_budget(parse_request(data, real), real.pois["lufu-jiayan-luzhen"])  # price unknown
