@@ -38,6 +38,7 @@ def compile_sources(root: Path) -> dict[str, Any]:
         "event_series": sorted(_read(poi_dir / "event_series.json"), key=lambda e: e["id"]),
         "routes": routes,
         "lines": sorted(_read(poi_dir / "transit_lines.json"), key=lambda line: line["id"]),
+        "holidays": sorted(_read(poi_dir / "holidays.json"), key=lambda h: (h["start"], h["id"])),
     }
 
 

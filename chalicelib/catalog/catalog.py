@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import not_found
 from ..i18n import Text
+from .holidays import Holiday
 from .lines import Line
 from .model import ROUTE_DAY_MINUTES, District, Event, Poi, Route
 from .series import EventBook, EventSeries, series_of
@@ -33,6 +34,7 @@ class Catalog:
     events: Mapping[str, Event]
     routes: Mapping[str, Route]
     lines: Mapping[str, Line] = field(default_factory=dict)  # rail and metro between hubs (``lines.py``)
+    holidays: Mapping[str, Holiday] = field(default_factory=dict)  # public days off (``holidays.py``)
 
     def __post_init__(self) -> None:
         problems = list(self._problems())
@@ -151,4 +153,5 @@ class Catalog:
             ),
             routes=index((Route.from_json(r) for r in data["routes"]), "route"),
             lines=index((Line.from_json(r) for r in data.get("lines", ())), "line"),
+            holidays=index((Holiday.from_json(h) for h in data.get("holidays", ())), "holiday"),
         )

@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, Optional, Union
 
 from ..catalog.catalog import Catalog
+from ..catalog.holidays import during
 from ..catalog.labels import MEAL_NAMES
 from ..catalog.series import events_between
 from ..errors import Unprocessable, YueyouError
@@ -378,6 +379,7 @@ def _render(
                 ).get(lang)
             )
     notes += _day_notes(prob, day_stops, lang)
+    notes += _holiday_notes(prob, starts, lang)
     notes += _booking_notes(prob, starts, lang)
     if unconfirmed:
         names = list(unconfirmed.values())
@@ -480,6 +482,34 @@ def _day_notes(prob: Problem, day_stops: list[list[Timed]], lang: str) -> list[s
                     "route: " + ", ".join(f"{n.en} ({a} of {b} min)" for n, a, b in short),
                 ).get(lang)
             )
+    return out
+
+
+def _holiday_notes(prob: Problem, starts: dict[str, int], lang: str) -> list[str]:
+    """One line per public holiday the trip overlaps (``catalog.holidays``:
+    the State Council's days off): a guide warns that the main sights are at
+    their busiest and that booking slots run out, naming the places the plan
+    visits on those days that need booking."""
+    out = []
+    for holiday, days in during(prob.catalog.holidays, prob.dates):
+        booked = [
+            prob.catalog.pois[p].name
+            for p, start in sorted(starts.items(), key=lambda kv: (kv[1], kv[0]))
+            if prob.dates[start // DAY] in days
+            and (r := prob.catalog.pois[p].reservation) is not None
+            and r.required is True
+        ]
+        span = f"{days[0]}" if len(days) == 1 else f"{days[0]} - {days[-1]}"
+        book_zh = "，请尽早预约：" + "、".join(n.zh for n in booked) if booked else ""
+        book_en = "; book early: " + ", ".join(n.en for n in booked) if booked else ""
+        out.append(
+            Text(
+                zh=f"{span}：{holiday.name.zh}假期（{holiday.start} 至 {holiday.end} 放假），主要景点人多，"
+                f"门票和预约名额可能提前约满{book_zh}",
+                en=f"{span}: {holiday.name.en} public holiday ({holiday.start} to {holiday.end}): the main sights "
+                f"are at their busiest and tickets and booking slots run out{book_en}",
+            ).get(lang)
+        )
     return out
 
 

@@ -992,3 +992,24 @@ def test_a_budget_traveller_eats_within_the_budget(real, fast):
     assert within_meal_budget(parse_request({**data, "budget_cny": 360, "days": 3}, real), tavern)  # 120 a day
     assert within_meal_budget(parse_request({k: v for k, v in data.items() if k != "budget_cny"}, real), tavern)
     assert within_meal_budget(parse_request(data, real), real.pois["lufu-jiayan-luzhen"])  # price unknown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_trip_on_a_public_holiday_is_warned(real, fast, lang):
+    """A trip over Golden Week says so once, with the holiday's dates and the
+    places it visits then that need booking; a trip on ordinary days does not."""
+    data = {"start_date": "2026-09-30", "days": 2, "mode": "walk", "lang": lang}
+    result = plan(data, real, settings=fast)
+    lines = [n for n in result["notes"] if "2026-10-01 to 2026-10-07" in n or "2026-10-01 至 2026-10-07" in n]
+    assert len(lines) == 1
+    assert lines[0].startswith("2026-10-01")  # only the trip's day inside the holiday
+    assert ("National Day" if lang == "en" else "国庆节") in lines[0]
+    booked_then = [
+        s["name"]
+        for s in result["days"][1]["stops"]
+        if s["type"] == "visit" and (r := real.pois[s["poi_id"]].reservation) is not None and r.required is True
+    ]
+    for name in booked_then:
+        assert name in lines[0]
+    plain = plan({**data, "start_date": "2026-11-07"}, real, settings=fast)
+    assert not [n for n in plain["notes"] if "public holiday" in n or "假期（" in n]
