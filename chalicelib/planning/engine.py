@@ -29,6 +29,7 @@ from .pace import visit_length as pace_length
 from .plan_b import plan_b
 from .problem import DAY, Problem
 from .request import PlanRequest, hhmm, parse_request
+from .restore import restore_cut_visits
 from .review import review
 from .settings import PlanSettings
 from .timing import Item, Timed, linger, time_day
@@ -143,6 +144,7 @@ def solve_problem(
             timed, items = meals.add_packed_lunches(prob, d, items, timed, used)
             timed, items, missing = meals.add_meal_breaks(prob, d, items, timed)
             missing_meals += missing
+        timed, items = restore_cut_visits(prob, d, items, timed)
         day_stops.append(linger(prob, d, timed))
         day_items[d] = items
     if req.meals:

@@ -21,7 +21,7 @@ earlier: the re-timed plan stays feasible.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Optional
 
@@ -1041,6 +1041,21 @@ def meal_task(problem: Problem, poi: Poi, d: int, meal: str) -> Optional[int]:
     problem.tasks.append(
         Task("meal", problem.place_index[poi.id], window.minutes, 0, tuple(windows), poi=poi, meal=meal, day=d)
     )
+    return len(problem.tasks) - 1
+
+
+def visit_task(problem: Problem, item: int, length: int) -> Optional[int]:
+    """The task index of visit ``item`` at ``length`` minutes (appended after
+    the solve, with start windows for that length: a longer visit must still
+    end inside the hours and daylight), or None when no window holds it."""
+    task = problem.tasks[item]
+    for i, t in enumerate(problem.tasks):
+        if t.kind == "visit" and t.poi is task.poi and t.duration == length and t.days == task.days:
+            return i
+    windows = _visit_windows(problem, task.the_poi, length)
+    if not windows:
+        return None
+    problem.tasks.append(replace(task, duration=length, windows=tuple(windows)))
     return len(problem.tasks) - 1
 
 

@@ -1013,3 +1013,53 @@ def test_a_trip_on_a_public_holiday_is_warned(real, fast, lang):
         assert name in lines[0]
     plain = plan({**data, "start_date": "2026-11-07"}, real, settings=fast)
     assert not [n for n in plain["notes"] if "public holiday" in n or "假期（" in n]
+
+
+def test_route_visits_cut_by_the_spine_get_their_time_back_where_the_day_has_room(real, monkeypatch):
+    """The spine cuts a route day's visits before the solve; the timed day
+    often has room after all (it left the hotel late, or waited for dinner):
+    the packed 3-day Tang taxi trip's Xinchang day started at 09:02 with Dafo
+    Temple at 90 of 128 min and Mount Tianmu at 143 of 204. Cut visits are given
+    their time back, longest step first, where exact times allow (a visit
+    whose longer self would push a later stop past its hours or dusk keeps
+    its cut)."""
+    from chalicelib.planning import engine
+    from chalicelib.planning.pace import visit_length
+
+    data = {
+        "start_date": "2026-10-10",
+        "days": 3,
+        "route": "tang-poetry-road",
+        "mode": "taxi",
+        "pace": "packed",
+        "lang": "en",
+    }
+    problem = build_problem(data, real)
+
+    def cut_minutes(result):
+        total, late_cut = 0, []
+        for d, day in enumerate(result["days"]):
+            lo = problem.day_windows[d][0]
+            leaves = datetime.fromisoformat(day["stops"][0]["depart"])
+            late = (leaves.hour * 60 + leaves.minute) - (lo - d * 1440) > 0
+            for s in day["stops"]:
+                if s["type"] != "visit" or s["poi_id"] not in problem.short_visits:
+                    continue
+                minutes = int((datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])).seconds // 60)
+                total += minutes
+                if late and minutes < visit_length(real.pois[s["poi_id"]], "packed")[0]:
+                    late_cut.append((day["date"], s["poi_id"]))
+        return total, late_cut
+
+    result = plan(data, real)
+    restored, late_cut = cut_minutes(result)
+    xinchang = result["days"][2]
+    assert xinchang["stops"][0]["depart"].endswith("T08:30:00+08:00")  # no lie-in on a cut day
+    dafo = next(s for s in xinchang["stops"] if s.get("poi_id") == "dafo-temple")
+    minutes = (datetime.fromisoformat(dafo["end"]) - datetime.fromisoformat(dafo["start"])).seconds // 60
+    assert minutes >= visit_length(real.pois["dafo-temple"], "packed")[0]
+    assert ("2026-10-12", "dafo-temple") not in late_cut
+    monkeypatch.setattr(engine, "restore_cut_visits", lambda prob, d, items, timed: (timed, items))
+    as_cut, before = cut_minutes(plan(data, real))
+    assert ("2026-10-12", "dafo-temple") in before  # the day lay in with Dafo Temple cut
+    assert restored >= as_cut + 60
