@@ -559,7 +559,7 @@ def _outside_day(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> 
     timed = time_day(problem, d, items)
     if timed is None:
         return None
-    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    window = problem.request.meal_window(meal)
     day0 = d * DAY
     if meal == "dinner" and timed[-1].arrive <= day0 + window.start:
         stop, text = timed[-1], DAY_ENDS
@@ -587,7 +587,7 @@ def _meal_gap(problem: Problem, d: int, meal: str, items: Sequence[Item]) -> Opt
     timed = time_day(problem, d, items)
     if timed is None:
         return None
-    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    window = problem.request.meal_window(meal)
     lo, hi = d * DAY + window.start, d * DAY + window.end
     span = Text(zh=f"{hhmm(window.start)}-{hhmm(window.end)}", en=f"{hhmm(window.start)}-{hhmm(window.end)}")
     name = MEAL_NAMES[meal]
@@ -633,11 +633,18 @@ def _serving(problem: Problem, place: int, d: int, lo: int, hi: int, minutes: in
         km = geodesic_km(Point(here.lon, here.lat), Point(food.lon, food.lat))
         if km > MEAL_NEAR_KM:
             continue
-        for a, b in problem.open_intervals(food, d):
-            if min(b, hi) - max(a, lo) >= minutes:
-                out.append((km, food, b - d * DAY))
-                break
+        close = _open_for(problem, food, d, lo, hi, minutes)
+        if close is not None:
+            out.append((km, food, close - d * DAY))
     return sorted(out, key=lambda x: (x[0], x[1].id))
+
+
+def _open_for(problem: Problem, food: Any, d: int, lo: int, hi: int, minutes: int) -> Optional[int]:
+    """When ``food`` closes (absolute) if it is open ``minutes`` between ``lo`` and ``hi`` on day ``d``."""
+    for a, b in problem.open_intervals(food, d):
+        if min(b, hi) - max(a, lo) >= minutes:
+            return b
+    return None
 
 
 def _nearest_food(
@@ -652,13 +659,12 @@ def _nearest_food(
         if p.category == "food"
     ]
     if d is not None and meal is not None:
-        window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+        window = problem.request.meal_window(meal)
         lo, hi = d * DAY + window.start, d * DAY + window.end
         serving = [
             f
             for f in foods
-            if f[2] in problem.foods
-            and any(min(b, hi) - max(a, lo) >= window.minutes for a, b in problem.open_intervals(f[2], d))
+            if f[2] in problem.foods and _open_for(problem, f[2], d, lo, hi, window.minutes) is not None
         ]
         foods = serving or foods
     if not foods:
@@ -701,7 +707,7 @@ def _no_sessions(problem: Problem) -> list[Unscheduled]:
 
 def _meal_clash(problem: Problem, d: int, meal: str, visited_events: set[str]) -> Any:
     """The attended match that leaves no room for this meal, if any."""
-    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    window = problem.request.meal_window(meal)
     lo, hi = d * 1440 + window.start, d * 1440 + window.end
     for task in problem.tasks:
         if task.kind == "event" and task.event and task.event.id in visited_events:

@@ -756,7 +756,7 @@ def _fixed_stops(
             continue  # an event lock is its (mandatory) event, above
         poi = catalog.pois[lock.item_id]
         if lock.kind == "meal":
-            window = req.lunch if lock.meal == "lunch" else req.dinner
+            window = req.meal_window(lock.meal)
             length, after = window.minutes, 0
         else:
             length, after = problem.visit_length(poi)
@@ -802,7 +802,7 @@ def _precheck_locks(problem: Problem, events: list[Event]) -> None:
         if lock.kind == "visit":
             length, _ = problem.visit_length(poi)
         else:
-            window = problem.request.lunch if lock.meal == "lunch" else problem.request.dinner
+            window = problem.request.meal_window(lock.meal)
             length = window.minutes
             if not (lock.day * DAY + window.start <= lock.start <= lock.day * DAY + window.end - length):
                 _, name = _lock_name(problem, lock)
@@ -1034,7 +1034,7 @@ def meal_task(problem: Problem, poi: Poi, d: int, meal: str) -> Optional[int]:
             and not t.packed
         ):
             return i
-    window = problem.request.lunch if meal == "lunch" else problem.request.dinner
+    window = problem.request.meal_window(meal)
     windows = _meal_windows(problem, poi, d, window.start, window.end, window.minutes)
     if not windows:
         return None

@@ -166,6 +166,10 @@ class PlanRequest:
     avoid_crowds: bool = True
     crowding: Optional[Crowding] = None
 
+    def meal_window(self, meal: Optional[str]) -> MealWindow:
+        """The traveller's window for ``meal`` ("lunch"; anything else is dinner)."""
+        return self.lunch if meal == "lunch" else self.dinner
+
     def window(self, day: int) -> tuple[int, int]:
         """(start, end) in minutes after midnight of trip day ``day``."""
         base = self.windows[day] if self.windows else (self.day_start, self.day_end)

@@ -544,7 +544,7 @@ class _Review:
             self.problem.open_intervals(poi, d) if poi is not None and poi.opening_hours else [(d * DAY, d * DAY + DAY)]
         )
         if s.kind == "meal" and s.meal in ("lunch", "dinner"):
-            window = self.req.lunch if s.meal == "lunch" else self.req.dinner
+            window = self.req.meal_window(s.meal)
             lo, hi = d * DAY + window.start, d * DAY + window.end
             cut = (d * DAY, hi) if s.packed else (lo, hi)
             open_ = [(max(a, cut[0]), min(b, cut[1])) for a, b in open_]
